@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "cinebook",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cinebook", targets: ["cinebook"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.1.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
+        .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW"),
+        .target(
+            name: "RedisClient",
+            dependencies: [
+                "CHiredis",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SeatLocking",
+            dependencies: [
+                "RedisClient",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "cinebook",
+            dependencies: [
+                "SeatLocking",
+                "RedisClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["RedisClient", "SeatLocking"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(
+            name: "RedisClientTests",
+            dependencies: ["RedisClient", "TestSupport"]
+        ),
+        .testTarget(
+            name: "SeatLockingTests",
+            dependencies: ["SeatLocking", "RedisClient", "TestSupport"]
+        ),
+        .testTarget(
+            name: "CinebookCLITests",
+            dependencies: ["SeatLocking", "RedisClient", "TestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

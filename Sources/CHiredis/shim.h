@@ -1,0 +1,4 @@
+#ifndef CINEBOOK_CHIREDIS_SHIM_H
+#define CINEBOOK_CHIREDIS_SHIM_H
+#include <hiredis/hiredis.h>
+#endif

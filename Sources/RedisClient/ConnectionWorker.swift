@@ -1,0 +1,85 @@
+import Foundation
+
+/// Runs one `RedisConnection` on a thread of its own, so blocking hiredis calls never
+/// occupy Swift's cooperative thread pool. Commands queued while a round trip is under
+/// way are sent together in the next one (automatic pipelining).
+final class ConnectionWorker: @unchecked Sendable {
+    private struct Job {
+        let command: RedisCommand
+        let continuation: CheckedContinuation<RedisReply, any Error>
+    }
+
+    private static let maximumBatch = 256
+
+    private let condition = NSCondition()
+    private var queue: [Job] = []
+    private var isStopped = false
+    private let connection: RedisConnection
+    private let endpoint: String
+
+    init(url: RedisURL, timeouts: RedisTimeouts, name: String) {
+        connection = RedisConnection(url: url, timeouts: timeouts)
+        endpoint = url.description
+        let thread = Thread { [self] in runLoop() }
+        thread.name = name
+        thread.stackSize = 512 * 1024
+        thread.start()
+    }
+
+    /// Queues a command and suspends (without blocking a thread) until its reply arrives.
+    func submit(_ command: RedisCommand) async throws -> RedisReply {
+        try await withCheckedThrowingContinuation { continuation in
+            condition.lock()
+            defer { condition.unlock() }
+            guard !isStopped else {
+                continuation.resume(throwing: RedisConnectionError(kind: .closed, endpoint: endpoint, detail: ""))
+                return
+            }
+            queue.append(Job(command: command, continuation: continuation))
+            condition.signal()
+        }
+    }
+
+    /// Commands waiting to be sent; used to pick the least busy connection of a pool.
+    var queuedCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return queue.count
+    }
+
+    /// Finishes the queued commands, then closes the connection and ends the thread.
+    func stop() {
+        condition.lock()
+        isStopped = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func runLoop() {
+        while let batch = nextBatch() {
+            process(batch)
+        }
+        connection.disconnect()
+    }
+
+    private func nextBatch() -> [Job]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty && !isStopped { condition.wait() }
+        if queue.isEmpty { return nil }
+        let count = min(queue.count, Self.maximumBatch)
+        let batch = Array(queue.prefix(count))
+        queue.removeFirst(count)
+        return batch
+    }
+
+    private func process(_ batch: [Job]) {
+        do {
+            try connection.ensureConnected()
+            let replies = try connection.execute(batch.map(\.command))
+            for (job, reply) in zip(batch, replies) { job.continuation.resume(returning: reply) }
+        } catch {
+            for job in batch { job.continuation.resume(throwing: error) }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// Where a Redis server is and how to log in to it.
+///
+/// Accepted forms: `redis://[[user]:password@]host[:port][/db]` and
+/// `unix:///path/to/redis.sock[?db=N]` (also `redis+unix://` / `unix:` with a password
+/// as `unix://:password@/path`).
+public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
+    public enum Endpoint: Sendable, Hashable {
+        case tcp(host: String, port: Int)
+        case unix(path: String)
+    }
+
+    public var endpoint: Endpoint
+    public var username: String?
+    public var password: String?
+    public var database: Int
+
+    public init(endpoint: Endpoint, username: String? = nil, password: String? = nil, database: Int = 0) {
+        self.endpoint = endpoint
+        self.username = username
+        self.password = password
+        self.database = database
+    }
+
+    public static let defaultPort = 6379
+
+    /// Parses a Redis URL; throws `RedisURLError` naming what is wrong.
+    public init(parsing text: String) throws(RedisURLError) {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        guard let schemeEnd = text.range(of: "://") else {
+            throw RedisURLError(url: text, problem: "expected redis://host:port[/db] or unix:///path/to/redis.sock")
+        }
+        let scheme = text[..<schemeEnd.lowerBound].lowercased()
+        var rest = Substring(text[schemeEnd.upperBound...])
+        var username: String?
+        var password: String?
+        if let at = rest.lastIndex(of: "@") {
+            let userInfo = rest[..<at]
+            rest = rest[rest.index(after: at)...]
+            if let colon = userInfo.firstIndex(of: ":") {
+                let user = String(userInfo[..<colon])
+                username = user.isEmpty ? nil : user.removingPercentEncoding ?? user
+                let pass = String(userInfo[userInfo.index(after: colon)...])
+                password = pass.removingPercentEncoding ?? pass
+            } else if !userInfo.isEmpty {
+                password = String(userInfo).removingPercentEncoding ?? String(userInfo)
+            }
+        }
+        switch scheme {
+        case "redis":
+            var database = 0
+            var hostPort = rest
+            if let slash = rest.firstIndex(of: "/") {
+                hostPort = rest[..<slash]
+                let dbText = rest[rest.index(after: slash)...]
+                if !dbText.isEmpty {
+                    guard let db = Int(dbText), (0...15_999).contains(db) else {
+                        throw RedisURLError(url: text, problem: "the database '\(dbText)' is not a number")
+                    }
+                    database = db
+                }
+            }
+            var host = String(hostPort)
+            var port = RedisURL.defaultPort
+            if hostPort.hasPrefix("[") {
+                guard let close = hostPort.firstIndex(of: "]") else {
+                    throw RedisURLError(url: text, problem: "unclosed '[' in the IPv6 address")
+                }
+                host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
+                let after = hostPort[hostPort.index(after: close)...]
+                if after.hasPrefix(":") { port = try Self.port(after.dropFirst(), in: text) }
+            } else if let colon = hostPort.lastIndex(of: ":") {
+                host = String(hostPort[..<colon])
+                port = try Self.port(hostPort[hostPort.index(after: colon)...], in: text)
+            }
+            guard !host.isEmpty else { throw RedisURLError(url: text, problem: "the host is missing") }
+            self.init(endpoint: .tcp(host: host, port: port), username: username, password: password, database: database)
+        case "unix", "redis+unix":
+            var database = 0
+            var path = rest
+            if let query = rest.firstIndex(of: "?") {
+                path = rest[..<query]
+                for pair in rest[rest.index(after: query)...].split(separator: "&") {
+                    let parts = pair.split(separator: "=", maxSplits: 1)
+                    if parts.count == 2, parts[0] == "db" {
+                        guard let db = Int(parts[1]), db >= 0 else {
+                            throw RedisURLError(url: text, problem: "the database '\(parts[1])' is not a number")
+                        }
+                        database = db
+                    }
+                }
+            }
+            guard path.hasPrefix("/") else {
+                throw RedisURLError(url: text, problem: "a Unix socket URL needs an absolute path, like unix:///run/redis.sock")
+            }
+            self.init(endpoint: .unix(path: String(path)), username: username, password: password, database: database)
+        default:
+            throw RedisURLError(url: text, problem: "unknown scheme '\(scheme)' (use redis:// or unix://)")
+        }
+    }
+
+    private static func port(_ text: Substring, in url: String) throws(RedisURLError) -> Int {
+        guard let port = Int(text), (1...65_535).contains(port) else {
+            throw RedisURLError(url: url, problem: "the port '\(text)' is not a number from 1 to 65535")
+        }
+        return port
+    }
+
+    /// The URL without its password, fit for messages and logs.
+    public var description: String {
+        let auth = password == nil ? "" : "\(username ?? ""):***@"
+        switch endpoint {
+        case let .tcp(host, port):
+            let shownHost = host.contains(":") ? "[\(host)]" : host
+            return "redis://\(auth)\(shownHost):\(port)" + (database == 0 ? "" : "/\(database)")
+        case let .unix(path):
+            return "unix://\(auth)\(path)" + (database == 0 ? "" : "?db=\(database)")
+        }
+    }
+}
+
+public struct RedisURLError: Error, Sendable, CustomStringConvertible {
+    public let url: String
+    public let problem: String
+    public var description: String { "invalid Redis URL '\(url)': \(problem)" }
+}

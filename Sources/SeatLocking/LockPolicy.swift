@@ -1,0 +1,18 @@
+/// The rules every hold follows.
+public struct LockPolicy: Sendable, Hashable {
+    /// How long a lock lives without being extended (15 minutes).
+    public var ttl: Duration
+    /// The longest a seat can be held in total, however often it is extended (60 minutes).
+    public var maximumHold: Duration
+    /// Seats one user may hold at once in one showtime.
+    public var maximumSeatsPerUser: Int
+
+    public init(ttl: Duration = .seconds(900), maximumHold: Duration = .seconds(3600), maximumSeatsPerUser: Int = 10) {
+        self.ttl = ttl
+        self.maximumHold = maximumHold
+        self.maximumSeatsPerUser = maximumSeatsPerUser
+    }
+
+    /// The longest user id accepted, in characters.
+    public static let maximumUserLength = 64
+}

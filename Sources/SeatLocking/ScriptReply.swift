@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import RedisClient
+
+/// Reads the reply shapes documented on each script in `SeatScripts`.
+struct ScriptReply {
+    let reply: RedisReply
+    private let parts: [RedisReply]
+
+    init(_ reply: RedisReply) {
+        self.reply = reply
+        parts = reply.array ?? []
+    }
+
+    /// The first element of `{'ok' | 'unavailable' | ..., now, ...}` replies.
+    var outcome: String? { parts.first?.string }
+
+    /// Server time, the second element of outcome replies.
+    var serverTime: Date { get throws(SeatLockingError) { try time(at: 1) } }
+
+    func time(at index: Int) throws(SeatLockingError) -> Date {
+        Date(milliseconds: try integer(at: index))
+    }
+
+    func integer(at index: Int) throws(SeatLockingError) -> Int64 {
+        guard index < parts.count, let value = parts[index].int else { throw malformed() }
+        return value
+    }
+
+    func strings(at index: Int) throws(SeatLockingError) -> [String] {
+        guard index < parts.count, let list = parts[index].array else { throw malformed() }
+        return list.compactMap(\.string)
+    }
+
+    /// A `{seat, expiry, seat, expiry, ...}` list as seat → expiry.
+    func expiries(at index: Int) throws(SeatLockingError) -> [String: Date] {
+        let flat = try strings(at: index)
+        var result: [String: Date] = [:]
+        for pair in stride(from: 0, to: flat.count - 1, by: 2) {
+            guard let milliseconds = Double(flat[pair + 1]) else { throw malformed() }
+            result[flat[pair]] = Date(milliseconds: Int64(milliseconds))
+        }
+        return result
+    }
+
+    /// The `seat, expiry, token` triples after `'ok', now`.
+    func heldSeats() throws(SeatLockingError) -> [HeldSeat] {
+        var seats: [HeldSeat] = []
+        for start in stride(from: 2, to: parts.count, by: 3) {
+            guard start + 2 < parts.count, let code = parts[start].string,
+                  let expiry = parts[start + 1].int, let token = parts[start + 2].int
+            else { throw malformed() }
+            seats.append(HeldSeat(code: code, expiresAt: Date(milliseconds: expiry), token: token))
+        }
+        return seats
+    }
+
+    /// Throws the refusal of an extend or book reply; returns when the outcome is `ok`.
+    func refusal(_ request: Request, _ logger: Logger) throws(SeatLockingError) {
+        let error: SeatLockingError
+        switch outcome {
+        case "ok": return
+        case "not_owner": error = .notLockOwner(try strings(at: 2))
+        case "expired": error = .lockExpired(try strings(at: 2))
+        default: throw malformed()
+        }
+        logger.debug("refused: \(error.code)", metadata: request.metadata(["refused": "\(error.seats)"]))
+        throw error
+    }
+
+    func heldSeatsOrRefusal(_ request: Request, _ logger: Logger) throws(SeatLockingError) -> [HeldSeat] {
+        try refusal(request, logger)
+        return try heldSeats()
+    }
+
+    func malformed() -> SeatLockingError {
+        .internalError("unexpected reply from a seat script: \(reply)")
+    }
+}

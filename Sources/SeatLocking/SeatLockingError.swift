@@ -1,0 +1,95 @@
+/// Why a seat operation did not happen. Each case has one error code, one exit code
+/// and one message that says what the user can do next.
+public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible {
+    case invalidRequest(String)
+    case unknownShowtime(Int)
+    case unknownSeats([String], showtime: Int)
+    case tooManySeats(requested: Int, alreadyHeld: Int, limit: Int)
+    /// Sold, occupied or locked by someone else; with alternatives that are free now.
+    case seatsUnavailable([String], suggestions: [[String]])
+    case notLockOwner([String])
+    case lockExpired([String])
+    case redisUnavailable(String)
+    case internalError(String)
+
+    /// The machine-readable code used by `--json` and the HTTP API.
+    public var code: String {
+        switch self {
+        case .invalidRequest: "invalid_request"
+        case .unknownShowtime: "unknown_showtime"
+        case .unknownSeats: "unknown_seat"
+        case .tooManySeats: "too_many_seats"
+        case .seatsUnavailable: "seats_unavailable"
+        case .notLockOwner: "not_lock_owner"
+        case .lockExpired: "lock_expired"
+        case .redisUnavailable: "redis_unavailable"
+        case .internalError: "internal_error"
+        }
+    }
+
+    /// Exit code of the command line: 2 invalid input, 3 unavailable, 4 not held, 69 Redis down.
+    public var exitCode: Int32 {
+        switch self {
+        case .invalidRequest, .unknownShowtime, .unknownSeats, .tooManySeats: 2
+        case .seatsUnavailable: 3
+        case .notLockOwner, .lockExpired: 4
+        case .redisUnavailable: 69
+        case .internalError: 70
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case let .invalidRequest(reason):
+            return reason
+        case let .unknownShowtime(id):
+            return "There is no showtime \(id); `cinebook showtimes` lists them."
+        case let .unknownSeats(seats, showtime):
+            return "\(Self.list(seats)) \(seats.count == 1 ? "is" : "are") not a seat of showtime \(showtime)."
+        case let .tooManySeats(requested, held, limit):
+            if held == 0 {
+                return "At most \(limit) seats can be held at once; \(requested) were asked for."
+            }
+            return "At most \(limit) seats can be held at once; you hold \(held) and asked for \(requested) more."
+        case let .seatsUnavailable(seats, suggestions):
+            let verb = seats.count == 1 ? "is" : "are"
+            let head = "\(Self.list(seats)) \(verb) no longer available."
+            guard let best = suggestions.first else { return head + " No other seats are free together." }
+            let together = best.count == 1 ? "is free" : "are free together"
+            return head + " \(Self.range(best)) \(together)."
+        case let .notLockOwner(seats):
+            return "You do not hold \(Self.list(seats)); someone else does, or \(seats.count == 1 ? "it is" : "they are") sold."
+        case let .lockExpired(seats):
+            return "Your hold on \(Self.list(seats)) has expired or was released; lock \(seats.count == 1 ? "it" : "them") again."
+        case let .redisUnavailable(reason):
+            return "Redis is unavailable: \(reason)."
+        case let .internalError(reason):
+            return "Internal error: \(reason)."
+        }
+    }
+
+    public var description: String { message }
+
+    /// The seats the error is about, where it is about seats.
+    public var seats: [String] {
+        switch self {
+        case let .unknownSeats(seats, _), let .seatsUnavailable(seats, _), let .notLockOwner(seats), let .lockExpired(seats):
+            seats
+        default: []
+        }
+    }
+
+    static func list(_ seats: [String]) -> String {
+        switch seats.count {
+        case 0: return "no seats"
+        case 1: return seats[0]
+        default: return seats.dropLast().joined(separator: ", ") + " and " + seats.last!
+        }
+    }
+
+    /// `E7–E8` for a block in one row, otherwise a list.
+    static func range(_ seats: [String]) -> String {
+        guard seats.count > 1 else { return list(seats) }
+        return "\(seats.first!)–\(seats.last!)"
+    }
+}

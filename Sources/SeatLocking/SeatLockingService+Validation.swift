@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+
+/// A request that passed validation: a known showtime, a valid user and canonical seats.
+struct Request: Sendable {
+    let showtime: Showtime
+    let user: String
+    let seats: [String]
+
+    func metadata(_ extra: Logger.Metadata = [:]) -> Logger.Metadata {
+        var metadata: Logger.Metadata = ["showtime": "\(showtime.id)", "user": "\(user)", "seats": "\(seats.joined(separator: ","))"]
+        metadata.merge(extra) { _, new in new }
+        return metadata
+    }
+}
+
+extension SeatLockingService {
+    /// Checks a request before it reaches Redis: user, showtime, and 1 to the per-user
+    /// limit of distinct, well-formed seats of that showtime.
+    func validated(_ seats: [String], showtime id: Int, user: String) throws(SeatLockingError) -> Request {
+        let user = try Self.validatedUser(user)
+        guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
+        guard !seats.isEmpty else { throw .invalidRequest("Name at least one seat, like C7.") }
+        var canonical: [String] = []
+        var seen = Set<String>()
+        for text in seats {
+            guard let code = SeatCode.normalize(text) else {
+                throw .invalidRequest("'\(Self.shown(text))' is not a seat code; a seat is a row letter and a number, like C7.")
+            }
+            guard seen.insert(code).inserted else { throw .invalidRequest("\(code) is listed twice.") }
+            canonical.append(code)
+        }
+        guard canonical.count <= policy.maximumSeatsPerUser else {
+            throw .tooManySeats(requested: canonical.count, alreadyHeld: 0, limit: policy.maximumSeatsPerUser)
+        }
+        let unknown = canonical.filter { showtime.layout.seat($0) == nil }
+        guard unknown.isEmpty else { throw .unknownSeats(unknown, showtime: id) }
+        return Request(showtime: showtime, user: user, seats: canonical)
+    }
+
+    /// A user id is 1–64 printable characters (surrounding spaces are dropped).
+    public static func validatedUser(_ user: String) throws(SeatLockingError) -> String {
+        let trimmed = user.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw .invalidRequest("A user name is required.") }
+        guard trimmed.count <= LockPolicy.maximumUserLength else {
+            throw .invalidRequest("The user name is \(trimmed.count) characters long; at most \(LockPolicy.maximumUserLength) are allowed.")
+        }
+        let invisible: Set<Unicode.GeneralCategory> = [.control, .format, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate, .privateUse]
+        guard trimmed.unicodeScalars.allSatisfy({ !invisible.contains($0.properties.generalCategory) }) else {
+            throw .invalidRequest("The user name contains control or invisible characters.")
+        }
+        return trimmed
+    }
+
+    func validatedTTL(_ ttl: Duration?) throws(SeatLockingError) -> Duration {
+        guard let ttl else { return policy.ttl }
+        guard ttl >= .seconds(1), ttl <= policy.maximumHold else {
+            throw .invalidRequest("A TTL must be from 1 to \(policy.maximumHold.components.seconds) seconds.")
+        }
+        return ttl
+    }
+
+    /// Input echoed in a message: short, and without control characters.
+    static func shown(_ text: String) -> String {
+        let visible = String(text.unicodeScalars.filter { $0.properties.generalCategory != .control }.map(Character.init))
+        return visible.count > 20 ? visible.prefix(20) + "…" : visible
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

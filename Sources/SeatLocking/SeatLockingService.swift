@@ -1,0 +1,176 @@
+import Foundation
+import Logging
+import RedisClient
+
+/// The seat-locking core: every front end (terminal, command line, HTTP, cleanup job)
+/// calls these operations, and each is one Lua script, one round trip to Redis.
+public struct SeatLockingService: Sendable {
+    public let catalog: Catalog
+    public let policy: LockPolicy
+    let redis: RedisClient
+    let logger: Logger
+
+    public init(redis: RedisClient, catalog: Catalog, policy: LockPolicy = LockPolicy(), logger: Logger = Logger(label: "cinebook.core")) {
+        self.redis = redis
+        self.catalog = catalog
+        self.policy = policy
+        self.logger = logger
+    }
+
+    /// Locks all the seats for the user, or none. Seats the user already holds count as
+    /// success and get a fresh TTL (never past the maximum hold).
+    public func lock(_ seats: [String], showtime id: Int, user: String, ttl: Duration? = nil) async throws(SeatLockingError) -> LockGrant {
+        let request = try validated(seats, showtime: id, user: user)
+        let ttl = try validatedTTL(ttl)
+        let boxOffice = request.seats.filter(request.showtime.occupied.contains)
+        if !boxOffice.isEmpty {
+            let status = try await status(showtime: id, viewer: nil)
+            throw refusal(boxOffice, request, taken: Set(status.seats.filter { $0.state != .available }.map(\.seat.code)))
+        }
+        let keys = SeatKeys(showtime: id)
+        let reply = try await run(
+            SeatScripts.lock,
+            keys: [keys.index, keys.sold, keys.sequence, keys.holds(request.user)] + request.seats.map(keys.lock),
+            arguments: [
+                String(id), request.user, String(ttl.milliseconds), String(policy.maximumHold.milliseconds),
+                String(policy.maximumSeatsPerUser), keys.events,
+            ] + request.seats,
+            request)
+        switch reply.outcome {
+        case "ok":
+            let grant = try LockGrant(showtimeID: id, user: request.user, seats: reply.heldSeats(), serverTime: reply.serverTime)
+            logger.debug("locked", metadata: request.metadata(["expires_at": "\(grant.expiresAt)"]))
+            return grant
+        case "unavailable":
+            let error = refusal(try reply.strings(at: 2), request, taken: Set(try reply.strings(at: 3)).union(request.showtime.occupied))
+            logger.debug("lock refused: seats unavailable", metadata: request.metadata(["unavailable": "\(error.seats)"]))
+            throw error
+        case "too_many":
+            let held = Int(try reply.integer(at: 2))
+            logger.debug("lock refused: seat limit", metadata: request.metadata(["held": "\(held)"]))
+            throw .tooManySeats(requested: request.seats.count, alreadyHeld: held, limit: policy.maximumSeatsPerUser)
+        default:
+            throw reply.malformed()
+        }
+    }
+
+    /// Releases those of the seats that the user holds; returns which. Idempotent.
+    public func unlock(_ seats: [String], showtime id: Int, user: String) async throws(SeatLockingError) -> Release {
+        let request = try validated(seats, showtime: id, user: user)
+        let keys = SeatKeys(showtime: id)
+        let reply = try await run(
+            SeatScripts.unlock,
+            keys: [keys.index, keys.holds(request.user)] + request.seats.map(keys.lock),
+            arguments: [String(id), request.user, keys.events] + request.seats,
+            request)
+        let release = Release(showtimeID: id, released: try reply.strings(at: 1), serverTime: try reply.time(at: 0))
+        logger.debug("unlocked", metadata: request.metadata(["released": "\(release.released)"]))
+        return release
+    }
+
+    /// Gives every seat a fresh TTL, or none: each must still be held by the user.
+    /// An expired lock is not recreated; no hold grows past the maximum hold time.
+    public func extend(_ seats: [String], showtime id: Int, user: String, ttl: Duration? = nil) async throws(SeatLockingError) -> LockGrant {
+        let request = try validated(seats, showtime: id, user: user)
+        let ttl = try validatedTTL(ttl)
+        let keys = SeatKeys(showtime: id)
+        let reply = try await run(
+            SeatScripts.extend,
+            keys: [keys.index, keys.holds(request.user)] + request.seats.map(keys.lock),
+            arguments: [String(id), request.user, String(ttl.milliseconds), String(policy.maximumHold.milliseconds), keys.events]
+                + request.seats,
+            request)
+        let grant = try LockGrant(showtimeID: id, user: request.user, seats: reply.heldSeatsOrRefusal(request, logger), serverTime: reply.serverTime)
+        logger.debug("extended", metadata: request.metadata(["expires_at": "\(grant.expiresAt)"]))
+        return grant
+    }
+
+    /// Sells the user's held seats in one atomic step, or none of them.
+    public func book(_ seats: [String], showtime id: Int, user: String) async throws(SeatLockingError) -> Booking {
+        let request = try validated(seats, showtime: id, user: user)
+        let keys = SeatKeys(showtime: id)
+        let reply = try await run(
+            SeatScripts.book,
+            keys: [keys.index, keys.sold, keys.sequence, keys.holds(request.user)] + request.seats.map(keys.lock),
+            arguments: [String(id), request.user, keys.events, keys.bookingPrefix] + request.seats,
+            request)
+        try reply.refusal(request, logger)
+        let booking = Booking(
+            id: try reply.integer(at: 2), showtimeID: id, user: request.user, seats: request.seats,
+            bookedAt: try reply.serverTime)
+        logger.debug("booked", metadata: request.metadata(["booking_id": "\(booking.id)"]))
+        return booking
+    }
+
+    /// Every seat of the showtime in one of four states, as `viewer` sees it.
+    public func status(showtime id: Int, viewer: String? = nil) async throws(SeatLockingError) -> ShowtimeStatus {
+        guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
+        let viewer = try viewer.map(Self.validatedUser)
+        let keys = SeatKeys(showtime: id)
+        let reply = try await run(
+            SeatScripts.status, keys: [keys.index, keys.sold, keys.holds(viewer ?? "")], arguments: [],
+            Request(showtime: showtime, user: viewer ?? "", seats: []))
+        let sold = Set(try reply.strings(at: 1))
+        let locked = try reply.expiries(at: 2)
+        let mine = try reply.expiries(at: 3)
+        let seats = showtime.layout.seats.map { seat -> SeatStatus in
+            if sold.contains(seat.code) || showtime.occupied.contains(seat.code) {
+                return SeatStatus(seat: seat, state: .occupied, expiresAt: nil)
+            }
+            if let expiry = mine[seat.code] { return SeatStatus(seat: seat, state: .selected, expiresAt: expiry) }
+            if locked[seat.code] != nil { return SeatStatus(seat: seat, state: .locked, expiresAt: nil) }
+            return SeatStatus(seat: seat, state: .available, expiresAt: nil)
+        }
+        return ShowtimeStatus(showtime: showtime, viewer: viewer, seats: seats, serverTime: try reply.serverTime)
+    }
+
+    /// Removes the index entries of expired locks in every showtime and publishes an
+    /// `expired` event for each showtime that had some.
+    public func sweep() async throws(SeatLockingError) -> SweepReport {
+        let batch = 1000
+        var expired: [Int: [String]] = [:]
+        for showtime in catalog.showtimes {
+            let keys = SeatKeys(showtime: showtime.id)
+            var found: [String]
+            repeat {
+                let reply = try await run(
+                    SeatScripts.sweep, keys: [keys.index], arguments: [String(showtime.id), keys.events, String(batch)],
+                    Request(showtime: showtime, user: "", seats: []))
+                found = try reply.strings(at: 1)
+                expired[showtime.id, default: []].append(contentsOf: found)
+            } while found.count == batch
+        }
+        let report = SweepReport(expired: expired.filter { !$0.value.isEmpty })
+        logger.debug("swept", metadata: ["expired": "\(report.total)"])
+        return report
+    }
+
+    /// Best blocks of free seats near `seats`, for a conflict answer.
+    func refusal(_ unavailable: [String], _ request: Request, taken: Set<String>) -> SeatLockingError {
+        let layout = request.showtime.layout
+        let suggestions = SeatSuggester.suggest(
+            count: request.seats.count, near: request.seats.compactMap(layout.seat), in: layout, unavailable: taken)
+        return .seatsUnavailable(unavailable, suggestions: suggestions.map { $0.map(\.code) })
+    }
+
+    /// Runs a script, turning every Redis failure into `redisUnavailable` or `internalError`.
+    private func run(_ script: RedisScript, keys: [String], arguments: [String], _ request: Request) async throws(SeatLockingError) -> ScriptReply {
+        do {
+            return ScriptReply(try await redis.evaluate(script, keys: keys, arguments: arguments))
+        } catch let error as RedisConnectionError {
+            logger.error("Redis unavailable", metadata: request.metadata(["operation": "\(script.name)", "error": "\(error)"]))
+            throw .redisUnavailable(error.description)
+        } catch let error as RedisServerError where Self.unavailableCodes.contains(error.code) {
+            logger.error("Redis unavailable", metadata: request.metadata(["operation": "\(script.name)", "error": "\(error)"]))
+            throw .redisUnavailable(error.message)
+        } catch {
+            logger.error("script failed", metadata: request.metadata(["operation": "\(script.name)", "error": "\(error)"]))
+            throw .internalError("\(script.name): \(error)")
+        }
+    }
+
+    /// Server errors that mean "not now" rather than a bug.
+    private static let unavailableCodes: Set<String> = [
+        "LOADING", "BUSY", "OOM", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "NOAUTH", "NOREPLICAS", "MISCONF",
+    ]
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// A seat held by a user until `expiresAt`; `token` grows with every new grant in the
+/// showtime (a fencing token), and stays the same while the same hold is extended.
+public struct HeldSeat: Sendable, Hashable {
+    public let code: String
+    public let expiresAt: Date
+    public let token: Int64
+}
+
+/// The answer to lock and extend: every seat asked for is now held by the user.
+public struct LockGrant: Sendable, Hashable {
+    public let showtimeID: Int
+    public let user: String
+    public let seats: [HeldSeat]
+    /// Redis server time when the grant was made.
+    public let serverTime: Date
+
+    /// When the first of these seats would be released unless extended.
+    public var expiresAt: Date { seats.map(\.expiresAt).min() ?? serverTime }
+    public var ttl: Duration { .milliseconds(Int64((expiresAt.timeIntervalSince(serverTime) * 1000).rounded())) }
+}
+
+/// The answer to unlock: the seats that this user held and are now free.
+public struct Release: Sendable, Hashable {
+    public let showtimeID: Int
+    public let released: [String]
+    public let serverTime: Date
+}
+
+/// A completed booking; its seats are sold for good.
+public struct Booking: Sendable, Hashable {
+    public let id: Int64
+    public let showtimeID: Int
+    public let user: String
+    public let seats: [String]
+    public let bookedAt: Date
+}
+
+/// How a seat looks to one viewer.
+public enum SeatState: String, Sendable, Hashable, Codable, CaseIterable {
+    case available
+    /// Sold, or occupied in the fixture.
+    case occupied
+    /// Held by someone else; who is never revealed.
+    case locked
+    /// Held by the viewer.
+    case selected
+}
+
+public struct SeatStatus: Sendable, Hashable {
+    public let seat: Seat
+    public let state: SeatState
+    /// For the viewer's own seats: when the hold ends.
+    public let expiresAt: Date?
+}
+
+/// Every seat of a showtime as one viewer sees it, at one moment of server time.
+public struct ShowtimeStatus: Sendable, Hashable {
+    public let showtime: Showtime
+    public let viewer: String?
+    public let seats: [SeatStatus]
+    public let serverTime: Date
+
+    public func state(of code: String) -> SeatState? {
+        seats.first { $0.seat.code == code }?.state
+    }
+
+    /// Seats in a given state, in layout order.
+    public func seats(in state: SeatState) -> [SeatStatus] {
+        seats.filter { $0.state == state }
+    }
+}
+
+/// What one sweep found: expired locks whose index entries it removed, per showtime.
+public struct SweepReport: Sendable, Hashable {
+    public let expired: [Int: [String]]
+    public var total: Int { expired.values.reduce(0) { $0 + $1.count } }
+}
+
+extension Date {
+    init(milliseconds: Int64) {
+        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+}

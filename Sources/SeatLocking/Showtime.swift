@@ -1,0 +1,91 @@
+import Foundation
+
+/// The seats of an auditorium, row by row from the screen, with aisle gaps.
+public struct SeatLayout: Sendable, Hashable {
+    public struct Row: Sendable, Hashable {
+        public let label: String
+        /// One entry per grid column: a seat, or nil for an aisle gap.
+        public let cells: [Seat?]
+
+        public var seats: [Seat] { cells.compactMap { $0 } }
+    }
+
+    public let rows: [Row]
+    /// Widest row, in grid columns.
+    public let width: Int
+    private let seatsByCode: [String: Seat]
+
+    public init(rows: [Row]) {
+        self.rows = rows
+        width = rows.map(\.cells.count).max() ?? 0
+        var index: [String: Seat] = [:]
+        for row in rows { for seat in row.seats { index[seat.code] = seat } }
+        seatsByCode = index
+    }
+
+    /// Builds a layout from one string per row: `s` standard, `p` premium,
+    /// `w` wheelchair, `_` an aisle gap (or an empty place at a row's end).
+    public init(rowPatterns: [(label: String, pattern: String)]) throws(LayoutError) {
+        var rows: [Row] = []
+        var seen = Set<String>()
+        for (rowIndex, (label, pattern)) in rowPatterns.enumerated() {
+            guard label.count <= 2, !label.isEmpty, label.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+                throw LayoutError("row label '\(label)' must be one or two capital letters")
+            }
+            guard seen.insert(label).inserted else { throw LayoutError("row \(label) appears twice") }
+            var cells: [Seat?] = []
+            var number = 0
+            for (column, character) in pattern.enumerated() {
+                let category: SeatCategory?
+                switch character {
+                case "s": category = .standard
+                case "p": category = .premium
+                case "w": category = .wheelchair
+                case "_": category = nil
+                default:
+                    throw LayoutError("row \(label) has '\(character)' at column \(column + 1); use s, p, w or _")
+                }
+                if let category {
+                    number += 1
+                    cells.append(Seat(row: label, number: number, rowIndex: rowIndex, column: column, category: category))
+                } else {
+                    cells.append(nil)
+                }
+            }
+            guard number > 0 else { throw LayoutError("row \(label) has no seats") }
+            rows.append(Row(label: label, cells: cells))
+        }
+        guard !rows.isEmpty else { throw LayoutError("the layout has no rows") }
+        self.init(rows: rows)
+    }
+
+    public var seats: [Seat] { rows.flatMap(\.seats) }
+    public var seatCount: Int { seatsByCode.count }
+
+    public func seat(_ code: String) -> Seat? { seatsByCode[code] }
+}
+
+public struct LayoutError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// One screening of a film in an auditorium, with its seat layout.
+public struct Showtime: Sendable, Hashable, Identifiable {
+    public let id: Int
+    public let title: String
+    public let auditorium: String
+    public let startsAt: Date
+    public let layout: SeatLayout
+    /// Seats sold outside this system (the box office), never lockable.
+    public let occupied: Set<String>
+
+    public init(id: Int, title: String, auditorium: String, startsAt: Date, layout: SeatLayout, occupied: Set<String> = []) {
+        self.id = id
+        self.title = title
+        self.auditorium = auditorium
+        self.startsAt = startsAt
+        self.layout = layout
+        self.occupied = occupied
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import RedisClient
+import Synchronization
+
+/// A throwaway `redis-server` that the test run starts itself, on a Unix socket in a
+/// temporary directory. A watchdog shell ends it if the test process dies; a normal exit
+/// stops it through `atexit`.
+public final class RedisTestServer: Sendable {
+    public let directory: URL
+    public let socketPath: String
+    private let extraArguments: [String]
+    private let state = Mutex<Int32?>(nil)
+
+    /// The one server shared by every test of this run.
+    public static func shared() throws -> RedisTestServer {
+        try sharedServer.get()
+    }
+
+    private static let sharedServer: Result<RedisTestServer, any Error> = Result {
+        try RedisTestServer(extraArguments: [])
+    }
+
+    private static let running = Mutex<[RedisTestServer]>([])
+
+    /// A private server, for tests that stop, hang or kill Redis on purpose.
+    public init(extraArguments: [String] = []) throws {
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("cinebook-redis-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        socketPath = directory.appendingPathComponent("redis.sock").path
+        self.extraArguments = extraArguments
+        try start()
+        Self.running.withLock { servers in
+            if servers.isEmpty { atexit { RedisTestServer.stopAll() } }
+            servers.append(self)
+        }
+    }
+
+    public var url: RedisURL { RedisURL(endpoint: .unix(path: socketPath)) }
+    public var urlString: String { "unix://\(socketPath)" }
+
+    public var pid: Int32? { state.withLock { $0 } }
+
+    /// Starts the server (again, on the same data directory) and waits until it listens.
+    public func start() throws {
+        try? FileManager.default.removeItem(atPath: socketPath)
+        let arguments = [
+            "--port", "0", "--unixsocket", socketPath, "--unixsocketperm", "700",
+            "--dir", directory.path, "--save", "", "--appendonly", "no",
+            "--daemonize", "no", "--logfile", directory.appendingPathComponent("redis.log").path,
+        ] + extraArguments
+        let pidFile = directory.appendingPathComponent("redis.pid").path
+        try? FileManager.default.removeItem(atPath: pidFile)
+        let watchdog = Process()
+        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
+        watchdog.arguments = ["-c", """
+            redis-server "$@" & r=$!
+            echo $r > '\(pidFile)'
+            ( while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill -CONT $r; kill -9 $r ) >/dev/null 2>&1 &
+            wait $r
+            """, "sh"] + arguments
+        try watchdog.run()
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: socketPath),
+               let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+               let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                state.withLock { $0 = pid }
+                return
+            }
+            if !watchdog.isRunning { break }
+            usleep(20_000)
+        }
+        throw TestServerError(message: "redis-server did not start in \(directory.path); is it installed?")
+    }
+
+    /// SIGSTOP: the server hangs with its connections open.
+    public func suspend() { signal(SIGSTOP) }
+    /// SIGCONT after `suspend()`.
+    public func resume() { signal(SIGCONT) }
+
+    /// Stops the server; with `hard`, by SIGKILL as in a crash. Waits until it is gone.
+    public func stop(hard: Bool = false) {
+        guard let pid = state.withLock({ current -> Int32? in defer { current = nil }; return current }) else { return }
+        kill(pid, SIGCONT)
+        kill(pid, hard ? SIGKILL : SIGTERM)
+        while kill(pid, 0) == 0 { usleep(10_000) }
+    }
+
+    private func signal(_ number: Int32) {
+        if let pid { kill(pid, number) }
+    }
+
+    private static func stopAll() {
+        for server in running.withLock({ $0 }) {
+            server.stop()
+            try? FileManager.default.removeItem(at: server.directory)
+        }
+    }
+}
+
+public struct TestServerError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
