@@ -121,7 +121,7 @@ public struct SeatLockingService: Sendable {
             if locked[seat.code] != nil { return SeatStatus(seat: seat, state: .locked, expiresAt: nil) }
             return SeatStatus(seat: seat, state: .available, expiresAt: nil)
         }
-        return ShowtimeStatus(showtime: showtime, viewer: viewer, seats: seats, serverTime: try reply.serverTime)
+        return ShowtimeStatus(showtime: showtime, viewer: viewer, seats: seats, serverTime: try reply.time(at: 0))
     }
 
     /// Removes the index entries of expired locks in every showtime and publishes an

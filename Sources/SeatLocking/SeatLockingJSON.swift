@@ -1,0 +1,168 @@
+import Foundation
+
+/// The JSON answers shared by the command line's `--json` and the HTTP API:
+/// `{"ok": true, ...}` on success, `{"ok": false, "error": code, "message": ...}` on failure.
+public enum SeatLockingJSON {
+    public struct Grant: Encodable, Sendable {
+        public struct Held: Encodable, Sendable {
+            let seat: String
+            let expires_at: String
+            let token: Int64
+        }
+
+        let ok = true
+        let showtime_id: Int
+        let user: String
+        let seats: [String]
+        let expires_at: String
+        let ttl_seconds: Int
+        let held: [Held]
+
+        public init(_ grant: LockGrant) {
+            showtime_id = grant.showtimeID
+            user = grant.user
+            seats = grant.seats.map(\.code)
+            expires_at = SeatLockingJSON.timestamp(grant.expiresAt)
+            ttl_seconds = Int(grant.ttl.components.seconds)
+            held = grant.seats.map { Held(seat: $0.code, expires_at: SeatLockingJSON.timestamp($0.expiresAt), token: $0.token) }
+        }
+    }
+
+    public struct Released: Encodable, Sendable {
+        let ok = true
+        let showtime_id: Int
+        let released: [String]
+
+        public init(_ release: Release) {
+            showtime_id = release.showtimeID
+            released = release.released
+        }
+    }
+
+    public struct Booked: Encodable, Sendable {
+        let ok = true
+        let booking_id: Int64
+        let showtime_id: Int
+        let user: String
+        let seats: [String]
+        let booked_at: String
+
+        public init(_ booking: Booking) {
+            booking_id = booking.id
+            showtime_id = booking.showtimeID
+            user = booking.user
+            seats = booking.seats
+            booked_at = SeatLockingJSON.timestamp(booking.bookedAt)
+        }
+    }
+
+    public struct ShowtimeSummary: Encodable, Sendable {
+        let id: Int
+        let title: String
+        let auditorium: String
+        let starts_at: String
+        let seat_count: Int
+
+        public init(_ showtime: Showtime) {
+            id = showtime.id
+            title = showtime.title
+            auditorium = showtime.auditorium
+            starts_at = SeatLockingJSON.timestamp(showtime.startsAt)
+            seat_count = showtime.layout.seatCount
+        }
+    }
+
+    public struct Showtimes: Encodable, Sendable {
+        let ok = true
+        let showtimes: [ShowtimeSummary]
+
+        public init(_ catalog: Catalog) { showtimes = catalog.showtimes.map(ShowtimeSummary.init) }
+    }
+
+    public struct Status: Encodable, Sendable {
+        struct SeatEntry: Encodable, Sendable {
+            let seat: String
+            let row: String
+            let number: Int
+            let category: String
+            let state: String
+            let expires_at: String?
+        }
+
+        let ok = true
+        let showtime: ShowtimeSummary
+        let viewer: String?
+        let server_time: String
+        let counts: [String: Int]
+        let seats: [SeatEntry]
+
+        public init(_ status: ShowtimeStatus) {
+            showtime = ShowtimeSummary(status.showtime)
+            viewer = status.viewer
+            server_time = SeatLockingJSON.timestamp(status.serverTime)
+            var counts = Dictionary(uniqueKeysWithValues: SeatState.allCases.map { ($0.rawValue, 0) })
+            for entry in status.seats { counts[entry.state.rawValue, default: 0] += 1 }
+            self.counts = counts
+            seats = status.seats.map {
+                SeatEntry(
+                    seat: $0.seat.code, row: $0.seat.row, number: $0.seat.number, category: $0.seat.category.rawValue,
+                    state: $0.state.rawValue, expires_at: $0.expiresAt.map(SeatLockingJSON.timestamp))
+            }
+        }
+    }
+
+    public struct Swept: Encodable, Sendable {
+        let ok = true
+        let expired: [String: [String]]
+        let total: Int
+
+        public init(_ report: SweepReport) {
+            expired = Dictionary(uniqueKeysWithValues: report.expired.map { (String($0.key), $0.value) })
+            total = report.total
+        }
+    }
+
+    public struct Failure: Encodable, Sendable {
+        let ok = false
+        let error: String
+        let message: String
+        let seats: [String]?
+        let unavailable: [String]?
+        let suggestions: [[String]]?
+
+        public init(_ failure: SeatLockingError) {
+            error = failure.code
+            message = failure.message
+            if case let .seatsUnavailable(seats, suggestions) = failure {
+                self.seats = nil
+                unavailable = seats
+                self.suggestions = suggestions
+            } else {
+                seats = failure.seats.isEmpty ? nil : failure.seats
+                unavailable = nil
+                suggestions = nil
+            }
+        }
+
+        public init(code: String, message: String) {
+            error = code
+            self.message = message
+            seats = nil
+            unavailable = nil
+            suggestions = nil
+        }
+    }
+
+    /// One line of JSON.
+    public static func encode(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return #"{"ok":false,"error":"internal_error"}"# }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// ISO 8601 in UTC with milliseconds, such as `2026-11-25T19:30:00.000Z`.
+    public static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

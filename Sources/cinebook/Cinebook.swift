@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import SeatLocking
+
+@main
+struct Cinebook: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cinebook",
+        abstract: "Pick cinema seats together without ever selling one twice.",
+        discussion: """
+            Seats are locked in Redis for 15 minutes while you choose, extended while you are active, \
+            and sold when you book. Exit codes: 0 success, 2 invalid input, 3 seats unavailable, \
+            4 not the lock owner or lock expired, 69 Redis unavailable, 78 broken configuration.
+            """,
+        subcommands: [
+            LockCommand.self, UnlockCommand.self, ExtendCommand.self, BookCommand.self,
+            StatusCommand.self, ShowtimesCommand.self, SweepCommand.self,
+        ]
+    )
+
+    /// Parses and runs like `AsyncParsableCommand.main()`, except that bad arguments exit
+    /// with 2 (and a JSON error with `--json`), as every other invalid input does.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            if CommandLine.arguments.contains("--json") {
+                let message = message(for: error)
+                print(SeatLockingJSON.encode(SeatLockingJSON.Failure(code: "invalid_request", message: message)))
+            } else {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            }
+            Foundation.exit(ExitStatus.invalidInput)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// Options every command takes.
+struct CommonOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Redis to use: redis://[:password@]host:port[/db] or unix:///path/redis.sock.",
+        discussion: "Default: $REDIS_URL, else 127.0.0.1:6379 if it answers, else cinebook's own Redis.",
+        valueName: "url"))
+    var redis: String?
+
+    @Option(name: .customLong("redis-timeout"), help: ArgumentHelp("Seconds to wait for Redis to connect and to answer.", valueName: "seconds"))
+    var redisTimeout: Double = 1
+
+    @Option(help: ArgumentHelp(
+        "Directory of showtime files. Default: $CINEBOOK_FIXTURES, else the Fixtures folder of the installation.",
+        valueName: "dir"))
+    var fixtures: String?
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp(
+        "trace, debug, info, notice, warning, error or critical. Default: $CINEBOOK_LOG_LEVEL, else quiet.",
+        valueName: "level"))
+    var logLevel: String?
+
+    func validate() throws {
+        guard redisTimeout > 0, redisTimeout <= 60 else {
+            throw ValidationError("--redis-timeout must be more than 0 and at most 60 seconds.")
+        }
+        if let level = logLevel ?? ProcessInfo.processInfo.environment["CINEBOOK_LOG_LEVEL"], Logger.Level(rawValue: level) == nil {
+            throw ValidationError("Unknown log level '\(level)'; use trace, debug, info, notice, warning, error or critical.")
+        }
+    }
+
+    /// The configured level, or `fallback` when none is set.
+    func level(default fallback: Logger.Level) -> Logger.Level {
+        (logLevel ?? ProcessInfo.processInfo.environment["CINEBOOK_LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? fallback
+    }
+}
+
+/// `--showtime`, `--user`, the seats and `--json` of the seat commands.
+struct SeatArguments: ParsableArguments {
+    @Option(help: ArgumentHelp("The showtime id (see `cinebook showtimes`).", valueName: "id"))
+    var showtime: Int
+
+    @Option(help: ArgumentHelp("Who holds the seats.", valueName: "name"))
+    var user: String
+
+    @Argument(help: ArgumentHelp("Seat codes such as A1 C7 (1 to 10).", valueName: "seat"))
+    var seats: [String] = []
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+}
+
+enum ExitStatus {
+    static let invalidInput: Int32 = 2
+    static let redisUnavailable: Int32 = 69
+    static let brokenConfiguration: Int32 = 78
+}

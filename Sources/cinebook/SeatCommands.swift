@@ -1,0 +1,77 @@
+import ArgumentParser
+import SeatLocking
+
+struct LockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lock",
+        abstract: "Lock seats for a user, all or nothing.",
+        discussion: """
+            Seats the user already holds get a fresh TTL. If any seat is sold or held by someone else, \
+            nothing is locked and the answer suggests free seats instead (exit 3).
+            """)
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var request: SeatArguments
+    @Option(help: ArgumentHelp("Seconds the lock lives unless extended (default 900).", valueName: "seconds"))
+    var ttl: Int?
+
+    func run() async throws {
+        try await CommandRunner(options: common, json: request.json).run { service in
+            let grant = try await service.lock(request.seats, showtime: request.showtime, user: request.user, ttl: ttl.map { .seconds($0) })
+            return Output(text: Text.granted("Locked", grant), json: SeatLockingJSON.Grant(grant))
+        }
+    }
+}
+
+struct UnlockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unlock",
+        abstract: "Release seats the user holds.",
+        discussion: "Seats the user does not hold are left alone; releasing twice is fine.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var request: SeatArguments
+
+    func run() async throws {
+        try await CommandRunner(options: common, json: request.json).run { service in
+            let release = try await service.unlock(request.seats, showtime: request.showtime, user: request.user)
+            return Output(text: Text.released(release), json: SeatLockingJSON.Released(release))
+        }
+    }
+}
+
+struct ExtendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extend",
+        abstract: "Give seats the user holds a fresh TTL, all or nothing.",
+        discussion: "An expired lock is not recreated (exit 4); no hold grows past the maximum hold time.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var request: SeatArguments
+    @Option(help: ArgumentHelp("Seconds from now the lock lives (default 900).", valueName: "seconds"))
+    var ttl: Int?
+
+    func run() async throws {
+        try await CommandRunner(options: common, json: request.json).run { service in
+            let grant = try await service.extend(request.seats, showtime: request.showtime, user: request.user, ttl: ttl.map { .seconds($0) })
+            return Output(text: Text.granted("Extended", grant), json: SeatLockingJSON.Grant(grant))
+        }
+    }
+}
+
+struct BookCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "book",
+        abstract: "Book seats the user holds: they are sold for good.",
+        discussion: "Every seat must still be held by the user; otherwise nothing is booked (exit 4).")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var request: SeatArguments
+
+    func run() async throws {
+        try await CommandRunner(options: common, json: request.json).run { service in
+            let booking = try await service.book(request.seats, showtime: request.showtime, user: request.user)
+            return Output(text: Text.booked(booking), json: SeatLockingJSON.Booked(booking))
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import SeatLocking
+
+/// The seat map of `cinebook status` as plain text, readable in a pipe or a log:
+///
+/// ```
+/// Showtime 1 · The Last Lighthouse · Studio 1 · Wed 25 Nov 17:00
+///
+///           ---------- SCREEN ----------
+///      1  2  3  4  5  6  7  8
+///   A  .  .  X  X  #  .  .  .   A
+/// ```
+enum SeatMapText {
+    static let glyphs: [SeatState: Character] = [.available: ".", .occupied: "X", .locked: "#", .selected: "@"]
+
+    static func render(_ status: ShowtimeStatus) -> String {
+        let showtime = status.showtime
+        let layout = showtime.layout
+        let states = Dictionary(uniqueKeysWithValues: status.seats.map { ($0.seat.code, $0.state) })
+        let labelWidth = layout.rows.map(\.label.count).max() ?? 1
+        let margin = String(repeating: " ", count: labelWidth + 2)
+        var lines = ["Showtime \(showtime.id) · \(showtime.title) · \(showtime.auditorium) · \(Text.startTime(showtime.startsAt))", ""]
+        let screen = " SCREEN "
+        let gridWidth = layout.width * 3
+        let dashes = max(2, (gridWidth - screen.count) / 2)
+        lines.append(margin + String(repeating: "-", count: dashes) + screen + String(repeating: "-", count: dashes))
+        if let widest = layout.rows.max(by: { $0.cells.count < $1.cells.count }) {
+            lines.append(margin + widest.cells.map { cell in cell.map { pad(String($0.number)) } ?? "   " }.joined())
+        }
+        for row in layout.rows {
+            let label = row.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
+            let cells = row.cells.map { cell -> String in
+                guard let seat = cell else { return "   " }
+                return pad(String(glyphs[states[seat.code] ?? .available]!))
+            }.joined()
+            lines.append("\(label)  \(cells)  \(row.label)")
+        }
+        lines.append("")
+        let counts = SeatState.allCases.map { state in
+            "\(glyphs[state]!) \(state.rawValue) \(status.seats.filter { $0.state == state }.count)"
+        }
+        lines.append(counts.joined(separator: "   "))
+        let mine = status.seats(in: .selected)
+        if let viewer = status.viewer, let until = mine.compactMap(\.expiresAt).min() {
+            lines.append("\(viewer) holds \(mine.map(\.seat.code).joined(separator: " ")) until \(Text.clock(until)).")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func pad(_ text: String) -> String {
+        String(repeating: " ", count: max(0, 3 - text.count)) + text
+    }
+}
