@@ -30,11 +30,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "SeatMapUI",
+            dependencies: [
+                "SeatLocking",
+                "CNCursesW",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "cinebook",
             dependencies: [
                 "SeatLocking",
                 "RedisClient",
+                "SeatMapUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -55,6 +64,10 @@ let package = Package(
         .testTarget(
             name: "CinebookCLITests",
             dependencies: ["SeatLocking", "RedisClient", "TestSupport"]
+        ),
+        .testTarget(
+            name: "SeatMapUITests",
+            dependencies: ["SeatMapUI", "SeatLocking", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

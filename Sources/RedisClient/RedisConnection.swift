@@ -41,6 +41,7 @@ final class RedisConnection {
     }
 
     func connect() throws(RedisConnectionError) {
+        _ = Self.ignoreBrokenPipes
         disconnect()
         let wait = timeval(timeouts.connect)
         let made: UnsafeMutablePointer<redisContext>?
@@ -61,6 +62,13 @@ final class RedisConnection {
         context = made
         try handshake()
     }
+
+    /// hiredis writes with write(2), so a write to a connection the server has just closed
+    /// (a restart, or a command it refuses mid-stream) raises SIGPIPE, which would end the
+    /// whole process. Ignored, the write fails with EPIPE and becomes a connection error.
+    private static let ignoreBrokenPipes: Void = {
+        signal(SIGPIPE, SIG_IGN)
+    }()
 
     private func handshake() throws(RedisConnectionError) {
         var commands: [RedisCommand] = []

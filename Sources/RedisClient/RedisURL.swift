@@ -56,7 +56,7 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
                 let dbText = rest[rest.index(after: slash)...]
                 if !dbText.isEmpty {
                     guard let db = Int(dbText), (0...15_999).contains(db) else {
-                        throw RedisURLError(url: text, problem: "the database '\(dbText)' is not a number")
+                        throw RedisURLError(url: text, problem: "the database '\(dbText)' is not a number from 0 to 15999")
                     }
                     database = db
                 }
@@ -69,9 +69,16 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
                 }
                 host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
                 let after = hostPort[hostPort.index(after: close)...]
-                if after.hasPrefix(":") { port = try Self.port(after.dropFirst(), in: text) }
+                if after.hasPrefix(":") {
+                    port = try Self.port(after.dropFirst(), in: text)
+                } else if !after.isEmpty {
+                    throw RedisURLError(url: text, problem: "unexpected '\(after)' after the IPv6 address")
+                }
             } else if let colon = hostPort.lastIndex(of: ":") {
                 host = String(hostPort[..<colon])
+                guard !host.contains(":") else {
+                    throw RedisURLError(url: text, problem: "write an IPv6 address in brackets, like redis://[::1]:6379")
+                }
                 port = try Self.port(hostPort[hostPort.index(after: colon)...], in: text)
             }
             guard !host.isEmpty else { throw RedisURLError(url: text, problem: "the host is missing") }
@@ -121,7 +128,23 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
 }
 
 public struct RedisURLError: Error, Sendable, CustomStringConvertible {
+    /// The URL as given, with its password (if any) replaced by `***`.
     public let url: String
     public let problem: String
     public var description: String { "invalid Redis URL '\(url)': \(problem)" }
+
+    init(url: String, problem: String) {
+        self.url = Self.redacted(url)
+        self.problem = problem
+    }
+
+    /// Hides the password of `scheme://[user:]password@...`, as the parser reads it.
+    private static func redacted(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://"), let at = url[schemeEnd.upperBound...].lastIndex(of: "@") else {
+            return url
+        }
+        let userInfo = url[schemeEnd.upperBound..<at]
+        let user = userInfo.contains(":") ? userInfo.prefix { $0 != ":" } + ":" : ""
+        return url[..<schemeEnd.upperBound] + user + "***" + url[at...]
+    }
 }

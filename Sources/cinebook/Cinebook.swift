@@ -13,9 +13,12 @@ struct Cinebook: AsyncParsableCommand {
             4 not the lock owner or lock expired, 69 Redis unavailable, 78 broken configuration.
             """,
         subcommands: [
+            SeatsCommand.self,
             LockCommand.self, UnlockCommand.self, ExtendCommand.self, BookCommand.self,
             StatusCommand.self, ShowtimesCommand.self, SweepCommand.self,
-        ]
+            DemoCommand.self,
+        ],
+        defaultSubcommand: SeatsCommand.self
     )
 
     /// Parses and runs like `AsyncParsableCommand.main()`, except that bad arguments exit

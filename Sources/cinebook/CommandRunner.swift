@@ -25,6 +25,8 @@ struct CommandRunner {
     let options: CommonOptions
     let json: Bool
     var defaultLogLevel: Logger.Level = .critical
+    /// Where logs go instead of standard error (for the full-screen seat map).
+    var logFile: LogFile?
 
     func run(_ work: (SeatLockingService) async throws -> Output) async throws {
         do {
@@ -39,7 +41,11 @@ struct CommandRunner {
     }
 
     func makeService() async throws(StartupError) -> SeatLockingService {
-        bootstrapLogging(options.level(default: defaultLogLevel))
+        if let logFile {
+            bootstrapFileLogging(logFile, level: options.level(default: defaultLogLevel))
+        } else {
+            bootstrapLogging(options.level(default: defaultLogLevel))
+        }
         let catalog = try loadCatalog()
         let url = try await RedisLocator(timeouts: timeouts).resolve(explicit: options.redis)
         let redis = RedisClient(url: url, timeouts: timeouts)

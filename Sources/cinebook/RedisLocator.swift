@@ -101,23 +101,17 @@ struct EmbeddedRedis {
                 exitCode: ExitStatus.redisUnavailable)
         }
         try? FileManager.default.removeItem(atPath: socketPath)
-        let process = Process()
-        process.executableURL = server
-        process.arguments = [
+        let arguments = [
             "--port", "0", "--unixsocket", socketPath, "--unixsocketperm", "700",
             "--dir", stateDirectory.path, "--appendonly", "yes", "--appendfsync", "always", "--save", "",
             "--daemonize", "yes", "--pidfile", stateDirectory.appendingPathComponent("redis.pid").path,
             "--logfile", stateDirectory.appendingPathComponent("redis.log").path,
         ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
         do {
-            try process.run()
-            process.waitUntilExit()
+            // With --daemonize the first process exits as soon as the server runs in the background.
+            ServerProcess.wait(try ServerProcess.spawn(server.path, arguments))
         } catch {
-            throw StartupError(
-                code: "redis_unavailable", message: "Cannot start \(server.path): \(error.localizedDescription)",
-                exitCode: ExitStatus.redisUnavailable)
+            throw StartupError(code: "redis_unavailable", message: error.description, exitCode: ExitStatus.redisUnavailable)
         }
     }
 

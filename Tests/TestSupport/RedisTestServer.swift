@@ -9,7 +9,8 @@ public final class RedisTestServer: Sendable {
     public let directory: URL
     public let socketPath: String
     private let extraArguments: [String]
-    private let state = Mutex<Int32?>(nil)
+    /// The pids of the server and of the shell that watches over it.
+    private let state = Mutex<(server: Int32, watchdog: Int32)?>(nil)
 
     /// The one server shared by every test of this run.
     public static func shared() throws -> RedisTestServer {
@@ -39,7 +40,7 @@ public final class RedisTestServer: Sendable {
     public var url: RedisURL { RedisURL(endpoint: .unix(path: socketPath)) }
     public var urlString: String { "unix://\(socketPath)" }
 
-    public var pid: Int32? { state.withLock { $0 } }
+    public var pid: Int32? { state.withLock { $0?.server } }
 
     /// Starts the server (again, on the same data directory) and waits until it listens.
     public func start() throws {
@@ -51,27 +52,43 @@ public final class RedisTestServer: Sendable {
         ] + extraArguments
         let pidFile = directory.appendingPathComponent("redis.pid").path
         try? FileManager.default.removeItem(atPath: pidFile)
-        let watchdog = Process()
-        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
-        watchdog.arguments = ["-c", """
+        let script = """
             redis-server "$@" & r=$!
             echo $r > '\(pidFile)'
             ( while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill -CONT $r; kill -9 $r ) >/dev/null 2>&1 &
             wait $r
-            """, "sh"] + arguments
-        try watchdog.run()
+            """
+        let watchdog = try ServerProcess.spawn("/bin/sh", ["-c", script, "sh"] + arguments)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            if FileManager.default.fileExists(atPath: socketPath),
+            if Self.accepts(socketPath),
                let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
                let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                state.withLock { $0 = pid }
+                state.withLock { $0 = (pid, watchdog) }
                 return
             }
-            if !watchdog.isRunning { break }
+            if waitpid(watchdog, nil, WNOHANG) == watchdog { break }
             usleep(20_000)
         }
         throw TestServerError(message: "redis-server did not start in \(directory.path); is it installed?")
+    }
+
+    /// True when a connection to the Unix socket succeeds. The socket file appears at
+    /// bind(2), a moment before the server listens, so its existence is not enough.
+    private static func accepts(_ path: String) -> Bool {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = path.utf8CString.map { UInt8(bitPattern: $0) }
+        guard bytes.count <= MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                connect(descriptor, socketAddress, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
+        }
     }
 
     /// SIGSTOP: the server hangs with its connections open.
@@ -81,10 +98,15 @@ public final class RedisTestServer: Sendable {
 
     /// Stops the server; with `hard`, by SIGKILL as in a crash. Waits until it is gone.
     public func stop(hard: Bool = false) {
-        guard let pid = state.withLock({ current -> Int32? in defer { current = nil }; return current }) else { return }
-        kill(pid, SIGCONT)
-        kill(pid, hard ? SIGKILL : SIGTERM)
-        while kill(pid, 0) == 0 { usleep(10_000) }
+        guard let pids = state.withLock({ current in defer { current = nil }; return current }) else { return }
+        kill(pids.server, SIGCONT)
+        kill(pids.server, hard ? SIGKILL : SIGTERM)
+        let deadline = Date().addingTimeInterval(5)
+        while kill(pids.server, 0) == 0 {
+            if Date() > deadline { kill(pids.server, SIGKILL) }
+            usleep(10_000)
+        }
+        ServerProcess.wait(pids.watchdog)
     }
 
     private func signal(_ number: Int32) {

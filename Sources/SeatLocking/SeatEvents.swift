@@ -1,0 +1,97 @@
+import Foundation
+import RedisClient
+
+/// One change announced on a showtime's `seat_events:{id}` channel, such as
+/// `{"event":"locked","showtime_id":3,"seats":["F7"],"expires_at":1764097200000,"at":1764096300000}`.
+/// It never says who made the change.
+public struct SeatEvent: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case locked, released, extended, booked, expired
+    }
+
+    public let kind: Kind
+    public let showtimeID: Int
+    public let seats: [String]
+    /// For `locked` and `extended`: when the latest of the seats' locks ends.
+    public let expiresAt: Date?
+    /// Redis server time of the change.
+    public let at: Date
+
+    public init(kind: Kind, showtimeID: Int, seats: [String], expiresAt: Date? = nil, at: Date) {
+        self.kind = kind
+        self.showtimeID = showtimeID
+        self.seats = seats
+        self.expiresAt = expiresAt
+        self.at = at
+    }
+
+    /// Decodes a channel message; nil when it is not a seat event.
+    public init?(message: [UInt8]) {
+        guard let wire = try? JSONDecoder().decode(Wire.self, from: Data(message)),
+              let kind = Kind(rawValue: wire.event)
+        else { return nil }
+        self.init(
+            kind: kind, showtimeID: wire.showtime_id, seats: wire.seats.codes,
+            expiresAt: wire.expires_at.map { Date(milliseconds: $0) }, at: Date(milliseconds: wire.at ?? 0))
+    }
+
+    private struct Wire: Decodable {
+        let event: String
+        let showtime_id: Int
+        let seats: SeatList
+        let expires_at: Int64?
+        let at: Int64?
+    }
+
+    /// Lua's cjson writes an empty table as `{}`, so an empty list may arrive as an object.
+    private struct SeatList: Decodable {
+        let codes: [String]
+
+        init(from decoder: any Decoder) throws {
+            codes = (try? decoder.singleValueContainer().decode([String].self)) ?? []
+        }
+    }
+}
+
+/// What a showtime's event feed delivers: the changes, and whether they are arriving.
+public enum SeatFeedEvent: Sendable, Hashable {
+    /// Subscribed (again): changes from now on arrive. Anything missed meanwhile is not
+    /// replayed, so a listener should reload the status.
+    case connected
+    case change(SeatEvent)
+    /// The subscription broke; it is re-established by itself with backoff.
+    case disconnected(reason: String)
+}
+
+extension SeatLockingService {
+    /// Live changes of one showtime, from its own Redis connection. The feed reconnects
+    /// by itself; it ends when the consuming task is cancelled or stops iterating.
+    public func events(showtime id: Int) throws(SeatLockingError) -> AsyncStream<SeatFeedEvent> {
+        guard catalog.showtime(id) != nil else { throw .unknownShowtime(id) }
+        let subscription = redis.subscribe(to: SeatKeys(showtime: id).events)
+        let (stream, continuation) = AsyncStream.makeStream(of: SeatFeedEvent.self, bufferingPolicy: .bufferingNewest(256))
+        let logger = logger
+        let relay = Task {
+            for await event in subscription.events {
+                switch event {
+                case .subscribed:
+                    continuation.yield(.connected)
+                case let .message(payload):
+                    if let change = SeatEvent(message: payload), change.showtimeID == id {
+                        continuation.yield(.change(change))
+                    } else {
+                        logger.debug("ignored a message that is not a seat event", metadata: ["showtime": "\(id)"])
+                    }
+                case let .disconnected(error):
+                    continuation.yield(.disconnected(reason: error.description))
+                }
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in
+            relay.cancel()
+            subscription.cancel()
+        }
+        return stream
+    }
+}

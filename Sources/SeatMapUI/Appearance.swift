@@ -1,0 +1,79 @@
+import Foundation
+import SeatLocking
+
+/// What the terminal can show: Unicode glyphs (a UTF-8 locale) and colours (a colour
+/// terminal without `NO_COLOR`). Without either, the four seat states still differ by
+/// glyph and attribute.
+public struct Appearance: Sendable, Hashable {
+    public var unicode: Bool
+    public var color: Bool
+
+    public init(unicode: Bool, color: Bool) {
+        self.unicode = unicode
+        self.color = color
+    }
+
+    public static let full = Appearance(unicode: true, color: true)
+    public static let plain = Appearance(unicode: false, color: false)
+
+    public func glyph(_ state: SeatState) -> Unicode.Scalar {
+        switch (state, unicode) {
+        case (.available, true): "○"
+        case (.selected, true): "●"
+        case (.locked, true): "◐"
+        case (.occupied, true): "×"
+        case (.available, false): "."
+        case (.selected, false): "@"
+        case (.locked, false): "#"
+        case (.occupied, false): "X"
+        }
+    }
+
+    /// Green free, cyan mine, yellow held by others, red sold; without colour: plain,
+    /// bold, underlined and dim.
+    public func style(_ state: SeatState) -> CellStyle {
+        switch state {
+        case .available: CellStyle(foreground: color ? .green : nil)
+        case .selected: CellStyle(foreground: color ? .cyan : nil, bold: true)
+        case .locked: CellStyle(foreground: color ? .yellow : nil, underline: !color)
+        case .occupied: CellStyle(foreground: color ? .red : nil, dim: !color)
+        }
+    }
+
+    public var title: CellStyle { CellStyle(bold: true) }
+    public var statusBar: CellStyle { CellStyle(reverse: true) }
+    public var banner: CellStyle { CellStyle(foreground: color ? .red : nil, bold: true, reverse: true) }
+    public var warning: CellStyle { CellStyle(foreground: color ? .yellow : nil, bold: true) }
+    public var error: CellStyle { CellStyle(foreground: color ? .red : nil, bold: true) }
+    public var quiet: CellStyle { CellStyle(dim: true) }
+    public var emphasis: CellStyle { CellStyle(bold: true) }
+
+    /// The screen marker's line, the separator in running text, and the box of the help.
+    var screenLine: String { unicode ? "━" : "-" }
+    var dot: String { unicode ? " · " : " | " }
+    var box: (horizontal: String, vertical: String, corners: [String]) {
+        unicode ? ("─", "│", ["┌", "┐", "└", "┘"]) : ("-", "|", ["+", "+", "+", "+"])
+    }
+
+    /// Text as this terminal can show it: without Unicode, accents are dropped, dashes
+    /// and dots become ASCII, and anything else unprintable becomes `?`.
+    public func text(_ text: String) -> String {
+        guard !unicode, !text.allSatisfy(\.isASCII) else { return text }
+        let replacements: [Character: String] = [
+            "·": "|", "—": "-", "–": "-", "…": "...", "←": "<", "→": ">", "↑": "^", "↓": "v",
+            "○": ".", "●": "@", "◐": "#", "×": "X", "‘": "'", "’": "'", "“": "\"", "”": "\"",
+        ]
+        var result = ""
+        for character in text {
+            if character.isASCII {
+                result.append(character)
+            } else if let replacement = replacements[character] {
+                result += replacement
+            } else {
+                let folded = String(character).folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
+                result += folded.allSatisfy(\.isASCII) ? folded : "?"
+            }
+        }
+        return result
+    }
+}

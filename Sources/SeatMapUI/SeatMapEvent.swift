@@ -1,0 +1,44 @@
+import SeatLocking
+
+/// A key as the seat map understands it; the terminal edge translates escape sequences
+/// and key codes into these.
+public enum Key: Sendable, Hashable {
+    case up, down, left, right
+    case enter, escape
+    case character(Character)
+    /// Ctrl-C: quit, like `q`.
+    case interrupt
+}
+
+/// Everything that can happen to the seat map: input, time passing, answers to its
+/// effects, and changes announced by Redis.
+public enum SeatMapEvent: Sendable {
+    case key(Key)
+    /// A mouse click at a screen position (column, line).
+    case click(x: Int, y: Int)
+    case resize(ScreenSize)
+    /// Time has passed: countdowns, polling, retries and expiry are checked.
+    case tick
+    /// SIGINT, SIGTERM or SIGHUP: leave at once, releasing the held seats.
+    case terminate
+    case statusLoaded(ShowtimeStatus)
+    case statusFailed(SeatLockingError)
+    case locked([String], Result<LockGrant, SeatLockingError>)
+    case unlocked([String], Result<Release, SeatLockingError>)
+    case extended(Result<LockGrant, SeatLockingError>)
+    case booked(Result<Booking, SeatLockingError>)
+    case feed(SeatFeedEvent)
+    /// The seats held when leaving were released, or could not be.
+    case left(released: [String], failure: SeatLockingError?)
+}
+
+/// Work for the effect runner; each answer comes back as an event.
+public enum SeatMapEffect: Sendable, Hashable {
+    case lock([String])
+    case unlock([String])
+    case extend([String])
+    case book([String])
+    case refresh
+    /// Release these seats (maybe none), then report `.left`.
+    case leave(releasing: [String])
+}

@@ -1,0 +1,362 @@
+import Foundation
+import SeatLocking
+
+/// Draws the seat map into a screen buffer. Pure: the same state and size always give
+/// the same cells.
+///
+/// ```
+///  Orbit of Giants · Grand Hall · Wed 25 Nov 20:15                 showtime 3
+///
+///       ━━━━━━━━━━━━━━━━━━━━━━━━━━━━ SCREEN ━━━━━━━━━━━━━━━━━━━━━━━━━━━━
+///        1  2  3  4  5     6  7  8  9 10 11 12 13 14 15 16 17    18 19 20
+///    A   ×  ×  ○  ○  ○     ○  ○  ○  ○  ○  ○  ○  ○  ○  ○  ○  ○     ○  ○  ○   A
+///    B   ○  ○  ○  ○  ○     ○  ○  ◐  ◐  ○ [●] ●  ○  ○  ○  ○  ○     ○  ○  ○   B
+///  ○ available 430  ● yours 2  ◐ held by others 2  × sold 6
+///  B11 · standard seat · yours until 20:47 — Space releases it
+///  alice · B11 B12 · hold 14:59 · refreshed 20:32:05 · ● live · ? help
+/// ```
+public func render(_ state: SeatMapState, size: ScreenSize) -> ScreenBuffer {
+    var renderer = SeatMapRenderer(state: state, size: size)
+    renderer.draw()
+    return renderer.screen
+}
+
+struct SeatMapRenderer {
+    let state: SeatMapState
+    let look: Appearance
+    let geometry: SeatMapGeometry
+    var screen: ScreenBuffer
+
+    init(state: SeatMapState, size: ScreenSize) {
+        self.state = state
+        look = state.settings.appearance
+        geometry = SeatMapGeometry(layout: state.showtime.layout, size: size, cursor: state.cursor)
+        screen = ScreenBuffer(size: size)
+    }
+
+    private var width: Int { screen.size.width }
+    private var height: Int { screen.size.height }
+    /// Where the lines under the grid start: in line with the row labels, unless that
+    /// leaves too little room for the legend and messages.
+    private var margin: Int { max(1, min(geometry.left, width - 64)) }
+
+    mutating func draw() {
+        guard width > 0, height > 0 else { return }
+        if geometry.isTooSmall {
+            drawTooSmall()
+            return
+        }
+        drawTitle()
+        drawBanner()
+        drawScreenMarker()
+        drawSeatNumbers()
+        drawRows()
+        drawScrollHints()
+        drawLegend()
+        drawSeatDetails()
+        drawMessages()
+        drawStatusBar()
+        if state.mode == .help { drawHelp() }
+    }
+
+    private mutating func put(_ text: String, x: Int, y: Int, _ style: CellStyle = .plain) {
+        screen.write(look.text(text), x: x, y: y, style: style)
+    }
+
+    private mutating func centered(_ text: String, y: Int, from left: Int = 0, width span: Int? = nil, _ style: CellStyle = .plain) {
+        let text = look.text(text)
+        let span = span ?? width
+        put(text, x: left + max(0, (span - text.count) / 2), y: y, style)
+    }
+
+    // MARK: Header
+
+    private mutating func drawTitle() {
+        let showtime = state.showtime
+        let title = " " + [showtime.title, showtime.auditorium, SeatMapFormat.startTime(showtime.startsAt, in: state.settings.timeZone)]
+            .joined(separator: look.dot)
+        put(title, x: 0, y: 0, look.title)
+        let tag = "showtime \(showtime.id) "
+        if title.count + tag.count + 2 <= width { put(tag, x: width - tag.count, y: 0, look.quiet) }
+    }
+
+    private mutating func drawBanner() {
+        if case let .unreachable(retryAt) = state.connection {
+            let seconds = max(0, Int(retryAt.timeIntervalSince(state.now).rounded(.up)))
+            let retry = seconds > 0 ? "retrying in \(seconds) s" : "retrying…"
+            screen.fill(y: 1, style: look.banner)
+            put(" Redis unreachable — \(retry); the map may be out of date", x: 0, y: 1, look.banner)
+        } else if state.redisReachable == nil {
+            put(" Connecting to Redis…", x: 0, y: 1, look.quiet)
+        }
+    }
+
+    private mutating func drawScreenMarker() {
+        let span = geometry.gridWidth - (geometry.cellWidth == 3 ? 2 : 1)
+        let label = " SCREEN "
+        let side = max(1, (span - label.count) / 2)
+        let line = String(repeating: look.screenLine, count: side)
+        let marker = line + label + String(repeating: look.screenLine, count: max(1, span - side - label.count))
+        put(marker, x: geometry.gridLeft + (geometry.cellWidth == 3 ? 1 : 0), y: 2, look.emphasis)
+    }
+
+    /// Numbers of the widest row above the grid; the cursor's column in bold.
+    private mutating func drawSeatNumbers() {
+        let rows = state.showtime.layout.rows
+        guard let reference = rows.max(by: { $0.cells.count < $1.cells.count }) else { return }
+        var lastEnd = Int.min
+        for column in geometry.visibleColumnRange where column < reference.cells.count {
+            guard let seat = reference.cells[column] else { continue }
+            let text = String(seat.number)
+            let glyphX = geometry.x(ofColumn: column) + (geometry.cellWidth == 3 ? 1 : 0)
+            let start = glyphX - (text.count - 1)
+            // Wide cells always leave a space between numbers; narrow ones skip a number that would touch the last.
+            guard start > lastEnd + (geometry.cellWidth == 3 ? 0 : 1) else { continue }
+            let style = column == state.cursor.column ? look.emphasis : look.quiet
+            put(text, x: start, y: 3, style)
+            lastEnd = start + text.count - 1
+        }
+    }
+
+    // MARK: Grid
+
+    private mutating func drawRows() {
+        let rows = state.showtime.layout.rows
+        for rowIndex in geometry.visibleRowRange {
+            let row = rows[rowIndex]
+            let y = geometry.y(ofRow: rowIndex)
+            let labelStyle = rowIndex == state.cursor.rowIndex ? look.emphasis : look.quiet
+            let label = String(repeating: " ", count: geometry.labelWidth - row.label.count) + row.label
+            put(label, x: geometry.left, y: y, labelStyle)
+            put(row.label, x: geometry.rightLabel, y: y, labelStyle)
+            for column in geometry.visibleColumnRange where column < row.cells.count {
+                if let seat = row.cells[column] { drawSeat(seat, y: y) }
+            }
+        }
+    }
+
+    private mutating func drawSeat(_ seat: Seat, y: Int) {
+        let seatState = state.state(of: seat.code)
+        var style = look.style(seatState)
+        let x = geometry.x(ofColumn: seat.column)
+        let glyph = look.glyph(seatState)
+        let wide = geometry.cellWidth == 3
+        guard seat.code == state.cursor.code else {
+            screen[wide ? x + 1 : x, y] = Cell(glyph, style: style)
+            return
+        }
+        style.reverse = true
+        style.bold = true
+        screen[wide ? x + 1 : x, y] = Cell(glyph, style: style)
+        if wide {
+            screen[x, y] = Cell("[", style: style)
+            screen[x + 2, y] = Cell("]", style: style)
+        }
+    }
+
+    private mutating func drawScrollHints() {
+        var hints: [String] = []
+        let (up, down, back, forward) = look.unicode ? ("▲", "▼", "◀", "▶") : ("^", "v", "<", ">")
+        if geometry.hiddenAbove > 0 { hints.append("\(up) \(geometry.hiddenAbove) more rows") }
+        if geometry.hiddenBelow > 0 { hints.append("\(down) \(geometry.hiddenBelow) more rows") }
+        if geometry.hiddenLeft > 0 { hints.append("\(back) \(geometry.hiddenLeft) more columns") }
+        if geometry.hiddenRight > 0 { hints.append("\(forward) \(geometry.hiddenRight) more columns") }
+        guard !hints.isEmpty else { return }
+        centered(hints.joined(separator: look.dot), y: geometry.belowGrid, from: geometry.left,
+                 width: geometry.rightLabel + geometry.labelWidth - geometry.left, look.quiet)
+    }
+
+    // MARK: Below the grid
+
+    private mutating func drawLegend() {
+        var counts: [SeatState: Int] = [:]
+        for value in state.seats.values { counts[value, default: 0] += 1 }
+        let entries: [(SeatState, long: String, short: String)] = [
+            (.available, "available", "free"), (.selected, "yours", "yours"),
+            (.locked, "held by others", "held"), (.occupied, "sold", "sold"),
+        ]
+        let y = geometry.belowGrid + 1
+        for form in 0..<3 {
+            let parts = entries.map { entry -> (SeatState, String) in
+                let count = counts[entry.0, default: 0]
+                switch form {
+                case 0: return (entry.0, " \(entry.long) \(count)")
+                case 1: return (entry.0, " \(entry.short) \(count)")
+                default: return (entry.0, "\(count)")
+                }
+            }
+            let gap = form == 2 ? 1 : 2
+            let total = parts.reduce(0) { $0 + 1 + $1.1.count } + gap * (parts.count - 1)
+            guard total <= width - margin || form == 2 else { continue }
+            var x = margin
+            for (seatState, text) in parts {
+                screen[x, y] = Cell(look.glyph(seatState), style: look.style(seatState))
+                x = screen.write(look.text(text), x: x + 1, y: y) + gap
+            }
+            return
+        }
+    }
+
+    private mutating func drawSeatDetails() {
+        let seat = state.cursor
+        let kind = switch seat.category {
+        case .standard: "standard seat"
+        case .premium: "premium seat"
+        case .wheelchair: "wheelchair space"
+        }
+        let what: String
+        switch (state.pending[seat.code], state.state(of: seat.code)) {
+        case (.locking?, _): what = "locking…"
+        case (.unlocking?, _): what = "releasing…"
+        case (nil, .available): what = "available — Space selects it"
+        case (nil, .locked): what = "held by someone else"
+        case (nil, .occupied): what = "sold"
+        case (nil, .selected):
+            if let until = state.holds[seat.code] {
+                let local = until.addingTimeInterval(-state.clockOffset)
+                what = "yours until \(SeatMapFormat.clock(local, in: state.settings.timeZone, seconds: false)) — Space releases it"
+            } else {
+                what = "yours — Space releases it"
+            }
+        }
+        let y = geometry.belowGrid + 2
+        let x = screen.write(look.text(seat.code), x: margin, y: y, style: look.emphasis)
+        put(look.dot + kind + look.dot + what, x: x, y: y, seat.category == .standard ? .plain : look.emphasis)
+    }
+
+    private mutating func drawMessages() {
+        let first = geometry.belowGrid + 3
+        let room = width - margin - 1
+        if case let .confirmingBooking(seats) = state.mode {
+            let lines = wrap("Book \(SeatMapFormat.list(seats)) for \(state.user)? Press y to book, any other key to cancel.", width: room)
+            for (offset, line) in lines.prefix(2).enumerated() { put(line, x: margin, y: first + offset, look.warning) }
+            return
+        }
+        var lines: [(String, CellStyle)] = []
+        if let message = state.message {
+            let style: CellStyle = switch message.kind {
+            case .info: .plain
+            case .success: CellStyle(foreground: look.color ? .green : nil, bold: true)
+            case .warning: look.warning
+            case .error: look.error
+            }
+            lines = wrap(message.text, width: room).map { ($0, style) }
+        }
+        if !state.suggestions.isEmpty {
+            let offers = state.suggestions.prefix(9).enumerated().map { index, block in
+                "\(index + 1)) " + (block.count == 1 ? block[0] : "\(block.first!)–\(block.last!)")
+            }
+            let keys = offers.count == 1 ? "press a or 1" : "press a or 1–\(offers.count)"
+            let suggestion = "Free nearby: " + offers.joined(separator: "  ") + " — \(keys)"
+            lines = Array(lines.prefix(1)) + [(suggestion, look.emphasis)]
+        }
+        for (offset, line) in lines.prefix(2).enumerated() { put(line.0, x: margin, y: first + offset, line.1) }
+    }
+
+    private mutating func drawStatusBar() {
+        let y = height - 1
+        screen.fill(y: y, style: look.statusBar)
+        let selected = state.selectedSeats
+        var parts: [String] = [state.user]
+        parts.append(selected.isEmpty ? "no seats" : selected.count > 6
+            ? selected.prefix(5).joined(separator: " ") + " +\(selected.count - 5)"
+            : selected.joined(separator: " "))
+        if !state.holds.isEmpty, let left = state.secondsLeft {
+            parts.append("hold \(SeatMapFormat.countdown(left))" + (state.holdCapped ? " (max)" : ""))
+        }
+        let refreshed = state.lastRefresh.map { "refreshed " + SeatMapFormat.clock($0, in: state.settings.timeZone) }
+        let connection = switch state.connection {
+        case .connecting: "connecting"
+        case .live: look.unicode ? "● live" : "live"
+        case .polling: "polling every \(Int(state.settings.pollInterval.timeInterval)) s"
+        case .unreachable: "offline"
+        }
+        // Shown in this order; when the bar is too narrow, the lowest priority goes first.
+        var optional: [(order: Int, priority: Int, text: String)] = [(1, 2, connection), (2, 1, "? help")]
+        if let refreshed { optional.append((0, 0, refreshed)) }
+        var line: String
+        repeat {
+            line = " " + (parts + optional.sorted { $0.order < $1.order }.map(\.text)).joined(separator: look.dot)
+            guard line.count >= width, let lowest = optional.min(by: { $0.priority < $1.priority }) else { break }
+            optional.removeAll { $0.priority == lowest.priority }
+        } while true
+        put(line, x: 0, y: y, look.statusBar)
+        var bold = look.statusBar
+        bold.bold = true
+        screen.restyle(x: 1, y: y, width: state.user.unicodeScalars.count) { $0 = bold }
+    }
+
+    // MARK: Overlays
+
+    static let helpLines = [
+        "Keys",
+        "",
+        "←↑↓→  h j k l   move between seats",
+        "Space  Enter    select or release the seat",
+        "mouse click     select or release a seat",
+        "a  1–3          take a suggested seat",
+        "b               book your seats (y to confirm)",
+        "r               refresh now",
+        "Esc             dismiss the message",
+        "?               show or hide this help",
+        "q  Ctrl-C       quit and release your seats",
+        "",
+        "Selected seats are held for you for 15 minutes;",
+        "any key extends the hold (up to 60 minutes).",
+        "Press ? or Esc to close.",
+    ]
+
+    private mutating func drawHelp() {
+        let policy = state.settings.policy
+        let lines = Self.helpLines.map { line in
+            line.replacingOccurrences(of: "15 minutes", with: "\(Int(policy.ttl.timeInterval / 60)) minutes")
+                .replacingOccurrences(of: "60 minutes", with: "\(Int(policy.maximumHold.timeInterval / 60)) minutes")
+        }.map(look.text)
+        let inner = (lines.map(\.unicodeScalars.count).max() ?? 0) + 2
+        let boxWidth = min(width, inner + 2)
+        let boxHeight = min(height, lines.count + 2)
+        let left = max(0, (width - boxWidth) / 2)
+        let top = max(0, (height - boxHeight) / 2)
+        let box = look.box
+        let frame = CellStyle(bold: true)
+        for y in top..<(top + boxHeight) {
+            for x in (left - 1)...(left + boxWidth) { screen[x, y] = .blank }
+        }
+        let horizontal = String(repeating: box.horizontal, count: max(0, boxWidth - 2))
+        put(box.corners[0] + horizontal + box.corners[1], x: left, y: top, frame)
+        put(box.corners[2] + horizontal + box.corners[3], x: left, y: top + boxHeight - 1, frame)
+        for (index, line) in lines.enumerated() where index + 1 < boxHeight - 1 {
+            let y = top + 1 + index
+            put(box.vertical, x: left, y: y, frame)
+            put(box.vertical, x: left + boxWidth - 1, y: y, frame)
+            put(line, x: left + 2, y: y, index == 0 ? look.emphasis : .plain)
+        }
+    }
+
+    private mutating func drawTooSmall() {
+        let minimum = SeatMapGeometry.minimumSize
+        let text = "The seat map needs a terminal of at least \(minimum.width) columns by \(minimum.height) lines; "
+            + "this one is \(width) by \(height). Enlarge it, or press q to quit."
+        let lines = wrap(look.text(text), width: max(1, width - 2))
+        let top = max(0, (height - lines.count) / 2)
+        for (offset, line) in lines.enumerated() { centered(line, y: top + offset, look.warning) }
+    }
+
+    /// Greedy word wrap.
+    private func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if current.isEmpty {
+                current = String(word)
+            } else if current.count + 1 + word.count <= width {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+}

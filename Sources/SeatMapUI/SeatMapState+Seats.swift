@@ -1,0 +1,258 @@
+import Foundation
+import SeatLocking
+
+/// Selecting, releasing and booking seats, and leaving.
+extension SeatMapState {
+    /// The seats shown as mine: held, or being locked.
+    public var selectedSeats: [String] {
+        inLayoutOrder(seats.filter { $0.value == .selected }.map(\.key))
+    }
+
+    /// Seat codes sorted as the layout reads: row by row from the screen, left to right.
+    func inLayoutOrder(_ codes: some Sequence<String>) -> [String] {
+        codes.compactMap(showtime.layout.seat).sorted { ($0.rowIndex, $0.column) < ($1.rowIndex, $1.column) }.map(\.code)
+    }
+
+    /// Seats Redis confirmed as mine and that are not being released.
+    var confirmedSeats: [String] {
+        mySeats.filter { pending[$0] != .unlocking }
+    }
+
+    /// Space, Enter or a click: selecting locks the seat at once, deselecting unlocks it.
+    mutating func toggle(_ seat: Seat) -> [SeatMapEffect] {
+        let code = seat.code
+        if let change = pending[code] {
+            message = Message(text: "\(code) is still being \(change == .locking ? "locked" : "released")…", kind: .info)
+            return []
+        }
+        let shown = state(of: code)
+        if shown == .selected || shown == .available, redisReachable == false {
+            message = Message(text: "Redis is unreachable, so \(code) cannot change now; retrying…", kind: .error)
+            return requestRefresh()
+        }
+        switch shown {
+        case .selected:
+            pending[code] = .unlocking
+            seats[code] = .available
+            suggestions = []
+            message = nil
+            return [.unlock([code])]
+        case .available:
+            guard selectedSeats.count < settings.policy.maximumSeatsPerUser else {
+                message = Message(
+                    text: "You can hold at most \(settings.policy.maximumSeatsPerUser) seats at once; release one first.",
+                    kind: .warning)
+                return []
+            }
+            return lock([seat])
+        case .locked:
+            offerAlternatives(near: [seat], because: "\(code) is held by someone else right now.")
+        case .occupied:
+            offerAlternatives(near: [seat], because: "\(code) is sold.")
+        }
+        return []
+    }
+
+    private mutating func lock(_ block: [Seat]) -> [SeatMapEffect] {
+        for seat in block {
+            pending[seat.code] = .locking
+            seats[seat.code] = .selected
+        }
+        suggestions = []
+        message = nil
+        return [.lock(block.map(\.code))]
+    }
+
+    /// Names the problem and suggests the free seats nearest to the ones wanted.
+    mutating func offerAlternatives(near wanted: [Seat], because reason: String) {
+        let taken = Set(seats.filter { $0.value != .available }.map(\.key))
+        suggestions = SeatSuggester.suggest(count: wanted.count, near: wanted, in: showtime.layout, unavailable: taken)
+            .map { $0.map(\.code) }
+        let tail = suggestions.isEmpty ? " No seats nearby are free." : ""
+        message = Message(text: reason + tail, kind: .warning)
+    }
+
+    /// `a` takes the first suggestion, `1`–`3` the one with that number.
+    mutating func acceptSuggestion(_ index: Int) -> [SeatMapEffect] {
+        guard suggestions.indices.contains(index) else { return [] }
+        let block = suggestions[index].compactMap(showtime.layout.seat)
+        if let taken = block.first(where: { state(of: $0.code) != .available }) {
+            offerAlternatives(near: block, because: "\(taken.code) was taken meanwhile.")
+            return []
+        }
+        guard selectedSeats.count + block.count <= settings.policy.maximumSeatsPerUser else {
+            message = Message(
+                text: "You can hold at most \(settings.policy.maximumSeatsPerUser) seats at once; release one first.",
+                kind: .warning)
+            return []
+        }
+        guard redisReachable != false else {
+            message = Message(text: "Redis is unreachable, so no seat can be locked now; retrying…", kind: .error)
+            return requestRefresh()
+        }
+        cursor = block[0]
+        preferredColumn = cursor.column
+        return lock(block)
+    }
+
+    mutating func askToBook() {
+        if let locking = selectedSeats.first(where: { pending[$0] == .locking }) {
+            message = Message(text: "Wait a moment: \(locking) is still being locked.", kind: .info)
+            return
+        }
+        let mine = confirmedSeats
+        guard !mine.isEmpty else {
+            message = Message(text: "Select seats first: move with the arrow keys and press Space.", kind: .info)
+            return
+        }
+        guard !bookingInFlight else { return }
+        mode = .confirmingBooking(mine)
+        suggestions = []
+    }
+
+    mutating func book(_ seats: [String]) -> [SeatMapEffect] {
+        bookingInFlight = true
+        message = Message(text: "Booking \(SeatMapFormat.list(seats))…", kind: .info)
+        return [.book(seats)]
+    }
+
+    // MARK: Answers
+
+    mutating func lockAnswered(_ requested: [String], _ result: Result<LockGrant, SeatLockingError>) -> [SeatMapEffect] {
+        switch result {
+        case let .success(grant):
+            let wasHolding = !confirmedSeats.isEmpty
+            for held in grant.seats {
+                pending[held.code] = nil
+                holds[held.code] = held.expiresAt
+                seats[held.code] = .selected
+            }
+            reachable(serverTime: grant.serverTime)
+            if !wasHolding {
+                lastExtend = now
+                holdCapped = false
+            }
+            let codes = grant.seats.map(\.code)
+            message = Message(
+                text: "\(SeatMapFormat.list(codes)) \(codes.count == 1 ? "is" : "are") yours for "
+                    + "\(SeatMapFormat.countdown(Int(grant.ttl.timeInterval.rounded()))) — b books, Space releases.",
+                kind: .success)
+            return []
+        case let .failure(error):
+            for code in requested where pending[code] == .locking {
+                pending[code] = nil
+                seats[code] = .available
+            }
+            switch error {
+            case let .seatsUnavailable(taken, alternatives):
+                for code in taken where seats[code] != .occupied { seats[code] = .locked }
+                suggestions = alternatives
+                let tail = alternatives.isEmpty ? " No seats nearby are free." : ""
+                message = Message(
+                    text: "\(SeatMapFormat.list(taken)) \(taken.count == 1 ? "was" : "were") just taken by someone else." + tail,
+                    kind: .warning)
+                return requestRefresh()
+            case .redisUnavailable:
+                unreachable()
+                message = Message(text: "Redis is unreachable: \(SeatMapFormat.list(requested)) could not be locked.", kind: .error)
+                return []
+            case .tooManySeats:
+                message = Message(text: error.message, kind: .warning)
+                return []
+            default:
+                message = Message(text: error.message, kind: .error)
+                return requestRefresh()
+            }
+        }
+    }
+
+    mutating func unlockAnswered(_ requested: [String], _ result: Result<Release, SeatLockingError>) -> [SeatMapEffect] {
+        switch result {
+        case let .success(release):
+            for code in requested where pending[code] == .unlocking {
+                pending[code] = nil
+                holds[code] = nil
+                seats[code] = .available
+            }
+            reachable(serverTime: release.serverTime)
+            if confirmedSeats.isEmpty {
+                lastExtend = nil
+                holdCapped = false
+            }
+            message = Message(text: "Released \(SeatMapFormat.list(requested)).", kind: .info)
+            return []
+        case let .failure(error):
+            for code in requested where pending[code] == .unlocking {
+                pending[code] = nil
+                seats[code] = holds[code] == nil ? .available : .selected
+            }
+            if case .redisUnavailable = error {
+                unreachable()
+                message = Message(text: "Redis is unreachable: \(SeatMapFormat.list(requested)) is still held for you.", kind: .error)
+                return []
+            }
+            message = Message(text: error.message, kind: .error)
+            return requestRefresh()
+        }
+    }
+
+    mutating func bookingAnswered(_ result: Result<Booking, SeatLockingError>) -> [SeatMapEffect] {
+        bookingInFlight = false
+        switch result {
+        case let .success(booking):
+            for code in booking.seats {
+                holds[code] = nil
+                pending[code] = nil
+                seats[code] = .occupied
+            }
+            bookings.append(booking)
+            reachable(serverTime: booking.bookedAt)
+            if confirmedSeats.isEmpty {
+                lastExtend = nil
+                holdCapped = false
+            }
+            message = Message(
+                text: "Booked \(SeatMapFormat.list(booking.seats)) — booking \(booking.id). Enjoy the film!", kind: .success)
+        case let .failure(error):
+            if case .redisUnavailable = error {
+                unreachable()
+                message = Message(text: "Redis is unreachable: nothing was booked, and your seats are still held.", kind: .error)
+                return []
+            }
+            message = Message(text: error.message, kind: .error)
+        }
+        return requestRefresh()
+    }
+
+    // MARK: Leaving
+
+    /// `q`, Ctrl-C or a signal: release everything held or being locked, then finish.
+    mutating func leave() -> [SeatMapEffect] {
+        let releasing = inLayoutOrder(Set(holds.keys).union(pending.keys))
+        mode = .leaving(since: now, releasing: releasing)
+        suggestions = []
+        message = releasing.isEmpty ? nil : Message(text: "Releasing \(SeatMapFormat.list(releasing))…", kind: .info)
+        return [.leave(releasing: releasing)]
+    }
+
+    mutating func whileLeaving(_ event: SeatMapEvent, since: Date, releasing: [String]) -> [SeatMapEffect] {
+        switch event {
+        case let .left(released, failure):
+            finish(released: released, unreleased: failure == nil ? [] : releasing, failure: failure)
+        case .tick where now.timeIntervalSince(since) >= settings.leaveTimeout.timeInterval:
+            finish(released: [], unreleased: releasing, failure: .redisUnavailable("no answer while releasing the seats"))
+        case let .resize(size):
+            self.size = size
+        case let .booked(.success(booking)):
+            bookings.append(booking)
+        default:
+            break
+        }
+        return []
+    }
+
+    private mutating func finish(released: [String], unreleased: [String], failure: SeatLockingError?) {
+        outcome = Outcome(bookings: bookings, released: released, unreleased: unreleased, failure: failure)
+        mode = .finished
+    }
+}

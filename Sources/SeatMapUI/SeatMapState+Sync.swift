@@ -1,0 +1,196 @@
+import Foundation
+import SeatLocking
+
+/// Keeping the map in step with Redis: polling, the change feed, retries with backoff,
+/// extending the hold, and noticing when it expires.
+extension SeatMapState {
+    /// Asks for a status reload, or for one more after the reload under way.
+    mutating func requestRefresh() -> [SeatMapEffect] {
+        if refreshInFlight {
+            refreshAgain = true
+            return []
+        }
+        refreshInFlight = true
+        lastRefreshRequest = now
+        return [.refresh]
+    }
+
+    mutating func statusArrived(_ status: ShowtimeStatus) -> [SeatMapEffect] {
+        refreshInFlight = false
+        lastRefresh = now
+        reachable(serverTime: status.serverTime)
+        var ended: [String] = []
+        for entry in status.seats where pending[entry.seat.code] == nil {
+            let code = entry.seat.code
+            if entry.state == .selected {
+                holds[code] = entry.expiresAt ?? holds[code] ?? status.serverTime
+            } else if holds.removeValue(forKey: code) != nil {
+                ended.append(code)
+            }
+            seats[code] = entry.state
+        }
+        if !ended.isEmpty {
+            holdsEnded(ended)
+        }
+        if refreshAgain {
+            refreshAgain = false
+            return requestRefresh()
+        }
+        return []
+    }
+
+    mutating func refreshFailed(_ error: SeatLockingError) -> [SeatMapEffect] {
+        refreshInFlight = false
+        refreshAgain = false
+        if case .redisUnavailable = error {
+            unreachable()
+        } else {
+            message = Message(text: error.message, kind: .error)
+        }
+        return []
+    }
+
+    /// A change announced by Redis: shown at once, then confirmed by a reload.
+    mutating func feedChanged(_ event: SeatFeedEvent) -> [SeatMapEffect] {
+        switch event {
+        case .connected:
+            feedConnected = true
+            return requestRefresh()
+        case .disconnected:
+            feedConnected = false
+            return []
+        case let .change(change):
+            for code in change.seats where holds[code] == nil && pending[code] == nil && seats[code] != nil {
+                switch change.kind {
+                case .locked, .extended:
+                    if seats[code] != .occupied { seats[code] = .locked }
+                case .released, .expired:
+                    if seats[code] == .locked { seats[code] = .available }
+                case .booked:
+                    seats[code] = .occupied
+                }
+            }
+            return requestRefresh()
+        }
+    }
+
+    /// A tick: expired holds are released, and the status is reloaded when the poll
+    /// interval has passed or the retry after a failure is due.
+    mutating func timePassed() -> [SeatMapEffect] {
+        let expired = holds.filter { $0.value <= serverNow }.map(\.key)
+        var effects: [SeatMapEffect] = []
+        if !expired.isEmpty {
+            for code in expired {
+                holds[code] = nil
+                pending[code] = nil
+                seats[code] = .available
+            }
+            holdsEnded(expired)
+            effects += requestRefresh()
+        }
+        let pollDue = lastRefreshRequest.map { now.timeIntervalSince($0) >= settings.pollInterval.timeInterval } ?? true
+        let retryDue = retryAt.map { now >= $0 }
+        if !refreshInFlight, retryDue ?? pollDue {
+            effects += requestRefresh()
+        }
+        return effects
+    }
+
+    /// When a tick next matters: every second while a countdown is on screen (a hold,
+    /// a retry, leaving), else at the next poll. An idle map wakes only for that.
+    public func nextTick(after now: Date) -> Date {
+        let nextSecond = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down) + 1)
+        if case .leaving = mode { return nextSecond }
+        guard holds.isEmpty, redisReachable != false, let lastRefreshRequest else { return nextSecond }
+        return max(nextSecond, lastRefreshRequest.addingTimeInterval(settings.pollInterval.timeInterval))
+    }
+
+    /// Seats I held that are no longer mine, without my releasing them.
+    private mutating func holdsEnded(_ codes: [String]) {
+        let ordered = inLayoutOrder(codes)
+        let verb = ordered.count == 1 ? "was" : "were"
+        message = Message(
+            text: "Your hold on \(SeatMapFormat.list(ordered)) expired, so \(ordered.count == 1 ? "it" : "they") \(verb) released.",
+            kind: .warning)
+        if confirmedSeats.isEmpty {
+            lastExtend = nil
+            holdCapped = false
+        }
+        if case let .confirmingBooking(seats) = mode, seats.contains(where: codes.contains) {
+            mode = .browsing
+        }
+    }
+
+    /// Any key extends the hold: at most once per extend interval, sooner when the hold
+    /// would otherwise end first, and not at all once it has reached the maximum hold.
+    mutating func extendIfDue() -> [SeatMapEffect] {
+        let mine = confirmedSeats
+        guard !mine.isEmpty, !extendInFlight, !holdCapped, redisReachable != false, mode != .finished else { return [] }
+        let interval = settings.extendInterval.timeInterval
+        let sinceLast = lastExtend.map { now.timeIntervalSince($0) } ?? .infinity
+        let left = holdEndsAt.map { $0.timeIntervalSince(now) } ?? 0
+        guard sinceLast >= interval || left <= interval else { return [] }
+        extendInFlight = true
+        lastExtend = now
+        return [.extend(mine)]
+    }
+
+    mutating func extendAnswered(_ result: Result<LockGrant, SeatLockingError>) -> [SeatMapEffect] {
+        extendInFlight = false
+        switch result {
+        case let .success(grant):
+            reachable(serverTime: grant.serverTime)
+            for held in grant.seats where holds[held.code] != nil {
+                holds[held.code] = held.expiresAt
+            }
+            let full = grant.serverTime.addingTimeInterval(settings.policy.ttl.timeInterval - 1)
+            if grant.expiresAt < full, !holdCapped {
+                holdCapped = true
+                let minutes = Int(settings.policy.maximumHold.timeInterval / 60)
+                message = Message(
+                    text: "Seats are held for at most \(minutes) minutes: book by "
+                        + "\(SeatMapFormat.clock(grant.expiresAt.addingTimeInterval(-clockOffset), in: settings.timeZone, seconds: false)) "
+                        + "or they are released.",
+                    kind: .warning)
+            }
+            return []
+        case let .failure(error):
+            lastExtend = nil
+            switch error {
+            case let .lockExpired(seats), let .notLockOwner(seats):
+                for code in seats {
+                    holds[code] = nil
+                    self.seats[code] = .available
+                }
+                holdsEnded(seats)
+                return requestRefresh()
+            case .redisUnavailable:
+                unreachable()
+                return []
+            default:
+                message = Message(text: error.message, kind: .error)
+                return requestRefresh()
+            }
+        }
+    }
+
+    // MARK: Connection
+
+    mutating func reachable(serverTime: Date) {
+        clockOffset = serverTime.timeIntervalSince(now)
+        if redisReachable == false {
+            message = Message(text: "Redis is back; the map is up to date again.", kind: .success)
+        }
+        redisReachable = true
+        failures = 0
+        retryAt = nil
+    }
+
+    /// Redis did not answer: retry after 0.5 s, 1 s, 2 s, … up to 10 s.
+    mutating func unreachable() {
+        redisReachable = false
+        failures += 1
+        let backoff = min(0.5 * pow(2, Double(failures - 1)), 10)
+        retryAt = now.addingTimeInterval(backoff)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import SeatLocking
+
+extension SeatMapState {
+    /// Applies one event at local time `now` and returns the work it calls for.
+    /// No I/O happens here: the effects are carried out by the caller, whose answers
+    /// come back as further events.
+    public mutating func update(_ event: SeatMapEvent, now: Date) -> [SeatMapEffect] {
+        self.now = now
+        switch mode {
+        case .finished: return []
+        case let .leaving(since, releasing): return whileLeaving(event, since: since, releasing: releasing)
+        case .browsing, .help, .confirmingBooking: break
+        }
+        switch event {
+        case let .key(key):
+            return pressed(key) + extendIfDue()
+        case let .click(x, y):
+            return clicked(x: x, y: y) + extendIfDue()
+        case let .resize(size):
+            self.size = size
+            return []
+        case .tick:
+            return timePassed()
+        case .terminate:
+            return leave()
+        case let .statusLoaded(status):
+            return statusArrived(status)
+        case let .statusFailed(error):
+            return refreshFailed(error)
+        case let .locked(requested, result):
+            return lockAnswered(requested, result)
+        case let .unlocked(requested, result):
+            return unlockAnswered(requested, result)
+        case let .extended(result):
+            return extendAnswered(result)
+        case let .booked(result):
+            return bookingAnswered(result)
+        case let .feed(event):
+            return feedChanged(event)
+        case .left:
+            return []
+        }
+    }
+
+    private mutating func pressed(_ key: Key) -> [SeatMapEffect] {
+        if key == .interrupt { return leave() }
+        switch mode {
+        case .help:
+            if [.escape, .enter, .character("?"), .character("q"), .character(" ")].contains(key) { mode = .browsing }
+            return []
+        case let .confirmingBooking(seats):
+            mode = .browsing
+            guard key == .character("y") || key == .character("Y") else {
+                message = Message(text: "Booking cancelled; your seats are still held.", kind: .info)
+                return []
+            }
+            return book(seats)
+        default:
+            break
+        }
+        switch key {
+        case .up, .character("k"): move(rows: -1)
+        case .down, .character("j"): move(rows: 1)
+        case .left, .character("h"): move(columns: -1)
+        case .right, .character("l"): move(columns: 1)
+        case .enter, .character(" "): return toggle(cursor)
+        case .character("b"): askToBook()
+        case .character("r"): return requestRefresh()
+        case .character("q"): return leave()
+        case .character("?"): mode = .help
+        case .character("a"): return acceptSuggestion(0)
+        case let .character(digit) where digit.wholeNumberValue.map({ (1...9).contains($0) }) == true:
+            return acceptSuggestion(digit.wholeNumberValue! - 1)
+        case .escape:
+            message = nil
+            suggestions = []
+        default:
+            break
+        }
+        return []
+    }
+
+    private mutating func clicked(x: Int, y: Int) -> [SeatMapEffect] {
+        guard mode == .browsing else {
+            if mode == .help { mode = .browsing }
+            return []
+        }
+        let geometry = SeatMapGeometry(layout: showtime.layout, size: size, cursor: cursor)
+        guard let cell = geometry.cell(atX: x, y: y),
+              let seat = showtime.layout.rows[cell.row].cells[cell.column]
+        else { return [] }
+        cursor = seat
+        preferredColumn = seat.column
+        return toggle(seat)
+    }
+
+    // MARK: Moving
+
+    /// Moves to the next seat left or right in the row, skipping aisle gaps.
+    mutating func move(columns step: Int) {
+        let row = showtime.layout.rows[cursor.rowIndex]
+        let candidates = row.seats.filter { step < 0 ? $0.column < cursor.column : $0.column > cursor.column }
+        guard let next = step < 0 ? candidates.last : candidates.first else { return }
+        cursor = next
+        preferredColumn = next.column
+    }
+
+    /// Moves to the row in front or behind, to the seat nearest the column kept from
+    /// the last sideways move.
+    mutating func move(rows step: Int) {
+        let rows = showtime.layout.rows
+        let target = cursor.rowIndex + step
+        guard rows.indices.contains(target) else { return }
+        let column = preferredColumn
+        cursor = rows[target].seats.min { a, b in
+            (abs(a.column - column), a.column) < (abs(b.column - column), b.column)
+        }!
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import SeatLocking
+
+/// How the seat map behaves: timing, the core's lock rules, and what the terminal can show.
+public struct SeatMapSettings: Sendable {
+    /// How often the status is reloaded even when no change is announced.
+    public var pollInterval: Duration
+    /// Keys extend the hold at most this often (unless it would expire sooner).
+    public var extendInterval: Duration
+    public var policy: LockPolicy
+    public var appearance: Appearance
+    public var timeZone: TimeZone
+    /// How long leaving may wait for the seats to be released.
+    public var leaveTimeout: Duration
+
+    public init(
+        pollInterval: Duration = .seconds(10), extendInterval: Duration = .seconds(30), policy: LockPolicy = LockPolicy(),
+        appearance: Appearance = .full, timeZone: TimeZone = .current, leaveTimeout: Duration = .seconds(5)
+    ) {
+        self.pollInterval = pollInterval
+        self.extendInterval = extendInterval
+        self.policy = policy
+        self.appearance = appearance
+        self.timeZone = timeZone
+        self.leaveTimeout = leaveTimeout
+    }
+}
+
+/// Everything the seat map shows and remembers: a plain value, changed only by `update`.
+public struct SeatMapState: Sendable {
+    public enum Mode: Sendable, Hashable {
+        case browsing
+        case help
+        case confirmingBooking([String])
+        /// Releasing the held seats before the program ends.
+        case leaving(since: Date, releasing: [String])
+        case finished
+    }
+
+    /// A change the map shows before Redis has confirmed it.
+    public enum PendingChange: Sendable, Hashable {
+        case locking, unlocking
+    }
+
+    public struct Message: Sendable, Hashable {
+        public enum Kind: Sendable, Hashable { case info, success, warning, error }
+        public var text: String
+        public var kind: Kind
+    }
+
+    /// What the status line says about Redis.
+    public enum Connection: Sendable, Hashable {
+        case connecting
+        /// Redis answers and changes arrive as they happen.
+        case live
+        /// Redis answers, but the change feed is down: the map is polled until it is back.
+        case polling
+        case unreachable(retryAt: Date)
+    }
+
+    /// How the session ended, for the line printed after the terminal is restored.
+    public struct Outcome: Sendable, Hashable {
+        public var bookings: [Booking]
+        public var released: [String]
+        public var unreleased: [String]
+        public var failure: SeatLockingError?
+    }
+
+    public let showtime: Showtime
+    public let user: String
+    public let settings: SeatMapSettings
+
+    public internal(set) var now: Date
+    public internal(set) var size: ScreenSize
+    public internal(set) var mode: Mode = .browsing
+    /// The seat under the cursor.
+    public internal(set) var cursor: Seat
+    /// The grid column vertical moves aim for, so crossing a short row keeps the line.
+    var preferredColumn: Int
+    /// Every seat as shown: the last status, with announced and pending changes applied.
+    public internal(set) var seats: [String: SeatState]
+    /// The seats this user holds, with when each hold ends (Redis server time).
+    public internal(set) var holds: [String: Date] = [:]
+    public internal(set) var pending: [String: PendingChange] = [:]
+    public internal(set) var message: Message?
+    /// Free blocks offered after a conflict; `a` or `1`–`3` takes one.
+    public internal(set) var suggestions: [[String]] = []
+    public internal(set) var bookings: [Booking] = []
+    public internal(set) var outcome: Outcome?
+
+    /// Local time of the last status that arrived.
+    public internal(set) var lastRefresh: Date?
+    /// Redis server time minus local time, from the last answer.
+    var clockOffset: TimeInterval = 0
+    var redisReachable: Bool?
+    var feedConnected = false
+    var failures = 0
+    var retryAt: Date?
+    var refreshInFlight = false
+    var refreshAgain = false
+    var lastRefreshRequest: Date?
+    var lastExtend: Date?
+    var extendInFlight = false
+    /// The hold reached the maximum hold time: extending no longer helps.
+    var holdCapped = false
+    var bookingInFlight = false
+
+    public init(showtime: Showtime, user: String, settings: SeatMapSettings = SeatMapSettings(), size: ScreenSize, now: Date) {
+        self.showtime = showtime
+        self.user = user
+        self.settings = settings
+        self.size = size
+        self.now = now
+        seats = Dictionary(uniqueKeysWithValues: showtime.layout.seats.map { seat in
+            (seat.code, showtime.occupied.contains(seat.code) ? SeatState.occupied : .available)
+        })
+        cursor = Self.startingSeat(of: showtime)
+        preferredColumn = cursor.column
+    }
+
+    /// The seat nearest the middle of the middle row that the box office has not sold:
+    /// where most people like to sit.
+    static func startingSeat(of showtime: Showtime) -> Seat {
+        let layout = showtime.layout
+        let middleRow = Double(layout.rows.count - 1) / 2
+        let middleColumn = Double(layout.width - 1) / 2
+        func distance(_ seat: Seat) -> (rows: Double, columns: Double) {
+            (abs(Double(seat.rowIndex) - middleRow).rounded(.down), abs(Double(seat.column) - middleColumn))
+        }
+        let open = layout.seats.filter { !showtime.occupied.contains($0.code) }
+        return (open.isEmpty ? layout.seats : open).min { distance($0) < distance($1) }!
+    }
+
+    public var isFinished: Bool { mode == .finished }
+
+    public func state(of code: String) -> SeatState { seats[code] ?? .available }
+
+    /// My seats in layout order.
+    public var mySeats: [String] {
+        inLayoutOrder(holds.keys)
+    }
+
+    /// The current time on the Redis server's clock.
+    var serverNow: Date { now.addingTimeInterval(clockOffset) }
+
+    /// When the first of my holds ends, on the local clock.
+    public var holdEndsAt: Date? {
+        holds.values.min().map { $0.addingTimeInterval(-clockOffset) }
+    }
+
+    /// Whole seconds until the first of my holds ends.
+    public var secondsLeft: Int? {
+        holdEndsAt.map { max(0, Int($0.timeIntervalSince(now).rounded(.up))) }
+    }
+
+    public var connection: Connection {
+        if let retryAt, redisReachable == false { return .unreachable(retryAt: retryAt) }
+        guard redisReachable == true else { return .connecting }
+        return feedConnected ? .live : .polling
+    }
+}
+
+extension Duration {
+    var timeInterval: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}

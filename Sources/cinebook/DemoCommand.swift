@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import RedisClient
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Open one seat map per user side by side in tmux, on one showtime and one Redis.",
+        discussion: """
+            The users are alice, bob, carol, dave, … A seat picked in one pane turns "held" in the others \
+            at once. Inside tmux the maps open in a new window; outside, in a new session that is attached \
+            right away. Ctrl-b d leaves tmux (the demo keeps running); q in a pane quits that map and \
+            releases its seats.
+            """)
+
+    static let names = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj"]
+
+    @OptionGroup var common: CommonOptions
+    @Option(help: ArgumentHelp("How many users, each in a pane of their own (1 to \(Self.names.count)).", valueName: "n"))
+    var users = 3
+    @Option(help: ArgumentHelp("The showtime id (default: the first; see `cinebook showtimes`).", valueName: "id"))
+    var showtime: Int?
+
+    func validate() throws {
+        guard (1...Self.names.count).contains(users) else {
+            throw ValidationError("--users must be from 1 to \(Self.names.count).")
+        }
+    }
+
+    func run() async throws {
+        let runner = CommandRunner(options: common, json: false)
+        do {
+            let catalog = try runner.loadCatalog()
+            let id = showtime ?? catalog.showtimes[0].id
+            guard catalog.showtime(id) != nil else {
+                throw StartupError(
+                    code: "unknown_showtime", message: "There is no showtime \(id); `cinebook showtimes` lists them.",
+                    exitCode: ExitStatus.invalidInput)
+            }
+            guard let tmux = Subprocess.find("tmux") else {
+                throw StartupError(
+                    code: "tmux_missing", message: "The demo needs tmux; install it (apt-get install tmux).",
+                    exitCode: ExitStatus.brokenConfiguration)
+            }
+            // Resolved once, so every pane shares the same Redis (the embedded one if none is configured).
+            let url = try await RedisLocator(timeouts: runner.timeouts).resolve(explicit: common.redis)
+            let demo = TmuxDemo(
+                tmux: tmux, users: Array(Self.names.prefix(users)), showtime: id,
+                paneArguments: try paneArguments(url: url, showtime: id), environment: paneEnvironment(url: url))
+            try demo.open()
+        } catch let error as StartupError {
+            FileHandle.standardError.write(Data("cinebook: \(error.message)\n".utf8))
+            throw ExitCode(error.exitCode)
+        }
+    }
+
+    /// This same binary's `seats` command, with everything that must match across panes.
+    private func paneArguments(url: RedisURL, showtime: Int) throws(StartupError) -> [String] {
+        let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let fixtures = try FixtureDirectory.locate(explicit: common.fixtures).path
+        var arguments = [binary, "seats", "--showtime", String(showtime), "--fixtures", fixtures,
+                         "--redis-timeout", String(common.redisTimeout)]
+        if url.password == nil { arguments += ["--redis", url.description] }
+        if let level = common.logLevel { arguments += ["--log-level", level] }
+        return arguments
+    }
+
+    /// Settings the panes need from this environment; a Redis password travels here
+    /// rather than on a command line.
+    private func paneEnvironment(url: RedisURL) -> [String: String] {
+        let environment = ProcessInfo.processInfo.environment
+        var passed = environment.filter { key, _ in
+            ["LANG", "LC_ALL", "LC_CTYPE", "NO_COLOR", "XDG_STATE_HOME", "CINEBOOK_LOG_LEVEL"].contains(key)
+        }
+        if url.password != nil, let text = common.redis ?? environment["REDIS_URL"] { passed["REDIS_URL"] = text }
+        return passed
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+/// Lays out one seat map per user in a tmux window: a new window of the current
+/// session when run inside tmux, else a new session that is attached at once.
+struct TmuxDemo {
+    let tmux: String
+    let users: [String]
+    let showtime: Int
+    /// The `seats` command line shared by every pane; `--user` is added per pane.
+    let paneArguments: [String]
+    let environment: [String: String]
+
+    private var leaving: String { "Ctrl-b d leaves tmux (the demo keeps running) · q quits a map and releases its seats" }
+
+    func open() throws(StartupError) {
+        if let session = ProcessInfo.processInfo.environment["TMUX"], !session.isEmpty {
+            try openWindow()
+        } else {
+            try openSession()
+        }
+    }
+
+    private func openWindow() throws(StartupError) {
+        let ids = try run(["new-window", "-n", "seats", "-P", "-F", "#{window_id} #{pane_id}"] + environmentFlags + command(for: users[0]))
+        try fill(ids)
+        _ = try? run(["display-message", "-d", "8000", leaving])
+        print("""
+            Opened a window with \(users.count) seat map\(users.count == 1 ? "" : "s") (\(users.joined(separator: ", "))) \
+            on showtime \(showtime).
+            Switch windows with Ctrl-b n and Ctrl-b p; q in a map quits it and releases its seats; \
+            Ctrl-b & closes the whole window; Ctrl-b d leaves tmux.
+            """)
+    }
+
+    private func openSession() throws(StartupError) {
+        let name = try freeSessionName()
+        var size = winsize()
+        let hasSize = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 && size.ws_row > 0
+        let (width, height) = hasSize ? (Int(size.ws_col), Int(size.ws_row)) : (160, 48)
+        let ids = try run(
+            ["new-session", "-d", "-s", name, "-n", "seats", "-x", String(width), "-y", String(height), "-P", "-F", "#{window_id} #{pane_id}"]
+                + environmentFlags + command(for: users[0]))
+        try fill(ids)
+        try run(["set-option", "-t", name, "mouse", "on"])
+        try run(["set-option", "-t", name, "status-right", " Ctrl-b d leaves tmux · q quits a map "])
+        try run(["set-option", "-t", name, "status-right-length", "60"])
+        try run(["set-option", "-t", name, "status-left-length", "20"])
+        print("""
+            Started tmux session '\(name)' with \(users.count) seat map\(users.count == 1 ? "" : "s") \
+            (\(users.joined(separator: ", "))) on showtime \(showtime).
+            In tmux: \(leaving).
+            """)
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            print("Attach to it with: tmux attach -t \(name)")
+            return
+        }
+        fflush(nil)
+        _ = try Subprocess.run(tmux, ["attach-session", "-t", name], capture: false)
+        if (try? run(["has-session", "-t", "=" + name])) != nil {
+            print("Left the demo; it keeps running. Return with: tmux attach -t \(name) · end it with: tmux kill-session -t \(name)")
+        } else {
+            print("The demo has ended.")
+        }
+    }
+
+    /// Splits the window into one pane per user, tiled, each titled with its user.
+    private func fill(_ ids: String) throws(StartupError) {
+        let parts = ids.split(separator: " ").map(String.init)
+        guard parts.count == 2 else {
+            throw StartupError(code: "tmux_failed", message: "tmux answered '\(ids)' instead of a window and pane id.", exitCode: 70)
+        }
+        let (window, first) = (parts[0], parts[1])
+        try run(["select-pane", "-t", first, "-T", users[0]])
+        for user in users.dropFirst() {
+            let pane = try run(["split-window", "-t", window, "-P", "-F", "#{pane_id}"] + environmentFlags + command(for: user))
+            try run(["select-pane", "-t", pane, "-T", user])
+            try run(["select-layout", "-t", window, "tiled"])
+        }
+        try run(["set-option", "-w", "-t", window, "pane-border-status", "top"])
+        try run(["set-option", "-w", "-t", window, "pane-border-format", " #{pane_title} "])
+        try run(["select-pane", "-t", first])
+    }
+
+    /// The pane's shell command: the seat map, and if it fails, its message stays
+    /// readable until Enter is pressed.
+    private func command(for user: String) -> [String] {
+        let line = (paneArguments + ["--user", user]).map(Self.quoted).joined(separator: " ")
+        let keepOnError = #"[ $status -eq 0 ] || { printf '\ncinebook stopped (exit %s); press Enter to close this pane. ' $status; read _; }"#
+        return ["sh", "-c", "\(line); status=$?; \(keepOnError)"]
+    }
+
+    private var environmentFlags: [String] {
+        environment.sorted { $0.key < $1.key }.flatMap { ["-e", "\($0.key)=\($0.value)"] }
+    }
+
+    private func freeSessionName() throws(StartupError) -> String {
+        for attempt in 1...50 {
+            let name = attempt == 1 ? "cinebook-demo" : "cinebook-demo-\(attempt)"
+            if (try? run(["has-session", "-t", "=" + name])) == nil { return name }
+        }
+        throw StartupError(code: "tmux_failed", message: "Too many cinebook-demo sessions are running already.", exitCode: 70)
+    }
+
+    @discardableResult
+    private func run(_ arguments: [String]) throws(StartupError) -> String {
+        let finished = try Subprocess.run(tmux, arguments)
+        let output = finished.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard finished.status == 0 else {
+            throw StartupError(code: "tmux_failed", message: "tmux \(arguments[0]) failed: \(output)", exitCode: 70)
+        }
+        return output
+    }
+
+    /// Single-quoted for `sh`.
+    static func quoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Synchronization
+import TestSupport
+
+/// Runs the real `cinebook` binary, as a user or a script would.
+struct CLI {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+
+        /// stdout parsed as the one JSON object `--json` promises.
+        var json: [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:]
+        }
+    }
+
+    /// The binary built next to this test bundle (override with CINEBOOK_BIN).
+    static let binary: String = {
+        if let path = ProcessInfo.processInfo.environment["CINEBOOK_BIN"] { return path }
+        var directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("cinebook").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/cinebook").path
+    }()
+
+    var redis: String
+    var fixtures: String
+    var environment: [String: String] = [:]
+
+    /// Runs `cinebook ARGS --redis ... --fixtures ...` and waits for it (killed after 30 s).
+    func run(_ arguments: [String], redis: String? = nil, plain: Bool = false) throws -> Result {
+        let extra = plain ? [] : ["--redis", redis ?? self.redis, "--fixtures", fixtures]
+        return try Self.execute(arguments + extra, environment: environment)
+    }
+
+    static func execute(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "REDIS_URL")
+        env.removeValue(forKey: "CINEBOOK_LOG_LEVEL")
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30, execute: watchdog)
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        watchdog.cancel()
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+/// Copies of the repository's showtime files under fresh ids, so that tests running at
+/// the same time on one Redis never share a showtime.
+enum CLIFixtures {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+
+    private static let nextID = Atomic<Int>(Int.random(in: 500_000..<900_000))
+
+    /// A directory with one showtime copied from `Fixtures/showtime-<source>.json`; returns it and the new id.
+    static func make(from source: Int = 2) throws -> (directory: String, id: Int) {
+        let id = nextID.add(100, ordering: .relaxed).newValue
+        let text = try String(contentsOf: repository.appendingPathComponent("showtime-\(source).json"), encoding: .utf8)
+        let replaced = text.replacingOccurrences(of: "\"id\": \(source),", with: "\"id\": \(id),")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cinebook-fixtures-\(id)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try replaced.write(to: directory.appendingPathComponent("showtime.json"), atomically: true, encoding: .utf8)
+        return (directory.path, id)
+    }
+}

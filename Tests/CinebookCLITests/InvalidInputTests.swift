@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Bad input gets exit 2 and a clear message, in text and in JSON, and never reaches Redis.
+@Suite struct InvalidInputTests {
+    let cli: CLI
+    let showtime: String
+
+    init() throws {
+        let fixture = try CLIFixtures.make(from: 1)
+        cli = CLI(redis: try RedisTestServer.shared().urlString, fixtures: fixture.directory)
+        showtime = String(fixture.id)
+    }
+
+    @Test(arguments: [
+        (["--showtime", "abc", "--user", "alice", "A1"], "invalid_request"),
+        (["--showtime", "1", "--user", "alice", "A1"], "unknown_showtime"),
+        (["--user", "alice", "A1"], "invalid_request"),
+        (["--showtime", "SHOWTIME", "--user", "alice", "Z9"], "unknown_seat"),
+        (["--showtime", "SHOWTIME", "--user", "alice", "9A"], "invalid_request"),
+        (["--showtime", "SHOWTIME", "--user", "alice", "A1", "a1"], "invalid_request"),
+        (["--showtime", "SHOWTIME", "--user", "alice"], "invalid_request"),
+        (["--showtime", "SHOWTIME", "--user", "alice", "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "B1", "B2", "B3"], "too_many_seats"),
+        (["--showtime", "SHOWTIME", "--user", "al\u{7}ice", "A1"], "invalid_request"),
+        (["--showtime", "SHOWTIME", "--user", "LONG_USER", "A1"], "invalid_request"),
+        (["--showtime", "SHOWTIME", "--user", "alice", "--ttl", "0", "A1"], "invalid_request"),
+    ])
+    func lockRejects(_ arguments: [String], _ code: String) throws {
+        let args = arguments.map {
+            switch $0 {
+            case "SHOWTIME": showtime
+            case "LONG_USER": String(repeating: "x", count: 10_000)
+            default: $0
+            }
+        }
+        let json = try cli.run(["lock", "--json"] + args)
+        #expect(json.status == 2, "\(json.stdout) \(json.stderr)")
+        #expect(json.json["ok"] as? Bool == false)
+        #expect(json.json["error"] as? String == code)
+        #expect(!(json.json["message"] as? String ?? "").isEmpty)
+        let text = try cli.run(["lock"] + args)
+        #expect(text.status == 2)
+        #expect(!text.stderr.isEmpty)
+        #expect(text.stdout.isEmpty)
+        let status = try cli.run(["status", "--showtime", showtime, "--json"])
+        #expect((status.json["counts"] as? [String: Int])?["available"] == 40, "nothing was locked")
+    }
+
+    @Test func everyCommandHasHelp() throws {
+        for command in ["lock", "unlock", "extend", "book", "status", "showtimes", "sweep"] {
+            let result = try CLI.execute([command, "--help"])
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("USAGE"), "\(command)")
+            #expect(result.stdout.contains("--redis"), "\(command)")
+        }
+        let root = try CLI.execute(["--help"])
+        #expect(root.status == 0)
+        #expect(root.stdout.contains("lock"))
+    }
+
+    @Test func brokenFixtureIsNamedWithItsProblem() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cinebook-broken-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try #"{"id": 5, "title": "X", "auditorium": "Y", "starts_at": "2026-11-25T19:30:00Z", "rows": [{"row": "A", "seats": "ssq"}]}"#
+            .write(to: directory.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
+        let result = try CLI(redis: cli.redis, fixtures: directory.path).run(["status", "--showtime", "5"])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("bad.json"))
+        #expect(result.stderr.contains("'q'"))
+    }
+
+    @Test func badRedisURLIsInvalidInput() throws {
+        let result = try cli.run(["status", "--showtime", showtime, "--json"], redis: "http://nowhere")
+        #expect(result.status == 2)
+        #expect(result.json["error"] as? String == "invalid_request")
+    }
+}

@@ -1,0 +1,94 @@
+import RedisClient
+import TestSupport
+import Testing
+
+/// Each test hangs, kills or restarts a private server of its own.
+@Suite("Hung and restarted servers")
+struct ServerFaultTests {
+    private let timeouts = RedisTimeouts(connect: .seconds(1), command: .seconds(1))
+
+    @Test func hungServerTimesOutWithinTwoSecondsAndRecoversAfterResume() async throws {
+        let server = try RedisTestServer()
+        defer { server.stop() }
+        let redis = RedisClient(url: server.url, timeouts: timeouts)
+        defer { redis.close() }
+        try await redis.send("SET", "before", "1")
+
+        server.suspend()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = await #expect(throws: RedisConnectionError.self) { try await redis.send("GET", "before") }
+        let elapsed = clock.now - start
+        server.resume()
+
+        #expect(error?.kind == .timeout)
+        #expect(elapsed < .seconds(2), "a hung server is reported within 2 s, took \(elapsed)")
+        #expect(try await redis.send("GET", "before") == "1", "the same client works again after resume")
+    }
+
+    @Test func clientWorksAgainAfterARestart() async throws {
+        let server = try RedisTestServer()
+        defer { server.stop() }
+        let redis = RedisClient(url: server.url, timeouts: timeouts)
+        defer { redis.close() }
+        #expect(try await redis.send("PING") == .status("PONG"))
+
+        server.stop(hard: true)
+        let error = await #expect(throws: RedisConnectionError.self) { try await redis.send("PING") }
+        #expect(error?.kind == .connect)
+
+        try server.start()
+        #expect(try await redis.send("PING") == .status("PONG"))
+        #expect(try await redis.send("GET", "anything") == .null, "a fresh server after a crash without persistence")
+    }
+
+    @Test func hungServerThenRestartedServer() async throws {
+        let server = try RedisTestServer()
+        defer { server.stop() }
+        let redis = RedisClient(url: server.url, timeouts: timeouts)
+        defer { redis.close() }
+        try await redis.send("PING")
+
+        server.suspend()
+        let error = await #expect(throws: RedisConnectionError.self) { try await redis.send("PING") }
+        #expect(error?.kind == .timeout)
+        server.stop(hard: true)
+        try server.start()
+        #expect(try await redis.send("PING") == .status("PONG"))
+    }
+
+    @Test func evaluateWorksAfterARestartEmptiedTheScriptCache() async throws {
+        let server = try RedisTestServer()
+        defer { server.stop() }
+        let redis = RedisClient(url: server.url, timeouts: timeouts)
+        defer { redis.close() }
+        let script = RedisScript(name: "counter", source: "return redis.call('INCR', KEYS[1])")
+        #expect(try await redis.evaluate(script, keys: ["count"], arguments: []) == .integer(1))
+        #expect(try await redis.send("SCRIPT", "EXISTS", script.sha1) == .array([.integer(1)]))
+
+        server.stop(hard: true)
+        try server.start()
+        #expect(try await redis.send("SCRIPT", "EXISTS", script.sha1) == .array([.integer(0)]))
+        #expect(try await redis.evaluate(script, keys: ["count"], arguments: []) == .integer(1))
+        #expect(try await redis.evaluate(script, keys: ["count"], arguments: []) == .integer(2))
+    }
+}
+
+@Suite("A connection the server drops mid-command")
+struct DroppedConnectionTests {
+    @Test func oversizedCommandFailsWithAnErrorInsteadOfKillingTheProcess() async throws {
+        let server = try RedisTestServer(extraArguments: ["--proto-max-bulk-len", "1mb"])
+        defer { server.stop() }
+        let redis = RedisClient(url: server.url, timeouts: RedisTimeouts(connect: .seconds(1), command: .seconds(5)))
+        defer { redis.close() }
+        try await redis.send("PING")
+
+        let value = [UInt8](repeating: 120, count: 16 << 20)
+        let error = await #expect(throws: RedisConnectionError.self, "the server closes the connection") {
+            try await redis.send(RedisCommand(arguments: [Array("SET".utf8), Array("big".utf8), value]))
+        }
+        #expect(error?.kind == .broken)
+        #expect(try await redis.send("PING") == .status("PONG"), "the client reconnects")
+        #expect(try await redis.send("EXISTS", "big") == .integer(0))
+    }
+}

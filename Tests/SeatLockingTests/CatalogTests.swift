@@ -1,0 +1,63 @@
+import Foundation
+import SeatLocking
+import Testing
+
+@Suite("Loading the catalog")
+struct CatalogTests {
+    /// `Fixtures/` of this repository, found from this file's place in `Tests/SeatLockingTests`.
+    static let fixtures = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+
+    @Test func realFixturesLoad() throws {
+        let catalog = try Catalog.load(directory: Self.fixtures)
+        #expect(catalog.showtimes.count >= 3)
+        #expect(Set(catalog.showtimes.map(\.id)).count == catalog.showtimes.count)
+        #expect(catalog.showtimes.map(\.id) == catalog.showtimes.map(\.id).sorted())
+
+        let small = catalog.showtimes.filter { (30...50).contains($0.layout.seatCount) }
+        #expect(!small.isEmpty, "a small auditorium of about 40 seats")
+
+        let medium = catalog.showtimes.filter { (120...180).contains($0.layout.seatCount) && !$0.occupied.isEmpty }
+        #expect(!medium.isEmpty, "an auditorium of about 150 seats with seats already sold")
+
+        let large = try #require(catalog.showtimes.first { $0.layout.seatCount >= 400 })
+        #expect(large.layout.seats.contains { $0.category == .premium })
+        #expect(large.layout.seats.contains { $0.category == .wheelchair })
+
+        for showtime in catalog.showtimes {
+            #expect(catalog.showtime(showtime.id) == showtime)
+            #expect(showtime.occupied.allSatisfy { showtime.layout.seat($0) != nil }, "showtime \(showtime.id)")
+            #expect(!showtime.title.isEmpty)
+        }
+    }
+
+    @Test func seatsAreNumberedWithinTheirRowSkippingGaps() throws {
+        let layout = try SeatLayout(rowPatterns: [("A", "ss_ss"), ("B", "_wpp_")])
+        #expect(layout.rows.map { $0.seats.map(\.code) } == [["A1", "A2", "A3", "A4"], ["B1", "B2", "B3"]])
+        #expect(layout.seat("A3")?.column == 3)
+        #expect(layout.seat("B1")?.category == .wheelchair)
+        #expect(layout.seat("B3")?.category == .premium)
+        #expect(layout.seat("B1")?.rowIndex == 1)
+        #expect(layout.seatCount == 7)
+        #expect(layout.width == 5)
+        #expect(layout.seat("A5") == nil)
+    }
+
+    @Test(arguments: [
+        ("c7", "C7"), (" C7 ", "C7"), ("C07", "C7"), ("AA12", "AA12"),
+    ])
+    func seatCodesAreNormalized(text: String, code: String) {
+        #expect(SeatCode.normalize(text) == code)
+    }
+
+    @Test(arguments: ["", "7C", "C", "C0", "C-1", "ABC1", "C1234", "C 7", "Ç7"])
+    func malformedSeatCodesAreRejected(text: String) {
+        #expect(SeatCode.normalize(text) == nil)
+    }
+
+    @Test func unknownShowtimeIsNil() throws {
+        let catalog = try Catalog.load(directory: Self.fixtures)
+        #expect(catalog.showtime(987_654) == nil)
+    }
+}

@@ -1,0 +1,100 @@
+import RedisClient
+import SeatLocking
+import TestSupport
+import Testing
+
+@Suite("Limits on holds")
+struct HoldLimitTests {
+    @Test func atMostTenSeatsPerUser() async throws {
+        let showtime = try TestShowtimes.grid(rows: 2, seats: 12)
+        let (service, redis) = try SharedRedis.service([showtime])
+        defer { redis.close() }
+        let keys = RedisKeyNames(showtime: showtime.id)
+        let alice = TestUsers.unique("alice")
+
+        _ = try await service.lock(["A1", "A2", "A3", "A4", "A5"], showtime: showtime.id, user: alice)
+        _ = try await service.lock(["A6", "A7", "A8"], showtime: showtime.id, user: alice)
+        await #expect(throws: SeatLockingError.tooManySeats(requested: 3, alreadyHeld: 8, limit: 10)) {
+            try await service.lock(["B1", "B2", "B3"], showtime: showtime.id, user: alice)
+        }
+        #expect(try await redis.send("EXISTS", keys.lock("B1"), keys.lock("B2"), keys.lock("B3")) == .integer(0))
+        #expect(try await redis.send("ZCARD", keys.index) == .integer(8))
+
+        let refreshed = try await service.lock(["A7", "A8", "B1", "B2"], showtime: showtime.id, user: alice)
+        #expect(refreshed.seats.count == 4, "seats already held do not count twice")
+
+        let other = try await service.lock(["B5", "B6", "B7"], showtime: showtime.id, user: TestUsers.unique("bob"))
+        #expect(other.seats.count == 3, "the limit is per user")
+
+        _ = try await service.unlock(["A1", "A2"], showtime: showtime.id, user: alice)
+        let afterRelease = try await service.lock(["B3", "B4"], showtime: showtime.id, user: alice)
+        #expect(afterRelease.seats.count == 2, "released seats no longer count")
+    }
+
+    @Test func configuredLimitApplies() async throws {
+        let showtime = try TestShowtimes.grid(rows: 1, seats: 6)
+        let (service, redis) = try SharedRedis.service([showtime], policy: LockPolicy(maximumSeatsPerUser: 2))
+        defer { redis.close() }
+        let alice = TestUsers.unique("alice")
+        await #expect(throws: SeatLockingError.tooManySeats(requested: 3, alreadyHeld: 0, limit: 2)) {
+            try await service.lock(["A1", "A2", "A3"], showtime: showtime.id, user: alice)
+        }
+        _ = try await service.lock(["A1"], showtime: showtime.id, user: alice)
+        await #expect(throws: SeatLockingError.tooManySeats(requested: 2, alreadyHeld: 1, limit: 2)) {
+            try await service.lock(["A2", "A3"], showtime: showtime.id, user: alice)
+        }
+    }
+
+    @Test func expiredHoldsDoNotCountTowardsTheLimit() async throws {
+        let showtime = try TestShowtimes.grid(rows: 1, seats: 6)
+        let (service, redis) = try SharedRedis.service([showtime], policy: LockPolicy(maximumSeatsPerUser: 2))
+        defer { redis.close() }
+        let keys = RedisKeyNames(showtime: showtime.id)
+        let alice = TestUsers.unique("alice")
+        _ = try await service.lock(["A1", "A2"], showtime: showtime.id, user: alice, ttl: .seconds(1))
+        #expect(try await eventually { try await redis.send("EXISTS", keys.lock("A1"), keys.lock("A2")) == .integer(0) })
+        let grant = try await service.lock(["A3", "A4"], showtime: showtime.id, user: alice)
+        #expect(grant.seats.count == 2)
+    }
+
+    @Test func extendCannotPushPastTheMaximumHold() async throws {
+        let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
+        let policy = LockPolicy(ttl: .seconds(2), maximumHold: .seconds(3))
+        let (service, redis) = try SharedRedis.service([showtime], policy: policy)
+        defer { redis.close() }
+        let key = RedisKeyNames(showtime: showtime.id).lock("A1")
+        let alice = TestUsers.unique("alice")
+
+        let grant = try await service.lock(["A1"], showtime: showtime.id, user: alice)
+        let lockedAt = try #require(Int64(try await redis.hash(key)["locked_at"] ?? ""))
+        #expect(lockedAt == grant.serverTime.milliseconds)
+        #expect(grant.seats[0].expiresAt.milliseconds == lockedAt + 2_000)
+        let cap = lockedAt + 3_000
+
+        var capped: LockGrant?
+        var latest = grant.seats[0].expiresAt.milliseconds
+        let reachedCap = try await eventually(timeout: .seconds(4), every: .milliseconds(100)) {
+            let extended = try await service.extend(["A1"], showtime: showtime.id, user: alice)
+            let expiry = extended.seats[0].expiresAt.milliseconds
+            #expect(expiry <= cap, "extended to \(expiry), past the cap \(cap)")
+            #expect(expiry >= latest, "an extend never shortens the hold")
+            #expect(extended.seats[0].token == grant.seats[0].token)
+            latest = expiry
+            if extended.serverTime.milliseconds + 2_000 > cap { capped = extended }
+            return capped != nil
+        }
+        #expect(reachedCap)
+        let last = try #require(capped)
+        #expect(last.seats[0].expiresAt.milliseconds == cap, "the hold ends exactly at locked_at + maximum hold")
+        #expect(try await redis.pttl(key) <= cap - last.serverTime.milliseconds)
+
+        let relocked = try await service.lock(["A1"], showtime: showtime.id, user: alice)
+        #expect(relocked.seats[0].expiresAt.milliseconds == cap, "a relock cannot pass the cap either")
+        #expect(relocked.seats[0].token == grant.seats[0].token)
+
+        #expect(try await eventually { try await redis.pttl(key) == -2 }, "the hold ends at the cap")
+        await #expect(throws: SeatLockingError.lockExpired(["A1"])) {
+            try await service.extend(["A1"], showtime: showtime.id, user: alice)
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/// The key names of the data model, written out as the design names them, so the tests
+/// also check the layout of the data in Redis.
+struct RedisKeyNames {
+    let showtime: Int
+
+    func lock(_ seat: String) -> String { "seat_lock:{\(showtime)}:\(seat)" }
+    var index: String { "seat_locks:{\(showtime)}" }
+    var sold: String { "seat_sold:{\(showtime)}" }
+    var sequence: String { "seat_seq:{\(showtime)}" }
+    func booking(_ id: Int64) -> String { "booking:{\(showtime)}:\(id)" }
+    var events: String { "seat_events:{\(showtime)}" }
+}
+
+extension Date {
+    /// Milliseconds since 1970, as the scripts store times.
+    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+}
+
+import Foundation

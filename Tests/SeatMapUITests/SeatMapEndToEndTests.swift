@@ -1,0 +1,273 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The real binary in tmux against a real Redis: two users on one showtime.
+@Suite(.serialized) struct SeatMapEndToEndTests {
+    @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(2)))
+    func twoUsersSeeEachOthersSeatsLiveAndQuittingReleasesThem() async throws {
+        let redis = try RedisTestServer.shared()
+        let world = try World(redis: redis.urlString, socket: redis.socketPath)
+        defer { world.tearDown() }
+
+        try world.open("one", user: "alice")
+        try world.open("two", user: "bob")
+        #expect(try await world.until(seconds: 20) { try world.screen("one").contains("● live") && world.screen("two").contains("● live") },
+                "both maps load and subscribe")
+        #expect(try world.seat("B3", in: "two") == "○")
+        try world.tmux("resize-window", "-t", "two", "-x", "90", "-y", "28")
+        #expect(try await world.until(seconds: 5) {
+            let lines = try world.screen("two").split(separator: "\n", omittingEmptySubsequences: false)
+            return lines.count >= 28 && lines[27].hasPrefix(" bob · ")
+        }, "redrawn at the new size")
+
+        // alice selects B3 (the cursor starts there): bob sees it held within a second.
+        try world.keys("one", "Space")
+        let lockKey = "seat_lock:{\(world.showtime)}:B3"
+        #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", lockKey) == "1" }, "the lock is in Redis")
+        #expect(try await world.until(seconds: 1) { try world.seat("B3", in: "two") == "◐" }, "bob sees B3 held within 1 s")
+        #expect(try world.seat("B3", in: "one") == "●")
+
+        let fields = try world.redis("HGETALL", lockKey).split(separator: "\n").map(String.init)
+        let lock = Dictionary(uniqueKeysWithValues: stride(from: 0, to: fields.count - 1, by: 2).map { (fields[$0], fields[$0 + 1]) })
+        #expect(lock["user_id"] == "alice")
+        #expect(lock["showtime_id"] == String(world.showtime))
+        #expect(Int(lock["token"] ?? "") != nil)
+        #expect(Int(lock["locked_at"] ?? "") != nil)
+        let ttl = try #require(Int(try world.redis("PTTL", lockKey)))
+        #expect(ttl > 0 && ttl <= 900_000)
+
+        // bob takes B4: his map now shows all four states, each in its own colour.
+        try world.keys("two", "l", "Space")
+        #expect(try await world.until(seconds: 5) { try world.seat("B4", in: "two") == "●" })
+        let colours = try world.colours(in: "two")
+        let stateColours = ["○", "●", "◐", "×"].map { colours[Character($0)] ?? [] }
+        #expect(stateColours.allSatisfy { $0.count == 1 }, "one colour per state: \(colours)")
+        #expect(Set(stateColours.flatMap { $0 }).count == 4, "four different colours: \(colours)")
+
+        // q releases alice's seat: the key is gone and bob sees B3 free again.
+        try world.keys("one", "q")
+        #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", lockKey) == "0" }, "q releases the lock")
+        #expect(try await world.until(seconds: 1) { try world.seat("B3", in: "two") == "○" }, "bob sees B3 free within 1 s")
+
+        // SIGHUP (a closed pane) releases too.
+        try world.open("three", user: "alice")
+        #expect(try await world.until(seconds: 20) { try world.screen("three").contains("● live") })
+        try world.keys("three", "Space")
+        #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", lockKey) == "1" })
+        let pid = try #require(Int32(try world.tmux("display-message", "-p", "-t", "three", "#{pane_pid}")))
+        kill(pid, SIGHUP)
+        #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", lockKey) == "0" }, "SIGHUP releases the lock")
+        #expect(try await world.until(seconds: 1) { try world.seat("B3", in: "two") == "○" })
+
+        try world.keys("two", "q")
+        #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", "seat_lock:{\(world.showtime)}:B4") == "0" })
+    }
+}
+
+/// One tmux server, a showtime of its own and the binary under test.
+private struct World {
+    let showtime = 700_000 + Int.random(in: 0..<100_000)
+    let directory: URL
+    let socket: String
+    let redisURL: String
+    let redisSocket: String
+    let binary: String
+
+    init(redis url: String, socket redisSocket: String) throws {
+        redisURL = url
+        self.redisSocket = redisSocket
+        socket = "cinebook-e2e-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
+        let fixtures = directory.appendingPathComponent("fixtures")
+        try FileManager.default.createDirectory(at: fixtures, withIntermediateDirectories: true)
+        let showtimeFile = """
+            { "id": \(showtime), "title": "End to End", "auditorium": "Test Hall", "starts_at": "2026-11-25T19:30:00Z",
+              "rows": [ { "row": "A", "seats": "ssssss" }, { "row": "B", "seats": "ssssss" },
+                        { "row": "C", "seats": "ssssss" }, { "row": "D", "seats": "ssssss" } ],
+              "occupied": ["A1"] }
+            """
+        try showtimeFile.write(to: fixtures.appendingPathComponent("showtime.json"), atomically: true, encoding: .utf8)
+        binary = try Self.locateBinary()
+    }
+
+    /// `cinebook` beside the test bundle in the build products, else `$CINEBOOK_BIN`.
+    private static func locateBinary() throws -> String {
+        let products = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        let candidates: [String?] = [products.appendingPathComponent("cinebook").path, ProcessInfo.processInfo.environment["CINEBOOK_BIN"]]
+        guard let found = candidates.compactMap({ $0 }).first(where: FileManager.default.isExecutableFile(atPath:)) else {
+            throw HelperError(message: "no cinebook binary next to the tests in \(products.path); build it or set CINEBOOK_BIN")
+        }
+        return found
+    }
+
+    /// Ends the tmux server (any map still open releases its seats) and removes its
+    /// socket, which tmux leaves behind, and the fixtures.
+    func tearDown() {
+        _ = try? tmux("kill-server")
+        let socketDirectory = (ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp") + "/tmux-\(getuid())"
+        try? FileManager.default.removeItem(atPath: "\(socketDirectory)/\(socket)")
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A detached 100×30 session running the seat map for `user`.
+    func open(_ session: String, user: String) throws {
+        let command = [
+            "exec", "env", "-u", "NO_COLOR", "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
+            "XDG_STATE_HOME=\(directory.appendingPathComponent("state").path)",
+            binary, "seats", "--showtime", String(showtime), "--user", user, "--redis", redisURL,
+            "--fixtures", directory.appendingPathComponent("fixtures").path,
+        ].map { "'\($0)'" }.joined(separator: " ")
+        try tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command)
+    }
+
+    func keys(_ session: String, _ keys: String...) throws {
+        try tmux(["send-keys", "-t", session] + keys)
+    }
+
+    func screen(_ session: String) throws -> String {
+        try tmux("capture-pane", "-p", "-t", session)
+    }
+
+    /// The glyph shown for a seat: the row's glyphs in order, by seat number.
+    func seat(_ code: String, in session: String) throws -> String? {
+        let row = String(code.prefix { $0.isLetter })
+        let number = Int(code.dropFirst(row.count))!
+        let line = try screen(session).split(separator: "\n").first { line in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            return trimmed.hasPrefix(row + " ") && trimmed.hasSuffix(" " + row)
+        }
+        let glyphs = (line ?? "").filter { "○●◐×".contains($0) }.map(String.init)
+        return glyphs.indices.contains(number - 1) ? glyphs[number - 1] : nil
+    }
+
+    /// Every foreground colour each character of the seat rows is drawn in, read from
+    /// `capture-pane -e`. tmux writes an SGR sequence only when the style changes, so
+    /// the colour in force is tracked across the whole capture.
+    func colours(in session: String) throws -> [Character: Set<String>] {
+        let text = try tmux("capture-pane", "-p", "-e", "-t", session)
+        var result: [Character: Set<String>] = [:]
+        var foreground = "default"
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var drawn: [(Character, String)] = []
+            var characters = Array(line)[...]
+            while let character = characters.popFirst() {
+                guard character == "\u{1B}", characters.first == "[" else {
+                    drawn.append((character, foreground))
+                    continue
+                }
+                characters = characters.dropFirst()
+                var parameters = ""
+                while let next = characters.popFirst(), !next.isLetter { parameters.append(next) }
+                var codes = parameters.split(separator: ";", omittingEmptySubsequences: false).map { Int($0) ?? 0 }[...]
+                while let code = codes.popFirst() {
+                    switch code {
+                    case 0, 39: foreground = "default"
+                    case 30...37, 90...97: foreground = String(code)
+                    case 38:
+                        let mode = codes.popFirst()
+                        let values = mode == 5 ? codes.prefix(1) : codes.prefix(3)
+                        codes = codes.dropFirst(values.count)
+                        foreground = "38;\(mode ?? 0);" + values.map(String.init).joined(separator: ";")
+                    case 48:
+                        codes = codes.dropFirst(codes.first == 5 ? 2 : 4)
+                    default: break
+                    }
+                }
+            }
+            let plain = String(drawn.map(\.0)).trimmingCharacters(in: .whitespaces)
+            guard let label = plain.first, label.isLetter, plain.hasPrefix("\(label) "), plain.hasSuffix(" \(label)") else { continue }
+            for (character, colour) in drawn { result[character, default: []].insert(colour) }
+        }
+        return result
+    }
+
+    /// Runs a Redis command with redis-cli on the test server's socket.
+    func redis(_ arguments: String...) throws -> String {
+        let finished = try Helper.run("redis-cli", ["-s", redisSocket] + arguments)
+        return finished.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @discardableResult
+    func tmux(_ arguments: String...) throws -> String {
+        try tmux(arguments)
+    }
+
+    @discardableResult
+    func tmux(_ arguments: [String]) throws -> String {
+        let finished = try Helper.run("tmux", ["-L", socket, "-f", "/dev/null"] + arguments)
+        guard finished.status == 0 else {
+            throw HelperError(message: "tmux \(arguments.joined(separator: " ")) failed (\(finished.status)): \(finished.output)")
+        }
+        return finished.output.trimmingCharacters(in: .newlines)
+    }
+
+    /// Polls until `condition` holds or the time is up.
+    func until(seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            if try condition() { return true }
+            if Date() >= deadline { return false }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+    }
+}
+
+struct HelperError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// Runs tools as a shell would, with no signals blocked: a tmux server started from
+/// the test process must not pass blocked signals on to the programs in its panes.
+enum Helper {
+    static func find(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        return (path.split(separator: ":").map(String.init) + ["/usr/bin", "/bin"])
+            .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func run(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        guard let path = find(name) else { throw HelperError(message: "\(name) is not installed") }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw HelperError(message: "pipe failed") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, ends[1], 2)
+        posix_spawn_file_actions_addclose(&actions, ends[0])
+        posix_spawn_file_actions_addclose(&actions, ends[1])
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let environment = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in environment { free(pointer) }
+        }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, environment)
+        close(ends[1])
+        defer { close(ends[0]) }
+        guard spawned == 0 else { throw HelperError(message: "cannot run \(path): \(String(cString: strerror(spawned)))") }
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = read(ends[0], &chunk, chunk.count)
+            if count > 0 { output += chunk[0..<count] } else if count == 0 || errno != EINTR { break }
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return ((status >> 8) & 0xff, String(decoding: output, as: UTF8.self))
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+@testable import SeatLocking
+@testable import SeatMapUI
+import Testing
+
+@Suite struct SeatMapRenderTests {
+    /// A connected state with one seat in each state: A1 sold, B2 held by someone else,
+    /// C5 mine, the rest free; the cursor on C4.
+    private func mixed(_ appearance: Appearance = .full, size: ScreenSize = ScreenSize(width: 80, height: 24)) -> SeatMapState {
+        var settings = Fixture.settings
+        settings.appearance = appearance
+        var state = Fixture.connected(settings: settings, size: size)
+        let mine = Fixture.serverTime(at: 900)
+        _ = state.update(.statusLoaded(Fixture.status(at: 0, states: ["B2": .locked], mine: ["C5": mine])), now: Fixture.start)
+        return state
+    }
+
+    @Test func theMapShowsTitleScreenRowsNumbersLegendAndStatus() {
+        let screen = render(mixed(), size: ScreenSize(width: 80, height: 24))
+        #expect(screen.line(0).hasPrefix(" The Last Lighthouse · Studio 1 · Wed 25 Nov 17:00"))
+        #expect(screen.line(0).hasSuffix("showtime 42"))
+        #expect(screen.line(2).contains("━━ SCREEN ━━"))
+        #expect(screen.line(3).trimmingCharacters(in: .whitespaces) == "1  2  3  4     5  6  7  8")
+        #expect(screen.row("A")?.trimmingCharacters(in: .whitespaces) == "A  ×  ○  ○  ○     ○  ○  ○  ○  A")
+        #expect(screen.row("B")?.trimmingCharacters(in: .whitespaces) == "B  ○  ◐  ○  ○     ○  ○  ○  ○  B")
+        #expect(screen.row("C")?.trimmingCharacters(in: .whitespaces) == "C  ○  ○  ○ [○]    ●  ○  ○  ○  C")
+        #expect(screen.line(containing: "○ available 37  ● yours 1  ◐ held by others 1  × sold 1") != nil)
+        #expect(screen.line(containing: "C4 · standard seat · available — Space selects it") != nil)
+        #expect(screen.line(23) == " alice · C5 · hold 15:00 · refreshed 08:00:00 · ● live · ? help")
+    }
+
+    @Test func theFourStatesHaveFourGlyphsAndFourColours() throws {
+        let state = mixed()
+        let screen = render(state, size: state.size)
+        var colours: [SeatState: TerminalColor] = [:]
+        for (label, state) in [("A", SeatState.occupied), ("B", .locked), ("C", .selected), ("C", .available)] {
+            let y = try #require(screen.lines.firstIndex { $0 == screen.row(label) })
+            let glyph = Appearance.full.glyph(state)
+            colours[state] = try #require(screen.cell(of: glyph, inLine: y)?.style.foreground)
+        }
+        #expect(Set(colours.values).count == 4)
+        #expect(Set(SeatState.allCases.map(Appearance.full.glyph)).count == 4)
+    }
+
+    @Test func withoutUnicodeOrColourTheStatesStillDiffer() throws {
+        let state = mixed(.plain)
+        let screen = render(state, size: state.size)
+        #expect(screen.lines.allSatisfy { $0.allSatisfy(\.isASCII) })
+        #expect(screen.line(0).hasPrefix(" The Last Lighthouse | Studio 1 | Wed 25 Nov 17:00"))
+        #expect(screen.row("A")?.trimmingCharacters(in: .whitespaces) == "A  X  .  .  .     .  .  .  .  A")
+        #expect(screen.row("B")?.trimmingCharacters(in: .whitespaces) == "B  .  #  .  .     .  .  .  .  B")
+        #expect(screen.row("C")?.trimmingCharacters(in: .whitespaces) == "C  .  .  . [.]    @  .  .  .  C")
+        #expect(screen.line(containing: ". available 37  @ yours 1  # held by others 1  X sold 1") != nil)
+        var styles: [SeatState: CellStyle] = [:]
+        for (label, state) in [("A", SeatState.occupied), ("B", .locked), ("C", .selected), ("C", .available)] {
+            let y = try #require(screen.lines.firstIndex { $0 == screen.row(label) })
+            styles[state] = try #require(screen.cell(of: Appearance.plain.glyph(state), inLine: y)?.style)
+        }
+        #expect(styles.values.allSatisfy { $0.foreground == nil && $0.background == nil })
+        #expect(Set(styles.values).count == 4)
+    }
+
+    @Test func theCursorIsHighlightedInEveryState() throws {
+        var state = mixed()
+        for _ in 0..<2 { _ = state.update(.key(.up), now: Fixture.start) }
+        for _ in 0..<3 { _ = state.update(.key(.left), now: Fixture.start) }
+        let screen = render(state, size: state.size)
+        let y = try #require(screen.lines.firstIndex { $0 == screen.row("A") })
+        #expect(screen.line(y).contains("[×]"))
+        #expect(screen.cell(of: "×", inLine: y)?.style.reverse == true)
+        #expect(screen.line(containing: "A1 · standard seat · sold") != nil)
+    }
+
+    @Test func premiumAndWheelchairSeatsAreNamedUnderTheCursor() {
+        var state = mixed()
+        _ = state.update(.key(.down), now: Fixture.start)
+        #expect(render(state, size: state.size).line(containing: "D4 · premium seat · available") != nil)
+        _ = state.update(.key(.down), now: Fixture.start)
+        for _ in 0..<3 { _ = state.update(.key(.left), now: Fixture.start) }
+        #expect(render(state, size: state.size).line(containing: "E1 · wheelchair space · available") != nil)
+    }
+
+    @Test func theHelpListsEveryKey() {
+        var state = mixed()
+        _ = state.update(.key(.character("?")), now: Fixture.start)
+        let text = render(state, size: state.size).lines.joined(separator: "\n")
+        for key in ["←↑↓→  h j k l", "Space  Enter", "mouse click", "a  1–3", "b ", "r ", "Esc", "? ", "q  Ctrl-C"] {
+            #expect(text.contains("│ " + key), "help lists \(key)")
+        }
+    }
+
+    @Test func aTooSmallTerminalSaysHowBigItMustBe() {
+        var state = mixed()
+        _ = state.update(.resize(ScreenSize(width: 24, height: 8)), now: Fixture.start)
+        let text = render(state, size: state.size).lines.joined(separator: " ").split(separator: " ").joined(separator: " ")
+        #expect(text.contains("at least 30 columns by 13 lines"))
+        #expect(text.contains("this one is 24 by 8"))
+    }
+
+    @Test func aTallGridScrollsWithTheCursor() throws {
+        let showtime = try Self.largeShowtime()
+        var state = Fixture.connected(showtime: showtime, size: ScreenSize(width: 80, height: 20))
+        var screen = render(state, size: state.size)
+        #expect(screen.row("A") == nil)
+        #expect(screen.row(state.cursor.row) != nil)
+        #expect(screen.line(containing: "▲ 4 more rows · ▼ 6 more rows") != nil)
+        for _ in 0..<20 { _ = state.update(.key(.up), now: Fixture.start) }
+        screen = render(state, size: state.size)
+        #expect(screen.row("A") != nil)
+        #expect(screen.line(containing: "▼ 10 more rows") != nil)
+        #expect(screen.line(2).contains("SCREEN"))
+    }
+
+    @Test func aNarrowTerminalUsesNarrowerSeatsThenScrollsSideways() throws {
+        let showtime = try Self.largeShowtime()
+        var state = Fixture.connected(showtime: showtime, size: ScreenSize(width: 60, height: 40))
+        var screen = render(state, size: state.size)
+        #expect(screen.row("A")?.contains("○ ○ ○") == true)
+        #expect(screen.line(containing: "more columns") == nil)
+        _ = state.update(.resize(ScreenSize(width: 40, height: 40)), now: Fixture.start)
+        screen = render(state, size: state.size)
+        #expect(screen.line(containing: "◀ 2 more columns · ▶ 4 more columns") != nil)
+        for _ in 0..<15 { _ = state.update(.key(.right), now: Fixture.start) }
+        screen = render(state, size: state.size)
+        #expect(screen.line(containing: "◀ 6 more columns") != nil)
+        #expect(screen.line(containing: "▶") == nil)
+    }
+
+    @Test func renderingDependsOnlyOnStateAndSize() {
+        let state = mixed()
+        #expect(render(state, size: state.size) == render(state, size: state.size))
+    }
+
+    /// 20 rows of 5 + 12 + 5 seats, like the largest auditorium.
+    static func largeShowtime() throws -> Showtime {
+        let labels = (0..<20).map { String(UnicodeScalar(UInt8(65 + $0))) }
+        let layout = try SeatLayout(rowPatterns: labels.map { ($0, "sssss_ssssssssssss_sssss") })
+        return Showtime(id: 43, title: "Orbit of Giants", auditorium: "Grand Hall", startsAt: Fixture.start, layout: layout)
+    }
+}

@@ -1,0 +1,380 @@
+import Foundation
+@testable import SeatLocking
+@testable import SeatMapUI
+import Testing
+
+@Suite struct SeatMapUpdateTests {
+    // MARK: Moving
+
+    @Test func cursorStartsInTheMiddleOfTheMiddleRow() throws {
+        #expect(Fixture.state().cursor.code == "C4")
+        let layout = try SeatLayout(rowPatterns: [("A", "sssss"), ("B", "sssss"), ("C", "sssss")])
+        let soldMiddle = Showtime(id: 8, title: "T", auditorium: "H", startsAt: Fixture.start, layout: layout, occupied: ["B3"])
+        #expect(Fixture.state(showtime: soldMiddle).cursor.code == "B2", "not on a seat the box office sold")
+    }
+
+    @Test func movingSidewaysSkipsTheAisleAndStopsAtTheWall() {
+        var state = Fixture.connected()
+        _ = state.update(.key(.right), now: Fixture.start)
+        #expect(state.cursor.code == "C5")
+        #expect(state.cursor.column == 5)
+        _ = state.update(.key(.character("h")), now: Fixture.start)
+        _ = state.update(.key(.left), now: Fixture.start)
+        _ = state.update(.key(.left), now: Fixture.start)
+        _ = state.update(.key(.left), now: Fixture.start)
+        #expect(state.cursor.code == "C1")
+        _ = state.update(.key(.left), now: Fixture.start)
+        #expect(state.cursor.code == "C1")
+    }
+
+    @Test func movingUpAndDownKeepsTheColumn() {
+        var state = Fixture.connected()
+        _ = state.update(.key(.character("l")), now: Fixture.start)
+        for _ in 0..<5 { _ = state.update(.key(.up), now: Fixture.start) }
+        #expect(state.cursor.code == "A5")
+        _ = state.update(.key(.character("j")), now: Fixture.start)
+        #expect(state.cursor.code == "B5")
+    }
+
+    @Test func verticalMovesAimForTheRememberedColumnAcrossAShortRow() throws {
+        let layout = try SeatLayout(rowPatterns: [("A", "ssssssss"), ("B", "ss____ss"), ("C", "ssssssss")])
+        let showtime = Showtime(id: 7, title: "T", auditorium: "H", startsAt: Fixture.start, layout: layout)
+        var state = Fixture.connected(showtime: showtime)
+        #expect(state.cursor.code == "B2")
+        _ = state.update(.key(.right), now: Fixture.start)
+        #expect(state.cursor.code == "B3", "the gap in row B is skipped")
+        _ = state.update(.key(.down), now: Fixture.start)
+        _ = state.update(.key(.left), now: Fixture.start)
+        #expect(state.cursor.code == "C6")
+        _ = state.update(.key(.up), now: Fixture.start)
+        #expect(state.cursor.code == "B3", "the nearest seat of the short row")
+        _ = state.update(.key(.up), now: Fixture.start)
+        #expect(state.cursor.code == "A6", "back on the column of the last sideways move")
+    }
+
+    // MARK: Selecting
+
+    @Test func selectingAnAvailableSeatLocksItAtOnce() {
+        var state = Fixture.connected()
+        let effects = state.update(.key(.character(" ")), now: Fixture.start)
+        #expect(effects == [.lock(["C4"])])
+        #expect(state.state(of: "C4") == .selected)
+        #expect(state.pending["C4"] == .locking)
+
+        let answer = state.update(.locked(["C4"], .success(Fixture.grant(["C4"], at: 0.01))), now: Fixture.at(0.01))
+        #expect(answer.isEmpty)
+        #expect(state.pending.isEmpty)
+        #expect(state.mySeats == ["C4"])
+        #expect(state.message?.kind == .success)
+        #expect(state.message?.text.contains("C4 is yours for 15:00") == true)
+    }
+
+    @Test func enterOnMySeatReleasesIt() {
+        var state = Fixture.holding(["C4"])
+        #expect(state.update(.key(.enter), now: Fixture.at(1)) == [.unlock(["C4"])])
+        #expect(state.state(of: "C4") == .available)
+        let release = Release(showtimeID: 42, released: ["C4"], serverTime: Fixture.serverTime(at: 1))
+        _ = state.update(.unlocked(["C4"], .success(release)), now: Fixture.at(1))
+        #expect(state.mySeats.isEmpty)
+        #expect(state.message?.text == "Released C4.")
+    }
+
+    @Test func aConflictNamesTheSeatRefreshesAndOneKeyTakesASuggestion() {
+        var state = Fixture.connected()
+        _ = state.update(.key(.character(" ")), now: Fixture.start)
+        let refusal = SeatLockingError.seatsUnavailable(["C4"], suggestions: [["C5"], ["B4"], ["C3"]])
+        let effects = state.update(.locked(["C4"], .failure(refusal)), now: Fixture.at(0.01))
+        #expect(effects == [.refresh])
+        #expect(state.state(of: "C4") == .locked)
+        #expect(state.message?.text == "C4 was just taken by someone else.")
+
+        let screen = render(state, size: state.size)
+        #expect(screen.line(containing: "C4 was just taken by someone else.") != nil)
+        #expect(screen.line(containing: "Free nearby: 1) C5  2) B4  3) C3 — press a or 1–3") != nil)
+
+        #expect(state.update(.key(.character("a")), now: Fixture.at(1)) == [.lock(["C5"])])
+        #expect(state.cursor.code == "C5")
+        #expect(state.suggestions.isEmpty)
+    }
+
+    @Test func aDigitTakesThatSuggestion() {
+        var state = Fixture.connected()
+        _ = state.update(.key(.character(" ")), now: Fixture.start)
+        let refusal = SeatLockingError.seatsUnavailable(["C4"], suggestions: [["C5"], ["B4"]])
+        _ = state.update(.locked(["C4"], .failure(refusal)), now: Fixture.at(0.01))
+        #expect(state.update(.key(.character("2")), now: Fixture.at(1)) == [.lock(["B4"])])
+        #expect(state.cursor.code == "B4")
+    }
+
+    @Test func aSeatShownAsHeldIsNotRequestedButFreeOnesAreSuggested() {
+        var state = Fixture.connected()
+        _ = state.update(.statusLoaded(Fixture.status(at: 1, states: ["C4": .locked, "C5": .locked])), now: Fixture.at(1))
+        let effects = state.update(.key(.character(" ")), now: Fixture.at(2))
+        #expect(effects.isEmpty)
+        #expect(state.message?.text == "C4 is held by someone else right now.")
+        #expect(state.suggestions.first == ["C3"])
+        #expect(state.update(.key(.character("a")), now: Fixture.at(3)) == [.lock(["C3"])])
+    }
+
+    @Test func aSoldSeatSaysSo() {
+        var state = Fixture.connected()
+        for _ in 0..<2 { _ = state.update(.key(.up), now: Fixture.start) }
+        for _ in 0..<3 { _ = state.update(.key(.left), now: Fixture.start) }
+        #expect(state.cursor.code == "A1")
+        #expect(state.update(.key(.character(" ")), now: Fixture.start).isEmpty)
+        #expect(state.message?.text == "A1 is sold.")
+    }
+
+    @Test func noMoreThanTheSeatLimitIsRequested() {
+        var settings = Fixture.settings
+        settings.policy = LockPolicy(maximumSeatsPerUser: 1)
+        var state = Fixture.holding(["C4"], settings: settings)
+        _ = state.update(.key(.right), now: Fixture.at(1))
+        #expect(state.update(.key(.character(" ")), now: Fixture.at(1)).isEmpty)
+        #expect(state.message?.text == "You can hold at most 1 seats at once; release one first.")
+    }
+
+    @Test func aClickSelectsTheSeatUnderThePointer() {
+        var state = Fixture.connected()
+        let geometry = SeatMapGeometry(layout: state.showtime.layout, size: state.size, cursor: state.cursor)
+        let seat = state.showtime.layout.seat("B6")!
+        let x = geometry.x(ofColumn: seat.column) + 1
+        let y = geometry.y(ofRow: seat.rowIndex)
+        #expect(render(state, size: state.size)[x, y].glyph == "○")
+        #expect(state.update(.click(x: x, y: y), now: Fixture.start) == [.lock(["B6"])])
+        #expect(state.cursor.code == "B6")
+        #expect(state.update(.click(x: 0, y: 0), now: Fixture.start).isEmpty)
+    }
+
+    // MARK: Holding
+
+    @Test func keysExtendTheHoldAtMostEveryThirtySeconds() {
+        var state = Fixture.holding(["C4"])
+        #expect(state.update(.key(.right), now: Fixture.at(10)).isEmpty)
+        #expect(state.update(.key(.left), now: Fixture.at(31)) == [.extend(["C4"])])
+        #expect(state.update(.key(.right), now: Fixture.at(32)).isEmpty, "one extend at a time")
+        _ = state.update(.extended(.success(Fixture.grant(["C4"], at: 32))), now: Fixture.at(32))
+        #expect(state.update(.key(.left), now: Fixture.at(50)).isEmpty)
+        #expect(state.update(.key(.character("x")), now: Fixture.at(63)) == [.extend(["C4"])])
+    }
+
+    @Test func aHoldAboutToEndIsExtendedWithinTheThrottle() {
+        var settings = Fixture.settings
+        settings.policy = LockPolicy(ttl: .seconds(20))
+        var state = Fixture.holding(["C4"], settings: settings)
+        #expect(state.update(.key(.right), now: Fixture.at(5)) == [.extend(["C4"])])
+    }
+
+    @Test func holdsStopBeingExtendedAtTheMaximumHold() {
+        var state = Fixture.holding(["C4"])
+        _ = state.update(.key(.right), now: Fixture.at(3500))
+        let capped = Fixture.grant(["C4"], at: 3500, ttl: 100)
+        _ = state.update(.extended(.success(capped)), now: Fixture.at(3500))
+        #expect(state.message?.text.hasPrefix("Seats are held for at most 60 minutes: book by") == true)
+        #expect(state.update(.key(.left), now: Fixture.at(3540)).isEmpty)
+        #expect(render(state, size: state.size).lines.last?.contains("hold 01:00 (max)") == true)
+    }
+
+    @Test func theCountdownShowsMinutesAndSeconds() {
+        var state = Fixture.holding(["C4"])
+        _ = state.update(.tick, now: Fixture.at(61.2))
+        #expect(state.secondsLeft == 839)
+        let status = render(state, size: state.size).lines.last ?? ""
+        #expect(status == " alice · C4 · hold 13:59 · refreshed 08:00:00 · ● live · ? help")
+    }
+
+    @Test func anExpiredHoldReleasesTheSeatsWithAMessageNotAnError() {
+        var state = Fixture.holding(["C4", "C5"])
+        #expect(state.update(.tick, now: Fixture.at(899)) == [.refresh])
+        let expiry = Fixture.serverTime(at: 900)
+        _ = state.update(.statusLoaded(Fixture.status(at: 899, mine: ["C4": expiry, "C5": expiry])), now: Fixture.at(899))
+        #expect(state.mySeats == ["C4", "C5"])
+        let effects = state.update(.tick, now: Fixture.at(900.5))
+        #expect(effects == [.refresh])
+        #expect(state.mySeats.isEmpty)
+        #expect(state.state(of: "C4") == .available)
+        #expect(state.message == .init(text: "Your hold on C4 and C5 expired, so they were released.", kind: .warning))
+        let screen = render(state, size: state.size)
+        #expect(screen.line(containing: "Your hold on C4 and C5 expired") != nil)
+        #expect(screen.lines.last?.contains("no seats") == true)
+    }
+
+    @Test func aReloadThatNoLongerShowsMySeatReportsItsEnd() {
+        var state = Fixture.holding(["C4"])
+        _ = state.update(.statusLoaded(Fixture.status(at: 5, states: ["C4": .locked])), now: Fixture.at(5))
+        #expect(state.mySeats.isEmpty)
+        #expect(state.state(of: "C4") == .locked)
+        #expect(state.message?.kind == .warning)
+    }
+
+    // MARK: Booking
+
+    @Test func bookingAsksFirstAndSellsTheSeats() {
+        var state = Fixture.holding(["C4", "C5"])
+        #expect(state.update(.key(.character("b")), now: Fixture.at(1)).isEmpty)
+        #expect(state.mode == .confirmingBooking(["C4", "C5"]))
+        #expect(render(state, size: state.size).line(containing: "Book C4 and C5 for alice? Press y to book") != nil)
+        _ = state.update(.key(.character("n")), now: Fixture.at(2))
+        #expect(state.mode == .browsing)
+        #expect(state.message?.text == "Booking cancelled; your seats are still held.")
+
+        _ = state.update(.key(.character("b")), now: Fixture.at(3))
+        #expect(state.update(.key(.character("y")), now: Fixture.at(4)) == [.book(["C4", "C5"])])
+        let booking = Booking(id: 17, showtimeID: 42, user: "alice", seats: ["C4", "C5"], bookedAt: Fixture.serverTime(at: 4))
+        #expect(state.update(.booked(.success(booking)), now: Fixture.at(4)) == [.refresh])
+        #expect(state.state(of: "C4") == .occupied)
+        #expect(state.mySeats.isEmpty)
+        #expect(state.message?.text == "Booked C4 and C5 — booking 17. Enjoy the film!")
+    }
+
+    @Test func bookingNothingExplainsHow() {
+        var state = Fixture.connected()
+        _ = state.update(.key(.character("b")), now: Fixture.start)
+        #expect(state.mode == .browsing)
+        #expect(state.message?.text == "Select seats first: move with the arrow keys and press Space.")
+    }
+
+    // MARK: Keeping up with Redis
+
+    @Test func theStatusIsReloadedEveryPollInterval() {
+        var state = Fixture.state()
+        #expect(state.update(.tick, now: Fixture.start) == [.refresh])
+        _ = state.update(.statusLoaded(Fixture.status(at: 0)), now: Fixture.at(0.01))
+        #expect(state.update(.tick, now: Fixture.at(5)).isEmpty)
+        #expect(state.update(.tick, now: Fixture.at(10)) == [.refresh])
+        #expect(state.update(.key(.character("r")), now: Fixture.at(10.5)).isEmpty, "a reload is under way")
+        #expect(state.update(.statusLoaded(Fixture.status(at: 10)), now: Fixture.at(10.6)) == [.refresh])
+    }
+
+    @Test func anIdleMapWakesOnlyToPollButCountdownsTickEverySecond() {
+        let idle = Fixture.connected()
+        #expect(idle.nextTick(after: Fixture.at(0.3)) == Fixture.at(10))
+        let holding = Fixture.holding(["C4"])
+        #expect(holding.nextTick(after: Fixture.at(0.3)) == Fixture.at(1))
+        var offline = Fixture.connected()
+        _ = offline.update(.tick, now: Fixture.at(10))
+        _ = offline.update(.statusFailed(.redisUnavailable("refused")), now: Fixture.at(10.2))
+        #expect(offline.nextTick(after: Fixture.at(10.3)) == Fixture.at(11))
+    }
+
+    @Test func othersChangesShowAtOnceAndAreConfirmedByAReload() {
+        var state = Fixture.connected()
+        let change = SeatEvent(kind: .locked, showtimeID: 42, seats: ["B2"], at: Fixture.serverTime(at: 1))
+        #expect(state.update(.feed(.change(change)), now: Fixture.at(1)) == [.refresh])
+        #expect(state.state(of: "B2") == .locked)
+        let release = SeatEvent(kind: .released, showtimeID: 42, seats: ["B2"], at: Fixture.serverTime(at: 2))
+        _ = state.update(.feed(.change(release)), now: Fixture.at(2))
+        #expect(state.state(of: "B2") == .available)
+    }
+
+    @Test func myOwnLockAnnouncedBeforeItsAnswerStaysMine() {
+        var state = Fixture.connected()
+        _ = state.update(.key(.character(" ")), now: Fixture.start)
+        let change = SeatEvent(kind: .locked, showtimeID: 42, seats: ["C4"], at: Fixture.serverTime(at: 0))
+        _ = state.update(.feed(.change(change)), now: Fixture.at(0.001))
+        #expect(state.state(of: "C4") == .selected)
+    }
+
+    @Test func aLostFeedFallsBackToPolling() {
+        var state = Fixture.connected()
+        #expect(state.connection == .live)
+        _ = state.update(.feed(.disconnected(reason: "broken")), now: Fixture.at(1))
+        #expect(state.connection == .polling)
+        #expect(render(state, size: state.size).lines.last?.contains("polling every 10 s") == true)
+        #expect(state.update(.feed(.connected), now: Fixture.at(2)) == [.refresh])
+        #expect(state.connection == .live)
+    }
+
+    @Test func unreachableRedisShowsABannerRetriesWithBackoffAndRecovers() {
+        var state = Fixture.connected()
+        _ = state.update(.tick, now: Fixture.at(10))
+        _ = state.update(.statusFailed(.redisUnavailable("refused")), now: Fixture.at(10))
+        #expect(state.connection == .unreachable(retryAt: Fixture.at(10.5)))
+        #expect(render(state, size: state.size).line(1) == " Redis unreachable — retrying in 1 s; the map may be out of date")
+
+        #expect(state.update(.tick, now: Fixture.at(10.2)).isEmpty)
+        #expect(state.update(.tick, now: Fixture.at(10.6)) == [.refresh])
+        _ = state.update(.statusFailed(.redisUnavailable("refused")), now: Fixture.at(11.6))
+        #expect(state.connection == .unreachable(retryAt: Fixture.at(12.6)))
+
+        _ = state.update(.key(.down), now: Fixture.at(12))
+        #expect(state.cursor.code == "D4", "keys keep working on what is shown")
+        #expect(state.update(.key(.character(" ")), now: Fixture.at(12)) == [.refresh], "no lock: a retry at once")
+        #expect(state.pending.isEmpty)
+        #expect(state.message?.kind == .error)
+
+        _ = state.update(.tick, now: Fixture.at(13))
+        _ = state.update(.statusLoaded(Fixture.status(at: 13)), now: Fixture.at(13))
+        #expect(state.connection == .live)
+        #expect(state.message?.text == "Redis is back; the map is up to date again.")
+        #expect(render(state, size: state.size).line(1).isEmpty)
+    }
+
+    @Test func aFailedLockWhileRedisIsDownIsUndone() {
+        var state = Fixture.connected()
+        _ = state.update(.key(.character(" ")), now: Fixture.start)
+        _ = state.update(.locked(["C4"], .failure(.redisUnavailable("timeout"))), now: Fixture.at(1))
+        #expect(state.state(of: "C4") == .available)
+        #expect(state.pending.isEmpty)
+        #expect(state.message?.text == "Redis is unreachable: C4 could not be locked.")
+    }
+
+    // MARK: Leaving
+
+    @Test func quittingReleasesMySeatsThenFinishes() {
+        var state = Fixture.holding(["C4", "B2"])
+        _ = state.update(.key(.right), now: Fixture.at(1))
+        _ = state.update(.key(.character(" ")), now: Fixture.at(1))
+        #expect(state.update(.key(.character("q")), now: Fixture.at(2)) == [.leave(releasing: ["B2", "C4", "C5"])])
+        #expect(state.update(.key(.character(" ")), now: Fixture.at(2)).isEmpty, "keys are ignored while leaving")
+        _ = state.update(.left(released: ["B2", "C4", "C5"], failure: nil), now: Fixture.at(2))
+        #expect(state.isFinished)
+        #expect(state.outcome?.released == ["B2", "C4", "C5"])
+    }
+
+    @Test func aSignalOrCtrlCLeavesLikeQuit() {
+        var state = Fixture.holding(["C4"])
+        #expect(state.update(.terminate, now: Fixture.at(1)) == [.leave(releasing: ["C4"])])
+        var other = Fixture.holding(["C4"])
+        #expect(other.update(.key(.interrupt), now: Fixture.at(1)) == [.leave(releasing: ["C4"])])
+    }
+
+    @Test func leavingGivesUpWhenRedisDoesNotAnswer() {
+        var state = Fixture.holding(["C4"])
+        _ = state.update(.key(.character("q")), now: Fixture.at(1))
+        _ = state.update(.tick, now: Fixture.at(3))
+        #expect(!state.isFinished)
+        _ = state.update(.tick, now: Fixture.at(6.5))
+        #expect(state.isFinished)
+        #expect(state.outcome?.unreleased == ["C4"])
+    }
+
+    // MARK: Help and resizing
+
+    @Test func questionMarkTogglesTheHelp() {
+        var state = Fixture.connected()
+        _ = state.update(.key(.character("?")), now: Fixture.start)
+        #expect(state.mode == .help)
+        _ = state.update(.key(.right), now: Fixture.start)
+        #expect(state.cursor.code == "C4", "moving waits until the help is closed")
+        _ = state.update(.key(.escape), now: Fixture.start)
+        #expect(state.mode == .browsing)
+    }
+
+    @Test func resizingChangesTheSizeToRenderFor() {
+        var state = Fixture.connected()
+        _ = state.update(.resize(ScreenSize(width: 120, height: 40)), now: Fixture.start)
+        #expect(state.size == ScreenSize(width: 120, height: 40))
+    }
+
+    @Test func feedMessagesDecodeIntoSeatEvents() throws {
+        let locked = Array(#"{"event":"locked","showtime_id":42,"seats":["C4","C5"],"expires_at":1800000900000,"at":1800000000000}"#.utf8)
+        let event = try #require(SeatEvent(message: locked))
+        #expect(event.kind == .locked)
+        #expect(event.seats == ["C4", "C5"])
+        #expect(event.expiresAt == Date(timeIntervalSince1970: 1_800_000_900))
+        let empty = try #require(SeatEvent(message: Array(#"{"event":"expired","showtime_id":42,"seats":{},"at":1}"#.utf8)))
+        #expect(empty.seats.isEmpty)
+        #expect(SeatEvent(message: Array("not json".utf8)) == nil)
+    }
+}

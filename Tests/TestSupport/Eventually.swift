@@ -1,0 +1,15 @@
+/// Polls `condition` until it holds or `timeout` has passed; returns whether it held.
+/// Tests await a state this way instead of sleeping for a guessed time.
+public func eventually(
+    timeout: Duration = .seconds(5),
+    every interval: Duration = .milliseconds(20),
+    _ condition: () async throws -> Bool
+) async rethrows -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while true {
+        if try await condition() { return true }
+        if clock.now >= deadline { return false }
+        try? await Task.sleep(for: interval)
+    }
+}

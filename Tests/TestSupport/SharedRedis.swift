@@ -1,0 +1,44 @@
+import RedisClient
+import SeatLocking
+
+/// Clients and services on the test run's shared Redis server.
+public enum SharedRedis {
+    /// A new client of the shared server (its own connection).
+    public static func client(timeouts: RedisTimeouts = RedisTimeouts(connect: .seconds(5), command: .seconds(5))) throws -> RedisClient {
+        RedisClient(url: try RedisTestServer.shared().url, timeouts: timeouts)
+    }
+
+    /// A service over `showtimes` on the shared server, plus the client it uses.
+    public static func service(
+        _ showtimes: [Showtime],
+        policy: LockPolicy = LockPolicy()
+    ) throws -> (service: SeatLockingService, redis: RedisClient) {
+        let redis = try client()
+        return (SeatLockingService(redis: redis, catalog: Catalog(showtimes: showtimes), policy: policy), redis)
+    }
+}
+
+extension RedisClient {
+    /// The names of every key carrying the showtime's hash tag `{id}`.
+    public func keys(ofShowtime id: Int) async throws -> [String] {
+        try await send("KEYS", "*{\(id)}*").array?.compactMap(\.string).sorted() ?? []
+    }
+
+    /// PTTL of a key in ms: -2 when it does not exist, -1 when it has no TTL.
+    public func pttl(_ key: String) async throws -> Int64 {
+        try await send("PTTL", key, routingKey: key).int ?? -2
+    }
+
+    /// When a key expires, in ms since 1970: -2 when it does not exist, -1 when it has no TTL.
+    public func expireTime(_ key: String) async throws -> Int64 {
+        try await send("PEXPIRETIME", key, routingKey: key).int ?? -2
+    }
+
+    /// A HASH as a dictionary of strings.
+    public func hash(_ key: String) async throws -> [String: String] {
+        let flat = try await send("HGETALL", key, routingKey: key).array?.compactMap(\.string) ?? []
+        var fields: [String: String] = [:]
+        for pair in stride(from: 0, to: flat.count - 1, by: 2) { fields[flat[pair]] = flat[pair + 1] }
+        return fields
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import SeatLocking
+import Synchronization
+
+/// Showtimes built in code, each with an id no other test of this run uses, so tests
+/// can share one Redis server without seeing each other's keys.
+public enum TestShowtimes {
+    private static let nextID = Atomic<Int>(10_000 + Int.random(in: 0..<1_000_000) * 100)
+
+    /// A showtime id unused so far in this run (and, with a random base, likely unused
+    /// by earlier runs against the same server).
+    public static func uniqueID() -> Int {
+        nextID.add(1, ordering: .relaxed).newValue
+    }
+
+    /// A showtime with a fresh id whose rows are given as patterns (`s`, `p`, `w`, `_`),
+    /// labelled A, B, C, ... from the screen.
+    public static func make(
+        _ patterns: [String],
+        occupied: Set<String> = [],
+        title: String = "Test Screening"
+    ) throws -> Showtime {
+        let labels = patterns.indices.map { String(UnicodeScalar(UInt8(65 + $0))) }
+        let layout = try SeatLayout(rowPatterns: Array(zip(labels, patterns)).map { (label: $0.0, pattern: $0.1) })
+        return Showtime(
+            id: uniqueID(), title: title, auditorium: "Test Hall",
+            startsAt: Date(timeIntervalSince1970: 1_800_000_000), layout: layout, occupied: occupied)
+    }
+
+    /// A plain auditorium of `rows` rows of `seats` standard seats.
+    public static func grid(rows: Int, seats: Int, occupied: Set<String> = []) throws -> Showtime {
+        try make(Array(repeating: String(repeating: "s", count: seats), count: rows), occupied: occupied)
+    }
+}
+
+/// User names no other test of this run uses.
+public enum TestUsers {
+    private static let next = Atomic<Int>(0)
+
+    public static func unique(_ prefix: String = "user") -> String {
+        "\(prefix)-\(next.add(1, ordering: .relaxed).newValue)-\(UInt16.random(in: .min ... .max))"
+    }
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# CineBook's one entry point.
+#   ./dev.sh run [ARGS]    build (release) and open the seat map; ARGS go to cinebook
+#   ./dev.sh test [ARGS]   build and run every test; ARGS go to `swift test`
+#   ./dev.sh deps          only install the Debian packages cinebook needs
+# Missing Debian packages are installed with apt-get when run as root (or with
+# passwordless sudo); otherwise the exact command to run is printed.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(libncursesw5-dev libhiredis-dev redis-server redis-tools tmux)
+
+ensure_packages() {
+  local missing=() package
+  for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local apt=(apt-get)
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      apt=(sudo apt-get)
+    else
+      echo "cinebook needs these Debian packages: ${missing[*]}" >&2
+      echo "Install them, then run this again:  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  echo "Installing ${missing[*]} ..." >&2
+  "${apt[@]}" update -qq
+  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+command=${1:-run}
+[ $# -gt 0 ] && shift
+case "$command" in
+  run)
+    ensure_packages
+    swift build -c release --product cinebook >&2
+    exec .build/release/cinebook "$@"
+    ;;
+  test)
+    ensure_packages
+    exec swift test "$@"
+    ;;
+  deps)
+    ensure_packages
+    ;;
+  *)
+    echo "usage: ./dev.sh run [cinebook arguments] | ./dev.sh test [swift test arguments] | ./dev.sh deps" >&2
+    exit 2
+    ;;
+esac
