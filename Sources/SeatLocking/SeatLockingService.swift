@@ -10,6 +10,9 @@ public struct SeatLockingService: Sendable {
     let redis: RedisClient
     let logger: Logger
 
+    /// The Redis this service works on.
+    public var redisURL: RedisURL { redis.configuration.url }
+
     public init(redis: RedisClient, catalog: Catalog, policy: LockPolicy = LockPolicy(), logger: Logger = Logger(label: "cinebook.core")) {
         self.redis = redis
         self.catalog = catalog
@@ -154,7 +157,7 @@ public struct SeatLockingService: Sendable {
     }
 
     /// Runs a script, turning every Redis failure into `redisUnavailable` or `internalError`.
-    private func run(_ script: RedisScript, keys: [String], arguments: [String], _ request: Request) async throws(SeatLockingError) -> ScriptReply {
+    func run(_ script: RedisScript, keys: [String], arguments: [String], _ request: Request) async throws(SeatLockingError) -> ScriptReply {
         do {
             return ScriptReply(try await redis.evaluate(script, keys: keys, arguments: arguments))
         } catch let error as RedisConnectionError {

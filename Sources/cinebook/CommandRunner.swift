@@ -41,6 +41,11 @@ struct CommandRunner {
     }
 
     func makeService() async throws(StartupError) -> SeatLockingService {
+        try await makeBackend().service
+    }
+
+    /// The service and the Redis client under it, with `connections` pooled connections.
+    func makeBackend(connections: Int = 1) async throws(StartupError) -> (service: SeatLockingService, redis: RedisClient) {
         if let logFile {
             bootstrapFileLogging(logFile, level: options.level(default: defaultLogLevel))
         } else {
@@ -48,8 +53,8 @@ struct CommandRunner {
         }
         let catalog = try loadCatalog()
         let url = try await RedisLocator(timeouts: timeouts).resolve(explicit: options.redis)
-        let redis = RedisClient(url: url, timeouts: timeouts)
-        return SeatLockingService(redis: redis, catalog: catalog)
+        let redis = RedisClient(url: url, timeouts: timeouts, connections: connections)
+        return (SeatLockingService(redis: redis, catalog: catalog), redis)
     }
 
     var timeouts: RedisTimeouts {

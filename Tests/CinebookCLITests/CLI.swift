@@ -32,12 +32,21 @@ struct CLI {
     var environment: [String: String] = [:]
 
     /// Runs `cinebook ARGS --redis ... --fixtures ...` and waits for it (killed after 30 s).
-    func run(_ arguments: [String], redis: String? = nil, plain: Bool = false) throws -> Result {
+    func run(_ arguments: [String], redis: String? = nil, plain: Bool = false) async throws -> Result {
         let extra = plain ? [] : ["--redis", redis ?? self.redis, "--fixtures", fixtures]
-        return try Self.execute(arguments + extra, environment: environment)
+        return try await Self.execute(arguments + extra, environment: environment)
     }
 
-    static func execute(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs the binary on a thread of its own, so waiting never holds up Swift's task threads.
+    static func execute(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result { try executeBlocking(arguments, environment: environment) })
+            }
+        }
+    }
+
+    private static func executeBlocking(_ arguments: [String], environment: [String: String]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments

@@ -26,7 +26,7 @@ import TestSupport
         (["--showtime", "SHOWTIME", "--user", "LONG_USER", "A1"], "invalid_request"),
         (["--showtime", "SHOWTIME", "--user", "alice", "--ttl", "0", "A1"], "invalid_request"),
     ])
-    func lockRejects(_ arguments: [String], _ code: String) throws {
+    func lockRejects(_ arguments: [String], _ code: String) async throws {
         let args = arguments.map {
             switch $0 {
             case "SHOWTIME": showtime
@@ -34,44 +34,44 @@ import TestSupport
             default: $0
             }
         }
-        let json = try cli.run(["lock", "--json"] + args)
+        let json = try await cli.run(["lock", "--json"] + args)
         #expect(json.status == 2, "\(json.stdout) \(json.stderr)")
         #expect(json.json["ok"] as? Bool == false)
         #expect(json.json["error"] as? String == code)
         #expect(!(json.json["message"] as? String ?? "").isEmpty)
-        let text = try cli.run(["lock"] + args)
+        let text = try await cli.run(["lock"] + args)
         #expect(text.status == 2)
         #expect(!text.stderr.isEmpty)
         #expect(text.stdout.isEmpty)
-        let status = try cli.run(["status", "--showtime", showtime, "--json"])
+        let status = try await cli.run(["status", "--showtime", showtime, "--json"])
         #expect((status.json["counts"] as? [String: Int])?["available"] == 40, "nothing was locked")
     }
 
-    @Test func everyCommandHasHelp() throws {
+    @Test func everyCommandHasHelp() async throws {
         for command in ["lock", "unlock", "extend", "book", "status", "showtimes", "sweep"] {
-            let result = try CLI.execute([command, "--help"])
+            let result = try await CLI.execute([command, "--help"])
             #expect(result.status == 0)
             #expect(result.stdout.contains("USAGE"), "\(command)")
             #expect(result.stdout.contains("--redis"), "\(command)")
         }
-        let root = try CLI.execute(["--help"])
+        let root = try await CLI.execute(["--help"])
         #expect(root.status == 0)
         #expect(root.stdout.contains("lock"))
     }
 
-    @Test func brokenFixtureIsNamedWithItsProblem() throws {
+    @Test func brokenFixtureIsNamedWithItsProblem() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cinebook-broken-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try #"{"id": 5, "title": "X", "auditorium": "Y", "starts_at": "2026-11-25T19:30:00Z", "rows": [{"row": "A", "seats": "ssq"}]}"#
             .write(to: directory.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
-        let result = try CLI(redis: cli.redis, fixtures: directory.path).run(["status", "--showtime", "5"])
+        let result = try await CLI(redis: cli.redis, fixtures: directory.path).run(["status", "--showtime", "5"])
         #expect(result.status == 78)
         #expect(result.stderr.contains("bad.json"))
         #expect(result.stderr.contains("'q'"))
     }
 
-    @Test func badRedisURLIsInvalidInput() throws {
-        let result = try cli.run(["status", "--showtime", showtime, "--json"], redis: "http://nowhere")
+    @Test func badRedisURLIsInvalidInput() async throws {
+        let result = try await cli.run(["status", "--showtime", showtime, "--json"], redis: "http://nowhere")
         #expect(result.status == 2)
         #expect(result.json["error"] as? String == "invalid_request")
     }

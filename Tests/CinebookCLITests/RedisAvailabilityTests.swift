@@ -4,28 +4,28 @@ import TestSupport
 
 /// Redis down, hung or absent: a clear answer within seconds, and the embedded default.
 @Suite(.serialized) struct RedisAvailabilityTests {
-    @Test func unreachableRedisExits69() throws {
+    @Test func unreachableRedisExits69() async throws {
         let fixture = try CLIFixtures.make()
         let cli = CLI(redis: "unix:///nonexistent/redis.sock", fixtures: fixture.directory)
-        let result = try cli.run(["lock", "--showtime", String(fixture.id), "--user", "alice", "--json", "A1"])
+        let result = try await cli.run(["lock", "--showtime", String(fixture.id), "--user", "alice", "--json", "A1"])
         #expect(result.status == 69)
         #expect(result.json["error"] as? String == "redis_unavailable")
-        let text = try cli.run(["status", "--showtime", String(fixture.id)])
+        let text = try await cli.run(["status", "--showtime", String(fixture.id)])
         #expect(text.status == 69)
         #expect(text.stderr.contains("Redis is unavailable"))
     }
 
-    @Test func hungRedisExits69WithinTwoSecondsAndRecoversWithEmptyScriptCache() throws {
+    @Test func hungRedisExits69WithinTwoSecondsAndRecoversWithEmptyScriptCache() async throws {
         let server = try RedisTestServer()
         defer { server.stop() }
         let fixture = try CLIFixtures.make()
         let cli = CLI(redis: server.urlString, fixtures: fixture.directory)
         let showtime = String(fixture.id)
-        #expect(try cli.run(["lock", "--showtime", showtime, "--user", "alice", "A1"]).status == 0)
+        #expect(try await cli.run(["lock", "--showtime", showtime, "--user", "alice", "A1"]).status == 0)
 
         server.suspend()
         let started = Date()
-        let hung = try cli.run(["lock", "--showtime", showtime, "--user", "alice", "--json", "A2"])
+        let hung = try await cli.run(["lock", "--showtime", showtime, "--user", "alice", "--json", "A2"])
         let elapsed = Date().timeIntervalSince(started)
         server.resume()
         #expect(hung.status == 69)
@@ -34,13 +34,13 @@ import TestSupport
 
         server.stop()
         try server.start()
-        let after = try cli.run(["lock", "--showtime", showtime, "--user", "alice", "--json", "A2"])
+        let after = try await cli.run(["lock", "--showtime", showtime, "--user", "alice", "--json", "A2"])
         #expect(after.status == 0, "\(after.stdout)")
     }
 
     /// No --redis, no REDIS_URL: cinebook uses 127.0.0.1:6379 when it answers, else it
     /// starts its own durable Redis under the state directory, which later runs share.
-    @Test func startsAndSharesItsOwnRedisWhenNoneIsConfigured() throws {
+    @Test func startsAndSharesItsOwnRedisWhenNoneIsConfigured() async throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("cb-\(UUID().uuidString.prefix(6))")
         let environment = ["XDG_STATE_HOME": state.path, "HOME": state.path]
         let socket = state.appendingPathComponent("cinebook/redis.sock").path
@@ -49,7 +49,7 @@ import TestSupport
             try? FileManager.default.removeItem(at: state)
         }
         let fixtures = CLIFixtures.repository.path
-        let first = try CLI.execute(["status", "--showtime", "1", "--fixtures", fixtures], environment: environment)
+        let first = try await CLI.execute(["status", "--showtime", "1", "--fixtures", fixtures], environment: environment)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("SCREEN"))
         guard FileManager.default.fileExists(atPath: socket) else {
@@ -60,7 +60,7 @@ import TestSupport
         #expect(first.stderr.contains("started its own"))
         #expect(try redisCLI(socket, "config", "get", "appendfsync").contains("always"))
         #expect(try redisCLI(socket, "config", "get", "appendonly").contains("yes"))
-        let second = try CLI.execute(["status", "--showtime", "1", "--fixtures", fixtures], environment: environment)
+        let second = try await CLI.execute(["status", "--showtime", "1", "--fixtures", fixtures], environment: environment)
         #expect(second.status == 0)
         #expect(!second.stderr.contains("started its own"))
     }

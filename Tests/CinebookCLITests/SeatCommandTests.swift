@@ -13,12 +13,12 @@ import TestSupport
         showtime = String(fixture.id)
     }
 
-    func seats(_ command: String, _ user: String, _ seats: String...) throws -> CLI.Result {
-        try cli.run([command, "--showtime", showtime, "--user", user, "--json"] + seats)
+    func seats(_ command: String, _ user: String, _ seats: String...) async throws -> CLI.Result {
+        try await cli.run([command, "--showtime", showtime, "--user", user, "--json"] + seats)
     }
 
-    @Test func lockAnswersWithSeatsExpiryAndTTL() throws {
-        let result = try seats("lock", "alice", "C4", "c5")
+    @Test func lockAnswersWithSeatsExpiryAndTTL() async throws {
+        let result = try await seats("lock", "alice", "C4", "c5")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.json["ok"] as? Bool == true)
         #expect(result.json["seats"] as? [String] == ["C4", "C5"])
@@ -27,9 +27,9 @@ import TestSupport
         #expect(ISO8601DateFormatter.withFractions.date(from: expires) != nil)
     }
 
-    @Test func conflictExitsThreeWithUnavailableSeatsAndSuggestions() throws {
-        #expect(try seats("lock", "alice", "E6").status == 0)
-        let result = try seats("lock", "bob", "E5", "E6", "E7")
+    @Test func conflictExitsThreeWithUnavailableSeatsAndSuggestions() async throws {
+        #expect(try await seats("lock", "alice", "E6").status == 0)
+        let result = try await seats("lock", "bob", "E5", "E6", "E7")
         #expect(result.status == 3)
         #expect(result.json["ok"] as? Bool == false)
         #expect(result.json["error"] as? String == "seats_unavailable")
@@ -37,56 +37,56 @@ import TestSupport
         let suggestions = try #require(result.json["suggestions"] as? [[String]])
         #expect(!suggestions.isEmpty)
         #expect(suggestions.allSatisfy { $0.count == 3 && !$0.contains("E6") })
-        let text = try cli.run(["lock", "--showtime", showtime, "--user", "bob", "E6"])
+        let text = try await cli.run(["lock", "--showtime", showtime, "--user", "bob", "E6"])
         #expect(text.status == 3)
         #expect(text.stderr.contains("E6 is no longer available"))
     }
 
-    @Test func unlockReleasesOnlyOwnSeatsAndIsIdempotent() throws {
-        #expect(try seats("lock", "alice", "F1", "F2").status == 0)
-        let stranger = try seats("unlock", "bob", "F1")
+    @Test func unlockReleasesOnlyOwnSeatsAndIsIdempotent() async throws {
+        #expect(try await seats("lock", "alice", "F1", "F2").status == 0)
+        let stranger = try await seats("unlock", "bob", "F1")
         #expect(stranger.status == 0)
         #expect(stranger.json["released"] as? [String] == [])
-        let owner = try seats("unlock", "alice", "F1", "F2")
+        let owner = try await seats("unlock", "alice", "F1", "F2")
         #expect(owner.json["released"] as? [String] == ["F1", "F2"])
-        let again = try seats("unlock", "alice", "F1", "F2")
+        let again = try await seats("unlock", "alice", "F1", "F2")
         #expect(again.status == 0)
         #expect(again.json["released"] as? [String] == [])
     }
 
-    @Test func extendNeedsALiveLockOfYourOwn() throws {
-        #expect(try seats("lock", "alice", "H3").status == 0)
-        let extended = try cli.run(["extend", "--showtime", showtime, "--user", "alice", "--ttl", "600", "--json", "H3"])
+    @Test func extendNeedsALiveLockOfYourOwn() async throws {
+        #expect(try await seats("lock", "alice", "H3").status == 0)
+        let extended = try await cli.run(["extend", "--showtime", showtime, "--user", "alice", "--ttl", "600", "--json", "H3"])
         #expect(extended.status == 0)
         #expect(extended.json["ttl_seconds"] as? Int == 600)
-        let stranger = try seats("extend", "bob", "H3")
+        let stranger = try await seats("extend", "bob", "H3")
         #expect(stranger.status == 4)
         #expect(stranger.json["error"] as? String == "not_lock_owner")
-        let never = try seats("extend", "alice", "H4")
+        let never = try await seats("extend", "alice", "H4")
         #expect(never.status == 4)
         #expect(never.json["error"] as? String == "lock_expired")
     }
 
-    @Test func bookSellsHeldSeatsAndOnlyThose() throws {
-        #expect(try seats("lock", "alice", "B7", "B8").status == 0)
-        let stranger = try seats("book", "bob", "B7")
+    @Test func bookSellsHeldSeatsAndOnlyThose() async throws {
+        #expect(try await seats("lock", "alice", "B7", "B8").status == 0)
+        let stranger = try await seats("book", "bob", "B7")
         #expect(stranger.status == 4)
         #expect(stranger.json["error"] as? String == "not_lock_owner")
-        let booked = try seats("book", "alice", "B7", "B8")
+        let booked = try await seats("book", "alice", "B7", "B8")
         #expect(booked.status == 0)
         #expect(booked.json["booking_id"] as? Int != nil)
         #expect(booked.json["seats"] as? [String] == ["B7", "B8"])
-        let relock = try seats("lock", "bob", "B8")
+        let relock = try await seats("lock", "bob", "B8")
         #expect(relock.status == 3)
-        let status = try cli.run(["status", "--showtime", showtime, "--json"])
+        let status = try await cli.run(["status", "--showtime", showtime, "--json"])
         let entries = try #require(status.json["seats"] as? [[String: Any]])
         #expect(entries.first { $0["seat"] as? String == "B7" }?["state"] as? String == "occupied")
     }
 
-    @Test func statusShowsFourStatesToTheViewer() throws {
-        #expect(try seats("lock", "alice", "I1").status == 0)
-        #expect(try seats("lock", "bob", "I2").status == 0)
-        let result = try cli.run(["status", "--showtime", showtime, "--user", "alice", "--json"])
+    @Test func statusShowsFourStatesToTheViewer() async throws {
+        #expect(try await seats("lock", "alice", "I1").status == 0)
+        #expect(try await seats("lock", "bob", "I2").status == 0)
+        let result = try await cli.run(["status", "--showtime", showtime, "--user", "alice", "--json"])
         #expect(result.status == 0)
         let entries = try #require(result.json["seats"] as? [[String: Any]])
         #expect(entries.count == 150)
@@ -99,23 +99,23 @@ import TestSupport
         #expect(mine["expires_at"] as? String != nil)
         #expect(mine["row"] as? String == "I" && mine["number"] as? Int == 1)
         #expect(entries.first { $0["seat"] as? String == "I2" }?["expires_at"] == nil)
-        let text = try cli.run(["status", "--showtime", showtime, "--user", "alice"])
+        let text = try await cli.run(["status", "--showtime", showtime, "--user", "alice"])
         #expect(text.stdout.contains("SCREEN"))
         #expect(text.stdout.contains("@ selected 1"))
         #expect(text.stdout.contains("# locked 1"))
     }
 
-    @Test func showtimesAndSweepAnswerInJSON() throws {
-        let list = try cli.run(["showtimes", "--json"], plain: false)
+    @Test func showtimesAndSweepAnswerInJSON() async throws {
+        let list = try await cli.run(["showtimes", "--json"], plain: false)
         #expect(list.status == 0)
         let showtimes = try #require(list.json["showtimes"] as? [[String: Any]])
         #expect(showtimes.first?["id"] as? Int == Int(showtime))
         #expect(showtimes.first?["seat_count"] as? Int == 150)
-        #expect(try cli.run(["lock", "--showtime", showtime, "--user", "alice", "--ttl", "1", "J1"]).status == 0)
+        #expect(try await cli.run(["lock", "--showtime", showtime, "--user", "alice", "--ttl", "1", "J1"]).status == 0)
         let deadline = Date().addingTimeInterval(5)
         var swept: [String] = []
         while swept.isEmpty, Date() < deadline {
-            let sweep = try cli.run(["sweep", "--json"])
+            let sweep = try await cli.run(["sweep", "--json"])
             #expect(sweep.status == 0)
             swept = (sweep.json["expired"] as? [String: [String]])?[showtime] ?? []
         }

@@ -92,6 +92,7 @@ struct OwnershipTests {
 
         let first = try await service.lock(["A1"], showtime: showtime.id, user: alice, ttl: .seconds(5))
         let lockedAt = try await redis.hash(key)["locked_at"]
+        #expect(lockedAt == String(first.serverTime.milliseconds), "locked_at is the server time of the grant")
         #expect(try await redis.expireTime(key) == first.seats[0].expiresAt.milliseconds)
         var runDown: Int64 = 0
         #expect(try await eventually {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The key names of the data model, written out as the design names them, so the tests
 /// also check the layout of the data in Redis.
 struct RedisKeyNames {
@@ -6,7 +8,6 @@ struct RedisKeyNames {
     func lock(_ seat: String) -> String { "seat_lock:{\(showtime)}:\(seat)" }
     var index: String { "seat_locks:{\(showtime)}" }
     var sold: String { "seat_sold:{\(showtime)}" }
-    var sequence: String { "seat_seq:{\(showtime)}" }
     func booking(_ id: Int64) -> String { "booking:{\(showtime)}:\(id)" }
     var events: String { "seat_events:{\(showtime)}" }
 }
@@ -15,5 +16,3 @@ extension Date {
     /// Milliseconds since 1970, as the scripts store times.
     var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
 }
-
-import Foundation

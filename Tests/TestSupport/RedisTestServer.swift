@@ -55,7 +55,9 @@ public final class RedisTestServer: Sendable {
         let script = """
             redis-server "$@" & r=$!
             echo $r > '\(pidFile)'
-            ( while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill -CONT $r; kill -9 $r ) >/dev/null 2>&1 &
+            started() { cut -d' ' -f22 /proc/\(getpid())/stat 2>/dev/null; }
+            owner=$(started)
+            ( while [ "$(started)" = "$owner" ]; do sleep 1; done; kill -CONT $r; kill -9 $r ) >/dev/null 2>&1 &
             wait $r
             """
         let watchdog = try ServerProcess.spawn("/bin/sh", ["-c", script, "sh"] + arguments)
@@ -124,4 +126,6 @@ public final class RedisTestServer: Sendable {
 public struct TestServerError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }
+
+    public init(message: String) { self.message = message }
 }

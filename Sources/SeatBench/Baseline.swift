@@ -1,0 +1,36 @@
+import Histogram
+import RedisClient
+
+/// The raw cost of a Redis round trip, measured in the same run as the load: a bare
+/// PING (the floor of a read), a trivial script (the floor of any script call) and a bare
+/// SET (the floor of a durable write under `appendfsync always`).
+public struct Baseline: Sendable, Hashable, Codable {
+    public let pingMicroseconds: Double
+    public let scriptMicroseconds: Double
+    public let setMicroseconds: Double
+
+    static let trivialScript = RedisScript(name: "trivial", source: "return 1")
+
+    static func measure(_ redis: RedisClient, samples: Int = 2000) async throws -> Baseline {
+        let key = "bench_floor:{\(Int.random(in: 0..<1_000_000))}"
+        let ping = try await median(samples) { try await redis.send("PING") }
+        let script = try await median(samples) { _ = try await redis.evaluate(trivialScript, keys: [key], arguments: []) }
+        let set = try await median(samples) { try await redis.send("SET", key, "1", routingKey: key) }
+        try await redis.send("DEL", key, routingKey: key)
+        return Baseline(pingMicroseconds: ping, scriptMicroseconds: script, setMicroseconds: set)
+    }
+
+    /// Median in microseconds, after a warm-up of a tenth as many calls.
+    private static func median(_ samples: Int, _ call: () async throws -> Void) async throws -> Double {
+        for _ in 0..<(samples / 10) { try await call() }
+        var histogram = Latencies.histogram()
+        let clock = ContinuousClock()
+        for _ in 0..<samples {
+            let start = clock.now
+            try await call()
+            let elapsed = clock.now - start
+            histogram.record(UInt64(elapsed.components.attoseconds / 1_000_000_000) + UInt64(elapsed.components.seconds) * 1_000_000_000)
+        }
+        return Double(histogram.valueAtPercentile(50)) / 1000
+    }
+}

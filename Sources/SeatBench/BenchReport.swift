@@ -1,0 +1,84 @@
+import Foundation
+
+/// Everything a run measured, for people (`text`) and programs (`Codable`).
+public struct BenchReport: Sendable, Codable {
+    public struct OperationFigures: Sendable, Codable {
+        public let operation: String
+        public let count: Int
+        public let p50_ms: Double
+        public let p90_ms: Double
+        public let p99_ms: Double
+        public let p999_ms: Double
+        public let max_ms: Double
+        /// p50 over its floor: the bare SET for writes, the bare PING for reads.
+        public let p50_over_floor: Double
+        public let floor: String
+    }
+
+    public struct Memory: Sendable, Codable {
+        /// Redis memory per held seat: lock hash, index entry and per-user entry (`MEMORY USAGE`).
+        public let redis_bytes_per_held_seat: Double
+        /// `MEMORY USAGE` of one lock key.
+        public let lock_key_bytes: Int
+        public let process_rss_start_mb: Double
+        public let process_rss_end_mb: Double
+        public let process_rss_max_mb: Double
+    }
+
+    public struct Invariants: Sendable, Codable {
+        public let grants: Int
+        public let bookings: Int
+        public let showtimes_checked: Int
+        public let violations: [String]
+        public var ok: Bool { violations.isEmpty }
+    }
+
+    public let ok: Bool
+    public let users: Int
+    public let showtimes: Int
+    public let connections: String
+    public let appendfsync: String
+    public let duration_seconds: Double
+    public let operations: Int
+    public let operations_per_second: Double
+    public let conflict_rate: Double
+    public let refusals: Int
+    public let errors: Int
+    public let last_error: String?
+    public let baseline: Baseline
+    public let latencies: [OperationFigures]
+    public let memory: Memory
+    public let invariants: Invariants
+
+    public var text: String {
+        var lines: [String] = []
+        lines.append(String(
+            format: "%d users on %d showtime%@ (%@ connections), appendfsync %@: %d operations in %.1f s = %.0f ops/s",
+            users, showtimes, showtimes == 1 ? "" : "s", connections, appendfsync, operations, duration_seconds, operations_per_second))
+        lines.append(String(
+            format: "floor (p50): PING %.3f ms, trivial EVALSHA %.3f ms, SET %.3f ms",
+            baseline.pingMicroseconds / 1000, baseline.scriptMicroseconds / 1000, baseline.setMicroseconds / 1000))
+        lines.append("")
+        lines.append("operation      count    p50 ms   p90 ms   p99 ms  p99.9 ms    max ms   p50/floor")
+        for figure in latencies {
+            lines.append(String(
+                format: "%-9@ %10d %9.3f %8.3f %8.3f %9.3f %9.3f   %5.2f× %@",
+                figure.operation, figure.count, figure.p50_ms, figure.p90_ms, figure.p99_ms, figure.p999_ms, figure.max_ms,
+                figure.p50_over_floor, figure.floor))
+        }
+        lines.append("")
+        lines.append(String(format: "conflicts: %.1f%% of locks · refusals: %d · errors: %d", conflict_rate * 100, refusals, errors)
+            + (last_error.map { " (last: \($0))" } ?? ""))
+        lines.append(String(
+            format: "memory: %.0f bytes of Redis per held seat (lock key alone %d bytes); bench RSS %.1f → %.1f MB (max %.1f)",
+            memory.redis_bytes_per_held_seat, memory.lock_key_bytes, memory.process_rss_start_mb, memory.process_rss_end_mb,
+            memory.process_rss_max_mb))
+        if invariants.ok {
+            lines.append("invariants: OK — \(invariants.grants) grants, \(invariants.bookings) bookings, \(invariants.showtimes_checked) showtimes audited; no seat held twice, none sold twice")
+        } else {
+            lines.append("invariants: VIOLATED")
+            lines.append(contentsOf: invariants.violations.map { "  - \($0)" })
+        }
+        return lines.joined(separator: "\n")
+    }
+}

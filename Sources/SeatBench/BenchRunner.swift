@@ -1,0 +1,194 @@
+import Foundation
+import Histogram
+import Logging
+import RedisClient
+import SeatLocking
+import Synchronization
+
+/// A snapshot for the live progress line.
+public struct BenchProgress: Sendable {
+    public let elapsed: Duration
+    public let operations: Int
+    public let errors: Int
+    public let operationsPerSecond: Double
+}
+
+/// Runs a load against the core on a real Redis, then checks every invariant and
+/// removes the keys it made.
+public struct BenchRunner: Sendable {
+    public let configuration: BenchConfiguration
+    public let url: RedisURL
+    public let timeouts: RedisTimeouts
+    public let template: Showtime
+
+    public init(configuration: BenchConfiguration, url: RedisURL, timeouts: RedisTimeouts, template: Showtime) {
+        self.configuration = configuration
+        self.url = url
+        self.timeouts = timeouts
+        self.template = template
+    }
+
+    public func run(progress: @escaping @Sendable (BenchProgress) -> Void) async throws -> BenchReport {
+        let pool = ShowtimePool(template: template, slots: max(1, configuration.showtimes))
+        let control = RedisClient(url: url, timeouts: timeouts)
+        defer { control.close() }
+        let quiet = Logger(label: "cinebook.bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        let controlService = SeatLockingService(redis: control, catalog: pool.catalog, logger: quiet)
+
+        let appendfsync = try await control.send("CONFIG", "GET", "appendfsync").array?.last?.string ?? "unknown"
+        let baseline = try await Baseline.measure(control)
+        let memoryProbe = try await probeMemory(controlService, control, pool: pool)
+        let rssStart = Self.residentMegabytes()
+
+        let clients = makeClients()
+        defer { for client in clients { client.close() } }
+        let services = clients.map { SeatLockingService(redis: $0, catalog: pool.catalog, logger: quiet) }
+        let ledger = GrantLedger()
+        let counters = RunCounters()
+        let picker = PartyPicker(layout: pool.layout, hotspot: configuration.hotspot, maximumParty: configuration.maximumParty)
+        let rssMax = Mutex(rssStart)
+        let clock = ContinuousClock()
+        let started = clock.now
+
+        let monitor = Task {
+            var lastOperations = 0
+            var lastTime = clock.now
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(500))
+                let now = clock.now
+                let operations = counters.operations.load(ordering: .relaxed)
+                let rate = Double(operations - lastOperations) / max((now - lastTime).seconds, 0.001)
+                lastOperations = operations
+                lastTime = now
+                let rss = Self.residentMegabytes()
+                rssMax.withLock { $0 = max($0, rss) }
+                progress(BenchProgress(
+                    elapsed: now - started, operations: operations, errors: counters.errors.load(ordering: .relaxed),
+                    operationsPerSecond: rate))
+                if case let .duration(limit) = configuration.limit, now - started >= limit {
+                    counters.stop.store(true, ordering: .relaxed)
+                }
+            }
+        }
+        var totals = Latencies()
+        await withTaskGroup(of: Latencies.self) { group in
+            for index in 0..<configuration.users {
+                let user = VirtualUser(
+                    name: "bench-user-\(index)", operations: services[index % services.count], pool: pool, picker: picker,
+                    ledger: ledger, counters: counters, configuration: configuration)
+                group.addTask {
+                    var user = user
+                    return await user.run()
+                }
+            }
+            for await latencies in group { totals.merge(latencies) }
+        }
+        let elapsed = clock.now - started
+        monitor.cancel()
+        let rssEnd = Self.residentMegabytes()
+
+        let (violations, grants, bookings) = ledger.finish()
+        let used = pool.usedIDs
+        var problems = violations
+        problems += try await checkRedis(controlService, control, ids: used, sold: ledger.soldSeats())
+        try await purge(control, ids: used + [pool.probeID])
+
+        let figures = Operation.allCases.compactMap { operation -> BenchReport.OperationFigures? in
+            guard let histogram = totals.histograms[operation], histogram.totalCount > 0 else { return nil }
+            let ms = { (percentile: Double) in Double(histogram.valueAtPercentile(percentile)) / 1_000_000 }
+            let isRead = operation == .status
+            let floor = isRead ? baseline.pingMicroseconds : baseline.setMicroseconds
+            return BenchReport.OperationFigures(
+                operation: operation.rawValue, count: Int(histogram.totalCount), p50_ms: ms(50), p90_ms: ms(90), p99_ms: ms(99),
+                p999_ms: ms(99.9), max_ms: Double(histogram.max) / 1_000_000, p50_over_floor: ms(50) * 1000 / floor,
+                floor: isRead ? "PING" : "SET")
+        }
+        let locks = Int(totals.histograms[.lock]?.totalCount ?? 0)
+        let invariants = BenchReport.Invariants(grants: grants, bookings: bookings, showtimes_checked: used.count, violations: problems)
+        return BenchReport(
+            ok: invariants.ok, users: configuration.users, showtimes: pool.slots,
+            connections: configuration.connections.map(String.init) ?? "own", appendfsync: appendfsync,
+            duration_seconds: elapsed.seconds, operations: totals.operations,
+            operations_per_second: Double(totals.operations) / max(elapsed.seconds, 0.001),
+            conflict_rate: locks == 0 ? 0 : Double(totals.conflicts) / Double(locks), refusals: totals.refusals,
+            errors: totals.errors, last_error: totals.lastError, baseline: baseline, latencies: figures,
+            memory: BenchReport.Memory(
+                redis_bytes_per_held_seat: memoryProbe.perSeat, lock_key_bytes: memoryProbe.lockKey,
+                process_rss_start_mb: rssStart, process_rss_end_mb: rssEnd, process_rss_max_mb: rssMax.withLock { $0 }),
+            invariants: invariants)
+    }
+
+    /// One client per user with its own connection, or a shared pool of `connections`.
+    private func makeClients() -> [RedisClient] {
+        if let connections = configuration.connections {
+            return [RedisClient(url: url, timeouts: timeouts, connections: connections)]
+        }
+        return (0..<configuration.users).map { _ in RedisClient(url: url, timeouts: timeouts) }
+    }
+
+    /// Redis memory per held seat: `MEMORY USAGE` of every key that holding them takes
+    /// (lock hashes, the index, the per-user entries), with users holding 10 seats each
+    /// in a fresh showtime until it is nearly full.
+    private func probeMemory(_ service: SeatLockingService, _ redis: RedisClient, pool: ShowtimePool) async throws -> (perSeat: Double, lockKey: Int) {
+        let seats = pool.layout.seats.map(\.code)
+        let id = pool.probeID
+        var keys = ["seat_locks:{\(id)}"]
+        var held = 0
+        for (index, start) in stride(from: 0, to: seats.count - 9, by: 10).enumerated() {
+            let user = "bench-probe-\(index)"
+            let grant = try await service.lock(Array(seats[start..<(start + 10)]), showtime: id, user: user)
+            keys += grant.seats.map { "seat_lock:{\(id)}:\($0.code)" } + ["seat_holds:{\(id)}:\(user)"]
+            held += grant.seats.count
+        }
+        var bytes: Int64 = 0
+        for key in keys {
+            bytes += try await redis.send("MEMORY", "USAGE", key, "SAMPLES", "0").int ?? 0
+        }
+        let lockKey = try await redis.send("MEMORY", "USAGE", "seat_lock:{\(id)}:\(seats[0])").int ?? 0
+        return (Double(bytes) / Double(max(held, 1)), Int(lockKey))
+    }
+
+    /// The audit of every showtime played, and the ledger's sales against Redis's.
+    private func checkRedis(_ service: SeatLockingService, _ redis: RedisClient, ids: [Int], sold: [Int: [String: Int64]]) async throws -> [String] {
+        var problems: [String] = []
+        for id in ids {
+            let audit = try await service.audit(showtime: id)
+            problems += audit.problems.map { "showtime \(id): \($0)" }
+            let pairs = try await redis.send("HGETALL", "seat_sold:{\(id)}", routingKey: "seat_sold:{\(id)}").array?.compactMap(\.string) ?? []
+            var inRedis: [String: Int64] = [:]
+            for index in stride(from: 0, to: pairs.count - 1, by: 2) { inRedis[pairs[index]] = Int64(pairs[index + 1]) }
+            if inRedis != sold[id, default: [:]] {
+                problems.append("showtime \(id): Redis has \(inRedis.count) sold seats, the bench booked \(sold[id, default: [:]].count)")
+            }
+        }
+        return problems
+    }
+
+    /// Removes every key of the benchmark's showtimes.
+    private func purge(_ redis: RedisClient, ids: [Int]) async throws {
+        for id in ids {
+            var cursor = "0"
+            repeat {
+                let reply = try await redis.send("SCAN", cursor, "MATCH", "*{\(id)}*", "COUNT", "1000")
+                guard let parts = reply.array, parts.count == 2 else { break }
+                cursor = parts[0].string ?? "0"
+                let keys = parts[1].array?.compactMap(\.string) ?? []
+                if !keys.isEmpty { try await redis.send(RedisCommand("UNLINK", keys)) }
+            } while cursor != "0"
+        }
+    }
+
+    static func residentMegabytes() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
+        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import SeatLocking
+import Synchronization
+
+/// The benchmark's own record of who held which seat when, kept independently of Redis
+/// and checked for double holds and double sales. Memory stays bounded: per seat only
+/// the latest holds are kept, and each is checked against the others before it is dropped.
+final class GrantLedger: Sendable {
+    private struct Hold {
+        let user: String
+        let token: Int64
+        let start: Int64
+        var end: Int64
+    }
+
+    private struct SeatID: Hashable {
+        let showtime: Int
+        let seat: String
+    }
+
+    private struct State {
+        var holds: [SeatID: [Hold]] = [:]
+        var sold: [SeatID: (user: String, booking: Int64)] = [:]
+        var violations: [String] = []
+        var grants = 0
+        var bookings = 0
+    }
+
+    private static let window = 16
+    private static let maximumViolations = 100
+    private let state = Mutex(State())
+
+    /// A lock or extend answer: new holds start, held ones get their new expiry.
+    func held(_ grant: LockGrant) {
+        let now = grant.serverTime.milliseconds
+        state.withLock { state in
+            for seat in grant.seats {
+                let id = SeatID(showtime: grant.showtimeID, seat: seat.code)
+                var holds = state.holds[id, default: []]
+                if let index = holds.firstIndex(where: { $0.token == seat.token && $0.user == grant.user }) {
+                    holds[index].end = seat.expiresAt.milliseconds
+                } else {
+                    state.grants += 1
+                    holds.append(Hold(user: grant.user, token: seat.token, start: now, end: seat.expiresAt.milliseconds))
+                    if holds.count > Self.window {
+                        let oldest = holds.min { $0.token < $1.token }!
+                        Self.check(oldest, against: holds, seat: id, into: &state.violations)
+                        holds.removeAll { $0.token == oldest.token && $0.user == oldest.user }
+                    }
+                }
+                state.holds[id] = holds
+            }
+        }
+    }
+
+    /// An unlock answer: the released seats' holds end now.
+    func released(_ release: Release, user: String) {
+        end(release.released, showtime: release.showtimeID, user: user, at: release.serverTime.milliseconds)
+    }
+
+    /// A booking: the user must hold every seat at that moment, and no seat may be sold twice.
+    func booked(_ booking: Booking) {
+        let at = booking.bookedAt.milliseconds
+        state.withLock { state in
+            state.bookings += 1
+            for seat in booking.seats {
+                let id = SeatID(showtime: booking.showtimeID, seat: seat)
+                if let earlier = state.sold[id] {
+                    Self.note(
+                        "\(seat) of showtime \(booking.showtimeID) sold twice: booking \(earlier.booking) and \(booking.id)",
+                        into: &state.violations)
+                }
+                state.sold[id] = (booking.user, booking.id)
+                let holding = state.holds[id]?.contains { $0.user == booking.user && $0.start <= at && at <= $0.end } ?? false
+                if !holding {
+                    Self.note(
+                        "\(seat) of showtime \(booking.showtimeID) sold to \(booking.user), who did not hold it",
+                        into: &state.violations)
+                }
+            }
+        }
+        end(booking.seats, showtime: booking.showtimeID, user: booking.user, at: at)
+    }
+
+    private func end(_ seats: [String], showtime: Int, user: String, at: Int64) {
+        state.withLock { state in
+            for seat in seats {
+                let id = SeatID(showtime: showtime, seat: seat)
+                guard var holds = state.holds[id],
+                      let index = holds.indices.filter({ holds[$0].user == user }).max(by: { holds[$0].token < holds[$1].token })
+                else { continue }
+                holds[index].end = min(holds[index].end, at)
+                state.holds[id] = holds
+            }
+        }
+    }
+
+    /// Checks every hold still kept; returns every violation found during the run.
+    func finish() -> (violations: [String], grants: Int, bookings: Int) {
+        state.withLock { state in
+            for (id, holds) in state.holds {
+                for hold in holds { Self.check(hold, against: holds, seat: id, into: &state.violations) }
+            }
+            state.holds = [:]
+            return (state.violations, state.grants, state.bookings)
+        }
+    }
+
+    /// Seats the ledger saw sold, per showtime, with the booking id.
+    func soldSeats() -> [Int: [String: Int64]] {
+        state.withLock { state in
+            var result: [Int: [String: Int64]] = [:]
+            for (id, sale) in state.sold { result[id.showtime, default: [:]][id.seat] = sale.booking }
+            return result
+        }
+    }
+
+    private static func check(_ hold: Hold, against holds: [Hold], seat: SeatID, into violations: inout [String]) {
+        for other in holds where other.user != hold.user && other.token > hold.token {
+            if hold.start < other.end && other.start < hold.end {
+                note(
+                    "\(seat.seat) of showtime \(seat.showtime) held by \(hold.user) (token \(hold.token)) and \(other.user) (token \(other.token)) at once",
+                    into: &violations)
+            }
+        }
+    }
+
+    private static func note(_ violation: String, into violations: inout [String]) {
+        if violations.count < maximumViolations { violations.append(violation) }
+    }
+}
+
+extension Date {
+    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+}

@@ -1,0 +1,33 @@
+import Histogram
+
+/// The operations a run measures.
+public enum Operation: String, Sendable, Hashable, CaseIterable, Codable {
+    case lock, extend, unlock, book, status
+}
+
+/// Latency histograms (nanoseconds) per operation, and the outcome counts.
+struct Latencies: Sendable {
+    var histograms: [Operation: Histogram<UInt64>] = [:]
+    var conflicts = 0
+    var refusals = 0
+    var errors = 0
+    var lastError: String?
+
+    mutating func record(_ operation: Operation, nanoseconds: UInt64) {
+        histograms[operation, default: Self.histogram()].record(max(1, nanoseconds))
+    }
+
+    mutating func merge(_ other: Latencies) {
+        for (operation, histogram) in other.histograms { histograms[operation, default: Self.histogram()].add(histogram) }
+        conflicts += other.conflicts
+        refusals += other.refusals
+        errors += other.errors
+        lastError = other.lastError ?? lastError
+    }
+
+    var operations: Int { histograms.values.reduce(0) { $0 + Int($1.totalCount) } }
+
+    static func histogram() -> Histogram<UInt64> {
+        Histogram(lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000_000, numberOfSignificantValueDigits: .three)
+    }
+}

@@ -1,0 +1,124 @@
+import SeatLocking
+import Synchronization
+
+/// Counters every user adds to, read by the progress line and the operation limit.
+final class RunCounters: Sendable {
+    let operations = Atomic<Int>(0)
+    let errors = Atomic<Int>(0)
+    let stop = Atomic<Bool>(false)
+}
+
+/// One simulated moviegoer: looks at the map now and then, picks a party's seats near a
+/// preferred spot, locks them (or a suggested alternative), sometimes extends, and then
+/// books or lets them go.
+struct VirtualUser {
+    let name: String
+    let operations: any SeatOperations
+    let pool: ShowtimePool
+    let picker: PartyPicker
+    let ledger: GrantLedger
+    let counters: RunCounters
+    let configuration: BenchConfiguration
+    let operationLimit: Int?
+    private(set) var latencies = Latencies()
+    private var random = SystemRandomNumberGenerator()
+    private let clock = ContinuousClock()
+
+    init(
+        name: String, operations: any SeatOperations, pool: ShowtimePool, picker: PartyPicker, ledger: GrantLedger,
+        counters: RunCounters, configuration: BenchConfiguration
+    ) {
+        self.name = name
+        self.operations = operations
+        self.pool = pool
+        self.picker = picker
+        self.ledger = ledger
+        self.counters = counters
+        self.configuration = configuration
+        if case let .operations(count) = configuration.limit { operationLimit = count } else { operationLimit = nil }
+    }
+
+    mutating func run() async -> Latencies {
+        while !counters.stop.load(ordering: .relaxed) {
+            await visit()
+        }
+        return latencies
+    }
+
+    /// One visit to the seat map, from picking to booking or leaving.
+    private mutating func visit() async {
+        let name = self.name
+        let slot = Int.random(in: 0..<pool.slots, using: &random)
+        let showtime = pool.showtime(slot: slot)
+        if chance(configuration.statusRate) {
+            guard let status = await measure(.status, { try await $0.status(showtime: showtime, viewer: name) }) else { return }
+            if status.seats(in: .available).count * 3 < status.seats.count { pool.advance(slot: slot, from: showtime) }
+        }
+        let wanted = picker.pick(count: configuration.fixedParty ?? picker.partySize(using: &random), using: &random)
+        var grant = await measure(.lock, { try await $0.lock(wanted, showtime: showtime, user: name, ttl: nil) })
+        if grant == nil, let alternative = lastSuggestion {
+            grant = await measure(.lock, { try await $0.lock(alternative, showtime: showtime, user: name, ttl: nil) })
+        } else if grant == nil, lastConflictHadNoSuggestion {
+            pool.advance(slot: slot, from: showtime)
+        }
+        guard let held = grant else { return }
+        ledger.held(held)
+        let seats = held.seats.map(\.code)
+        if chance(configuration.extendRate),
+           let extended = await measure(.extend, { try await $0.extend(seats, showtime: showtime, user: name, ttl: nil) }) {
+            ledger.held(extended)
+        }
+        if chance(configuration.bookRate) {
+            if let booking = await measure(.book, { try await $0.book(seats, showtime: showtime, user: name) }) {
+                ledger.booked(booking)
+            }
+        } else if let release = await measure(.unlock, { try await $0.unlock(seats, showtime: showtime, user: name) }) {
+            ledger.released(release, user: name)
+        }
+    }
+
+    private var lastSuggestion: [String]?
+    private var lastConflictHadNoSuggestion = false
+
+    /// Runs one operation, timing it and sorting its outcome; nil when it did not succeed.
+    private mutating func measure<T>(_ operation: Operation, _ call: (any SeatOperations) async throws -> T) async -> T? {
+        if let limit = operationLimit, counters.operations.add(1, ordering: .relaxed).newValue > limit {
+            counters.stop.store(true, ordering: .relaxed)
+            return nil
+        } else if operationLimit == nil {
+            counters.operations.add(1, ordering: .relaxed)
+        }
+        lastSuggestion = nil
+        lastConflictHadNoSuggestion = false
+        let start = clock.now
+        let result: Result<T, SeatLockingError>
+        do {
+            result = .success(try await call(operations))
+        } catch let error as SeatLockingError {
+            result = .failure(error)
+        } catch {
+            result = .failure(.internalError("\(error)"))
+        }
+        let elapsed = clock.now - start
+        latencies.record(operation, nanoseconds: UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000))
+        switch result {
+        case let .success(value):
+            return value
+        case let .failure(.seatsUnavailable(_, suggestions)):
+            latencies.conflicts += 1
+            lastSuggestion = chance(0.5) ? suggestions.first : nil
+            lastConflictHadNoSuggestion = suggestions.isEmpty
+        case .failure(.notLockOwner), .failure(.lockExpired), .failure(.tooManySeats):
+            latencies.refusals += 1
+        case let .failure(error):
+            latencies.errors += 1
+            latencies.lastError = error.message
+            counters.errors.add(1, ordering: .relaxed)
+        }
+        return nil
+    }
+
+    private mutating func chance(_ probability: Double) -> Bool {
+        Double.random(in: 0..<1, using: &random) < probability
+    }
+}

@@ -1,0 +1,73 @@
+import RedisClient
+
+/// A consistency check of one showtime's keys, for operators and the load benchmark.
+public struct AuditReport: Sendable, Hashable {
+    public let showtimeID: Int
+    /// Each problem names the seat and what is wrong, such as `A1: lock without TTL`.
+    public let problems: [String]
+    /// Live locks found.
+    public let locks: Int
+    /// Seats sold.
+    public let sold: Int
+
+    public var isConsistent: Bool { problems.isEmpty }
+}
+
+extension SeatLockingService {
+    /// Checks, atomically, that every lock has a TTL and an index entry with its expiry,
+    /// that every live index entry has its lock, that no sold seat is locked and that
+    /// every sold seat's booking exists and names it.
+    public func audit(showtime id: Int) async throws(SeatLockingError) -> AuditReport {
+        guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
+        let keys = SeatKeys(showtime: id)
+        let seats = showtime.layout.seats.map(\.code)
+        let reply = try await run(
+            Self.auditScript, keys: [keys.index, keys.sold] + seats.map(keys.lock),
+            arguments: [keys.bookingPrefix] + seats, Request(showtime: showtime, user: "", seats: []))
+        return AuditReport(
+            showtimeID: id, problems: try reply.strings(at: 0),
+            locks: Int(try reply.integer(at: 1)), sold: Int(try reply.integer(at: 2)))
+    }
+
+    /// KEYS: index, sold, then the lock key of every seat of the layout.
+    /// ARGV: booking key prefix, then every seat code in the same order.
+    /// Reply: {{problems}, live locks, sold seats}
+    static let auditScript = RedisScript(name: "audit", source: """
+        local clock = redis.call('TIME')
+        local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+        local problems = {}
+        local locks = 0
+        local known = {}
+        for i = 3, #KEYS do
+          local seat = ARGV[i - 1]
+          known[seat] = true
+          local ttl = redis.call('PTTL', KEYS[i])
+          local score = redis.call('ZSCORE', KEYS[1], seat)
+          if ttl == -1 then problems[#problems + 1] = seat .. ': lock without TTL' end
+          if ttl >= 0 then
+            locks = locks + 1
+            if not score then
+              problems[#problems + 1] = seat .. ': lock missing from the index'
+            elseif math.abs(tonumber(score) - (now + ttl)) > 5 then
+              problems[#problems + 1] = seat .. ': index expiry differs from the lock TTL'
+            end
+            if redis.call('HEXISTS', KEYS[2], seat) == 1 then problems[#problems + 1] = seat .. ': sold and locked' end
+          elseif score and tonumber(score) > now + 5 then
+            problems[#problems + 1] = seat .. ': index entry without a lock'
+          end
+        end
+        for _, seat in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+          if not known[seat] then problems[#problems + 1] = seat .. ': index entry for no seat of the layout' end
+        end
+        local sold = redis.call('HGETALL', KEYS[2])
+        for i = 1, #sold, 2 do
+          local seats = redis.call('HGET', ARGV[1] .. sold[i + 1], 'seats')
+          if not seats then
+            problems[#problems + 1] = sold[i] .. ': sold by a missing booking ' .. sold[i + 1]
+          elseif not string.find(',' .. seats .. ',', ',' .. sold[i] .. ',', 1, true) then
+            problems[#problems + 1] = sold[i] .. ': booking ' .. sold[i + 1] .. ' does not list it'
+          end
+        end
+        return {problems, locks, #sold / 2}
+        """)
+}

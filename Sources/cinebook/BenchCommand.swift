@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import RedisClient
+import SeatBench
+import SeatLocking
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Load-test the seat locks with virtual moviegoers and check every invariant.",
+        discussion: """
+            Users pick 1–6 seats near a preferred spot, lock them (or a suggested alternative), sometimes \
+            extend, then book or release. The run measures each operation's latency (HdrHistogram) next to \
+            a bare PING, a trivial EVALSHA and a bare SET of the same run, then verifies from Redis and from \
+            its own log of grants that no seat was held or sold twice. It plays on showtime ids of its own \
+            and removes their keys afterwards. Exit 1 if an invariant was violated.
+            """)
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "Virtual users.")
+    var users = 50
+
+    @Option(help: "Showtimes the users spread over.")
+    var showtimes = 1
+
+    @Option(help: ArgumentHelp("Share a pool of this many Redis connections (default: one per user).", valueName: "n"))
+    var connections: Int?
+
+    @Option(help: ArgumentHelp("Run for this many seconds.", valueName: "seconds"))
+    var duration: Double?
+
+    @Option(help: ArgumentHelp("Stop after this many operations instead.", valueName: "n"))
+    var operations: Int?
+
+    @Option(help: "Share of picks aimed at the best seats of the house, 0 to 1 (more contention).")
+    var hotspot = 0.5
+
+    @Option(help: ArgumentHelp("Every pick exactly this many seats (default: 1 to 6, mostly pairs).", valueName: "seats"))
+    var party: Int?
+
+    @Option(name: .customLong("book-rate"), help: "Share of held picks that are booked rather than released.")
+    var bookRate = 0.1
+
+    @Option(help: ArgumentHelp("Layout to copy (default: the largest showtime).", valueName: "id"))
+    var showtime: Int?
+
+    @Option(help: ArgumentHelp("Set Redis's appendfsync (always, everysec or no) for the run, then restore it.", valueName: "mode"))
+    var appendfsync: String?
+
+    @Flag(help: "Print the report as one JSON object.")
+    var json = false
+
+    func validate() throws {
+        guard users >= 1, users <= 20_000 else { throw ValidationError("--users must be from 1 to 20000.") }
+        guard showtimes >= 1, showtimes <= 1000 else { throw ValidationError("--showtimes must be from 1 to 1000.") }
+        if let connections, connections < 1 { throw ValidationError("--connections must be at least 1.") }
+        if let duration, duration <= 0 { throw ValidationError("--duration must be more than 0 seconds.") }
+        if let party, !(1...10).contains(party) { throw ValidationError("--party must be from 1 to 10.") }
+        if let operations, operations < 1 { throw ValidationError("--operations must be at least 1.") }
+        if duration != nil && operations != nil { throw ValidationError("Give --duration or --operations, not both.") }
+        guard (0...1).contains(hotspot), (0...1).contains(bookRate) else {
+            throw ValidationError("--hotspot and --book-rate are shares from 0 to 1.")
+        }
+        if let appendfsync, !["always", "everysec", "no"].contains(appendfsync) {
+            throw ValidationError("--appendfsync must be always, everysec or no.")
+        }
+    }
+
+    func run() async throws {
+        let runner = CommandRunner(options: common, json: json)
+        var report: BenchReport?
+        try await runner.run { service in
+            report = try await BenchSession(command: self, service: service, timeouts: runner.timeouts).run()
+            return Output(text: report!.text, json: report!)
+        }
+        if report?.ok == false { throw ExitCode.failure }
+    }
+
+    var limit: BenchConfiguration.Limit {
+        if let operations { return .operations(operations) }
+        return .duration(.milliseconds(Int64((duration ?? 10) * 1000)))
+    }
+}
+
+/// Runs a bench on the service's Redis and catalog, with a progress line on a terminal.
+private struct BenchSession {
+    let command: BenchCommand
+    let service: SeatLockingService
+    let timeouts: RedisTimeouts
+
+    func run() async throws -> BenchReport {
+        let catalog = service.catalog
+        let template: Showtime
+        if let id = command.showtime {
+            guard let chosen = catalog.showtime(id) else { throw SeatLockingError.unknownShowtime(id) }
+            template = chosen
+        } else {
+            template = catalog.showtimes.max { $0.layout.seatCount < $1.layout.seatCount }!
+        }
+        let configuration = BenchConfiguration(
+            users: command.users, showtimes: command.showtimes, connections: command.connections, limit: command.limit,
+            hotspot: command.hotspot, fixedParty: command.party, bookRate: command.bookRate)
+        let redis = service.redisURL
+        let control = RedisClient(url: redis, timeouts: timeouts)
+        defer { control.close() }
+        let previous = try await control.send("CONFIG", "GET", "appendfsync").array?.last?.string
+        if let mode = command.appendfsync { try await control.send("CONFIG", "SET", "appendfsync", mode) }
+        let showProgress = isatty(STDERR_FILENO) == 1
+        let runner = BenchRunner(configuration: configuration, url: redis, timeouts: timeouts, template: template)
+        let outcome: Result<BenchReport, any Error>
+        do {
+            outcome = .success(try await runner.run { progress in
+                guard showProgress else { return }
+                let line = String(
+                    format: "\r  %6.1f s  %10d ops  %8.0f ops/s  %d errors ",
+                    Double(progress.elapsed.components.seconds), progress.operations, progress.operationsPerSecond, progress.errors)
+                FileHandle.standardError.write(Data(line.utf8))
+            })
+        } catch {
+            outcome = .failure(error)
+        }
+        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if command.appendfsync != nil, let previous { try await control.send("CONFIG", "SET", "appendfsync", previous) }
+        return try outcome.get()
+    }
+}
