@@ -80,7 +80,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SeatMapUITests",
-            dependencies: ["SeatMapUI", "SeatLocking", "TestSupport"]
+            dependencies: ["SeatMapUI", "SeatLocking", "RedisClient", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

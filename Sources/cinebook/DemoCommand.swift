@@ -37,7 +37,7 @@ struct DemoCommand: AsyncParsableCommand {
                     code: "unknown_showtime", message: "There is no showtime \(id); `cinebook showtimes` lists them.",
                     exitCode: ExitStatus.invalidInput)
             }
-            guard let tmux = Subprocess.find("tmux") else {
+            guard let tmux = ChildProcess.find("tmux") else {
                 throw StartupError(
                     code: "tmux_missing", message: "The demo needs tmux; install it (apt-get install tmux).",
                     exitCode: ExitStatus.brokenConfiguration)

@@ -91,7 +91,7 @@ struct EmbeddedRedis {
     }
 
     private func start() throws(StartupError) {
-        guard let server = Self.findServer() else {
+        guard let server = ChildProcess.find("redis-server") else {
             throw StartupError(
                 code: "redis_unavailable",
                 message: """
@@ -109,17 +109,9 @@ struct EmbeddedRedis {
         ]
         do {
             // With --daemonize the first process exits as soon as the server runs in the background.
-            ServerProcess.wait(try ServerProcess.spawn(server.path, arguments))
+            ChildProcess.wait(try ChildProcess.spawn(server, arguments))
         } catch {
             throw StartupError(code: "redis_unavailable", message: error.description, exitCode: ExitStatus.redisUnavailable)
         }
-    }
-
-    static func findServer() -> URL? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let directories = path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/sbin", "/usr/local/bin"]
-        return directories.lazy
-            .map { URL(fileURLWithPath: $0).appendingPathComponent("redis-server") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RedisClient
 
 /// Lays out one seat map per user in a tmux window: a new window of the current
 /// session when run inside tmux, else a new session that is attached at once.
@@ -55,7 +56,7 @@ struct TmuxDemo {
             return
         }
         fflush(nil)
-        _ = try Subprocess.run(tmux, ["attach-session", "-t", name], capture: false)
+        _ = try runTmux(["attach-session", "-t", name], output: .inherit)
         if (try? run(["has-session", "-t", "=" + name])) != nil {
             print("Left the demo; it keeps running. Return with: tmux attach -t \(name) · end it with: tmux kill-session -t \(name)")
         } else {
@@ -101,9 +102,17 @@ struct TmuxDemo {
         throw StartupError(code: "tmux_failed", message: "Too many cinebook-demo sessions are running already.", exitCode: 70)
     }
 
+    private func runTmux(_ arguments: [String], output: ChildProcess.Output) throws(StartupError) -> ChildProcess.Finished {
+        do {
+            return try ChildProcess.run(tmux, arguments, output: output)
+        } catch {
+            throw StartupError(code: "tmux_failed", message: "\(error).", exitCode: 70)
+        }
+    }
+
     @discardableResult
     private func run(_ arguments: [String]) throws(StartupError) -> String {
-        let finished = try Subprocess.run(tmux, arguments)
+        let finished = try runTmux(arguments, output: .capture)
         let output = finished.output.trimmingCharacters(in: .whitespacesAndNewlines)
         guard finished.status == 0 else {
             throw StartupError(code: "tmux_failed", message: "tmux \(arguments[0]) failed: \(output)", exitCode: 70)

@@ -1,4 +1,5 @@
 import Foundation
+import RedisClient
 import Testing
 import TestSupport
 
@@ -218,56 +219,12 @@ struct HelperError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Runs tools as a shell would, with no signals blocked: a tmux server started from
-/// the test process must not pass blocked signals on to the programs in its panes.
+/// Runs tools found on the PATH, with no signals blocked (see `ChildProcess`).
 enum Helper {
-    static func find(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        return (path.split(separator: ":").map(String.init) + ["/usr/bin", "/bin"])
-            .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static func find(_ name: String) -> String? { ChildProcess.find(name) }
 
-    static func run(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    static func run(_ name: String, _ arguments: [String]) throws -> ChildProcess.Finished {
         guard let path = find(name) else { throw HelperError(message: "\(name) is not installed") }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else { throw HelperError(message: "pipe failed") }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, ends[1], 2)
-        posix_spawn_file_actions_addclose(&actions, ends[0])
-        posix_spawn_file_actions_addclose(&actions, ends[1])
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let environment = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in environment { free(pointer) }
-        }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, environment)
-        close(ends[1])
-        defer { close(ends[0]) }
-        guard spawned == 0 else { throw HelperError(message: "cannot run \(path): \(String(cString: strerror(spawned)))") }
-        var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = read(ends[0], &chunk, chunk.count)
-            if count > 0 { output += chunk[0..<count] } else if count == 0 || errno != EINTR { break }
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return ((status >> 8) & 0xff, String(decoding: output, as: UTF8.self))
+        return try ChildProcess.run(path, arguments)
     }
 }

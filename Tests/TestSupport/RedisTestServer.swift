@@ -60,7 +60,7 @@ public final class RedisTestServer: Sendable {
             ( while [ "$(started)" = "$owner" ]; do sleep 1; done; kill -CONT $r; kill -9 $r ) >/dev/null 2>&1 &
             wait $r
             """
-        let watchdog = try ServerProcess.spawn("/bin/sh", ["-c", script, "sh"] + arguments)
+        let watchdog = try ChildProcess.spawn("/bin/sh", ["-c", script, "sh"] + arguments)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if Self.accepts(socketPath),
@@ -108,7 +108,7 @@ public final class RedisTestServer: Sendable {
             if Date() > deadline { kill(pids.server, SIGKILL) }
             usleep(10_000)
         }
-        ServerProcess.wait(pids.watchdog)
+        ChildProcess.wait(pids.watchdog)
     }
 
     private func signal(_ number: Int32) {

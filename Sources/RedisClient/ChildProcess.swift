@@ -1,0 +1,125 @@
+import Foundation
+
+/// Starts helper programs (`redis-server`, `tmux`, a shell) the way a shell would:
+/// default signal handlers, an empty signal mask, and none of this process's other
+/// descriptors. A child started by Foundation's `Process` inherits the signals its
+/// parent's threads block (a `redis-server` that blocks SIGTERM can't be stopped
+/// politely, a seat map that blocks SIGHUP never hears its pane close) and every
+/// descriptor not marked close-on-exec (a long-lived server then keeps our pipes open).
+public enum ChildProcess {
+    public enum Output: Sendable {
+        /// stdin, stdout and stderr on /dev/null.
+        case discard
+        /// stdout and stderr collected and returned; stdin on /dev/null.
+        case capture
+        /// This process's own terminal.
+        case inherit
+    }
+
+    public struct Finished: Sendable {
+        /// Exit status, or 128 + the signal that ended it.
+        public let status: Int32
+        public let output: String
+    }
+
+    public struct SpawnError: Error, CustomStringConvertible {
+        public let path: String
+        public let code: Int32
+        public var description: String { "cannot run \(path): \(String(cString: strerror(code)))" }
+    }
+
+    /// The first executable called `name` on `$PATH` or in the usual places.
+    public static func find(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let directories = path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/bin"]
+        return directories.lazy.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Starts `path` in the background with its output discarded; returns its pid.
+    public static func spawn(_ path: String, _ arguments: [String]) throws(SpawnError) -> pid_t {
+        try start(path, arguments, output: .discard, into: nil)
+    }
+
+    /// Runs `path` to its end.
+    public static func run(_ path: String, _ arguments: [String], output: Output = .capture) throws(SpawnError) -> Finished {
+        var ends: [Int32] = [-1, -1]
+        if output == .capture, pipe(&ends) != 0 { throw SpawnError(path: path, code: errno) }
+        let pid: pid_t
+        do {
+            pid = try start(path, arguments, output: output, into: output == .capture ? ends[1] : nil)
+        } catch {
+            if output == .capture { close(ends[0]); close(ends[1]) }
+            throw error
+        }
+        var bytes: [UInt8] = []
+        if output == .capture {
+            close(ends[1])
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = read(ends[0], &chunk, chunk.count)
+                if count > 0 { bytes += chunk[0..<count] } else if count == 0 || errno != EINTR { break }
+            }
+            close(ends[0])
+        }
+        return Finished(status: wait(pid), output: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Waits for a child to end and returns its exit status (or 128 + signal).
+    @discardableResult
+    public static func wait(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+
+    private static func start(_ path: String, _ arguments: [String], output: Output, into writer: Int32?) throws(SpawnError) -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var everySignal = sigset_t()
+        sigfillset(&everySignal)
+        posix_spawnattr_setsigdefault(&attributes, &everySignal)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        switch output {
+        case .discard:
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        case .capture:
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            if let writer {
+                posix_spawn_file_actions_adddup2(&actions, writer, 1)
+                posix_spawn_file_actions_adddup2(&actions, writer, 2)
+            }
+        case .inherit:
+            break
+        }
+        for descriptor in openDescriptors() where descriptor > 2 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
+
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let environment = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in environment { free(pointer) }
+        }
+        var pid = pid_t()
+        let result = posix_spawn(&pid, path, &actions, &attributes, argv, environment)
+        guard result == 0 else { throw SpawnError(path: path, code: result) }
+        return pid
+    }
+
+    private static func openDescriptors() -> [Int32] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return names.compactMap { Int32($0) }
+    }
+}
