@@ -43,7 +43,11 @@ public enum ChildProcess {
     /// Runs `path` to its end.
     public static func run(_ path: String, _ arguments: [String], output: Output = .capture) throws(SpawnError) -> Finished {
         var ends: [Int32] = [-1, -1]
-        if output == .capture, pipe(&ends) != 0 { throw SpawnError(path: path, code: errno) }
+        if output == .capture {
+            guard pipe(&ends) == 0 else { throw SpawnError(path: path, code: errno) }
+            // Close-on-exec, so that no other child started meanwhile inherits the pipe.
+            for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        }
         let pid: pid_t
         do {
             pid = try start(path, arguments, output: output, into: output == .capture ? ends[1] : nil)

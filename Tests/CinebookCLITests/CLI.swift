@@ -1,4 +1,5 @@
 import Foundation
+import RedisClient
 import Synchronization
 import TestSupport
 
@@ -46,31 +47,19 @@ struct CLI {
         }
     }
 
+    /// Runs through `ChildProcess` (posix_spawn and waitpid): no pipe of another test can
+    /// leak into it, and no exit can go unnoticed. stderr goes to a file, stdout to a pipe.
     private static func executeBlocking(_ arguments: [String], environment: [String: String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "REDIS_URL")
-        env.removeValue(forKey: "CINEBOOK_LOG_LEVEL")
-        env.merge(environment) { _, new in new }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 30, execute: watchdog)
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        watchdog.cancel()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("cinebook-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: errors) }
+        let settings = environment.map { "\($0.key)=\($0.value)" }.sorted()
+        let finished = try ChildProcess.run(
+            "/usr/bin/env",
+            ["-u", "REDIS_URL", "-u", "CINEBOOK_LOG_LEVEL"] + settings + [
+                "CLI_STDERR=\(errors.path)", "/bin/sh", "-c", #"exec timeout 30 "$@" 2>"$CLI_STDERR""#, "sh", binary,
+            ] + arguments)
+        let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        return Result(status: finished.status, stdout: finished.output, stderr: stderr)
     }
 }
 

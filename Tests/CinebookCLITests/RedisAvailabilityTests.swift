@@ -1,4 +1,5 @@
 import Foundation
+import RedisClient
 import Testing
 import TestSupport
 
@@ -68,14 +69,6 @@ import TestSupport
 
 /// Output of `redis-cli -s SOCKET ARGS`.
 func redisCLI(_ socket: String, _ arguments: String...) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["redis-cli", "-s", socket] + arguments
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+    guard let path = ChildProcess.find("redis-cli") else { throw TestServerError(message: "redis-cli is not installed") }
+    return try ChildProcess.run(path, ["-s", socket] + arguments).output
 }
