@@ -212,12 +212,13 @@ extension timeval {
 }
 
 extension Duration {
-    var milliseconds: Int64 {
+    /// Whole milliseconds, as Redis counts TTLs.
+    public var milliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 
-    var seconds: Double {
+    public var seconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }

@@ -66,10 +66,3 @@ extension SeatLockingService {
         return visible.count > 20 ? visible.prefix(20) + "…" : visible
     }
 }
-
-extension Duration {
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
-}
