@@ -11,6 +11,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.1.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
@@ -40,6 +44,19 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SeatAPI",
+            dependencies: [
+                "SeatLocking",
+                "RedisClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["openapi.yaml"]
+        ),
+        .target(
             name: "SeatBench",
             dependencies: [
                 "SeatLocking",
@@ -54,6 +71,7 @@ let package = Package(
                 "SeatLocking",
                 "RedisClient",
                 "SeatMapUI",
+                "SeatAPI",
                 "SeatBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -79,6 +97,13 @@ let package = Package(
         .testTarget(
             name: "SeatMapUITests",
             dependencies: ["SeatMapUI", "SeatLocking", "RedisClient", "TestSupport"]
+        ),
+        .testTarget(
+            name: "SeatAPITests",
+            dependencies: [
+                "SeatAPI", "SeatLocking", "RedisClient", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -16,6 +16,7 @@ struct Cinebook: AsyncParsableCommand {
             SeatsCommand.self,
             LockCommand.self, UnlockCommand.self, ExtendCommand.self, BookCommand.self,
             StatusCommand.self, ShowtimesCommand.self, SweepCommand.self,
+            ServeCommand.self, TokenCommand.self,
             DemoCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: SeatsCommand.self

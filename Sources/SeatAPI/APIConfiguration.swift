@@ -1,0 +1,33 @@
+/// How the HTTP API behaves: where it listens and the limits it enforces.
+public struct APIConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Seat operations each user may make; nil turns rate limiting off.
+    public var rateLimit: RateLimit?
+    /// How often the server sweeps expired locks; nil runs no sweeper.
+    public var sweepInterval: Duration?
+    /// Largest request body accepted, in bytes (16 KB).
+    public var maximumBodySize: Int
+    /// Event streams open at once; more are refused until some close.
+    public var maximumEventStreams: Int
+    /// An idle event stream sends a comment this often, so dead connections are noticed.
+    public var heartbeat: Duration
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        rateLimit: RateLimit? = RateLimit(),
+        sweepInterval: Duration? = .seconds(300),
+        maximumBodySize: Int = 16 * 1024,
+        maximumEventStreams: Int = 256,
+        heartbeat: Duration = .seconds(15)
+    ) {
+        self.host = host
+        self.port = port
+        self.rateLimit = rateLimit
+        self.sweepInterval = sweepInterval
+        self.maximumBodySize = maximumBodySize
+        self.maximumEventStreams = maximumEventStreams
+        self.heartbeat = heartbeat
+    }
+}

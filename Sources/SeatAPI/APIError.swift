@@ -1,0 +1,74 @@
+import Hummingbird
+import SeatLocking
+
+/// Any answer but success: an HTTP status and the JSON body that every error shares
+/// with the command line's `--json`, `{"ok": false, "error": code, "message": ...}`.
+public struct APIError: Error, HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+    public var headers: HTTPFields
+    private let body: SeatLockingJSON.Failure
+
+    init(status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+        body = SeatLockingJSON.Failure(code: code, message: message)
+    }
+
+    /// The status of each core error: bad input 422, unknown showtime 404, conflicts 409,
+    /// Redis down 503.
+    public init(_ error: SeatLockingError) {
+        switch error {
+        case .invalidRequest, .unknownSeats, .tooManySeats: status = .unprocessableContent
+        case .unknownShowtime: status = .notFound
+        case .seatsUnavailable, .notLockOwner, .lockExpired: status = .conflict
+        case .redisUnavailable: status = .serviceUnavailable
+        case .internalError: status = .internalServerError
+        }
+        code = error.code
+        message = error.message
+        headers = status == .serviceUnavailable ? [.retryAfter: "1"] : [:]
+        body = SeatLockingJSON.Failure(error)
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSONResponse.make(body, status: status, headers: headers)
+    }
+}
+
+extension APIError {
+    static func unauthorized(_ message: String) -> APIError {
+        APIError(status: .unauthorized, code: "unauthorized", message: message, headers: [.wwwAuthenticate: "Bearer"])
+    }
+
+    /// The request cannot be read: malformed JSON, a showtime id that is not a number.
+    static func badRequest(_ message: String) -> APIError {
+        APIError(status: .badRequest, code: "invalid_request", message: message)
+    }
+
+    /// The request reads fine but asks for something invalid.
+    static func unprocessable(_ message: String) -> APIError {
+        APIError(status: .unprocessableContent, code: "invalid_request", message: message)
+    }
+
+    static func bodyTooLarge(limit: Int) -> APIError {
+        APIError(
+            status: .contentTooLarge, code: "invalid_request",
+            message: "The request body is larger than \(limit / 1024) KB; a seat request needs only a few bytes.")
+    }
+
+    static let unsupportedMediaType = APIError(
+        status: .unsupportedMediaType, code: "invalid_request",
+        message: "Send the body as JSON with Content-Type: application/json.")
+
+    static func notFound(_ message: String) -> APIError {
+        APIError(status: .notFound, code: "not_found", message: message)
+    }
+
+    static func rateLimited(retryAfter seconds: Int, message: String) -> APIError {
+        APIError(status: .tooManyRequests, code: "rate_limited", message: message, headers: [.retryAfter: String(seconds)])
+    }
+}

@@ -1,0 +1,60 @@
+import Hummingbird
+import Logging
+import RedisClient
+import SeatLocking
+
+/// The API's routes:
+///
+/// ```
+/// GET    /health
+/// GET    /api/v1/showtimes
+/// POST   /api/v1/showtimes/{id}/seats/lock          bearer token
+/// DELETE /api/v1/showtimes/{id}/seats/unlock        bearer token
+/// GET    /api/v1/showtimes/{id}/seats/status        bearer token
+/// PUT    /api/v1/showtimes/{id}/seats/extend-lock   bearer token
+/// POST   /api/v1/showtimes/{id}/bookings            bearer token
+/// GET    /api/v1/showtimes/{id}/seats/events        bearer token, Server-Sent Events
+/// ```
+/// Every request is logged with its id; every error is JSON; the showtime routes need a
+/// token and count against the user's rate limit.
+public func buildRouter(
+    service: SeatLockingService,
+    redis: RedisClient,
+    tokens: AccessTokens,
+    configuration: APIConfiguration = APIConfiguration()
+) -> Router<APIRequestContext> {
+    let router = Router(context: APIRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: JSONErrorMiddleware())
+    HealthController(redis: redis).addRoutes(to: router)
+    router.get("api/v1/showtimes") { _, _ in JSONResponse.make(SeatLockingJSON.Showtimes(service.catalog)) }
+    let showtime = router.group("api/v1/showtimes/{id}").add(middleware: BearerAuthMiddleware(tokens: tokens))
+    if let limit = configuration.rateLimit {
+        showtime.add(middleware: RateLimitMiddleware(limiter: RedisRateLimiter(redis: redis, limit: limit)))
+    }
+    SeatController(service: service, maximumBodySize: configuration.maximumBodySize).addRoutes(to: showtime)
+    SeatEventController(
+        service: service, gate: EventStreamGate(limit: configuration.maximumEventStreams), heartbeat: configuration.heartbeat
+    ).addRoutes(to: showtime)
+    return router
+}
+
+/// The server: the router, plus the sweeper as a service of the same lifecycle. Run it
+/// with `runService()`, which shuts down gracefully on SIGTERM and SIGINT.
+public func buildApplication(
+    service: SeatLockingService,
+    redis: RedisClient,
+    tokens: AccessTokens,
+    configuration: APIConfiguration = APIConfiguration(),
+    logger: Logger = Logger(label: "cinebook.api")
+) -> some ApplicationProtocol {
+    let router = buildRouter(service: service, redis: redis, tokens: tokens, configuration: configuration)
+    var application = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cinebook"),
+        logger: logger)
+    if let interval = configuration.sweepInterval {
+        application.addServices(SweepService(service: service, redis: redis, interval: interval))
+    }
+    return application
+}

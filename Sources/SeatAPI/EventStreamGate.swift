@@ -1,0 +1,28 @@
+import Synchronization
+
+/// Caps the event streams open at once: each holds a Redis connection and a thread.
+final class EventStreamGate: Sendable {
+    let limit: Int
+    private let open = Atomic<Int>(0)
+
+    init(limit: Int) { self.limit = limit }
+
+    /// A pass for one more stream, or nil when `limit` are open. The stream stays
+    /// counted until the pass is released.
+    func enter() -> Pass? {
+        guard open.add(1, ordering: .relaxed).newValue <= limit else {
+            open.subtract(1, ordering: .relaxed)
+            return nil
+        }
+        return Pass(gate: self)
+    }
+
+    var openCount: Int { open.load(ordering: .relaxed) }
+
+    /// Holds one place while it lives.
+    final class Pass: Sendable {
+        private let gate: EventStreamGate
+        init(gate: EventStreamGate) { self.gate = gate }
+        deinit { gate.open.subtract(1, ordering: .relaxed) }
+    }
+}

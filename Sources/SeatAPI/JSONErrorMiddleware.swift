@@ -1,0 +1,36 @@
+import Hummingbird
+import SeatLocking
+
+/// Turns every error below it into a JSON answer with the right status, so that no
+/// request ever gets an empty or HTML error body.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return try error.response(from: request, context: context)
+        } catch let error as SeatLockingError {
+            if case .internalError = error { context.logger.error("internal error", metadata: ["error": "\(error)"]) }
+            return try APIError(error).response(from: request, context: context)
+        } catch let error as HTTPError {
+            return try Self.translate(error, request).response(from: request, context: context)
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error": "\(error)"])
+            return try APIError(status: .internalServerError, code: "internal_error", message: "Internal error; the server log has details.")
+                .response(from: request, context: context)
+        }
+    }
+
+    /// Errors raised by Hummingbird itself: no such route, a body over the limit.
+    private static func translate(_ error: HTTPError, _ request: Request) -> APIError {
+        switch error.status {
+        case .notFound:
+            return .notFound("There is no \(request.method.rawValue) \(request.uri.path); the API is described in openapi.yaml.")
+        case .contentTooLarge:
+            return APIError(status: .contentTooLarge, code: "invalid_request", message: "The request body is too large.")
+        default:
+            let code = error.status.code >= 500 ? "internal_error" : "invalid_request"
+            return APIError(status: error.status, code: code, message: error.body ?? error.status.reasonPhrase, headers: error.headers)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import RedisClient
+import SeatLocking
+
+/// Per-user rate limiting shared by every server process: the state of each user is
+/// one key in Redis, `rate:{user}`, updated by one script (one round trip).
+public struct RedisRateLimiter: Sendable {
+    public let limit: RateLimit
+    private let redis: RedisClient
+
+    public init(redis: RedisClient, limit: RateLimit) {
+        self.redis = redis
+        self.limit = limit
+    }
+
+    /// Counts one operation of `user` and says whether it may go ahead.
+    public func acquire(user: String) async throws(SeatLockingError) -> RateLimitDecision {
+        let reply: RedisReply
+        do {
+            reply = try await redis.evaluate(
+                Self.script, keys: ["rate:{\(user)}"], arguments: [String(limit.emissionInterval), String(limit.burst)])
+        } catch let error as RedisConnectionError {
+            throw .redisUnavailable(error.description)
+        } catch {
+            throw .redisUnavailable("the rate limiter failed: \(error)")
+        }
+        guard let parts = reply.array, parts.count == 3, let allowed = parts[0].int, let wait = parts[1].int, let remaining = parts[2].int
+        else { throw .internalError("unexpected reply from the rate limiter: \(reply)") }
+        return allowed == 1 ? .allowed(remaining: Int(remaining)) : .limited(retryAfter: .microseconds(wait))
+    }
+
+    /// GCRA: the key holds the theoretical arrival time (TAT) of the next operation in
+    /// microseconds of Redis server time. An operation is allowed unless it comes more
+    /// than `burst` emission intervals before its TAT.
+    /// KEYS: rate:{user}. ARGV: emission interval µs, burst.
+    /// Reply: {1, 0, remaining} when allowed, {0, µs until allowed, 0} when not.
+    static let script = RedisScript(name: "rate_limit", source: """
+        local time = redis.call('TIME')
+        local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+        local interval = tonumber(ARGV[1])
+        local tolerance = interval * tonumber(ARGV[2])
+        local tat = tonumber(redis.call('GET', KEYS[1])) or now
+        if tat < now then tat = now end
+        local nextTat = tat + interval
+        local allowAt = nextTat - tolerance
+        if now < allowAt then
+          return {0, math.ceil(allowAt - now), 0}
+        end
+        redis.call('SET', KEYS[1], string.format('%.0f', nextTat), 'PX', math.ceil((nextTat - now) / 1000) + 1)
+        return {1, 0, math.floor((now - allowAt) / interval)}
+        """)
+}

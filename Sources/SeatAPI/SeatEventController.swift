@@ -1,0 +1,46 @@
+import Hummingbird
+import SeatLocking
+import ServiceLifecycle
+
+/// `GET /api/v1/showtimes/{id}/seats/events`: seat changes as Server-Sent Events, fed by
+/// the showtime's pub/sub channel. A stream ends when the client goes away or the
+/// server shuts down.
+struct SeatEventController: Sendable {
+    let service: SeatLockingService
+    let gate: EventStreamGate
+    let heartbeat: Duration
+
+    func addRoutes(to group: RouterGroup<APIRequestContext>) {
+        group.get("seats/events", use: events)
+    }
+
+    @Sendable func events(_ request: Request, context: APIRequestContext) async throws -> Response {
+        _ = try context.authenticatedUser()
+        let showtime = try context.showtimeID(in: service.catalog)
+        guard let pass = gate.enter() else {
+            throw APIError.rateLimited(
+                retryAfter: 5, message: "The server has \(gate.limit) event streams open, its most; try again shortly.")
+        }
+        let stream = SeatEventFrames(feed: try service.events(showtime: showtime), showtime: showtime, heartbeat: heartbeat)
+        let logger = context.logger
+        logger.debug("event stream opened", metadata: ["showtime": "\(showtime)", "open_streams": "\(gate.openCount)"])
+        let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            defer {
+                stream.finish()
+                withExtendedLifetime(pass) {}
+                logger.debug("event stream closed", metadata: ["showtime": "\(showtime)"])
+            }
+            try await withGracefulShutdownHandler {
+                try await request.body.consumeWithCancellationOnInboundClose { _ in
+                    for await frame in stream.frames {
+                        try await writer.write(frame)
+                    }
+                }
+            } onGracefulShutdown: {
+                stream.finish()
+            }
+            try await writer.finish(nil)
+        })
+    }
+}

@@ -1,0 +1,29 @@
+import SeatLocking
+
+/// The `data:` of the event stream's events.
+enum SeatEventJSON {
+    /// `{"event": "locked", "showtime_id": 3, "seats": ["F7"], "expires_at": "...", "at": "..."}`;
+    /// who made the change is never said.
+    struct Change: Encodable, Sendable {
+        let event: String
+        let showtime_id: Int
+        let seats: [String]
+        let expires_at: String?
+        let at: String
+
+        init(_ change: SeatEvent) {
+            event = change.kind.rawValue
+            showtime_id = change.showtimeID
+            seats = change.seats
+            expires_at = change.expiresAt.map(SeatLockingJSON.timestamp)
+            at = SeatLockingJSON.timestamp(change.at)
+        }
+    }
+
+    /// `connected` and `disconnected`: whether changes are arriving.
+    struct Notice: Encodable, Sendable {
+        let event: String
+        let showtime_id: Int
+        let message: String?
+    }
+}

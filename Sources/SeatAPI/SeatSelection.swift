@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+
+/// What lock, unlock, extend and book are asked for: `{"seats": ["A1", "A2"]}`, plus an
+/// optional `"ttl_seconds"` for lock and extend. The user is never part of it.
+struct SeatSelection: Decodable, Sendable {
+    let seats: [String]
+    let ttlSeconds: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case seats
+        case ttlSeconds = "ttl_seconds"
+    }
+
+    var ttl: Duration? { ttlSeconds.map { .seconds($0) } }
+
+    static let example = #"{"seats": ["A1", "A2"]}"#
+
+    /// The selection in the body; a missing body is an error.
+    static func required(in request: Request, limit: Int) async throws -> SeatSelection {
+        guard let selection = try await optional(in: request, limit: limit) else {
+            throw APIError.badRequest("The request needs a JSON body like \(example).")
+        }
+        return selection
+    }
+
+    /// The selection in the body, or nil when the body is empty. Checked in this order:
+    /// at most `limit` bytes (413), JSON content type (415), well-formed JSON (400), and
+    /// the shape of a selection (422).
+    static func optional(in request: Request, limit: Int) async throws -> SeatSelection? {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw APIError.bodyTooLarge(limit: limit)
+        }
+        var body = ByteBuffer()
+        for try await part in request.body {
+            guard body.readableBytes + part.readableBytes <= limit else { throw APIError.bodyTooLarge(limit: limit) }
+            body.writeImmutableBuffer(part)
+        }
+        guard body.readableBytes > 0 else { return nil }
+        guard isJSON(request.headers[.contentType]) else { throw APIError.unsupportedMediaType }
+        let data = Data(body.readableBytesView)
+        do {
+            return try JSONDecoder().decode(SeatSelection.self, from: data)
+        } catch {
+            guard (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) != nil else {
+                throw APIError.badRequest("The body is not valid JSON; send an object like \(example).")
+            }
+            throw APIError.unprocessable(
+                "The body must be an object like \(example): \"seats\" a list of seat codes, "
+                    + "\"ttl_seconds\" (optional) a whole number.")
+        }
+    }
+
+    /// Seats named in the query instead, as in `?seats=A1,A2`; nil when there are none.
+    static func fromQuery(of request: Request) -> SeatSelection? {
+        guard let list = request.uri.queryParameters.get("seats"), !list.isEmpty else { return nil }
+        let seats = list.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
+        return SeatSelection(seats: seats, ttlSeconds: nil)
+    }
+
+    /// `application/json`, with or without parameters such as `charset=utf-8`.
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
+        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+    }
+}

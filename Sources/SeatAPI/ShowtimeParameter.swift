@@ -1,0 +1,23 @@
+import Hummingbird
+import SeatLocking
+
+extension APIRequestContext {
+    /// The `{id}` of the path: a positive whole number (400 otherwise) naming a showtime
+    /// of the catalog (404 otherwise).
+    func showtimeID(in catalog: Catalog) throws(APIError) -> Int {
+        let text = parameters.get("id") ?? ""
+        guard (1...18).contains(text.utf8.count), text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+              let id = Int(text), id > 0
+        else {
+            throw .badRequest("The showtime id must be a positive whole number, not '\(Self.shown(text))'.")
+        }
+        guard catalog.showtime(id) != nil else { throw APIError(SeatLockingError.unknownShowtime(id)) }
+        return id
+    }
+
+    /// Input echoed in a message: short and printable.
+    private static func shown(_ text: String) -> String {
+        let printable = String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.properties.generalCategory != .control }))
+        return printable.count > 20 ? printable.prefix(20) + "…" : printable
+    }
+}

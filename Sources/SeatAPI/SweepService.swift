@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+import RedisClient
+import SeatLocking
+import ServiceLifecycle
+
+/// The cleanup job as a service of the server's lifecycle: sweeps expired locks at start
+/// and then every `interval`, until the server shuts down. A short Redis lock around each
+/// pass keeps several server processes from sweeping at the same moment.
+public struct SweepService: Service, CustomStringConvertible {
+    /// What one pass did.
+    public enum Outcome: Sendable, Hashable {
+        case swept(SweepReport)
+        /// Another process held the sweep lock.
+        case skipped
+        case failed(String)
+    }
+
+    let service: SeatLockingService
+    let redis: RedisClient
+    let interval: Duration
+    let lockKey: String
+    let lockTTL: Duration
+    let logger: Logger
+
+    public init(
+        service: SeatLockingService,
+        redis: RedisClient,
+        interval: Duration,
+        lockKey: String = "sweep_lock",
+        lockTTL: Duration = .seconds(30),
+        logger: Logger = Logger(label: "cinebook.sweep")
+    ) {
+        self.service = service
+        self.redis = redis
+        self.interval = interval
+        self.lockKey = lockKey
+        self.lockTTL = lockTTL
+        self.logger = logger
+    }
+
+    public var description: String { "SweepService(every: \(interval))" }
+
+    public func run() async throws {
+        logger.info("sweeping expired locks every \(interval.components.seconds) s")
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            _ = await sweepOnce()
+            do {
+                try await cancelWhenGracefulShutdown { [interval] in try await Task.sleep(for: interval) }
+            } catch {
+                break
+            }
+        }
+    }
+
+    /// One pass: take the lock, sweep, release the lock.
+    public func sweepOnce() async -> Outcome {
+        let token = UUID().uuidString
+        do {
+            let taken = try await redis.send(
+                "SET", lockKey, token, "NX", "PX", String(lockTTL.components.seconds * 1000), routingKey: lockKey)
+            guard !taken.isNull else {
+                logger.debug("sweep skipped: another server is sweeping")
+                return .skipped
+            }
+        } catch {
+            logger.warning("sweep skipped: cannot take the sweep lock", metadata: ["error": "\(error)"])
+            return .failed("\(error)")
+        }
+        let outcome: Outcome
+        do {
+            let report = try await service.sweep()
+            logger.info(
+                "swept \(report.total) expired lock\(report.total == 1 ? "" : "s") in \(service.catalog.showtimes.count) showtimes",
+                metadata: report.expired.isEmpty ? [:] : ["expired": "\(report.expired.sorted { $0.key < $1.key })"])
+            outcome = .swept(report)
+        } catch {
+            logger.warning("sweep failed; next try in \(interval.components.seconds) s", metadata: ["error": "\(error)"])
+            outcome = .failed(error.message)
+        }
+        _ = try? await redis.evaluate(Self.release, keys: [lockKey], arguments: [token])
+        return outcome
+    }
+
+    /// Deletes the lock only if it is still ours (it may have expired and been taken).
+    /// KEYS: the lock. ARGV: our token. Reply: 1 deleted, 0 not ours.
+    static let release = RedisScript(name: "sweep_unlock", source: """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """)
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SeatAPI
+
+/// Starts `cinebook serve`: the secret, the service, the server; reports a failure to
+/// start on stderr with the documented exit code.
+struct APIServerRunner {
+    let options: ServeCommand
+
+    func run() async throws {
+        do {
+            let (tokens, generatedSecret) = try await TokenMinter().tokensForServer(development: options.dev)
+            var runner = CommandRunner(options: options.common, json: false)
+            runner.defaultLogLevel = .info
+            let (service, redis) = try await runner.makeBackend(connections: options.redisConnections)
+            defer { redis.close() }
+            if let generatedSecret {
+                print(try await developmentNotice(secret: generatedSecret, tokens: tokens))
+                fflush(nil)
+            }
+            let application = buildApplication(service: service, redis: redis, tokens: tokens, configuration: configuration)
+            do {
+                try await application.runService()
+            } catch {
+                throw StartupError(
+                    code: "server_failed", message: "The server on \(options.host):\(options.port) stopped: \(error)",
+                    exitCode: ExitStatus.brokenConfiguration)
+            }
+        } catch let error as StartupError {
+            FileHandle.standardError.write(Data("cinebook: \(error.message)\n".utf8))
+            throw ExitCode(error.exitCode)
+        }
+    }
+
+    var configuration: APIConfiguration {
+        APIConfiguration(
+            host: options.host, port: options.port,
+            rateLimit: options.rateLimit > 0 ? RateLimit(perSecond: options.rateLimit, burst: options.rateBurst) : nil,
+            sweepInterval: options.sweepEvery > 0 ? .seconds(options.sweepEvery) : nil)
+    }
+
+    private func developmentNotice(secret: String, tokens: AccessTokens) async throws -> String {
+        let token = try await TokenMinter.mint(tokens, user: "alice", ttl: .seconds(86_400))
+        let base = "http://\(options.host.contains(":") ? "[\(options.host)]" : options.host):\(options.port)"
+        return """
+            cinebook serve --dev: CINEBOOK_SECRET is not set, so this run signs tokens with a generated secret.
+            Mint tokens for this server from another shell:
+              export CINEBOOK_SECRET=\(secret)
+              cinebook token bob
+            A token for alice, valid for a day:
+              export TOKEN=\(token)
+              curl -H "Authorization: Bearer $TOKEN" \(base)/api/v1/showtimes/1/seats/status
+            """
+    }
+}

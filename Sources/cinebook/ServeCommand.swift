@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API (and the cleanup job) until SIGTERM or SIGINT.",
+        discussion: """
+            Clients authenticate with `Authorization: Bearer TOKEN`; tokens are signed with $CINEBOOK_SECRET \
+            (at least 32 bytes, e.g. `openssl rand -hex 32`) and minted with `cinebook token NAME`. \
+            Without the secret the server refuses to start, unless --dev makes up one for this run.
+            """)
+
+    @OptionGroup var common: CommonOptions
+    @Option(help: ArgumentHelp("Address to listen on.", valueName: "address"))
+    var host = "127.0.0.1"
+    @Option(help: ArgumentHelp("Port to listen on.", valueName: "port"))
+    var port = 8080
+    @Flag(help: "Development: without $CINEBOOK_SECRET, generate a secret for this run and print how to mint tokens.")
+    var dev = false
+    @Option(name: .customLong("rate-limit"), help: ArgumentHelp("Seat operations per second per user; 0 turns the limit off.", valueName: "n"))
+    var rateLimit: Double = 10
+    @Option(name: .customLong("rate-burst"), help: ArgumentHelp("Seat operations a user may make at once.", valueName: "n"))
+    var rateBurst = 20
+    @Option(name: .customLong("sweep-every"), help: ArgumentHelp("Seconds between cleanup passes; 0 runs none.", valueName: "seconds"))
+    var sweepEvery = 300
+    @Option(name: .customLong("redis-connections"), help: ArgumentHelp("Pooled Redis connections.", valueName: "n"))
+    var redisConnections = 2
+
+    func validate() throws {
+        guard (1...65_535).contains(port) else { throw ValidationError("--port must be from 1 to 65535.") }
+        guard rateLimit >= 0, rateLimit.isFinite else { throw ValidationError("--rate-limit must be 0 or more.") }
+        guard rateBurst >= 1 else { throw ValidationError("--rate-burst must be at least 1.") }
+        guard sweepEvery >= 0 else { throw ValidationError("--sweep-every must be 0 or more seconds.") }
+        guard (1...64).contains(redisConnections) else { throw ValidationError("--redis-connections must be from 1 to 64.") }
+    }
+
+    func run() async throws {
+        try await APIServerRunner(options: self).run()
+    }
+}

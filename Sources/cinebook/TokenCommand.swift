@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Mint an API bearer token for a user, signed with $CINEBOOK_SECRET.",
+        discussion: "Prints the token alone on stdout, e.g. TOKEN=$(cinebook token alice).")
+
+    @Argument(help: ArgumentHelp("The user the token names.", valueName: "name"))
+    var name: String
+    @Option(help: ArgumentHelp("Seconds the token is valid (default 86400, a day).", valueName: "seconds"))
+    var ttl = 86_400
+
+    func validate() throws {
+        guard (1...31_536_000).contains(ttl) else { throw ValidationError("--ttl must be from 1 second to a year (31536000).") }
+    }
+
+    func run() async throws {
+        do {
+            print(try await TokenMinter().mint(user: name, ttl: .seconds(ttl)))
+        } catch {
+            FileHandle.standardError.write(Data("cinebook: \(error.message)\n".utf8))
+            throw ExitCode(error.exitCode)
+        }
+    }
+}

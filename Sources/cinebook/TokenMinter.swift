@@ -1,0 +1,54 @@
+import Foundation
+import SeatAPI
+
+/// The server secret from `$CINEBOOK_SECRET`, and the tokens made with it.
+struct TokenMinter {
+    var environment = ProcessInfo.processInfo.environment
+
+    var secret: String? {
+        environment["CINEBOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// A token for `user`, signed with `$CINEBOOK_SECRET`.
+    func mint(user: String, ttl: Duration) async throws(StartupError) -> String {
+        guard let secret else {
+            throw StartupError(
+                code: "invalid_configuration",
+                message: "CINEBOOK_SECRET is not set; use the secret of the server the token is for.",
+                exitCode: ExitStatus.brokenConfiguration)
+        }
+        return try await Self.mint(try await Self.tokens(secret: secret), user: user, ttl: ttl)
+    }
+
+    /// The server's tokens, and the secret if `development` had to make one up.
+    func tokensForServer(development: Bool) async throws(StartupError) -> (AccessTokens, generatedSecret: String?) {
+        if let secret { return (try await Self.tokens(secret: secret), nil) }
+        guard development else {
+            throw StartupError(
+                code: "invalid_configuration",
+                message: """
+                    CINEBOOK_SECRET is not set, and the server signs and checks its tokens with it. \
+                    Set it (export CINEBOOK_SECRET=$(openssl rand -hex 32)), or pass --dev for a throwaway secret.
+                    """,
+                exitCode: ExitStatus.brokenConfiguration)
+        }
+        let secret = AccessTokens.generateSecret()
+        return (try await Self.tokens(secret: secret), secret)
+    }
+
+    static func mint(_ tokens: AccessTokens, user: String, ttl: Duration) async throws(StartupError) -> String {
+        do {
+            return try await tokens.mint(user: user, ttl: ttl)
+        } catch {
+            throw StartupError(code: "invalid_request", message: error.message, exitCode: ExitStatus.invalidInput)
+        }
+    }
+
+    private static func tokens(secret: String) async throws(StartupError) -> AccessTokens {
+        do {
+            return try await AccessTokens(secret: secret)
+        } catch {
+            throw StartupError(code: "invalid_configuration", message: "CINEBOOK_SECRET: \(error.message)", exitCode: ExitStatus.brokenConfiguration)
+        }
+    }
+}

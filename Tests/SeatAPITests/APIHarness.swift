@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import RedisClient
+import SeatAPI
+import SeatLocking
+import TestSupport
+
+/// A live API server (on a free port) over showtimes of its own, on the test run's Redis.
+struct APIHarness: Sendable {
+    let showtimes: [Showtime]
+    let service: SeatLockingService
+    let redis: RedisClient
+    let tokens: AccessTokens
+    let configuration: APIConfiguration
+
+    var showtime: Showtime { showtimes[0] }
+    var id: Int { showtime.id }
+
+    /// A server over `showtimes` (default: one fresh 5 × 10 grid) with the default rate
+    /// limit and no sweeper, unless `configure` says otherwise.
+    static func make(
+        showtimes: [Showtime]? = nil,
+        redis url: RedisURL? = nil,
+        timeout: Duration = .seconds(5),
+        policy: LockPolicy = LockPolicy(),
+        configure: (inout APIConfiguration) -> Void = { _ in }
+    ) async throws -> APIHarness {
+        let showtimes = try showtimes ?? [TestShowtimes.grid(rows: 5, seats: 10)]
+        let redis = RedisClient(
+            url: try url ?? RedisTestServer.shared().url, timeouts: RedisTimeouts(connect: timeout, command: timeout), connections: 2)
+        var configuration = APIConfiguration(sweepInterval: nil)
+        configure(&configuration)
+        return APIHarness(
+            showtimes: showtimes,
+            service: SeatLockingService(redis: redis, catalog: Catalog(showtimes: showtimes), policy: policy, logger: quietLogger),
+            redis: redis,
+            tokens: try await AccessTokens(secret: AccessTokens.generateSecret()),
+            configuration: configuration)
+    }
+
+    /// Runs `body` against the live server, then shuts the server down.
+    func run<Value: Sendable>(_ body: @Sendable (APIClient) async throws -> Value) async throws -> Value {
+        defer { redis.close() }
+        let application = buildApplication(
+            service: service, redis: redis, tokens: tokens, configuration: configuration, logger: quietLogger)
+        return try await application.test(.ahc(.http)) { client in
+            try await body(APIClient(client: client, tokens: tokens))
+        }
+    }
+
+    /// The router alone, for checks that need no server.
+    func router() -> Router<APIRequestContext> {
+        buildRouter(service: service, redis: redis, tokens: tokens, configuration: configuration)
+    }
+}
+
+let quietLogger: Logger = {
+    var logger = Logger(label: "cinebook.api.test")
+    logger.logLevel = .critical
+    return logger
+}()

@@ -1,0 +1,80 @@
+import Foundation
+import Hummingbird
+import SeatAPI
+import Testing
+import TestSupport
+
+/// The user comes only from a valid, unexpired HS256 token signed with the server's secret.
+@Suite struct AuthenticationTests {
+    @Test func everySeatEndpointNeedsAToken() async throws {
+        let api = try await APIHarness.make()
+        try await api.run { client in
+            let base = "/api/v1/showtimes/\(api.id)"
+            let routes: [(HTTPRequest.Method, String)] = [
+                (.post, "\(base)/seats/lock"), (.delete, "\(base)/seats/unlock"), (.get, "\(base)/seats/status"),
+                (.put, "\(base)/seats/extend-lock"), (.post, "\(base)/bookings"), (.get, "\(base)/seats/events"),
+            ]
+            for (method, path) in routes {
+                let response = try await client.send(method, path, json: #"{"seats":["A1"]}"#)
+                #expect(response.status == 401, "\(method) \(path)")
+                #expect(response.error == "unauthorized")
+                #expect(response.headers[.wwwAuthenticate] == "Bearer")
+                #expect(response.isFailureJSON)
+            }
+        }
+    }
+
+    @Test func badTokensAreRefused() async throws {
+        let api = try await APIHarness.make()
+        let stranger = try await AccessTokens(secret: AccessTokens.generateSecret())
+        let valid = try await api.tokens.mint(user: "alice", ttl: .seconds(600))
+        let expired = try await api.tokens.mint(user: "alice", ttl: .seconds(-60))
+        let foreign = try await stranger.mint(user: "alice", ttl: .seconds(600))
+        let parts = valid.split(separator: ".").map(String.init)
+        let bobPayload = Self.base64URL(#"{"sub":"bob","exp":\#(Int(Date().timeIntervalSince1970) + 600)}"#)
+        let tampered = [parts[0], bobPayload, parts[2]].joined(separator: ".")
+        let none = [Self.base64URL(#"{"alg":"none","typ":"JWT"}"#), bobPayload, ""].joined(separator: ".")
+        let hs512 = [Self.base64URL(#"{"alg":"HS512","typ":"JWT"}"#), parts[1], parts[2]].joined(separator: ".")
+        let noExpiry = [parts[0], Self.base64URL(#"{"sub":"alice"}"#), parts[2]].joined(separator: ".")
+
+        try await api.run { client in
+            let path = "/api/v1/showtimes/\(api.id)/seats/status"
+            #expect(try await client.raw(.get, path, headers: [.authorization: "Bearer \(valid)"]).status == 200)
+            let refused: [(String, String)] = [
+                ("expired", "Bearer \(expired)"), ("signed with another secret", "Bearer \(foreign)"),
+                ("tampered", "Bearer \(tampered)"), ("alg none", "Bearer \(none)"), ("alg HS512", "Bearer \(hs512)"),
+                ("no exp", "Bearer \(noExpiry)"), ("garbage", "Bearer not.a.token"), ("empty", "Bearer "),
+                ("basic", "Basic YWxpY2U6c2VjcmV0"), ("no scheme", valid), ("huge", "Bearer " + String(repeating: "x", count: 6000)),
+            ]
+            for (name, header) in refused {
+                let response = try await client.raw(.get, path, headers: [.authorization: header])
+                #expect(response.status == 401, "\(name)")
+                #expect(response.isFailureJSON, "\(name)")
+            }
+            let expiredAnswer = try await client.raw(.get, path, headers: [.authorization: "Bearer \(expired)"])
+            #expect((expiredAnswer.json["message"] as? String)?.contains("expired") == true)
+        }
+    }
+
+    @Test func theUserIsTheTokensSubjectNeverAFieldOfTheBody() async throws {
+        let api = try await APIHarness.make()
+        try await api.run { client in
+            let alice = TestUsers.unique("alice")
+            let response = try await client.send(
+                .post, "/api/v1/showtimes/\(api.id)/seats/lock", as: alice, json: #"{"seats":["A1"],"user":"mallory"}"#)
+            #expect(response.status == 200)
+            #expect(response.json["user"] as? String == alice)
+        }
+    }
+
+    @Test func secretsMustBeLongEnough() async throws {
+        await #expect(throws: AccessTokenError.self) { try await AccessTokens(secret: "short") }
+        #expect(AccessTokens.generateSecret().count == 64)
+        #expect(AccessTokens.generateSecret() != AccessTokens.generateSecret())
+    }
+
+    static func base64URL(_ text: String) -> String {
+        Data(text.utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}

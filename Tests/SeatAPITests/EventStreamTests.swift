@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `GET .../seats/events` streams the showtime's changes as Server-Sent Events.
+@Suite struct EventStreamTests {
+    @Test func theStreamDeliversAnotherUsersLockWithinOneSecond() async throws {
+        let api = try await APIHarness.make()
+        try await api.run { client in
+            let alice = TestUsers.unique("alice")
+            let bob = TestUsers.unique("bob")
+            let reader = try RawConnection(
+                port: client.port, path: "/api/v1/showtimes/\(api.id)/seats/events",
+                headers: ["Authorization": "Bearer \(try await client.token(alice))"])
+            defer { reader.stop() }
+            #expect(await reader.waitFor("event: connected"), "subscribed: \(reader.text)")
+            #expect(reader.text.hasPrefix("HTTP/1.1 200"))
+            #expect(reader.text.lowercased().contains("content-type: text/event-stream"))
+
+            let bobToken = try await client.token(bob)
+            let start = ContinuousClock.now
+            let lock = try await client.raw(
+                .post, "/api/v1/showtimes/\(api.id)/seats/lock",
+                headers: [.authorization: "Bearer \(bobToken)", .contentType: "application/json"], body: .init(string: #"{"seats":["D4"]}"#))
+            #expect(lock.status == 200)
+            #expect(await reader.waitFor(#""seats":["D4"]"#, timeout: .seconds(1)), "the lock arrived: \(reader.text)")
+            #expect(ContinuousClock.now - start < .seconds(1))
+            #expect(reader.text.contains("event: locked\ndata: {"))
+            #expect(!reader.text.contains(bob), "events never say who made the change")
+
+            _ = try await client.send(.delete, "/api/v1/showtimes/\(api.id)/seats/unlock?seats=D4", as: bob)
+            #expect(await reader.waitFor("event: released"))
+        }
+    }
+
+    @Test func aClosedStreamReleasesItsPlace() async throws {
+        let api = try await APIHarness.make { $0.maximumEventStreams = 1 }
+        try await api.run { client in
+            let token = try await client.token(TestUsers.unique("viewer"))
+            let path = "/api/v1/showtimes/\(api.id)/seats/events"
+            let first = try RawConnection(port: client.port, path: path, headers: ["Authorization": "Bearer \(token)"])
+            #expect(await first.waitFor("event: connected"))
+            let second = try await client.raw(.get, path, headers: [.authorization: "Bearer \(token)"])
+            #expect(second.status == 429, "only one stream may be open")
+            #expect(second.isFailureJSON)
+
+            first.stop()
+            #expect(await eventually(timeout: .seconds(5)) {
+                let third = try? RawConnection(port: client.port, path: path, headers: ["Authorization": "Bearer \(token)"])
+                defer { third?.stop() }
+                return await third?.waitFor("event: connected", timeout: .milliseconds(500)) ?? false
+            }, "the place is free again once the client has gone")
+        }
+    }
+
+    @Test func unknownShowtimesHaveNoStream() async throws {
+        let api = try await APIHarness.make()
+        try await api.run { client in
+            let response = try await client.send(.get, "/api/v1/showtimes/\(api.id + 1_000_000)/seats/events", as: TestUsers.unique())
+            #expect(response.status == 404)
+            #expect(response.error == "unknown_showtime")
+        }
+    }
+}
