@@ -148,12 +148,13 @@ public struct SeatLockingService: Sendable {
         return report
     }
 
-    /// Best blocks of free seats near `seats`, for a conflict answer.
+    /// A conflict answer: the unavailable seats, and up to three ranked sets of free seats
+    /// near the ones asked for.
     func refusal(_ unavailable: [String], _ request: Request, taken: Set<String>) -> SeatLockingError {
         let layout = request.showtime.layout
-        let suggestions = SeatSuggester.suggest(
-            count: request.seats.count, near: request.seats.compactMap(layout.seat), in: layout, unavailable: taken)
-        return .seatsUnavailable(unavailable, suggestions: suggestions.map { $0.map(\.code) })
+        let wish = SeatWish(count: request.seats.count, near: request.seats.compactMap(layout.seat))
+        let offers = BestSeats(layout: layout, unavailable: taken).offers(for: wish)
+        return .seatsUnavailable(unavailable, suggestions: offers.map(\.codes))
     }
 
     /// Runs a script, turning every Redis failure into `redisUnavailable` or `internalError`.

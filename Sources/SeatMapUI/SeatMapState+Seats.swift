@@ -66,8 +66,8 @@ extension SeatMapState {
     /// Names the problem and suggests the free seats nearest to the ones wanted.
     mutating func offerAlternatives(near wanted: [Seat], because reason: String) {
         let taken = Set(seats.filter { $0.value != .available }.map(\.key))
-        suggestions = SeatSuggester.suggest(count: wanted.count, near: wanted, in: showtime.layout, unavailable: taken)
-            .map { $0.map(\.code) }
+        suggestions = BestSeats(layout: showtime.layout, unavailable: taken)
+            .offers(for: SeatWish(count: wanted.count, near: wanted)).map(\.codes)
         let tail = suggestions.isEmpty ? " No seats nearby are free." : ""
         message = Message(text: reason + tail, kind: .warning)
     }
