@@ -12,6 +12,7 @@ struct SeatController: Sendable {
         group.post("seats/lock", use: lock)
         group.delete("seats/unlock", use: unlock)
         group.get("seats/status", use: status)
+        group.get("seats/best", use: best)
         group.put("seats/extend-lock", use: extend)
         group.post("bookings", use: book)
     }
@@ -52,6 +53,17 @@ struct SeatController: Sendable {
         let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
         let status = try await service.status(showtime: showtime, viewer: user)
         return JSONResponse.make(SeatLockingJSON.Status(status))
+    }
+
+    /// `?count=N[&category=standard|premium][&wheelchair=true][&near=A1,A2]`: ranked
+    /// offers of free seats; the caller's own seats count as taken.
+    @Sendable func best(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
+        let layout = try service.catalog.showtime(showtime).map(\.layout) ?? { throw SeatLockingError.unknownShowtime(showtime) }()
+        let wish = try BestQuery.wish(from: request, layout: layout, showtime: showtime,
+                                      maximum: service.policy.maximumSeatsPerUser)
+        let best = try await service.best(wish, showtime: showtime, viewer: user)
+        return JSONResponse.make(SeatLockingJSON.Best(best))
     }
 
     @Sendable func extend(_ request: Request, context: APIRequestContext) async throws -> Response {

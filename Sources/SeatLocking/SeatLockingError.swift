@@ -52,6 +52,7 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
             }
             return "At most \(limit) seats can be held at once; you hold \(held) and asked for \(requested) more."
         case let .seatsUnavailable(seats, suggestions):
+            if seats.isEmpty { return "No seats are free together for this request; try fewer seats or another category." }
             let verb = seats.count == 1 ? "is" : "are"
             let head = "\(Self.list(seats)) \(verb) no longer available."
             guard let best = suggestions.first else { return head + " No other seats are free together." }

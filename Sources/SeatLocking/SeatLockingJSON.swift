@@ -111,6 +111,30 @@ public enum SeatLockingJSON {
         }
     }
 
+    /// `{"ok": true, "showtime_id", "count", "category"?, "offers": [{"seats", "score"}]}`,
+    /// best first.
+    public struct Best: Encodable, Sendable {
+        struct Offer: Encodable, Sendable {
+            let seats: [String]
+            let score: Double
+        }
+
+        let ok = true
+        let showtime_id: Int
+        let count: Int
+        let category: String?
+        let wheelchair: Bool
+        let offers: [Offer]
+
+        public init(_ best: BestAvailable) {
+            showtime_id = best.showtimeID
+            count = best.wish.count
+            category = best.wish.category?.rawValue
+            wheelchair = best.wish.wheelchair
+            offers = best.offers.map { Offer(seats: $0.codes, score: ($0.score * 1000).rounded() / 1000) }
+        }
+    }
+
     public struct Swept: Encodable, Sendable {
         let ok = true
         let expired: [String: [String]]

@@ -15,7 +15,7 @@ struct Cinebook: AsyncParsableCommand {
         subcommands: [
             SeatsCommand.self,
             LockCommand.self, UnlockCommand.self, ExtendCommand.self, BookCommand.self,
-            StatusCommand.self, ShowtimesCommand.self, SweepCommand.self,
+            BestCommand.self, StatusCommand.self, ShowtimesCommand.self, SweepCommand.self,
             ServeCommand.self, TokenCommand.self,
             DemoCommand.self, BenchCommand.self,
         ],

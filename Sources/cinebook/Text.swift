@@ -9,6 +9,15 @@ enum Text {
         return "\(verb) \(seats) for \(grant.user) in showtime \(grant.showtimeID) until \(clock(grant.expiresAt)) (\(minutes(left)) left)."
     }
 
+    static func best(_ best: BestAvailable) -> String {
+        let what = "\(best.wish.count) seat\(best.wish.count == 1 ? "" : "s")"
+        guard !best.offers.isEmpty else { return "No \(what) are free together in showtime \(best.showtimeID)." }
+        let lines = best.offers.enumerated().map { index, offer in
+            "  \(index + 1). \(offer.codes.joined(separator: " "))"
+        }
+        return (["Best \(what) in showtime \(best.showtimeID), best first:"] + lines).joined(separator: "\n")
+    }
+
     static func released(_ release: Release) -> String {
         release.released.isEmpty
             ? "Nothing to release: you held none of those seats in showtime \(release.showtimeID)."

@@ -42,6 +42,34 @@ import TestSupport
         #expect(text.stderr.contains("E6 is no longer available"))
     }
 
+    @Test func bestOffersRankedSetsAndLocksTheBestOneForAUser() async throws {
+        let offered = try await cli.run(["best", "--showtime", showtime, "--count", "3", "--json"])
+        #expect(offered.status == 0, "\(offered.stderr)")
+        let offers = try #require(offered.json["offers"] as? [[String: Any]])
+        let first = try #require(offers.first?["seats"] as? [String])
+        #expect(first.count == 3)
+        #expect(offers.count == 3)
+
+        let text = try await cli.run(["best", "--showtime", showtime, "--count", "3"])
+        #expect(text.stdout.contains("1. " + first.joined(separator: " ")))
+
+        let locked = try await cli.run(["best", "--showtime", showtime, "--count", "3", "--lock", "--user", "carol", "--json"])
+        #expect(locked.status == 0, "\(locked.stderr)")
+        #expect(locked.json["seats"] as? [String] == first)
+        let next = try await cli.run(["best", "--showtime", showtime, "--count", "3", "--lock", "--user", "dave", "--json"])
+        let nextSeats = try #require(next.json["seats"] as? [String])
+        #expect(Set(nextSeats).isDisjoint(with: first), "the second party gets the next best set")
+    }
+
+    @Test func bestRefusesBadRequestsWithExitTwo() async throws {
+        for arguments in [["--count", "0"], ["--count", "11"], ["--count", "2", "--category", "gold"], ["--count", "2", "--lock"],
+                          ["--count", "2", "--near", "ZZ"], ["--count", "2", "--ttl", "60"]] {
+            let result = try await cli.run(["best", "--showtime", showtime] + arguments)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.isEmpty)
+        }
+    }
+
     @Test func unlockReleasesOnlyOwnSeatsAndIsIdempotent() async throws {
         #expect(try await seats("lock", "alice", "F1", "F2").status == 0)
         let stranger = try await seats("unlock", "bob", "F1")

@@ -1,0 +1,48 @@
+/// The best available seats of a showtime, from its live status.
+public struct BestAvailable: Sendable, Hashable {
+    public let showtimeID: Int
+    public let wish: SeatWish
+    public let offers: [SeatOffer]
+}
+
+extension SeatLockingService {
+    /// Up to `limit` ranked offers of `wish.count` free seats, from one status round trip.
+    /// The viewer's own seats count as taken: the offers are seats to add.
+    public func best(
+        _ wish: SeatWish, showtime id: Int, viewer: String? = nil, limit: Int = 3
+    ) async throws(SeatLockingError) -> BestAvailable {
+        try validated(wish, showtime: id)
+        let status = try await status(showtime: id, viewer: viewer)
+        let taken = Set(status.seats.filter { $0.state != .available }.map(\.seat.code))
+        let offers = BestSeats(layout: status.showtime.layout, unavailable: taken).offers(for: wish, limit: limit)
+        return BestAvailable(showtimeID: id, wish: wish, offers: offers)
+    }
+
+    /// Locks the best set for the user: the first offer that is still free when the lock
+    /// script runs (each try all or nothing). When all offers of one status are gone it
+    /// looks again, up to `rounds` times; with no offer left it answers
+    /// `seatsUnavailable` with no suggestions.
+    public func lockBest(
+        _ wish: SeatWish, showtime id: Int, user: String, ttl: Duration? = nil, rounds: Int = 3
+    ) async throws(SeatLockingError) -> LockGrant {
+        for _ in 0..<max(1, rounds) {
+            let found = try await best(wish, showtime: id, viewer: user)
+            guard !found.offers.isEmpty else { break }
+            for offer in found.offers {
+                do {
+                    return try await lock(offer.codes, showtime: id, user: user, ttl: ttl)
+                } catch .seatsUnavailable(let seats, _) {
+                    logger.debug("best offer taken meanwhile", metadata: ["showtime": "\(id)", "seats": "\(seats)"])
+                }
+            }
+        }
+        throw .seatsUnavailable([], suggestions: [])
+    }
+
+    private func validated(_ wish: SeatWish, showtime id: Int) throws(SeatLockingError) {
+        guard catalog.showtime(id) != nil else { throw .unknownShowtime(id) }
+        guard (1...policy.maximumSeatsPerUser).contains(wish.count) else {
+            throw .invalidRequest("Ask for 1 to \(policy.maximumSeatsPerUser) seats, not \(wish.count).")
+        }
+    }
+}
