@@ -232,6 +232,12 @@ struct SeatMapRenderer {
             for (offset, line) in lines.prefix(2).enumerated() { put(line, x: margin, y: first + offset, look.warning) }
             return
         }
+        if state.mode == .choosingPartySize {
+            let limit = min(9, state.settings.policy.maximumSeatsPerUser)
+            let lines = wrap("Best available: how many seats together? Press 1–\(limit), any other key to cancel.", width: room)
+            for (offset, line) in lines.prefix(2).enumerated() { put(line, x: margin, y: first + offset, look.emphasis) }
+            return
+        }
         var lines: [(String, CellStyle)] = []
         if let message = state.message {
             let style: CellStyle = switch message.kind {
@@ -294,7 +300,8 @@ struct SeatMapRenderer {
         "←↑↓→  h j k l   move between seats",
         "Space  Enter    select or release the seat",
         "mouse click     select or release a seat",
-        "a  1–3          take a suggested seat",
+        "a               best seats together (asks how many)",
+        "a  1–3          take a suggested seat, when offered",
         "b               book your seats (y to confirm)",
         "r               refresh now",
         "Esc             dismiss the message",

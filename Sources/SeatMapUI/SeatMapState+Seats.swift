@@ -44,7 +44,9 @@ extension SeatMapState {
                     kind: .warning)
                 return []
             }
-            return lock([seat])
+            let effects = lock([seat])
+            warnAboutOrphans()
+            return effects
         case .locked:
             offerAlternatives(near: [seat], because: "\(code) is held by someone else right now.")
         case .occupied:
@@ -93,6 +95,46 @@ extension SeatMapState {
         cursor = block[0]
         preferredColumn = cursor.column
         return lock(block)
+    }
+
+    /// Finds the best `count` free seats together on the map as shown and locks them
+    /// (one round trip); a conflict then offers alternatives as for any pick.
+    mutating func lockBestAvailable(count: Int) -> [SeatMapEffect] {
+        let room = settings.policy.maximumSeatsPerUser - selectedSeats.count
+        guard count <= room else {
+            message = Message(
+                text: room == 0 ? "You already hold \(selectedSeats.count) seats, the most at once."
+                    : "You can add at most \(room) more seat\(room == 1 ? "" : "s").",
+                kind: .warning)
+            return []
+        }
+        if redisReachable == false {
+            message = Message(text: "Redis is unreachable, so no seats can be locked now; retrying…", kind: .error)
+            return requestRefresh()
+        }
+        let taken = Set(seats.filter { $0.value != .available }.map(\.key))
+        guard let best = BestSeats(layout: showtime.layout, unavailable: taken).offers(for: SeatWish(count: count), limit: 1).first else {
+            message = Message(text: "No \(count) seats are free together any more; try fewer.", kind: .warning)
+            return []
+        }
+        cursor = best.seats[0]
+        preferredColumn = cursor.column
+        let effects = lock(best.seats)
+        message = Message(text: "Best available: \(SeatMapFormat.list(best.codes)).", kind: .info)
+        return effects
+    }
+
+    /// A warning when the seats I picked by hand leave a single free seat stranded
+    /// beside them; it does not stop the pick.
+    mutating func warnAboutOrphans() {
+        let mine = Set(selectedSeats)
+        let others = Set(seats.filter { $0.value != .available && !mine.contains($0.key) }.map(\.key))
+        let orphans = orphanedSeats(by: mine.compactMap(showtime.layout.seat), in: showtime.layout, unavailable: others)
+        guard !orphans.isEmpty else { return }
+        let list = SeatMapFormat.list(orphans.map(\.code))
+        message = Message(
+            text: "This leaves \(list) on \(orphans.count == 1 ? "its" : "their") own, which is hard to sell; a seat next to it may be better.",
+            kind: .warning)
     }
 
     mutating func askToBook() {

@@ -10,7 +10,7 @@ extension SeatMapState {
         switch mode {
         case .finished: return []
         case let .leaving(since, releasing): return whileLeaving(event, since: since, releasing: releasing)
-        case .browsing, .help, .confirmingBooking: break
+        case .browsing, .help, .confirmingBooking, .choosingPartySize: break
         }
         switch event {
         case let .key(key):
@@ -56,6 +56,13 @@ extension SeatMapState {
                 return []
             }
             return book(seats)
+        case .choosingPartySize:
+            mode = .browsing
+            guard case let .character(digit) = key, let count = digit.wholeNumberValue, count > 0 else {
+                message = nil
+                return []
+            }
+            return lockBestAvailable(count: count)
         default:
             break
         }
@@ -69,7 +76,9 @@ extension SeatMapState {
         case .character("r"): return requestRefresh()
         case .character("q"): return leave()
         case .character("?"): mode = .help
-        case .character("a"): return acceptSuggestion(0)
+        case .character("a"):
+            guard suggestions.isEmpty else { return acceptSuggestion(0) }
+            mode = .choosingPartySize
         case let .character(digit) where digit.wholeNumberValue.map({ (1...9).contains($0) }) == true:
             return acceptSuggestion(digit.wholeNumberValue! - 1)
         case .escape:

@@ -32,6 +32,8 @@ public struct SeatMapState: Sendable {
         case browsing
         case help
         case confirmingBooking([String])
+        /// Waiting for the number of seats to find together (`a` with no suggestions shown).
+        case choosingPartySize
         /// Releasing the held seats before the program ends.
         case leaving(since: Date, releasing: [String])
         case finished

@@ -48,6 +48,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Set Redis's appendfsync (always, everysec or no) for the run, then restore it.", valueName: "mode"))
     var appendfsync: String?
 
+    @Flag(help: "Time the best-available engine alone instead (no Redis): random occupancies of the layout.")
+    var suggestions = false
+
+    @Option(help: ArgumentHelp("With --suggestions: share of seats taken, 0 to 1.", valueName: "share"))
+    var occupancy = 0.5
+
     @Flag(help: "Print the report as one JSON object.")
     var json = false
 
@@ -62,12 +68,14 @@ struct BenchCommand: AsyncParsableCommand {
         guard (0...1).contains(hotspot), (0...1).contains(bookRate) else {
             throw ValidationError("--hotspot and --book-rate are shares from 0 to 1.")
         }
+        guard (0...1).contains(occupancy) else { throw ValidationError("--occupancy is a share from 0 to 1.") }
         if let appendfsync, !["always", "everysec", "no"].contains(appendfsync) {
             throw ValidationError("--appendfsync must be always, everysec or no.")
         }
     }
 
     func run() async throws {
+        if suggestions { return try runSuggestionBench() }
         let runner = CommandRunner(options: common, json: json)
         var report: BenchReport?
         try await runner.run { service in
@@ -123,5 +131,23 @@ private struct BenchSession {
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         if command.appendfsync != nil, let previous { try await control.send("CONFIG", "SET", "appendfsync", previous) }
         return try outcome.get()
+    }
+}
+
+extension BenchCommand {
+    /// `--suggestions`: the engine on the chosen (default: largest) layout, 10,000 calls or
+    /// `--operations`.
+    func runSuggestionBench() throws {
+        let runner = CommandRunner(options: common, json: json)
+        let catalog: Catalog
+        do {
+            catalog = try runner.loadCatalog()
+        } catch {
+            throw ValidationError(error.message)
+        }
+        let chosen = showtime.flatMap(catalog.showtime) ?? catalog.showtimes.max { $0.layout.seatCount < $1.layout.seatCount }
+        guard let chosen else { throw ValidationError("There is no showtime \(showtime.map(String.init) ?? "") to measure.") }
+        let report = SuggestionBench(layout: chosen.layout, occupancy: occupancy, calls: operations ?? 10_000).run()
+        print(json ? SeatLockingJSON.encode(report) : report.text)
     }
 }

@@ -97,6 +97,47 @@ import Testing
         #expect(state.suggestions.isEmpty)
     }
 
+    @Test func aAsksHowManyAndLocksTheBestSeatsTogether() {
+        var state = Fixture.connected()
+        #expect(state.update(.key(.character("a")), now: Fixture.at(1)).isEmpty)
+        #expect(state.mode == .choosingPartySize)
+        #expect(render(state, size: state.size).line(containing: "how many seats together? Press 1–9") != nil)
+
+        let effects = state.update(.key(.character("3")), now: Fixture.at(2))
+        #expect(effects.first == .lock(["E2", "E3", "E4"]),
+                "rows B and C would strand a seat at the aisle or the wall, row D is premium, row E beats row A for the view")
+        #expect(state.mode == .browsing)
+        #expect(state.selectedSeats == ["E2", "E3", "E4"])
+        #expect(state.cursor.code == "E2")
+        #expect(state.message?.text == "Best available: E2, E3 and E4.")
+    }
+
+    @Test func anyOtherKeyCancelsTheQuestionAndAFullHouseSaysSo() {
+        var state = Fixture.connected()
+        _ = state.update(.key(.character("a")), now: Fixture.at(1))
+        #expect(state.update(.key(.character("x")), now: Fixture.at(2)).isEmpty)
+        #expect(state.mode == .browsing)
+        #expect(state.selectedSeats.isEmpty)
+
+        let everything = Dictionary(uniqueKeysWithValues: Fixture.showtime.layout.seats.map { ($0.code, SeatState.locked) })
+        _ = state.update(.statusLoaded(Fixture.status(at: 3, states: everything)), now: Fixture.at(3))
+        _ = state.update(.key(.character("a")), now: Fixture.at(4))
+        #expect(state.update(.key(.character("2")), now: Fixture.at(5)).allSatisfy { if case .lock = $0 { false } else { true } })
+        #expect(state.message?.text == "No 2 seats are free together any more; try fewer.")
+    }
+
+    @Test func aPickThatStrandsOneSeatWarnsButStillLocks() {
+        var state = Fixture.connected()
+        _ = state.update(.statusLoaded(Fixture.status(at: 1, states: ["C2": .locked])), now: Fixture.at(1))
+        #expect(state.update(.key(.character(" ")), now: Fixture.at(2)) == [.lock(["C4"])])
+        #expect(state.message?.kind == .warning)
+        #expect(state.message?.text.contains("C3 on its own") == true, "\(state.message?.text ?? "")")
+
+        var clean = Fixture.connected()
+        #expect(clean.update(.key(.character(" ")), now: Fixture.at(2)) == [.lock(["C4"])])
+        #expect(clean.message == nil, "C1–C3 stay free together")
+    }
+
     @Test func aDigitTakesThatSuggestion() {
         var state = Fixture.connected()
         _ = state.update(.key(.character(" ")), now: Fixture.start)
