@@ -19,14 +19,16 @@ enum SeatScripts {
     static let lock = RedisScript(name: "lock", source: now + """
         local user = ARGV[2]
         local count = #KEYS - 4
+        local seats = {unpack(ARGV, 7, 6 + count)}
+        local sold = redis.call('HMGET', KEYS[2], unpack(seats))
+        local current = {}
         local unavailable = {}
         for i = 1, count do
-          local seat = ARGV[6 + i]
-          if redis.call('HEXISTS', KEYS[2], seat) == 1 then
-            unavailable[#unavailable + 1] = seat
+          if sold[i] then
+            unavailable[#unavailable + 1] = seats[i]
           else
-            local owner = redis.call('HGET', KEYS[4 + i], 'user_id')
-            if owner and owner ~= user then unavailable[#unavailable + 1] = seat end
+            current[i] = redis.call('HMGET', KEYS[4 + i], 'user_id', 'locked_at', 'token')
+            if current[i][1] and current[i][1] ~= user then unavailable[#unavailable + 1] = seats[i] end
           end
         end
         if #unavailable > 0 then
@@ -39,25 +41,23 @@ enum SeatScripts {
         redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
         local held = redis.call('ZCARD', KEYS[4])
         local added = 0
-        for i = 1, count do
-          if not redis.call('ZSCORE', KEYS[4], ARGV[6 + i]) then added = added + 1 end
+        for _, score in ipairs(redis.call('ZMSCORE', KEYS[4], unpack(seats))) do
+          if not score then added = added + 1 end
         end
         if held + added > tonumber(ARGV[5]) then return {'too_many', now, held} end
         local ttl = tonumber(ARGV[3])
         local maximumHold = tonumber(ARGV[4])
         local token = false
         local reply = {'ok', now}
-        local seats = {}
+        local entries = {}
         local latest = 0
         for i = 1, count do
           local key = KEYS[4 + i]
-          local seat = ARGV[6 + i]
-          local lockedAt = tonumber(redis.call('HGET', key, 'locked_at'))
-          local seatToken
+          local lockedAt = tonumber(current[i][2])
+          local seatToken = current[i][3]
           local expiry
           if lockedAt then
             expiry = math.min(now + ttl, lockedAt + maximumHold)
-            seatToken = redis.call('HGET', key, 'token')
           else
             if not token then token = redis.call('INCR', KEYS[3]) end
             seatToken = token
@@ -65,14 +65,15 @@ enum SeatScripts {
             redis.call('HSET', key, 'user_id', user, 'locked_at', now, 'showtime_id', ARGV[1], 'token', token)
           end
           redis.call('PEXPIREAT', key, expiry)
-          redis.call('ZADD', KEYS[1], expiry, seat)
-          redis.call('ZADD', KEYS[4], expiry, seat)
+          entries[#entries + 1] = expiry
+          entries[#entries + 1] = seats[i]
           if expiry > latest then latest = expiry end
-          seats[#seats + 1] = seat
-          reply[#reply + 1] = seat
+          reply[#reply + 1] = seats[i]
           reply[#reply + 1] = expiry
           reply[#reply + 1] = tonumber(seatToken)
         end
+        redis.call('ZADD', KEYS[1], unpack(entries))
+        redis.call('ZADD', KEYS[4], unpack(entries))
         local last = redis.call('ZRANGE', KEYS[4], -1, -1, 'WITHSCORES')
         redis.call('PEXPIREAT', KEYS[4], math.max(latest, tonumber(last[2])))
         redis.call('PUBLISH', ARGV[6], cjson.encode({event = 'locked', showtime_id = tonumber(ARGV[1]),
