@@ -9,4 +9,8 @@ public protocol SeatOperations: Sendable {
     func status(showtime: Int, viewer: String?) async throws(SeatLockingError) -> ShowtimeStatus
 }
 
-extension SeatLockingService: SeatOperations {}
+extension SeatLockingService: SeatOperations {
+    public func unlock(_ seats: [String], showtime: Int, user: String) async throws(SeatLockingError) -> Release {
+        try await unlock(seats, showtime: showtime, user: user, strict: false)
+    }
+}

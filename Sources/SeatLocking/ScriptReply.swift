@@ -12,6 +12,9 @@ struct ScriptReply {
         parts = reply.array ?? []
     }
 
+    /// How many elements the reply has.
+    var count: Int { parts.count }
+
     /// The first element of `{'ok' | 'unavailable' | ..., now, ...}` replies.
     var outcome: String? { parts.first?.string }
 

@@ -58,14 +58,26 @@ public struct SeatLockingService: Sendable {
     }
 
     /// Releases those of the seats that the user holds; returns which. Idempotent.
-    public func unlock(_ seats: [String], showtime id: Int, user: String) async throws(SeatLockingError) -> Release {
+    ///
+    /// `strict` refuses instead (`notLockOwner`, nothing released) when any seat is sold or
+    /// held by someone else, as the HTTP API answers 409; the check and the release are
+    /// one script.
+    public func unlock(_ seats: [String], showtime id: Int, user: String, strict: Bool = false) async throws(SeatLockingError) -> Release {
         let request = try validated(seats, showtime: id, user: user)
+        if strict {
+            let boxOffice = request.seats.filter(request.showtime.occupied.contains)
+            guard boxOffice.isEmpty else { throw .notLockOwner(boxOffice) }
+        }
         let keys = SeatKeys(showtime: id)
         let reply = try await run(
             SeatScripts.unlock,
-            keys: [keys.index, keys.holds(request.user)] + request.seats.map(keys.lock),
-            arguments: [String(id), request.user, keys.events] + request.seats,
+            keys: [keys.index, keys.holds(request.user), keys.sold] + request.seats.map(keys.lock),
+            arguments: [String(id), request.user, keys.events, strict ? "1" : "0"] + request.seats,
             request)
+        if strict, reply.count > 2 {
+            let others = try reply.strings(at: 2)
+            if !others.isEmpty { throw .notLockOwner(others) }
+        }
         let release = Release(showtimeID: id, released: try reply.strings(at: 1), serverTime: try reply.time(at: 0))
         logger.debug("unlocked", metadata: request.metadata(["released": "\(release.released)"]))
         return release

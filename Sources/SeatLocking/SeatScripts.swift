@@ -81,22 +81,33 @@ enum SeatScripts {
         return reply
         """)
 
-    /// Releases the seats this user holds; others' locks are left alone.
-    /// KEYS: index, holds of the user, then one lock key per seat.
-    /// ARGV: showtime id, user, events channel, then the seat codes.
-    /// Reply: {now, {released seats}}
+    /// Releases the seats this user holds; others' locks are left alone. Strict (ARGV[4]
+    /// is '1'): if any seat is sold or held by someone else, nothing is released.
+    /// KEYS: index, holds of the user, sold, then one lock key per seat.
+    /// ARGV: showtime id, user, events channel, strict, then the seat codes.
+    /// Reply: {now, {released seats}} or {now, {}, {seats sold or held by others}}
     static let unlock = RedisScript(name: "unlock", source: now + """
+        local count = #KEYS - 3
+        local owners = {}
+        local others = {}
+        for i = 1, count do
+          owners[i] = redis.call('HGET', KEYS[3 + i], 'user_id')
+          if ARGV[4] == '1' and ((owners[i] and owners[i] ~= ARGV[2]) or redis.call('HEXISTS', KEYS[3], ARGV[4 + i]) == 1) then
+            others[#others + 1] = ARGV[4 + i]
+          end
+        end
+        if #others > 0 then return {now, {}, others} end
         local released = {}
-        for i = 1, #KEYS - 2 do
-          local seat = ARGV[3 + i]
-          if redis.call('HGET', KEYS[2 + i], 'user_id') == ARGV[2] then
-            redis.call('DEL', KEYS[2 + i])
-            redis.call('ZREM', KEYS[1], seat)
-            redis.call('ZREM', KEYS[2], seat)
+        for i = 1, count do
+          local seat = ARGV[4 + i]
+          if owners[i] == ARGV[2] then
+            redis.call('DEL', KEYS[3 + i])
             released[#released + 1] = seat
           end
         end
         if #released > 0 then
+          redis.call('ZREM', KEYS[1], unpack(released))
+          redis.call('ZREM', KEYS[2], unpack(released))
           redis.call('PUBLISH', ARGV[3], cjson.encode({event = 'released', showtime_id = tonumber(ARGV[1]),
             seats = released, at = now}))
         end
