@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Load on the HTTP lock endpoint with wrk: 50 users with their own tokens and seats of
+# the largest showtime, 50 connections. MODE=lock sends only locks; otherwise half the
+# requests unlock. Needs a release build, wrk, and a Redis at REDIS_URL where nobody
+# else holds seats of showtime 3 (locks of an earlier run expire after 15 minutes).
+#   REDIS_URL=redis://127.0.0.1:6390 Tests/Load/http-bench.sh [seconds]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cinebook="$here/../../.build/release/cinebook"
+work=$(mktemp -d)
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+export CINEBOOK_SECRET=${CINEBOOK_SECRET:-$(openssl rand -hex 32)}
+port=${PORT:-8090}
+"$cinebook" serve --port "$port" --rate-limit 0 --sweep-every 0 >"$work/serve.log" 2>&1 &
+server=$!
+python3 - "$here/../../Fixtures/showtime-3.json" >"$work/seats.txt" <<'PY'
+import json, sys
+showtime = json.load(open(sys.argv[1]))
+for row in showtime["rows"]:
+    number = 0
+    for kind in row["seats"]:
+        if kind == "_":
+            continue
+        number += 1
+        code = f"{row['row']}{number}"
+        if kind == "s" and code not in showtime["occupied"]:
+            print(code)
+PY
+for user in $(seq 0 49); do "$cinebook" token "load-$user"; done >"$work/tokens.txt"
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
+cd "$work"
+wrk -t2 -c50 -d"${1:-15}s" -s "$here/http-lock.lua" "http://127.0.0.1:$port" | tail -1
