@@ -17,9 +17,10 @@ public struct BenchReport: Sendable, Codable {
 
     public struct Memory: Sendable, Codable {
         /// Redis memory per held seat: lock hash, index entry and per-user entry (`MEMORY USAGE`).
-        public let redis_bytes_per_held_seat: Double
+        /// (Measured on the core only: through HTTP the run leaves the server's keys alone.)
+        public let redis_bytes_per_held_seat: Double?
         /// `MEMORY USAGE` of one lock key.
-        public let lock_key_bytes: Int
+        public let lock_key_bytes: Int?
         public let process_rss_start_mb: Double
         public let process_rss_end_mb: Double
         public let process_rss_max_mb: Double
@@ -34,6 +35,8 @@ public struct BenchReport: Sendable, Codable {
     }
 
     public let ok: Bool
+    /// `core`, or the base URL of the HTTP API the load went through.
+    public let target: String
     public let users: Int
     public let showtimes: Int
     public let connections: String
@@ -53,8 +56,9 @@ public struct BenchReport: Sendable, Codable {
     public var text: String {
         var lines: [String] = []
         lines.append(String(
-            format: "%d users on %d showtime%@ (%@ connections), appendfsync %@: %d operations in %.1f s = %.0f ops/s",
-            users, showtimes, showtimes == 1 ? "" : "s", connections, appendfsync, operations, duration_seconds, operations_per_second))
+            format: "%d users on %d showtime%@ (%@ connections%@), appendfsync %@: %d operations in %.1f s = %.0f ops/s",
+            users, showtimes, showtimes == 1 ? "" : "s", connections, target == "core" ? "" : ", through \(target)", appendfsync,
+            operations, duration_seconds, operations_per_second))
         lines.append(String(
             format: "floor (p50): PING %.3f ms, trivial EVALSHA %.3f ms, SET %.3f ms",
             baseline.pingMicroseconds / 1000, baseline.scriptMicroseconds / 1000, baseline.setMicroseconds / 1000))
@@ -69,10 +73,13 @@ public struct BenchReport: Sendable, Codable {
         lines.append("")
         lines.append(String(format: "conflicts: %.1f%% of locks · refusals: %d · errors: %d", conflict_rate * 100, refusals, errors)
             + (last_error.map { " (last: \($0))" } ?? ""))
-        lines.append(String(
-            format: "memory: %.0f bytes of Redis per held seat (lock key alone %d bytes); bench RSS %.1f → %.1f MB (max %.1f)",
-            memory.redis_bytes_per_held_seat, memory.lock_key_bytes, memory.process_rss_start_mb, memory.process_rss_end_mb,
-            memory.process_rss_max_mb))
+        let rss = String(
+            format: "bench RSS %.1f → %.1f MB (max %.1f)", memory.process_rss_start_mb, memory.process_rss_end_mb, memory.process_rss_max_mb)
+        if let perSeat = memory.redis_bytes_per_held_seat, let lockKey = memory.lock_key_bytes {
+            lines.append(String(format: "memory: %.0f bytes of Redis per held seat (lock key alone %d bytes); ", perSeat, lockKey) + rss)
+        } else {
+            lines.append("memory: " + rss)
+        }
         if invariants.ok {
             lines.append("invariants: OK — \(invariants.grants) grants, \(invariants.bookings) bookings, \(invariants.showtimes_checked) showtimes audited; no seat held twice, none sold twice")
         } else {

@@ -20,16 +20,23 @@ public struct BenchRunner: Sendable {
     public let url: RedisURL
     public let timeouts: RedisTimeouts
     public let template: Showtime
+    /// Through a server's HTTP API on these showtimes of its catalog, instead of the core
+    /// on showtimes of the benchmark's own. The showtimes are emptied before and after.
+    public let http: (operations: HTTPSeatOperations, showtimes: [Showtime])?
 
-    public init(configuration: BenchConfiguration, url: RedisURL, timeouts: RedisTimeouts, template: Showtime) {
+    public init(
+        configuration: BenchConfiguration, url: RedisURL, timeouts: RedisTimeouts, template: Showtime,
+        http: (operations: HTTPSeatOperations, showtimes: [Showtime])? = nil
+    ) {
         self.configuration = configuration
         self.url = url
         self.timeouts = timeouts
         self.template = template
+        self.http = http
     }
 
     public func run(progress: @escaping @Sendable (BenchProgress) -> Void) async throws -> BenchReport {
-        let pool = ShowtimePool(template: template, slots: max(1, configuration.showtimes))
+        let pool = http.map { ShowtimePool(fixed: $0.showtimes) } ?? ShowtimePool(template: template, slots: max(1, configuration.showtimes))
         let control = RedisClient(url: url, timeouts: timeouts)
         defer { control.close() }
         let quiet = Logger(label: "cinebook.bench", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -37,12 +44,18 @@ public struct BenchRunner: Sendable {
 
         let appendfsync = try await control.send("CONFIG", "GET", "appendfsync").array?.last?.string ?? "unknown"
         let baseline = try await Baseline.measure(control)
-        let memoryProbe = try await probeMemory(controlService, control, pool: pool)
+        var memoryProbe: (perSeat: Double, lockKey: Int)?
+        if http == nil {
+            memoryProbe = try await probeMemory(controlService, control, pool: pool)
+        } else {
+            try await purge(control, ids: pool.usedIDs)
+        }
         let rssStart = Self.residentMegabytes()
 
-        let clients = makeClients()
+        let clients = http == nil ? makeClients() : []
         defer { for client in clients { client.close() } }
-        let services = clients.map { SeatLockingService(redis: $0, catalog: pool.catalog, logger: quiet) }
+        let services: [any SeatOperations] = http.map { [$0.operations] }
+            ?? clients.map { SeatLockingService(redis: $0, catalog: pool.catalog, logger: quiet) }
         let ledger = GrantLedger()
         let counters = RunCounters()
         let picker = PartyPicker(layout: pool.layout, hotspot: configuration.hotspot, maximumParty: configuration.maximumParty)
@@ -91,7 +104,7 @@ public struct BenchRunner: Sendable {
         let used = pool.usedIDs
         var problems = violations
         problems += try await checkRedis(controlService, control, ids: used, sold: ledger.soldSeats())
-        try await purge(control, ids: used + [pool.probeID])
+        try await purge(control, ids: http == nil ? used + [pool.probeID] : used)
 
         let figures = Operation.allCases.compactMap { operation -> BenchReport.OperationFigures? in
             guard let histogram = totals.histograms[operation], histogram.totalCount > 0 else { return nil }
@@ -106,14 +119,14 @@ public struct BenchRunner: Sendable {
         let locks = Int(totals.histograms[.lock]?.totalCount ?? 0)
         let invariants = BenchReport.Invariants(grants: grants, bookings: bookings, showtimes_checked: used.count, violations: problems)
         return BenchReport(
-            ok: invariants.ok, users: configuration.users, showtimes: pool.slots,
+            ok: invariants.ok, target: http?.operations.base ?? "core", users: configuration.users, showtimes: pool.slots,
             connections: configuration.connections.map(String.init) ?? "own", appendfsync: appendfsync,
             duration_seconds: elapsed.seconds, operations: totals.operations,
             operations_per_second: Double(totals.operations) / max(elapsed.seconds, 0.001),
             conflict_rate: locks == 0 ? 0 : Double(totals.conflicts) / Double(locks), refusals: totals.refusals,
             errors: totals.errors, last_error: totals.lastError, baseline: baseline, latencies: figures,
             memory: BenchReport.Memory(
-                redis_bytes_per_held_seat: memoryProbe.perSeat, lock_key_bytes: memoryProbe.lockKey,
+                redis_bytes_per_held_seat: memoryProbe?.perSeat, lock_key_bytes: memoryProbe?.lockKey,
                 process_rss_start_mb: rssStart, process_rss_end_mb: rssEnd, process_rss_max_mb: rssMax.withLock { $0 }),
             invariants: invariants)
     }

@@ -12,6 +12,9 @@ final class ShowtimePool: Sendable {
     private let base: Int
     private let generations: Int
     private let current: Mutex<[Int]>
+    /// The showtimes of a server's catalog, when the run goes through its HTTP API: they
+    /// are played as they are, with no next performance.
+    private let fixed: [Int]?
 
     init(template: Showtime, slots: Int, generations: Int = 1000) {
         self.slots = slots
@@ -28,16 +31,30 @@ final class ShowtimePool: Sendable {
         }
         catalog = Catalog(showtimes: showtimes)
         current = Mutex(Array(0..<slots))
+        fixed = nil
+    }
+
+    /// Plays on these showtimes as they are (they share one layout).
+    init(fixed showtimes: [Showtime]) {
+        slots = showtimes.count
+        generations = 1
+        layout = showtimes[0].layout
+        base = 0
+        probeID = -1
+        catalog = Catalog(showtimes: showtimes)
+        current = Mutex(Array(0..<showtimes.count))
+        fixed = showtimes.map(\.id)
     }
 
     /// A showtime beyond every generation, for measuring memory per held seat.
     let probeID: Int
 
     /// The id now playing in a slot.
-    func showtime(slot: Int) -> Int { base + current.withLock { $0[slot] } }
+    func showtime(slot: Int) -> Int { fixed?[slot] ?? base + current.withLock { $0[slot] } }
 
     /// Moves the slot on from `id` (once, however many users notice the sell-out).
     func advance(slot: Int, from id: Int) {
+        guard fixed == nil else { return }
         current.withLock { current in
             let index = id - base
             if current[slot] == index, index + slots < slots * generations { current[slot] = index + slots }
@@ -46,6 +63,7 @@ final class ShowtimePool: Sendable {
 
     /// Every id played so far.
     var usedIDs: [Int] {
+        if let fixed { return fixed }
         let last = current.withLock { $0 }
         return (0..<slots).flatMap { slot in stride(from: slot, through: last[slot], by: slots).map { base + $0 } }
     }

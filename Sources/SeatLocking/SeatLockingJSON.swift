@@ -17,8 +17,11 @@ public enum SeatLockingJSON {
         let expires_at: String
         let ttl_seconds: Int
         let held: [Held]
+        /// Redis time of the grant, the start of a new hold.
+        let server_time: String
 
         public init(_ grant: LockGrant) {
+            server_time = SeatLockingJSON.timestamp(grant.serverTime)
             showtime_id = grant.showtimeID
             user = grant.user
             seats = grant.seats.map(\.code)
@@ -32,8 +35,11 @@ public enum SeatLockingJSON {
         let ok = true
         let showtime_id: Int
         let released: [String]
+        /// Redis time of the release.
+        let server_time: String
 
         public init(_ release: Release) {
+            server_time = SeatLockingJSON.timestamp(release.serverTime)
             showtime_id = release.showtimeID
             released = release.released
         }

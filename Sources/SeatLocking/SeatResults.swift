@@ -6,6 +6,12 @@ public struct HeldSeat: Sendable, Hashable {
     public let code: String
     public let expiresAt: Date
     public let token: Int64
+
+    public init(code: String, expiresAt: Date, token: Int64) {
+        self.code = code
+        self.expiresAt = expiresAt
+        self.token = token
+    }
 }
 
 /// The answer to lock and extend: every seat asked for is now held by the user.
@@ -15,6 +21,13 @@ public struct LockGrant: Sendable, Hashable {
     public let seats: [HeldSeat]
     /// Redis server time when the grant was made.
     public let serverTime: Date
+
+    public init(showtimeID: Int, user: String, seats: [HeldSeat], serverTime: Date) {
+        self.showtimeID = showtimeID
+        self.user = user
+        self.seats = seats
+        self.serverTime = serverTime
+    }
 
     /// When the first of these seats would be released unless extended.
     public var expiresAt: Date { seats.map(\.expiresAt).min() ?? serverTime }
@@ -26,6 +39,12 @@ public struct Release: Sendable, Hashable {
     public let showtimeID: Int
     public let released: [String]
     public let serverTime: Date
+
+    public init(showtimeID: Int, released: [String], serverTime: Date) {
+        self.showtimeID = showtimeID
+        self.released = released
+        self.serverTime = serverTime
+    }
 }
 
 /// A completed booking; its seats are sold for good.
@@ -35,6 +54,14 @@ public struct Booking: Sendable, Hashable {
     public let user: String
     public let seats: [String]
     public let bookedAt: Date
+
+    public init(id: Int64, showtimeID: Int, user: String, seats: [String], bookedAt: Date) {
+        self.id = id
+        self.showtimeID = showtimeID
+        self.user = user
+        self.seats = seats
+        self.bookedAt = bookedAt
+    }
 }
 
 /// How a seat looks to one viewer.
@@ -53,6 +80,12 @@ public struct SeatStatus: Sendable, Hashable {
     public let state: SeatState
     /// For the viewer's own seats: when the hold ends.
     public let expiresAt: Date?
+
+    public init(seat: Seat, state: SeatState, expiresAt: Date?) {
+        self.seat = seat
+        self.state = state
+        self.expiresAt = expiresAt
+    }
 }
 
 /// Every seat of a showtime as one viewer sees it, at one moment of server time.
@@ -61,6 +94,13 @@ public struct ShowtimeStatus: Sendable, Hashable {
     public let viewer: String?
     public let seats: [SeatStatus]
     public let serverTime: Date
+
+    public init(showtime: Showtime, viewer: String?, seats: [SeatStatus], serverTime: Date) {
+        self.showtime = showtime
+        self.viewer = viewer
+        self.seats = seats
+        self.serverTime = serverTime
+    }
 
     public func state(of code: String) -> SeatState? {
         seats.first { $0.seat.code == code }?.state

@@ -48,6 +48,14 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Set Redis's appendfsync (always, everysec or no) for the run, then restore it.", valueName: "mode"))
     var appendfsync: String?
 
+    @Option(help: ArgumentHelp(
+        "Send the load through the HTTP API at this address (http://HOST:PORT) instead of the core. Tokens are minted with $CINEBOOK_SECRET; the server should run with --rate-limit 0.",
+        valueName: "url"))
+    var target: String?
+
+    @Flag(help: "With --target: empty the played showtimes (of the server's catalog) before and after the run.")
+    var reset = false
+
     @Flag(help: "Time the best-available engine alone instead (no Redis): random occupancies of the layout.")
     var suggestions = false
 
@@ -67,6 +75,19 @@ struct BenchCommand: AsyncParsableCommand {
         if duration != nil && operations != nil { throw ValidationError("Give --duration or --operations, not both.") }
         guard (0...1).contains(hotspot), (0...1).contains(bookRate) else {
             throw ValidationError("--hotspot and --book-rate are shares from 0 to 1.")
+        }
+        if let target {
+            guard let url = URL(string: target), url.scheme == "http", url.host != nil, url.path.isEmpty || url.path == "/" else {
+                throw ValidationError("--target must be a server address such as http://127.0.0.1:8080.")
+            }
+            guard reset else {
+                throw ValidationError("""
+                    --target plays on the server's own showtimes and empties them before and after the run;                     add --reset to agree (use a test deployment).
+                    """)
+            }
+            if connections != nil { throw ValidationError("--connections applies to the core; through HTTP the users share one client.") }
+        } else if reset {
+            throw ValidationError("--reset only applies with --target.")
         }
         guard (0...1).contains(occupancy) else { throw ValidationError("--occupancy is a share from 0 to 1.") }
         if let appendfsync, !["always", "everysec", "no"].contains(appendfsync) {
@@ -110,12 +131,19 @@ private struct BenchSession {
             users: command.users, showtimes: command.showtimes, connections: command.connections, limit: command.limit,
             hotspot: command.hotspot, fixedParty: command.party, bookRate: command.bookRate)
         let redis = service.redisURL
+        let http = try await httpTarget(catalog: catalog, template: template)
         let control = RedisClient(url: redis, timeouts: timeouts)
         defer { control.close() }
-        let previous = try await control.send("CONFIG", "GET", "appendfsync").array?.last?.string
-        if let mode = command.appendfsync { try await control.send("CONFIG", "SET", "appendfsync", mode) }
+        let previous: String?
+        do {
+            previous = try await control.send("CONFIG", "GET", "appendfsync").array?.last?.string
+            if let mode = command.appendfsync { try await control.send("CONFIG", "SET", "appendfsync", mode) }
+        } catch {
+            await http?.operations.shutdown()
+            throw error
+        }
         let showProgress = isatty(STDERR_FILENO) == 1
-        let runner = BenchRunner(configuration: configuration, url: redis, timeouts: timeouts, template: template)
+        let runner = BenchRunner(configuration: configuration, url: redis, timeouts: timeouts, template: template, http: http)
         let outcome: Result<BenchReport, any Error>
         do {
             outcome = .success(try await runner.run { progress in
@@ -129,8 +157,43 @@ private struct BenchSession {
             outcome = .failure(error)
         }
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        await http?.operations.shutdown()
         if command.appendfsync != nil, let previous { try await control.send("CONFIG", "SET", "appendfsync", previous) }
         return try outcome.get()
+    }
+}
+
+extension BenchSession {
+    /// With `--target`: the HTTP client (checked healthy) and the server's showtimes to
+    /// play on, those sharing the chosen layout, the chosen one first.
+    func httpTarget(catalog: Catalog, template: Showtime) async throws -> (operations: HTTPSeatOperations, showtimes: [Showtime])? {
+        guard let target = command.target else { return nil }
+        let minter = TokenMinter()
+        guard minter.secret != nil else {
+            throw StartupError(
+                code: "invalid_configuration", message: "--target needs CINEBOOK_SECRET, the secret of the server, to mint tokens.",
+                exitCode: ExitStatus.brokenConfiguration)
+        }
+        let showtimes = Array(catalog.showtimes
+            .filter { $0.layout == template.layout }
+            .sorted { ($0.id == template.id ? 0 : 1, $0.id) < ($1.id == template.id ? 0 : 1, $1.id) }
+            .prefix(command.showtimes))
+        guard showtimes.count == command.showtimes else {
+            throw StartupError(
+                code: "invalid_request",
+                message: "Only \(showtimes.count) showtime(s) share the layout of showtime \(template.id); ask for fewer --showtimes.",
+                exitCode: ExitStatus.invalidInput)
+        }
+        let operations = HTTPSeatOperations(base: target, catalog: catalog, connections: command.users) { user in
+            try await minter.mint(user: user, ttl: .seconds(86_400))
+        }
+        do {
+            try await operations.checkHealth()
+        } catch {
+            await operations.shutdown()
+            throw error
+        }
+        return (operations, showtimes)
     }
 }
 

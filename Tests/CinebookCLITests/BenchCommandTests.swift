@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RedisClient
 import TestSupport
 
 /// A short load run, as CI runs it: moviegoers race for seats on the test Redis, and the
@@ -31,5 +32,58 @@ import TestSupport
         #expect(result.json["calls"] as? Int == 200)
         #expect(result.json["layout_seats"] as? Int == 440)
         #expect((result.json["offers_per_call"] as? Double ?? 0) > 0)
+    }
+}
+
+/// The same load through the HTTP API of a running `cinebook serve`.
+@Suite struct HTTPBenchTests {
+    @Test func aShortRunThroughTheAPIPassesEveryInvariantCheck() async throws {
+        let fixture = try CLIFixtures.make(from: 2)
+        let redis = try RedisTestServer.shared().urlString
+        let secret = String(repeating: "0123456789abcdef", count: 4)
+        let port = try unusedTCPPort()
+        let server = try ChildProcess.spawn("/usr/bin/env", [
+            "CINEBOOK_SECRET=\(secret)", CLI.binary, "serve",
+            "--port", String(port), "--redis", redis, "--fixtures", fixture.directory, "--rate-limit", "0", "--sweep-every", "0",
+        ])
+        defer {
+            kill(server, SIGTERM)
+            _ = ChildProcess.wait(server)
+        }
+        #expect(try await eventually(timeout: .seconds(20)) { Self.accepts(port: port) }, "the server listens")
+
+        var cli = CLI(redis: redis, fixtures: fixture.directory)
+        cli.environment = ["CINEBOOK_SECRET": secret]
+        let target = "http://127.0.0.1:\(port)"
+        let refused = try await cli.run(["bench", "--target", target, "--operations", "10"])
+        #expect(refused.status == 2, "emptying the server's showtimes needs --reset")
+
+        let result = try await cli.run([
+            "bench", "--target", target, "--reset", "--users", "20", "--operations", "800", "--book-rate", "0.3", "--json",
+        ])
+        #expect(result.status == 0, "\(result.stderr) \(result.stdout)")
+        #expect(result.json["target"] as? String == target)
+        let invariants = try #require(result.json["invariants"] as? [String: Any])
+        #expect((invariants["violations"] as? [Any])?.isEmpty == true, "\(invariants)")
+        #expect((invariants["grants"] as? Int ?? 0) > 0)
+        #expect(result.json["errors"] as? Int == 0, "\(result.json["last_error"] ?? "")")
+        let operations = (result.json["latencies"] as? [[String: Any]] ?? []).compactMap { $0["operation"] as? String }
+        #expect(operations.contains("lock"))
+    }
+
+    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
+    static func accepts(port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
     }
 }

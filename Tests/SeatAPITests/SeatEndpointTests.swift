@@ -21,7 +21,7 @@ import TestSupport
             #expect(json["ttl_seconds"] as? Int == 900)
             #expect((json["expires_at"] as? String)?.hasSuffix("Z") == true)
             #expect((json["held"] as? [[String: Any]])?.count == 2)
-            #expect(Set(json.keys) == ["ok", "showtime_id", "user", "seats", "expires_at", "ttl_seconds", "held"])
+            #expect(Set(json.keys) == ["ok", "showtime_id", "user", "seats", "expires_at", "ttl_seconds", "held", "server_time"])
             #expect(response.headers[.init("X-Request-Id")!]?.isEmpty == false)
         }
     }
