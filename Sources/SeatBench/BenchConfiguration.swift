@@ -24,11 +24,16 @@ public struct BenchConfiguration: Sendable, Hashable {
     public var extendRate: Double
     /// Probability that a user looks at the seat map before picking.
     public var statusRate: Double
+    /// Mean pause of a user before each operation (exponentially distributed), as people
+    /// take between clicks; zero sends the next operation at once (the most load).
+    public var thinkTime: Duration
 
     public init(
         users: Int = 50, showtimes: Int = 1, connections: Int? = nil, limit: Limit = .duration(.seconds(10)),
-        hotspot: Double = 0.5, maximumParty: Int = 6, fixedParty: Int? = nil, bookRate: Double = 0.1, extendRate: Double = 0.3, statusRate: Double = 0.2
+        hotspot: Double = 0.5, maximumParty: Int = 6, fixedParty: Int? = nil, bookRate: Double = 0.1, extendRate: Double = 0.3, statusRate: Double = 0.2,
+        thinkTime: Duration = .zero
     ) {
+        self.thinkTime = thinkTime
         self.users = users
         self.showtimes = showtimes
         self.connections = connections

@@ -38,6 +38,8 @@ public struct BenchReport: Sendable, Codable {
     /// `core`, or the base URL of the HTTP API the load went through.
     public let target: String
     public let users: Int
+    /// Mean pause of a user before each operation.
+    public let think_ms: Double
     public let showtimes: Int
     public let connections: String
     public let appendfsync: String
@@ -56,8 +58,9 @@ public struct BenchReport: Sendable, Codable {
     public var text: String {
         var lines: [String] = []
         lines.append(String(
-            format: "%d users on %d showtime%@ (%@ connections%@), appendfsync %@: %d operations in %.1f s = %.0f ops/s",
-            users, showtimes, showtimes == 1 ? "" : "s", connections, target == "core" ? "" : ", through \(target)", appendfsync,
+            format: "%d users%@ on %d showtime%@ (%@ connections%@), appendfsync %@: %d operations in %.1f s = %.0f ops/s",
+            users, think_ms > 0 ? String(format: " thinking %.0f ms", think_ms) : "", showtimes, showtimes == 1 ? "" : "s", connections,
+            target == "core" ? "" : ", through \(target)", appendfsync,
             operations, duration_seconds, operations_per_second))
         lines.append(String(
             format: "floor (p50): PING %.3f ms, trivial EVALSHA %.3f ms, SET %.3f ms",

@@ -83,19 +83,19 @@ public struct BenchRunner: Sendable {
                 }
             }
         }
-        var totals = Latencies()
-        await withTaskGroup(of: Latencies.self) { group in
+        let latencies = SharedLatencies()
+        await withTaskGroup(of: Void.self) { group in
             for index in 0..<configuration.users {
                 let user = VirtualUser(
                     name: "bench-user-\(index)", operations: services[index % services.count], pool: pool, picker: picker,
-                    ledger: ledger, counters: counters, configuration: configuration)
+                    ledger: ledger, counters: counters, latencies: latencies, configuration: configuration)
                 group.addTask {
                     var user = user
-                    return await user.run()
+                    await user.run()
                 }
             }
-            for await latencies in group { totals.merge(latencies) }
         }
+        let totals = latencies.snapshot
         let elapsed = clock.now - started
         monitor.cancel()
         let rssEnd = Self.residentMegabytes()
@@ -119,7 +119,8 @@ public struct BenchRunner: Sendable {
         let locks = Int(totals.histograms[.lock]?.totalCount ?? 0)
         let invariants = BenchReport.Invariants(grants: grants, bookings: bookings, showtimes_checked: used.count, violations: problems)
         return BenchReport(
-            ok: invariants.ok, target: http?.operations.base ?? "core", users: configuration.users, showtimes: pool.slots,
+            ok: invariants.ok, target: http?.operations.base ?? "core", users: configuration.users,
+            think_ms: Double(configuration.thinkTime.components.seconds) * 1000 + Double(configuration.thinkTime.components.attoseconds) / 1e15, showtimes: pool.slots,
             connections: configuration.connections.map(String.init) ?? "own", appendfsync: appendfsync,
             duration_seconds: elapsed.seconds, operations: totals.operations,
             operations_per_second: Double(totals.operations) / max(elapsed.seconds, 0.001),

@@ -1,3 +1,4 @@
+import Foundation
 import SeatLocking
 import Synchronization
 
@@ -20,14 +21,15 @@ struct VirtualUser {
     let counters: RunCounters
     let configuration: BenchConfiguration
     let operationLimit: Int?
-    private(set) var latencies = Latencies()
+    let latencies: SharedLatencies
     private var random = SystemRandomNumberGenerator()
     private let clock = ContinuousClock()
 
     init(
         name: String, operations: any SeatOperations, pool: ShowtimePool, picker: PartyPicker, ledger: GrantLedger,
-        counters: RunCounters, configuration: BenchConfiguration
+        counters: RunCounters, latencies: SharedLatencies, configuration: BenchConfiguration
     ) {
+        self.latencies = latencies
         self.name = name
         self.operations = operations
         self.pool = pool
@@ -38,11 +40,10 @@ struct VirtualUser {
         if case let .operations(count) = configuration.limit { operationLimit = count } else { operationLimit = nil }
     }
 
-    mutating func run() async -> Latencies {
+    mutating func run() async {
         while !counters.stop.load(ordering: .relaxed) {
             await visit()
         }
-        return latencies
     }
 
     /// One visit to the seat map, from picking to booking or leaving.
@@ -90,6 +91,11 @@ struct VirtualUser {
         }
         lastSuggestion = nil
         lastConflictHadNoSuggestion = false
+        if configuration.thinkTime > .zero {
+            let mean = Double(configuration.thinkTime.components.attoseconds) / 1e18 + Double(configuration.thinkTime.components.seconds)
+            let pause = -mean * log(1 - Double.random(in: 0..<1, using: &random))
+            try? await Task.sleep(for: .seconds(min(pause, mean * 10)))
+        }
         let start = clock.now
         let result: Result<T, SeatLockingError>
         do {
@@ -100,19 +106,29 @@ struct VirtualUser {
             result = .failure(.internalError("\(error)"))
         }
         let elapsed = clock.now - start
-        latencies.record(operation, nanoseconds: UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000))
+        let nanoseconds = UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
         switch result {
         case let .success(value):
+            latencies.update { $0.record(operation, nanoseconds: nanoseconds) }
             return value
         case let .failure(.seatsUnavailable(_, suggestions)):
-            latencies.conflicts += 1
+            latencies.update {
+                $0.record(operation, nanoseconds: nanoseconds)
+                $0.conflicts += 1
+            }
             lastSuggestion = chance(0.5) ? suggestions.first : nil
             lastConflictHadNoSuggestion = suggestions.isEmpty
         case .failure(.notLockOwner), .failure(.lockExpired), .failure(.tooManySeats):
-            latencies.refusals += 1
+            latencies.update {
+                $0.record(operation, nanoseconds: nanoseconds)
+                $0.refusals += 1
+            }
         case let .failure(error):
-            latencies.errors += 1
-            latencies.lastError = error.message
+            latencies.update {
+                $0.record(operation, nanoseconds: nanoseconds)
+                $0.errors += 1
+                $0.lastError = error.message
+            }
             counters.errors.add(1, ordering: .relaxed)
         }
         return nil

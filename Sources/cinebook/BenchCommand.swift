@@ -42,6 +42,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("book-rate"), help: "Share of held picks that are booked rather than released.")
     var bookRate = 0.1
 
+    @Option(name: .customLong("think"), help: ArgumentHelp(
+        "Mean pause of each user before an operation, in milliseconds, as people take between clicks (default 0: as fast as answers come).",
+        valueName: "ms"))
+    var thinkMilliseconds = 0.0
+
     @Option(help: ArgumentHelp("Layout to copy (default: the largest showtime).", valueName: "id"))
     var showtime: Int?
 
@@ -89,6 +94,7 @@ struct BenchCommand: AsyncParsableCommand {
         } else if reset {
             throw ValidationError("--reset only applies with --target.")
         }
+        guard thinkMilliseconds >= 0, thinkMilliseconds <= 600_000 else { throw ValidationError("--think must be from 0 to 600000 ms.") }
         guard (0...1).contains(occupancy) else { throw ValidationError("--occupancy is a share from 0 to 1.") }
         if let appendfsync, !["always", "everysec", "no"].contains(appendfsync) {
             throw ValidationError("--appendfsync must be always, everysec or no.")
@@ -129,7 +135,8 @@ private struct BenchSession {
         }
         let configuration = BenchConfiguration(
             users: command.users, showtimes: command.showtimes, connections: command.connections, limit: command.limit,
-            hotspot: command.hotspot, fixedParty: command.party, bookRate: command.bookRate)
+            hotspot: command.hotspot, fixedParty: command.party, bookRate: command.bookRate,
+            thinkTime: .milliseconds(Int64(command.thinkMilliseconds)))
         let redis = service.redisURL
         let http = try await httpTarget(catalog: catalog, template: template)
         let control = RedisClient(url: redis, timeouts: timeouts)
