@@ -121,7 +121,7 @@ public struct BenchRunner: Sendable {
         return BenchReport(
             ok: invariants.ok, target: http?.operations.base ?? "core", users: configuration.users,
             think_ms: Double(configuration.thinkTime.components.seconds) * 1000 + Double(configuration.thinkTime.components.attoseconds) / 1e15, showtimes: pool.slots,
-            connections: configuration.connections.map(String.init) ?? "own", appendfsync: appendfsync,
+            connections: http != nil ? "pooled HTTP" : configuration.connections.map(String.init) ?? "own", appendfsync: appendfsync,
             duration_seconds: elapsed.seconds, operations: totals.operations,
             operations_per_second: Double(totals.operations) / max(elapsed.seconds, 0.001),
             conflict_rate: locks == 0 ? 0 : Double(totals.conflicts) / Double(locks), refusals: totals.refusals,
