@@ -8,7 +8,7 @@ import TestSupport
     @Test func redisStoppedGives503WithinTwoSecondsAndRecoversWithoutARestart() async throws {
         let server = try RedisTestServer()
         defer { server.stop() }
-        let api = try await APIHarness.make(redis: server.url, timeout: .seconds(1))
+        let api = try await APIHarness.make(redis: server.url, timeout: .milliseconds(500))
         try await api.run { client in
             let alice = TestUsers.unique("alice")
             #expect(try await client.lock(["A1"], showtime: api.id, as: alice).status == 200)
@@ -41,7 +41,7 @@ import TestSupport
     @Test func aHungRedisAlsoGives503WithinTwoSeconds() async throws {
         let server = try RedisTestServer()
         defer { server.stop() }
-        let api = try await APIHarness.make(redis: server.url, timeout: .seconds(1))
+        let api = try await APIHarness.make(redis: server.url, timeout: .milliseconds(500))
         try await api.run { client in
             let alice = TestUsers.unique("alice")
             #expect(try await client.lock(["A1"], showtime: api.id, as: alice).status == 200)

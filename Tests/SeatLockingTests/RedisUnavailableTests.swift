@@ -9,7 +9,7 @@ struct RedisUnavailableTests {
     @Test func hungRedisIsReportedWithinTwoSecondsAndTheServiceRecovers() async throws {
         let server = try RedisTestServer()
         defer { server.stop() }
-        let redis = RedisClient(url: server.url, timeouts: RedisTimeouts(connect: .seconds(1), command: .seconds(1)))
+        let redis = RedisClient(url: server.url, timeouts: RedisTimeouts(connect: .milliseconds(500), command: .milliseconds(500)))
         defer { redis.close() }
         let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
         let service = SeatLockingService(redis: redis, catalog: Catalog(showtimes: [showtime]))
@@ -39,7 +39,7 @@ struct RedisUnavailableTests {
 
     @Test func stoppedRedisIsUnavailableForEveryOperation() async throws {
         let server = try RedisTestServer()
-        let redis = RedisClient(url: server.url, timeouts: RedisTimeouts(connect: .seconds(1), command: .seconds(1)))
+        let redis = RedisClient(url: server.url, timeouts: RedisTimeouts(connect: .milliseconds(500), command: .milliseconds(500)))
         defer { redis.close() }
         let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
         let service = SeatLockingService(redis: redis, catalog: Catalog(showtimes: [showtime]))
