@@ -21,6 +21,8 @@ final class GrantLedger: Sendable {
     private struct State {
         var holds: [SeatID: [Hold]] = [:]
         var sold: [SeatID: (user: String, booking: Int64)] = [:]
+        /// Seats of bookings whose answer never came (Redis unavailable): sold or not.
+        var maybeSold: Set<SeatID> = []
         var violations: [String] = []
         var grants = 0
         var bookings = 0
@@ -82,6 +84,15 @@ final class GrantLedger: Sendable {
         end(booking.seats, showtime: booking.showtimeID, user: booking.user, at: at)
     }
 
+    /// A booking whose answer never came: Redis may have sold these seats to `user` or
+    /// not. Its seats may show up sold in Redis without a booking the bench saw.
+    func maybeBooked(_ seats: [String], showtime: Int, user: String) {
+        state.withLock { state in
+            for seat in seats { state.maybeSold.insert(SeatID(showtime: showtime, seat: seat)) }
+        }
+        end(seats, showtime: showtime, user: user, at: Date().milliseconds)
+    }
+
     private func end(_ seats: [String], showtime: Int, user: String, at: Int64) {
         state.withLock { state in
             for seat in seats {
@@ -111,6 +122,15 @@ final class GrantLedger: Sendable {
         state.withLock { state in
             var result: [Int: [String: Int64]] = [:]
             for (id, sale) in state.sold { result[id.showtime, default: [:]][id.seat] = sale.booking }
+            return result
+        }
+    }
+
+    /// Seats of unanswered bookings, per showtime.
+    func maybeSoldSeats() -> [Int: Set<String>] {
+        state.withLock { state in
+            var result: [Int: Set<String>] = [:]
+            for id in state.maybeSold { result[id.showtime, default: []].insert(id.seat) }
             return result
         }
     }

@@ -72,14 +72,22 @@ struct VirtualUser {
         if chance(configuration.bookRate) {
             if let booking = await measure(.book, { try await $0.book(seats, showtime: showtime, user: name) }) {
                 ledger.booked(booking)
+            } else if outcomeUnknown {
+                ledger.maybeBooked(seats, showtime: showtime, user: name)
             }
         } else if let release = await measure(.unlock, { try await $0.unlock(seats, showtime: showtime, user: name) }) {
             ledger.released(release, user: name)
+        } else if outcomeUnknown {
+            // Redis may still run the unlock once it answers again: the hold may end any time from now.
+            ledger.released(Release(showtimeID: showtime, released: seats, serverTime: Date()), user: name)
         }
     }
 
     private var lastSuggestion: [String]?
     private var lastConflictHadNoSuggestion = false
+    /// The last operation failed without an answer (Redis unavailable): it may or may not
+    /// have happened.
+    private var outcomeUnknown = false
 
     /// Runs one operation, timing it and sorting its outcome; nil when it did not succeed.
     private mutating func measure<T>(_ operation: Operation, _ call: (any SeatOperations) async throws -> T) async -> T? {
@@ -91,6 +99,7 @@ struct VirtualUser {
         }
         lastSuggestion = nil
         lastConflictHadNoSuggestion = false
+        outcomeUnknown = false
         if configuration.thinkTime > .zero {
             let mean = Double(configuration.thinkTime.components.attoseconds) / 1e18 + Double(configuration.thinkTime.components.seconds)
             let pause = -mean * log(1 - Double.random(in: 0..<1, using: &random))
@@ -124,6 +133,7 @@ struct VirtualUser {
                 $0.refusals += 1
             }
         case let .failure(error):
+            if case .redisUnavailable = error { outcomeUnknown = true }
             latencies.update {
                 $0.record(operation, nanoseconds: nanoseconds)
                 $0.errors += 1

@@ -46,10 +46,8 @@ import TestSupport
             "CINEBOOK_SECRET=\(secret)", CLI.binary, "serve",
             "--port", String(port), "--redis", redis, "--fixtures", fixture.directory, "--rate-limit", "0", "--sweep-every", "0",
         ])
-        defer {
-            kill(server, SIGTERM)
-            _ = ChildProcess.wait(server)
-        }
+        var stopped = false
+        defer { if !stopped { kill(server, SIGKILL) } }
         #expect(try await eventually(timeout: .seconds(20)) { Self.accepts(port: port) }, "the server listens")
 
         var cli = CLI(redis: redis, fixtures: fixture.directory)
@@ -59,7 +57,7 @@ import TestSupport
         #expect(refused.status == 2, "emptying the server's showtimes needs --reset")
 
         let result = try await cli.run([
-            "bench", "--target", target, "--reset", "--users", "20", "--operations", "800", "--book-rate", "0.3", "--json",
+            "bench", "--target", target, "--reset", "--users", "20", "--think", "5", "--operations", "800", "--book-rate", "0.3", "--json",
         ])
         #expect(result.status == 0, "\(result.stderr) \(result.stdout)")
         #expect(result.json["target"] as? String == target)
@@ -69,6 +67,11 @@ import TestSupport
         #expect(result.json["errors"] as? Int == 0, "\(result.json["last_error"] ?? "")")
         let operations = (result.json["latencies"] as? [[String: Any]] ?? []).compactMap { $0["operation"] as? String }
         #expect(operations.contains("lock"))
+
+        kill(server, SIGTERM)
+        let status = try await offThePool { ChildProcess.wait(server) }
+        stopped = true
+        #expect(status == 0, "the server stops cleanly on SIGTERM")
     }
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.

@@ -132,6 +132,8 @@ struct BestSeatsPropertyTests {
     @Test func everyOfferIsFreeWholeUnstrandingAndInItsCategory() async throws {
         await propertyCheck(count: 1500, input: Self.halls, Gen.int(in: 1...6), Gen.int(in: 0...2), Gen.bool) {
             cells, count, categoryChoice, wheelchair in
+            // Pure CPU work: let the other tests of the run have the task threads between cases.
+            await Task.yield()
             guard let (layout, taken) = Self.layout(cells) else { return }
             let category: SeatCategory? = [nil, .standard, .premium][categoryChoice]
             let wish = SeatWish(count: count, category: category, wheelchair: wheelchair)

@@ -23,8 +23,10 @@ struct DurabilityTests {
         let bobs = try await service.lock(["B3"], showtime: showtime.id, user: bob, ttl: .seconds(300))
         redis.close()
 
-        server.stop(hard: true)
-        try server.start()
+        try await offThePool {
+            server.stop(hard: true)
+            try server.start()
+        }
 
         redis = RedisClient(url: server.url)
         defer { redis.close() }

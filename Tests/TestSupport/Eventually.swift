@@ -1,3 +1,5 @@
+import Foundation
+
 /// Polls `condition` until it holds or `timeout` has passed; returns whether it held.
 /// Tests await a state this way instead of sleeping for a guessed time.
 public func eventually(
@@ -11,5 +13,14 @@ public func eventually(
         if try await condition() { return true }
         if clock.now >= deadline { return false }
         try? await Task.sleep(for: interval)
+    }
+}
+
+/// Runs blocking work (starting or killing a server, waiting for a process) on a thread
+/// of its own, so that it never holds one of Swift's few task threads that the other
+/// tests of the run are waiting for.
+public func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
     }
 }

@@ -63,7 +63,7 @@ public final class RedisTestServer: Sendable {
         let watchdog = try ChildProcess.spawn("/bin/sh", ["-c", script, "sh"] + arguments)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            if Self.accepts(socketPath),
+            if Self.accepts(socketPath), isReady,
                let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
                let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
                 state.withLock { $0 = (pid, watchdog) }
@@ -73,6 +73,31 @@ public final class RedisTestServer: Sendable {
             usleep(20_000)
         }
         throw TestServerError(message: "redis-server did not start in \(directory.path); is it installed?")
+    }
+
+    /// True when the server answers PONG: it listens early, but answers LOADING until it
+    /// has read its append-only file.
+    private var isReady: Bool {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = socketPath.utf8CString.map { UInt8(bitPattern: $0) }
+        guard bytes.count <= MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
+        }
+        let ping = Array("PING\r\n".utf8)
+        guard connected, write(descriptor, ping, ping.count) == ping.count else { return false }
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, 200) > 0 else { return false }
+        var answer = [UInt8](repeating: 0, count: 64)
+        let count = read(descriptor, &answer, answer.count)
+        return count > 0 && String(decoding: answer[..<count], as: UTF8.self).hasPrefix("+PONG")
     }
 
     /// True when a connection to the Unix socket succeeds. The socket file appears at

@@ -1,0 +1,44 @@
+import Foundation
+import RedisClient
+import Testing
+import TestSupport
+
+/// Redis hangs and then crashes while moviegoers are busy: operations fail with
+/// `redis_unavailable` instead of hanging, the load goes on once Redis is back, and the
+/// invariant check still passes — no seat held twice, none sold twice, no booking lost.
+@Suite struct BenchFaultTests {
+    @Test func theLoadSurvivesAHangAndACrashOfRedisWithEveryInvariantKept() async throws {
+        let server = try RedisTestServer(extraArguments: ["--appendonly", "yes", "--appendfsync", "always"])
+        defer { server.stop() }
+        let fixture = try CLIFixtures.make(from: 2)
+        let cli = CLI(redis: server.urlString, fixtures: fixture.directory)
+        async let run = cli.run(["bench", "--users", "20", "--think", "20", "--duration", "9", "--book-rate", "0.3", "--json"])
+
+        let watcher = RedisClient(url: server.url, timeouts: RedisTimeouts(connect: .milliseconds(300), command: .milliseconds(300)))
+        defer { watcher.close() }
+        let bookings = { @Sendable () async -> Int in
+            (try? await watcher.send("KEYS", "booking:*").array?.count) ?? 0
+        }
+        #expect(try await eventually(timeout: .seconds(20)) { await bookings() > 5 }, "the load is running")
+
+        server.suspend()
+        try await Task.sleep(for: .milliseconds(1500))  // the length of the hang, not a wait for something
+        server.resume()
+        let afterHang = await bookings()
+        #expect(try await eventually(timeout: .seconds(10)) { await bookings() > afterHang + 5 }, "the load goes on after the hang")
+
+        try await offThePool {
+            server.stop(hard: true)
+            try server.start()
+        }
+        let afterCrash = await bookings()
+        #expect(try await eventually(timeout: .seconds(10)) { await bookings() > afterCrash + 5 }, "the load goes on after the crash")
+
+        let result = try await run
+        #expect(result.status == 0, "\(result.stderr) \(result.stdout.prefix(2000))")
+        let invariants = try #require(result.json["invariants"] as? [String: Any])
+        #expect((invariants["violations"] as? [Any])?.isEmpty == true, "\(invariants)")
+        #expect((result.json["errors"] as? Int ?? 0) > 0, "the faults were seen")
+        #expect((result.json["last_error"] as? String)?.contains("Redis is unavailable") == true, "\(result.json["last_error"] ?? "")")
+    }
+}
