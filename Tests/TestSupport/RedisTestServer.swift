@@ -78,21 +78,10 @@ public final class RedisTestServer: Sendable {
     /// True when the server answers PONG: it listens early, but answers LOADING until it
     /// has read its append-only file.
     private var isReady: Bool {
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return false }
+        guard let descriptor = Self.connected(to: socketPath) else { return false }
         defer { close(descriptor) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = socketPath.utf8CString.map { UInt8(bitPattern: $0) }
-        guard bytes.count <= MemoryLayout.size(ofValue: address.sun_path) else { return false }
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
-        let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
-            }
-        }
         let ping = Array("PING\r\n".utf8)
-        guard connected, write(descriptor, ping, ping.count) == ping.count else { return false }
+        guard write(descriptor, ping, ping.count) == ping.count else { return false }
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         guard poll(&poller, 1, 200) > 0 else { return false }
         var answer = [UInt8](repeating: 0, count: 64)
@@ -103,19 +92,30 @@ public final class RedisTestServer: Sendable {
     /// True when a connection to the Unix socket succeeds. The socket file appears at
     /// bind(2), a moment before the server listens, so its existence is not enough.
     private static func accepts(_ path: String) -> Bool {
+        guard let descriptor = connected(to: path) else { return false }
+        close(descriptor)
+        return true
+    }
+
+    /// A socket connected to the Unix socket at `path`, or nil.
+    private static func connected(to path: String) -> Int32? {
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
+        guard descriptor >= 0 else { return nil }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = path.utf8CString.map { UInt8(bitPattern: $0) }
-        guard bytes.count <= MemoryLayout.size(ofValue: address.sun_path) else { return false }
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
-        return withUnsafePointer(to: &address) { pointer in
+        let fits = bytes.count <= MemoryLayout.size(ofValue: address.sun_path)
+        if fits { withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) } }
+        let ok = fits && withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
                 connect(descriptor, socketAddress, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
             }
         }
+        guard ok else {
+            close(descriptor)
+            return nil
+        }
+        return descriptor
     }
 
     /// SIGSTOP: the server hangs with its connections open.
