@@ -42,6 +42,7 @@ let package = Package(
             name: "SeatMapUI",
             dependencies: [
                 "SeatLocking",
+                "RedisClient",
                 "CNCursesW",
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -29,7 +29,7 @@ public struct Baseline: Sendable, Hashable, Codable {
             let start = clock.now
             try await call()
             let elapsed = clock.now - start
-            histogram.record(UInt64(elapsed.components.attoseconds / 1_000_000_000) + UInt64(elapsed.components.seconds) * 1_000_000_000)
+            histogram.record(UInt64(max(1, elapsed.nanoseconds)))
         }
         return Double(histogram.valueAtPercentile(50)) / 1000
     }

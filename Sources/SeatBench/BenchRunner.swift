@@ -120,7 +120,7 @@ public struct BenchRunner: Sendable {
         let invariants = BenchReport.Invariants(grants: grants, bookings: bookings, showtimes_checked: used.count, violations: problems)
         return BenchReport(
             ok: invariants.ok, target: http?.operations.base ?? "core", users: configuration.users,
-            think_ms: Double(configuration.thinkTime.components.seconds) * 1000 + Double(configuration.thinkTime.components.attoseconds) / 1e15, showtimes: pool.slots,
+            think_ms: configuration.thinkTime.seconds * 1000, showtimes: pool.slots,
             connections: http != nil ? "pooled HTTP" : configuration.connections.map(String.init) ?? "own", appendfsync: appendfsync,
             duration_seconds: elapsed.seconds, operations: totals.operations,
             operations_per_second: Double(totals.operations) / max(elapsed.seconds, 0.001),

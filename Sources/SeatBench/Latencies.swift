@@ -1,4 +1,6 @@
 import Histogram
+import RedisClient
+import SeatLocking
 import Synchronization
 
 /// The operations a run measures.
@@ -18,6 +20,26 @@ struct Latencies: Sendable {
         histograms[operation, default: Self.histogram()].record(max(1, nanoseconds))
     }
 
+    /// Records one operation of a run and counts how it ended: a conflict, a refusal
+    /// (not the owner, expired, too many), or an error. Returns whether it was an error.
+    mutating func record(_ operation: Operation, took elapsed: Duration, failure: SeatLockingError?) -> Bool {
+        record(operation, nanoseconds: UInt64(max(0, elapsed.nanoseconds)))
+        switch failure {
+        case nil:
+            return false
+        case .seatsUnavailable?:
+            conflicts += 1
+            return false
+        case .notLockOwner?, .lockExpired?, .tooManySeats?:
+            refusals += 1
+            return false
+        case let error?:
+            errors += 1
+            lastError = error.message
+            return true
+        }
+    }
+
     var operations: Int { histograms.values.reduce(0) { $0 + Int($1.totalCount) } }
 
     static func histogram() -> Histogram<UInt64> {
@@ -30,7 +52,7 @@ struct Latencies: Sendable {
 final class SharedLatencies: Sendable {
     private let state = Mutex(Latencies())
 
-    func update(_ change: (inout Latencies) -> Void) {
+    func update<Value: Sendable>(_ change: (inout Latencies) -> Value) -> Value {
         state.withLock { change(&$0) }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Histogram
+import RedisClient
 import SeatLocking
 
 /// Times the best-available engine alone, without Redis: random occupancies of one
@@ -51,7 +52,7 @@ public struct SuggestionBench: Sendable {
             let found = BestSeats(layout: layout, unavailable: taken).offers(for: wish)
             let elapsed = clock.now - start
             offers += found.count
-            histogram.record(UInt64(max(1, elapsed.components.attoseconds / 1_000_000_000 + elapsed.components.seconds * 1_000_000_000)))
+            histogram.record(UInt64(max(1, elapsed.nanoseconds)))
         }
         let us = { (percentile: Double) in Double(histogram.valueAtPercentile(percentile)) / 1000 }
         return Report(

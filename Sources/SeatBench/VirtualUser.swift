@@ -1,4 +1,5 @@
 import Foundation
+import RedisClient
 import SeatLocking
 import Synchronization
 
@@ -101,7 +102,7 @@ struct VirtualUser {
         lastConflictHadNoSuggestion = false
         outcomeUnknown = false
         if configuration.thinkTime > .zero {
-            let mean = Double(configuration.thinkTime.components.attoseconds) / 1e18 + Double(configuration.thinkTime.components.seconds)
+            let mean = configuration.thinkTime.seconds
             let pause = -mean * log(1 - Double.random(in: 0..<1, using: &random))
             try? await Task.sleep(for: .seconds(min(pause, mean * 10)))
         }
@@ -115,31 +116,20 @@ struct VirtualUser {
             result = .failure(.internalError("\(error)"))
         }
         let elapsed = clock.now - start
-        let nanoseconds = UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
+        let failure: SeatLockingError? = if case let .failure(error) = result { error } else { nil }
+        if latencies.update({ $0.record(operation, took: elapsed, failure: failure) }) {
+            counters.errors.add(1, ordering: .relaxed)
+        }
         switch result {
         case let .success(value):
-            latencies.update { $0.record(operation, nanoseconds: nanoseconds) }
             return value
         case let .failure(.seatsUnavailable(_, suggestions)):
-            latencies.update {
-                $0.record(operation, nanoseconds: nanoseconds)
-                $0.conflicts += 1
-            }
             lastSuggestion = chance(0.5) ? suggestions.first : nil
             lastConflictHadNoSuggestion = suggestions.isEmpty
-        case .failure(.notLockOwner), .failure(.lockExpired), .failure(.tooManySeats):
-            latencies.update {
-                $0.record(operation, nanoseconds: nanoseconds)
-                $0.refusals += 1
-            }
-        case let .failure(error):
-            if case .redisUnavailable = error { outcomeUnknown = true }
-            latencies.update {
-                $0.record(operation, nanoseconds: nanoseconds)
-                $0.errors += 1
-                $0.lastError = error.message
-            }
-            counters.errors.add(1, ordering: .relaxed)
+        case .failure(.redisUnavailable):
+            outcomeUnknown = true
+        case .failure:
+            break
         }
         return nil
     }

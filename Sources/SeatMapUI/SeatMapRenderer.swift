@@ -1,4 +1,5 @@
 import Foundation
+import RedisClient
 import SeatLocking
 
 /// Draws the seat map into a screen buffer. Pure: the same state and size always give
@@ -274,7 +275,7 @@ struct SeatMapRenderer {
         let connection = switch state.connection {
         case .connecting: "connecting"
         case .live: look.unicode ? "● live" : "live"
-        case .polling: "polling every \(Int(state.settings.pollInterval.timeInterval)) s"
+        case .polling: "polling every \(Int(state.settings.pollInterval.seconds)) s"
         case .unreachable: "offline"
         }
         // Shown in this order; when the bar is too narrow, the lowest priority goes first.
@@ -316,8 +317,8 @@ struct SeatMapRenderer {
     private mutating func drawHelp() {
         let policy = state.settings.policy
         let lines = Self.helpLines.map { line in
-            line.replacingOccurrences(of: "15 minutes", with: "\(Int(policy.ttl.timeInterval / 60)) minutes")
-                .replacingOccurrences(of: "60 minutes", with: "\(Int(policy.maximumHold.timeInterval / 60)) minutes")
+            line.replacingOccurrences(of: "15 minutes", with: "\(Int(policy.ttl.seconds / 60)) minutes")
+                .replacingOccurrences(of: "60 minutes", with: "\(Int(policy.maximumHold.seconds / 60)) minutes")
         }.map(look.text)
         let inner = (lines.map(\.unicodeScalars.count).max() ?? 0) + 2
         let boxWidth = min(width, inner + 2)

@@ -1,4 +1,5 @@
 import Foundation
+import RedisClient
 import SeatLocking
 
 /// Selecting, releasing and booking seats, and leaving.
@@ -177,7 +178,7 @@ extension SeatMapState {
             let codes = grant.seats.map(\.code)
             message = Message(
                 text: "\(SeatMapFormat.list(codes)) \(codes.count == 1 ? "is" : "are") yours for "
-                    + "\(SeatMapFormat.countdown(Int(grant.ttl.timeInterval.rounded()))) — b books, Space releases.",
+                    + "\(SeatMapFormat.countdown(Int(grant.ttl.seconds.rounded()))) — b books, Space releases.",
                 kind: .success)
             return []
         case let .failure(error):
@@ -281,7 +282,7 @@ extension SeatMapState {
         switch event {
         case let .left(released, failure):
             finish(released: released, unreleased: failure == nil ? [] : releasing, failure: failure)
-        case .tick where now.timeIntervalSince(since) >= settings.leaveTimeout.timeInterval:
+        case .tick where now.timeIntervalSince(since) >= settings.leaveTimeout.seconds:
             finish(released: [], unreleased: releasing, failure: .redisUnavailable("no answer while releasing the seats"))
         case let .resize(size):
             self.size = size

@@ -1,4 +1,5 @@
 import Foundation
+import RedisClient
 import SeatLocking
 
 /// Keeping the map in step with Redis: polling, the change feed, retries with backoff,
@@ -88,7 +89,7 @@ extension SeatMapState {
             holdsEnded(expired)
             effects += requestRefresh()
         }
-        let pollDue = lastRefreshRequest.map { now.timeIntervalSince($0) >= settings.pollInterval.timeInterval } ?? true
+        let pollDue = lastRefreshRequest.map { now.timeIntervalSince($0) >= settings.pollInterval.seconds } ?? true
         let retryDue = retryAt.map { now >= $0 }
         if !refreshInFlight, retryDue ?? pollDue {
             effects += requestRefresh()
@@ -102,7 +103,7 @@ extension SeatMapState {
         let nextSecond = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down) + 1)
         if case .leaving = mode { return nextSecond }
         guard holds.isEmpty, redisReachable != false, let lastRefreshRequest else { return nextSecond }
-        return max(nextSecond, lastRefreshRequest.addingTimeInterval(settings.pollInterval.timeInterval))
+        return max(nextSecond, lastRefreshRequest.addingTimeInterval(settings.pollInterval.seconds))
     }
 
     /// Seats I held that are no longer mine, without my releasing them.
@@ -126,7 +127,7 @@ extension SeatMapState {
     mutating func extendIfDue() -> [SeatMapEffect] {
         let mine = confirmedSeats
         guard !mine.isEmpty, !extendInFlight, !holdCapped, redisReachable != false, mode != .finished else { return [] }
-        let interval = settings.extendInterval.timeInterval
+        let interval = settings.extendInterval.seconds
         let sinceLast = lastExtend.map { now.timeIntervalSince($0) } ?? .infinity
         let left = holdEndsAt.map { $0.timeIntervalSince(now) } ?? 0
         guard sinceLast >= interval || left <= interval else { return [] }
@@ -143,10 +144,10 @@ extension SeatMapState {
             for held in grant.seats where holds[held.code] != nil {
                 holds[held.code] = held.expiresAt
             }
-            let full = grant.serverTime.addingTimeInterval(settings.policy.ttl.timeInterval - 1)
+            let full = grant.serverTime.addingTimeInterval(settings.policy.ttl.seconds - 1)
             if grant.expiresAt < full, !holdCapped {
                 holdCapped = true
-                let minutes = Int(settings.policy.maximumHold.timeInterval / 60)
+                let minutes = Int(settings.policy.maximumHold.seconds / 60)
                 message = Message(
                     text: "Seats are held for at most \(minutes) minutes: book by "
                         + "\(SeatMapFormat.clock(grant.expiresAt.addingTimeInterval(-clockOffset), in: settings.timeZone, seconds: false)) "

@@ -161,10 +161,3 @@ public struct SeatMapState: Sendable {
         return feedConnected ? .live : .polling
     }
 }
-
-extension Duration {
-    var timeInterval: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
-    }
-}

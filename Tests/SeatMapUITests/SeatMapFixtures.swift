@@ -1,4 +1,5 @@
 import Foundation
+import RedisClient
 @testable import SeatLocking
 @testable import SeatMapUI
 
@@ -61,7 +62,7 @@ enum Fixture {
     /// A connected state holding `seats`, locked at time 0.
     static func holding(_ seats: [String], settings: SeatMapSettings = settings) -> SeatMapState {
         var state = connected(settings: settings)
-        _ = state.update(.locked(seats, .success(grant(seats, at: 0, ttl: settings.policy.ttl.timeInterval))), now: start)
+        _ = state.update(.locked(seats, .success(grant(seats, at: 0, ttl: settings.policy.ttl.seconds))), now: start)
         return state
     }
 }
