@@ -4,8 +4,9 @@ import SeatLocking
 /// The query of `GET .../seats/best`, read into a wish; every bad value gets 422 with a
 /// message that names it.
 enum BestQuery {
-    static func wish(from request: Request, layout: SeatLayout, showtime: Int, maximum: Int) throws -> SeatWish {
+    static func wish(from request: Request, showtime: Int, service: SeatLockingService) throws -> SeatWish {
         let query = request.uri.queryParameters
+        let maximum = service.policy.maximumSeatsPerUser
         guard let text = query.get("count") else {
             throw APIError.unprocessable("Say how many seats with ?count=N (1 to \(maximum)).")
         }
@@ -26,18 +27,8 @@ enum BestQuery {
             }
             wheelchair = flag
         }
-        var near: [Seat] = []
-        if let list = query.get("near"), !list.isEmpty {
-            let texts = list.split(separator: ",", omittingEmptySubsequences: false)
-            guard texts.count <= maximum else { throw APIError.unprocessable("near names at most \(maximum) seats.") }
-            for text in texts {
-                guard let code = SeatCode.normalize(String(text)) else {
-                    throw APIError.unprocessable("near must list seat codes such as A1,A2.")
-                }
-                guard let seat = layout.seat(code) else { throw APIError(SeatLockingError.unknownSeats([code], showtime: showtime)) }
-                near.append(seat)
-            }
-        }
-        return SeatWish(count: count, near: near, category: category, wheelchair: wheelchair)
+        let list = query.get("near") ?? ""
+        let near = list.isEmpty ? [] : list.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        return try service.wish(count: count, near: near, category: category, wheelchair: wheelchair, showtime: showtime)
     }
 }

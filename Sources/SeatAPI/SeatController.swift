@@ -47,9 +47,7 @@ struct SeatController: Sendable {
     /// offers of free seats; the caller's own seats count as taken.
     @Sendable func best(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
-        let layout = try service.catalog.showtime(showtime).map(\.layout) ?? { throw SeatLockingError.unknownShowtime(showtime) }()
-        let wish = try BestQuery.wish(from: request, layout: layout, showtime: showtime,
-                                      maximum: service.policy.maximumSeatsPerUser)
+        let wish = try BestQuery.wish(from: request, showtime: showtime, service: service)
         let best = try await service.best(wish, showtime: showtime, viewer: user)
         return JSONResponse.make(SeatLockingJSON.Best(best))
     }

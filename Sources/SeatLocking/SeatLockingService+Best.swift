@@ -39,6 +39,18 @@ extension SeatLockingService {
         throw .seatsUnavailable([], suggestions: [])
     }
 
+    /// A wish from what a person typed: `near` are seat codes of the showtime, checked as
+    /// every seat list is.
+    public func wish(
+        count: Int, near: [String] = [], category: SeatCategory? = nil, wheelchair: Bool = false, showtime id: Int
+    ) throws(SeatLockingError) -> SeatWish {
+        guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
+        let seats = try canonical(near, of: showtime).compactMap(showtime.layout.seat)
+        let wish = SeatWish(count: count, near: seats, category: category, wheelchair: wheelchair)
+        try validated(wish, showtime: id)
+        return wish
+    }
+
     private func validated(_ wish: SeatWish, showtime id: Int) throws(SeatLockingError) {
         guard catalog.showtime(id) != nil else { throw .unknownShowtime(id) }
         guard (1...policy.maximumSeatsPerUser).contains(wish.count) else {

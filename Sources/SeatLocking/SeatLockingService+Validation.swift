@@ -21,6 +21,12 @@ extension SeatLockingService {
         let user = try Self.validatedUser(user)
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
         guard !seats.isEmpty else { throw .invalidRequest("Name at least one seat, like C7.") }
+        return Request(showtime: showtime, user: user, seats: try canonical(seats, of: showtime))
+    }
+
+    /// Seat codes as people type them, checked and made canonical: well-formed, no
+    /// duplicates, at most the per-user limit, all seats of the showtime.
+    func canonical(_ seats: [String], of showtime: Showtime) throws(SeatLockingError) -> [String] {
         var canonical: [String] = []
         var seen = Set<String>()
         for text in seats {
@@ -34,8 +40,8 @@ extension SeatLockingService {
             throw .tooManySeats(requested: canonical.count, alreadyHeld: 0, limit: policy.maximumSeatsPerUser)
         }
         let unknown = canonical.filter { showtime.layout.seat($0) == nil }
-        guard unknown.isEmpty else { throw .unknownSeats(unknown, showtime: id) }
-        return Request(showtime: showtime, user: user, seats: canonical)
+        guard unknown.isEmpty else { throw .unknownSeats(unknown, showtime: showtime.id) }
+        return canonical
     }
 
     /// A user id is 1–64 printable characters (surrounding spaces are dropped).

@@ -44,7 +44,9 @@ struct BestCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner(options: common, json: json).run { service in
-            let wish = try wish(in: service.catalog)
+            let wish = try service.wish(
+                count: count, near: near, category: category.flatMap { SeatCategory(rawValue: $0.lowercased()) },
+                wheelchair: wheelchair, showtime: showtime)
             if lock, let user {
                 let grant = try await service.lockBest(wish, showtime: showtime, user: user, ttl: ttl.map { .seconds($0) })
                 return Output(text: Text.granted("Locked", grant), json: SeatLockingJSON.Grant(grant))
@@ -52,18 +54,5 @@ struct BestCommand: AsyncParsableCommand {
             let best = try await service.best(wish, showtime: showtime, viewer: user)
             return Output(text: Text.best(best), json: SeatLockingJSON.Best(best))
         }
-    }
-
-    private func wish(in catalog: Catalog) throws(SeatLockingError) -> SeatWish {
-        guard let layout = catalog.showtime(showtime)?.layout else { throw .unknownShowtime(showtime) }
-        var seats: [Seat] = []
-        for text in near {
-            guard let code = SeatCode.normalize(text) else {
-                throw .invalidRequest("'\(text.prefix(20))' is not a seat code; a seat is a row letter and a number, like C7.")
-            }
-            guard let seat = layout.seat(code) else { throw .unknownSeats([code], showtime: showtime) }
-            seats.append(seat)
-        }
-        return SeatWish(count: count, near: seats, category: category.flatMap { SeatCategory(rawValue: $0.lowercased()) }, wheelchair: wheelchair)
     }
 }
