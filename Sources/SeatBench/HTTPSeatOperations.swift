@@ -136,7 +136,6 @@ public final class HTTPSeatOperations: SeatOperations {
     }
 
     private static func date(_ value: Any?) -> Date? {
-        guard let text = value as? String else { return nil }
-        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        (value as? String).flatMap(SeatLockingJSON.date(fromTimestamp:))
     }
 }

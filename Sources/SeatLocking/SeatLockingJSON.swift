@@ -193,6 +193,13 @@ public enum SeatLockingJSON {
 
     /// ISO 8601 in UTC with milliseconds, such as `2026-11-25T19:30:00.000Z`.
     public static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        date.formatted(timestampStyle)
     }
+
+    /// The date of a `timestamp`, or nil when the text is not one.
+    public static func date(fromTimestamp text: String) -> Date? {
+        try? Date(text, strategy: timestampStyle)
+    }
+
+    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 }
