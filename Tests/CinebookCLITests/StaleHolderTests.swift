@@ -32,7 +32,7 @@ import TestSupport
         let bobsBooking = try #require(bobs.json["booking_id"] as? Int)
 
         kill(alice, SIGCONT)
-        let status = await Self.exitStatus(of: alice)
+        let status = try await offThePool { ChildProcess.wait(alice) }
         #expect(status == 4, "alice's late booking is refused as not hers (exit 4), got \(status)")
 
         let client = RedisClient(url: try RedisURL(parsing: redis))
@@ -47,12 +47,5 @@ import TestSupport
               let close = stat.lastIndex(of: ")")
         else { return false }
         return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("T")
-    }
-
-    /// Waits for the child on a thread of its own, not on Swift's task threads.
-    static func exitStatus(of pid: pid_t) async -> Int32 {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: ChildProcess.wait(pid)) }
-        }
     }
 }

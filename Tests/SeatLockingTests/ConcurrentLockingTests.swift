@@ -181,7 +181,7 @@ struct ConcurrentLockingTests {
         _ grant: LockGrant, ttl: Duration, user: String, showtime: Int, redis: RedisClient, into report: inout ClientReport
     ) async {
         for seat in grant.seats {
-            let key = "seat_lock:{\(showtime)}:\(seat.code)"
+            let key = RedisKeyNames(showtime: showtime).lock(seat.code)
             do {
                 let parts = try await redis.evaluate(probe, keys: [key], arguments: []).array ?? []
                 guard parts.count == 4, let now = parts[3].int else {
@@ -217,7 +217,7 @@ struct ConcurrentLockingTests {
         if sold != soldInLog { found.append("sold in Redis \(sold.sorted()), in the log \(soldInLog.sorted())") }
         let latest = Dictionary(grouping: log.holds, by: \.seat).mapValues { $0.max { $0.token < $1.token }! }
         for seat in showtime.layout.seats {
-            let fields = try await redis.hash("seat_lock:{\(showtime.id)}:\(seat.code)")
+            let fields = try await redis.hash(RedisKeyNames(showtime: showtime.id).lock(seat.code))
             guard !fields.isEmpty else { continue }
             if fields["user_id"] != latest[seat.code]?.user || fields["token"] != latest[seat.code].map({ String($0.token) }) {
                 found.append("\(seat.code) is locked in Redis as \(fields), the log's last grant is \(String(describing: latest[seat.code]))")

@@ -161,11 +161,12 @@ struct ModelBasedTests {
     /// key's TTL, the index, the holder's list) is moved into the past, as if their TTL
     /// had run out.
     static func expire(_ seats: [String], redis: RedisClient, showtime: Int) async {
+        let keys = RedisKeyNames(showtime: showtime)
         for seat in seats {
-            let key = "seat_lock:{\(showtime)}:\(seat)"
+            let key = keys.lock(seat)
             guard let owner = try? await redis.send("HGET", key, "user_id", routingKey: key).string else { continue }
-            _ = try? await redis.send("ZADD", "seat_locks:{\(showtime)}", "XX", "1", seat, routingKey: key)
-            _ = try? await redis.send("ZADD", "seat_holds:{\(showtime)}:\(owner)", "XX", "1", seat, routingKey: key)
+            _ = try? await redis.send("ZADD", keys.index, "XX", "1", seat, routingKey: key)
+            _ = try? await redis.send("ZADD", keys.holds(owner), "XX", "1", seat, routingKey: key)
             _ = try? await redis.send("PEXPIREAT", key, "1", routingKey: key)
         }
     }

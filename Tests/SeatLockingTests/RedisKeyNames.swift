@@ -10,6 +10,7 @@ struct RedisKeyNames {
     var sold: String { "seat_sold:{\(showtime)}" }
     func booking(_ id: Int64) -> String { "booking:{\(showtime)}:\(id)" }
     var events: String { "seat_events:{\(showtime)}" }
+    func holds(_ user: String) -> String { "seat_holds:{\(showtime)}:\(user)" }
 }
 
 extension Date {
