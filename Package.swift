@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "cinebook", targets: ["cinebook"]),
+        .executable(name: "edge-check", targets: ["EdgeCheck"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -70,6 +71,15 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "EdgeCheck",
+            dependencies: [
+                "SeatLocking",
+                "RedisClient",
+                "SeatMapUI",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(

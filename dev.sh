@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # CineBook's one entry point.
 #   ./dev.sh run [ARGS]    build (release) and open the seat map; ARGS go to cinebook
-#   ./dev.sh test [ARGS]   build and run every test; ARGS go to `swift test`
+#   ./dev.sh test [ARGS]   build and run every test, then the sanitizer job; ARGS go to
+#                          `swift test` (and skip the sanitizer job)
+#   ./dev.sh sanitize      only the sanitizer job: the code on hiredis and ncursesw under
+#                          the address and leak sanitizer (Tests/Sanitizers/c-edge.sh)
 #   ./dev.sh deps          only install the Debian packages cinebook needs
 # Missing Debian packages are installed with apt-get when run as root (or with
 # passwordless sudo); otherwise the exact command to run is printed.
@@ -41,13 +44,18 @@ case "$command" in
     ;;
   test)
     ensure_packages
-    exec swift test "$@"
+    swift test "$@"
+    [ $# -gt 0 ] || exec Tests/Sanitizers/c-edge.sh
+    ;;
+  sanitize)
+    ensure_packages
+    exec Tests/Sanitizers/c-edge.sh
     ;;
   deps)
     ensure_packages
     ;;
   *)
-    echo "usage: ./dev.sh run [cinebook arguments] | ./dev.sh test [swift test arguments] | ./dev.sh deps" >&2
+    echo "usage: ./dev.sh run [cinebook arguments] | ./dev.sh test [swift test arguments] | ./dev.sh sanitize | ./dev.sh deps" >&2
     exit 2
     ;;
 esac

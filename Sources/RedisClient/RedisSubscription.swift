@@ -17,20 +17,19 @@ public final class RedisSubscription: Sendable {
 
     public let channel: String
     public let events: AsyncStream<Event>
-    private let isCancelled: Atomic<Bool>
+    private let cancellation = Cancellation()
 
     private static let idlePing = Duration.seconds(3)
     private static let maximumBackoff = Duration.seconds(5)
 
     init(url: RedisURL, timeouts: RedisTimeouts, channel: String) {
         self.channel = channel
-        isCancelled = Atomic(false)
         let (stream, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(1024))
         events = stream
         let thread = Thread { [self] in
             run(connection: RedisConnection(url: url, timeouts: timeouts), continuation: continuation)
         }
-        continuation.onTermination = { [weak self] _ in self?.cancel() }
+        continuation.onTermination = { [cancellation] _ in cancellation.cancel() }
         thread.name = "redis-subscription"
         thread.stackSize = 512 * 1024
         thread.start()
@@ -40,10 +39,10 @@ public final class RedisSubscription: Sendable {
 
     /// Unsubscribes and ends `events`; takes effect within a quarter of a second.
     public func cancel() {
-        isCancelled.store(true, ordering: .relaxed)
+        cancellation.cancel()
     }
 
-    private var cancelled: Bool { isCancelled.load(ordering: .relaxed) }
+    private var cancelled: Bool { cancellation.isCancelled }
 
     private func run(connection: RedisConnection, continuation: AsyncStream<Event>.Continuation) {
         var backoff = Duration.milliseconds(100)
@@ -102,4 +101,14 @@ public final class RedisSubscription: Sendable {
             Thread.sleep(forTimeInterval: 0.05)
         }
     }
+}
+
+/// The flag that ends a subscription, shared with its stream's termination handler
+/// (which must not keep the subscription itself alive).
+private final class Cancellation: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    var isCancelled: Bool { flag.load(ordering: .relaxed) }
+
+    func cancel() { flag.store(true, ordering: .relaxed) }
 }

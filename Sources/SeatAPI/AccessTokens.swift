@@ -9,6 +9,7 @@ public struct AccessTokens: Sendable {
     public static let minimumSecretLength = 32
 
     private let keys: JWTKeyCollection
+    private let verified = VerifiedTokens()
 
     public init(secret: String) async throws(AccessTokenError) {
         guard secret.utf8.count >= Self.minimumSecretLength else {
@@ -46,6 +47,10 @@ public struct AccessTokens: Sendable {
 
     /// The user a valid, unexpired HS256 token names; any other token is refused.
     public func user(fromToken token: String) async throws(APIError) -> String {
+        if let known = verified.entry(for: token) {
+            guard known.expires > Date() else { throw Self.expired }
+            return known.user
+        }
         guard Self.algorithm(of: token) == "HS256" else {
             throw .unauthorized("The bearer token is not an HS256 token from this server.")
         }
@@ -53,16 +58,21 @@ public struct AccessTokens: Sendable {
         do {
             claims = try await keys.verify(token, as: UserClaims.self)
         } catch is UserClaims.Expired {
-            throw .unauthorized("The bearer token has expired; mint a new one with `cinebook token NAME`.")
+            throw Self.expired
         } catch {
             throw .unauthorized("The bearer token is not valid: it is malformed or was not signed with this server's secret.")
         }
+        let user: String
         do {
-            return try SeatLockingService.validatedUser(claims.sub.value)
+            user = try SeatLockingService.validatedUser(claims.sub.value)
         } catch {
             throw .unauthorized("The bearer token names no valid user: \(error.message)")
         }
+        verified.remember(token, VerifiedTokens.Entry(user: user, expires: claims.exp.value))
+        return user
     }
+
+    private static let expired = APIError.unauthorized("The bearer token has expired; mint a new one with `cinebook token NAME`.")
 
     private static func validated(_ user: String) throws(AccessTokenError) -> String {
         do {

@@ -1,4 +1,5 @@
 import Hummingbird
+import SeatLocking
 
 /// Lets a request through only with `Authorization: Bearer <token>` naming a user; the
 /// user goes into the context. Everything else gets 401.
@@ -16,7 +17,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
             throw APIError.unauthorized("Use the Bearer scheme: Authorization: Bearer <token>.")
         }
         var context = context
-        let user = try await tokens.user(fromToken: parts[1].trimmingCharacters(in: .whitespaces))
+        let user = try await tokens.user(fromToken: String(parts[1]).trimmingSpaces)
         context.user = user
         context.logger[metadataKey: "user"] = .string(user)
         return try await next(request, context)

@@ -33,13 +33,23 @@ public struct Seat: Sendable, Hashable, Identifiable {
 public enum SeatCode {
     /// The canonical code, or nil when the text is not a row label and a seat number.
     public static func normalize(_ text: String) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
-        let letters = trimmed.prefix { $0.isASCII && $0.isLetter }
-        let digits = trimmed.dropFirst(letters.count)
-        guard (1...2).contains(letters.count), (1...3).contains(digits.count),
-              digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let number = Int(digits), number > 0
-        else { return nil }
-        return "\(letters)\(number)"
+        var letters = ""
+        var number = 0
+        var digits = 0
+        for byte in text.trimmingSpaces.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
+                guard digits == 0, letters.utf8.count < 2 else { return nil }
+                letters.append(Character(Unicode.Scalar(byte & ~0x20)))
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard !letters.isEmpty, digits < 3 else { return nil }
+                digits += 1
+                number = number * 10 + Int(byte - UInt8(ascii: "0"))
+            default:
+                return nil
+            }
+        }
+        guard digits > 0, number > 0 else { return nil }
+        return letters + String(number)
     }
 }

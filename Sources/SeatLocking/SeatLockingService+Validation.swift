@@ -46,13 +46,12 @@ extension SeatLockingService {
 
     /// A user id is 1–64 printable characters (surrounding spaces are dropped).
     public static func validatedUser(_ user: String) throws(SeatLockingError) -> String {
-        let trimmed = user.trimmingCharacters(in: .whitespaces)
+        let trimmed = user.trimmingSpaces
         guard !trimmed.isEmpty else { throw .invalidRequest("A user name is required.") }
         guard trimmed.count <= LockPolicy.maximumUserLength else {
             throw .invalidRequest("The user name is \(trimmed.count) characters long; at most \(LockPolicy.maximumUserLength) are allowed.")
         }
-        let invisible: Set<Unicode.GeneralCategory> = [.control, .format, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate, .privateUse]
-        guard trimmed.unicodeScalars.allSatisfy({ !invisible.contains($0.properties.generalCategory) }) else {
+        guard !trimmed.unicodeScalars.contains(where: \.isInvisible) else {
             throw .invalidRequest("The user name contains control or invisible characters.")
         }
         return trimmed

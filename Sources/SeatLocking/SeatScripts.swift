@@ -6,6 +6,13 @@ enum SeatScripts {
     private static let now = """
         local clock = redis.call('TIME')
         local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+        -- A holds set lives as long as its longest hold: its expiry only ever grows
+        -- (GT), and a set just created (no expiry yet) gets one.
+        local function keepUntil(key, expiry)
+          if redis.call('PEXPIREAT', key, expiry, 'GT') == 0 and redis.call('PTTL', key) == -1 then
+            redis.call('PEXPIREAT', key, expiry)
+          end
+        end
 
         """
 
@@ -74,8 +81,7 @@ enum SeatScripts {
         end
         redis.call('ZADD', KEYS[1], unpack(entries))
         redis.call('ZADD', KEYS[4], unpack(entries))
-        local last = redis.call('ZRANGE', KEYS[4], -1, -1, 'WITHSCORES')
-        redis.call('PEXPIREAT', KEYS[4], math.max(latest, tonumber(last[2])))
+        keepUntil(KEYS[4], latest)
         redis.call('PUBLISH', ARGV[6], cjson.encode({event = 'locked', showtime_id = tonumber(ARGV[1]),
           seats = seats, expires_at = latest, at = now}))
         return reply
@@ -150,8 +156,7 @@ enum SeatScripts {
           reply[#reply + 1] = expiry
           reply[#reply + 1] = tonumber(redis.call('HGET', key, 'token'))
         end
-        local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
-        redis.call('PEXPIREAT', KEYS[2], math.max(latest, tonumber(last[2])))
+        keepUntil(KEYS[2], latest)
         redis.call('PUBLISH', ARGV[5], cjson.encode({event = 'extended', showtime_id = tonumber(ARGV[1]),
           seats = seats, expires_at = latest, at = now}))
         return reply

@@ -6,18 +6,26 @@ public struct SeatLayout: Sendable, Hashable {
         public let label: String
         /// One entry per grid column: a seat, or nil for an aisle gap.
         public let cells: [Seat?]
+        public let seats: [Seat]
 
-        public var seats: [Seat] { cells.compactMap { $0 } }
+        public init(label: String, cells: [Seat?]) {
+            self.label = label
+            self.cells = cells
+            seats = cells.compactMap { $0 }
+        }
     }
 
     public let rows: [Row]
     /// Widest row, in grid columns.
     public let width: Int
+    /// Every seat, row by row.
+    public let seats: [Seat]
     private let seatsByCode: [String: Seat]
 
     public init(rows: [Row]) {
         self.rows = rows
         width = rows.map(\.cells.count).max() ?? 0
+        seats = rows.flatMap(\.seats)
         var index: [String: Seat] = [:]
         for row in rows { for seat in row.seats { index[seat.code] = seat } }
         seatsByCode = index
@@ -59,7 +67,6 @@ public struct SeatLayout: Sendable, Hashable {
         self.init(rows: rows)
     }
 
-    public var seats: [Seat] { rows.flatMap(\.seats) }
     public var seatCount: Int { seatsByCode.count }
 
     public func seat(_ code: String) -> Seat? { seatsByCode[code] }

@@ -19,7 +19,7 @@ end
 local codes = {}
 response = function(status) codes[status] = (codes[status] or 0) + 1 end
 done = function(summary, latency, requests)
-  io.write(string.format("p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms  %.0f req/s  non-2xx: %d\n",
-    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+  io.write(string.format("%d requests  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms  %.0f req/s  non-2xx: %d\n",
+    summary.requests, latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
     summary.requests / (summary.duration / 1e6), summary.errors.status))
 end

@@ -67,6 +67,23 @@ import TestSupport
         }
     }
 
+    /// A token already verified is answered from memory, yet still stops working at its
+    /// `exp`; a token of the same user with one character changed is checked in full.
+    @Test func aRememberedTokenStillExpiresAndItsNeighboursAreStillChecked() async throws {
+        let tokens = try await AccessTokens(secret: AccessTokens.generateSecret())
+        let token = try await tokens.mint(user: "alice", ttl: .seconds(2))
+        #expect(try await tokens.user(fromToken: token) == "alice")
+        #expect(try await tokens.user(fromToken: token) == "alice")
+        let forged = String(token.dropLast()) + (token.last == "A" ? "B" : "A")
+        await #expect(throws: APIError.self) { try await tokens.user(fromToken: forged) }
+        let expired = await eventually(timeout: .seconds(10), every: .milliseconds(100)) {
+            (try? await tokens.user(fromToken: token)) == nil
+        }
+        #expect(expired, "the remembered token stops working at its exp")
+        let error = await #expect(throws: APIError.self) { try await tokens.user(fromToken: token) }
+        #expect(error?.message.contains("expired") == true)
+    }
+
     @Test func secretsMustBeLongEnough() async throws {
         await #expect(throws: AccessTokenError.self) { try await AccessTokens(secret: "short") }
         #expect(AccessTokens.generateSecret().count == 64)

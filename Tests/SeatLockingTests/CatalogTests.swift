@@ -45,15 +45,26 @@ struct CatalogTests {
     }
 
     @Test(arguments: [
-        ("c7", "C7"), (" C7 ", "C7"), ("C07", "C7"), ("AA12", "AA12"),
+        ("c7", "C7"), (" C7 ", "C7"), ("C07", "C7"), ("AA12", "AA12"), ("\tb12\t", "B12"), ("\u{00A0}aa7\u{2003}", "AA7"),
+        ("C007", "C7"), ("z999", "Z999"),
     ])
     func seatCodesAreNormalized(text: String, code: String) {
         #expect(SeatCode.normalize(text) == code)
     }
 
-    @Test(arguments: ["", "7C", "C", "C0", "C-1", "ABC1", "C1234", "C 7", "Ç7"])
+    @Test(arguments: [
+        "", " ", "7C", "C", "C0", "C000", "C-1", "ABC1", "C1234", "C 7", "Ç7", "C7B", "C\n7", "C7\n", "Ｃ７", "C٣", "C7\u{0301}", "\u{0}C7",
+    ])
     func malformedSeatCodesAreRejected(text: String) {
         #expect(SeatCode.normalize(text) == nil)
+    }
+
+    @Test(arguments: [
+        ("alice", "alice"), ("  bob\t", "bob"), ("\u{00A0}Zoë\u{3000}", "Zoë"), ("a b", "a b"), ("", ""), (" \t ", ""),
+        ("\nx", "\nx"),
+    ])
+    func spacesAndTabsAroundTextAreTrimmed(text: String, trimmed: String) {
+        #expect(text.trimmingSpaces == trimmed)
     }
 
     @Test func unknownShowtimeIsNil() throws {

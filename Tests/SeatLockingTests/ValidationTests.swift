@@ -133,4 +133,16 @@ struct ValidationTests {
         let fields = try await redis.hash(RedisKeyNames(showtime: showtime.id).lock("B2"))
         #expect(fields["user_id"] == user)
     }
+
+    @Test(arguments: [
+        "eve\u{7F}", "eve\u{200B}", "\u{202E}eve", "eve\u{E000}", "eve\u{2028}", "e\u{0}ve", "eve\u{85}", "\u{FEFF}eve",
+    ])
+    func invisibleCharactersInAUserAreRefused(user: String) {
+        #expect(throws: SeatLockingError.self) { try SeatLockingService.validatedUser(user) }
+    }
+
+    @Test(arguments: ["Zoë", "渡辺", "O'Brien", "a b", "🎬 fan", "user@example.com"])
+    func visibleNamesAreAccepted(user: String) throws {
+        #expect(try SeatLockingService.validatedUser(user) == user)
+    }
 }
