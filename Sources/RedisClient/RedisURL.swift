@@ -131,7 +131,7 @@ public struct RedisURLError: Error, Sendable, CustomStringConvertible {
     /// The URL as given, with its password (if any) replaced by `***`.
     public let url: String
     public let problem: String
-    public var description: String { "invalid Redis URL '\(url)': \(problem)" }
+    public var description: String { "invalid Redis URL '\(url)': \(problem)".escapingInvisibles }
 
     init(url: String, problem: String) {
         self.url = Self.redacted(url)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SeatLocking
 
 /// What lock, unlock, extend and book are asked for: `{"seats": ["A1", "A2"]}`, plus an
 /// optional `"ttl_seconds"` for lock and extend. The user is never part of it.
@@ -32,9 +33,15 @@ struct SeatSelection: Decodable, Sendable {
             throw APIError.bodyTooLarge(limit: limit)
         }
         var body = ByteBuffer()
-        for try await part in request.body {
-            guard body.readableBytes + part.readableBytes <= limit else { throw APIError.bodyTooLarge(limit: limit) }
-            body.writeImmutableBuffer(part)
+        do {
+            for try await part in request.body {
+                guard body.readableBytes + part.readableBytes <= limit else { throw APIError.bodyTooLarge(limit: limit) }
+                body.writeImmutableBuffer(part)
+            }
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw APIError.badRequest("The request body could not be read: its framing (Content-Length or chunks) is broken.")
         }
         guard body.readableBytes > 0 else { return nil }
         guard isJSON(request.headers[.contentType]) else { throw APIError.unsupportedMediaType }
@@ -62,6 +69,6 @@ struct SeatSelection: Decodable, Sendable {
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
         let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
-        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+        return String(mediaType).trimmingSpaces.lowercased() == "application/json"
     }
 }

@@ -9,15 +9,11 @@ extension APIRequestContext {
         guard (1...18).contains(text.utf8.count), text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
               let id = Int(text), id > 0
         else {
-            throw .badRequest("The showtime id must be a positive whole number, not '\(Self.shown(text))'.")
+            throw .badRequest("The showtime id must be a positive whole number, not '\(text.quotable)'.")
         }
         guard catalog.showtime(id) != nil else { throw APIError(SeatLockingError.unknownShowtime(id)) }
         return id
     }
 
     /// Input echoed in a message: short and printable.
-    private static func shown(_ text: String) -> String {
-        let printable = String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.properties.generalCategory != .control }))
-        return printable.count > 20 ? printable.prefix(20) + "…" : printable
-    }
 }

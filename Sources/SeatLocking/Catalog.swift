@@ -1,4 +1,5 @@
 import Foundation
+import RedisClient
 
 /// The showtimes this system sells, loaded from one JSON file per showtime.
 ///
@@ -28,7 +29,7 @@ public struct Catalog: Sendable {
                 .filter { $0.pathExtension == "json" }
                 .sorted { $0.lastPathComponent < $1.lastPathComponent }
         } catch {
-            throw CatalogError(file: directory.path, problem: "cannot read the directory (\(error.localizedDescription))")
+            throw CatalogError(file: directory.path, problem: FileProblem.of(directory.path, expectingDirectory: true))
         }
         guard !files.isEmpty else { throw CatalogError(file: directory.path, problem: "no showtime files (*.json)") }
         var showtimes: [Showtime] = []
@@ -48,7 +49,7 @@ public struct Catalog: Sendable {
     public static func load(file: URL) throws(CatalogError) -> Showtime {
         let data: Data
         do { data = try Data(contentsOf: file) } catch {
-            throw CatalogError(file: file.path, problem: "cannot read the file (\(error.localizedDescription))")
+            throw CatalogError(file: file.path, problem: FileProblem.of(file.path, expectingDirectory: false))
         }
         let entry: ShowtimeFile
         do { entry = try JSONDecoder().decode(ShowtimeFile.self, from: data) } catch {
@@ -72,7 +73,7 @@ public struct Catalog: Sendable {
         case let .typeMismatch(type, context): return "\(path(context)) should be \(Self.name(of: type))"
         case let .valueNotFound(type, context): return "\(path(context)) should be \(Self.name(of: type)), not null"
         case let .dataCorrupted(context):
-            return context.codingPath.isEmpty ? "not valid JSON" : "\(path(context)): \(context.debugDescription)"
+            return context.codingPath.isEmpty ? "not valid JSON" : "\(path(context)) is out of range or malformed"
         @unknown default: return "not a showtime file"
         }
     }
@@ -82,15 +83,31 @@ public struct Catalog: Sendable {
         case is Int.Type: "a whole number"
         case is String.Type: "a string"
         case is [Any].Type: "a list"
-        default: "\(type)".lowercased()
+        case is [String: Any].Type: "an object"
+        case is Double.Type, is Float.Type: "a number"
+        case is Bool.Type: "true or false"
+        default: "a different kind of value"
         }
+    }
+}
+
+/// Why a file or directory cannot be read, in words (not an NSError dump).
+private enum FileProblem {
+    static func of(_ path: String, expectingDirectory: Bool) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return "does not exist (or is a broken link)"
+        }
+        if isDirectory.boolValue != expectingDirectory { return expectingDirectory ? "is not a directory" : "is a directory, not a file" }
+        if access(path, R_OK) != 0 { return "cannot be read: permission denied" }
+        return expectingDirectory ? "cannot be listed" : "cannot be read"
     }
 }
 
 public struct CatalogError: Error, Sendable, CustomStringConvertible {
     public let file: String
     public let problem: String
-    public var description: String { "\(file): \(problem)" }
+    public var description: String { "\(file): \(problem)".escapingInvisibles }
 }
 
 /// The JSON shape of a showtime file.
@@ -114,16 +131,16 @@ private struct ShowtimeFile: Decodable {
 
     func showtime() throws(LayoutError) -> Showtime {
         guard id > 0 else { throw LayoutError("id must be a positive whole number, not \(id)") }
-        guard !title.trimmingCharacters(in: .whitespaces).isEmpty else { throw LayoutError("title is empty") }
-        guard !auditorium.trimmingCharacters(in: .whitespaces).isEmpty else { throw LayoutError("auditorium is empty") }
+        guard !title.trimmingSpaces.isEmpty else { throw LayoutError("title is empty") }
+        guard !auditorium.trimmingSpaces.isEmpty else { throw LayoutError("auditorium is empty") }
         guard let start = ISO8601DateFormatter().date(from: startsAt) else {
-            throw LayoutError("starts_at '\(startsAt)' is not an ISO 8601 time like 2026-11-25T19:30:00Z")
+            throw LayoutError("starts_at '\(startsAt.quotable)' is not an ISO 8601 time like 2026-11-25T19:30:00Z")
         }
         let layout = try SeatLayout(rowPatterns: rows.map { ($0.row, $0.seats) })
         var taken = Set<String>()
         for text in occupied ?? [] {
             guard let code = SeatCode.normalize(text), layout.seat(code) != nil else {
-                throw LayoutError("occupied seat '\(text)' is not in the layout")
+                throw LayoutError("occupied seat '\(text.quotable)' is not in the layout")
             }
             taken.insert(code)
         }

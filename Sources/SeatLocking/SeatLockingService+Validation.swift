@@ -31,7 +31,7 @@ extension SeatLockingService {
         var seen = Set<String>()
         for text in seats {
             guard let code = SeatCode.normalize(text) else {
-                throw .invalidRequest("'\(Self.shown(text))' is not a seat code; a seat is a row letter and a number, like C7.")
+                throw .invalidRequest("'\(text.quotable)' is not a seat code; a seat is a row letter and a number, like C7.")
             }
             guard seen.insert(code).inserted else { throw .invalidRequest("\(code) is listed twice.") }
             canonical.append(code)
@@ -63,11 +63,5 @@ extension SeatLockingService {
             throw .invalidRequest("A TTL must be from 1 to \(policy.maximumHold.components.seconds) seconds.")
         }
         return ttl
-    }
-
-    /// Input echoed in a message: short, and without control characters.
-    static func shown(_ text: String) -> String {
-        let visible = String(text.unicodeScalars.filter { $0.properties.generalCategory != .control }.map(Character.init))
-        return visible.count > 20 ? visible.prefix(20) + "…" : visible
     }
 }

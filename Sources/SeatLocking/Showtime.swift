@@ -38,7 +38,7 @@ public struct SeatLayout: Sendable, Hashable {
         var seen = Set<String>()
         for (rowIndex, (label, pattern)) in rowPatterns.enumerated() {
             guard label.count <= 2, !label.isEmpty, label.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
-                throw LayoutError("row label '\(label)' must be one or two capital letters")
+                throw LayoutError("row label '\(label.quotable)' must be one or two capital letters")
             }
             guard seen.insert(label).inserted else { throw LayoutError("row \(label) appears twice") }
             var cells: [Seat?] = []
@@ -51,7 +51,7 @@ public struct SeatLayout: Sendable, Hashable {
                 case "w": category = .wheelchair
                 case "_": category = nil
                 default:
-                    throw LayoutError("row \(label) has '\(character)' at column \(column + 1); use s, p, w or _")
+                    throw LayoutError("row \(label) has '\(String(character).quotable)' at column \(column + 1); use s, p, w or _")
                 }
                 if let category {
                     number += 1

@@ -1,4 +1,5 @@
 import Foundation
+import RedisClient
 
 /// Finds the directory of showtime files.
 enum FixtureDirectory {
@@ -10,7 +11,7 @@ enum FixtureDirectory {
             let url = URL(fileURLWithPath: path)
             guard isDirectory(url) else {
                 throw StartupError(
-                    code: "invalid_fixture", message: "The fixtures directory \(path) does not exist.",
+                    code: "invalid_fixture", message: "The fixtures directory \(path.escapingInvisibles) does not exist.",
                     exitCode: ExitStatus.brokenConfiguration)
             }
             return url

@@ -31,7 +31,7 @@ import TestSupport
         server.resume()
         #expect(hung.status == 69)
         #expect(hung.json["error"] as? String == "redis_unavailable")
-        #expect(elapsed < 2.5, "the command gave up after \(elapsed) s")
+        #expect(elapsed < Double(answerNotHang.components.seconds), "the command gave up after \(elapsed) s, not hung")
 
         server.stop()
         try server.start()

@@ -23,7 +23,7 @@ struct ServerFaultTests {
         server.resume()
 
         #expect(error?.kind == .timeout)
-        #expect(elapsed < .seconds(2), "a hung server is reported within 2 s, took \(elapsed)")
+        #expect(elapsed < answerNotHang, "a hung server is reported by the timeout, not waited for; took \(elapsed)")
         #expect(try await redis.send("GET", "before") == "1", "the same client works again after resume")
     }
 

@@ -25,7 +25,7 @@ import TestSupport
                 case "status": response = try await client.status(showtime: api.id, as: alice)
                 default: response = try await client.send(.delete, "/api/v1/showtimes/\(api.id)/seats/unlock?seats=A1", as: alice)
                 }
-                #expect(clock.now - start < .seconds(2), "\(request) answered within 2 s")
+                #expect(clock.now - start < answerNotHang, "\(request) answered, not hung")
                 #expect(response.status == 503, "\(request)")
                 #expect(response.error == "redis_unavailable", "\(request)")
                 #expect(response.json["message"] is String)
@@ -48,7 +48,7 @@ import TestSupport
             server.suspend()
             let start = ContinuousClock.now
             let response = try await client.lock(["A2"], showtime: api.id, as: alice)
-            #expect(ContinuousClock.now - start < .seconds(2))
+            #expect(ContinuousClock.now - start < answerNotHang)
             #expect(response.status == 503)
             server.resume()
             #expect(try await eventually(timeout: .seconds(10)) { try await client.send(.get, "/health").status == 200 })

@@ -90,21 +90,21 @@ struct OwnershipTests {
         let key = RedisKeyNames(showtime: showtime.id).lock("A1")
         let alice = TestUsers.unique("alice")
 
-        let first = try await service.lock(["A1"], showtime: showtime.id, user: alice, ttl: .seconds(5))
+        let first = try await service.lock(["A1"], showtime: showtime.id, user: alice, ttl: .seconds(60))
         let lockedAt = try await redis.hash(key)["locked_at"]
         #expect(lockedAt == String(first.serverTime.milliseconds), "locked_at is the server time of the grant")
         #expect(try await redis.expireTime(key) == first.seats[0].expiresAt.milliseconds)
         var runDown: Int64 = 0
         #expect(try await eventually {
             runDown = try await redis.pttl(key)
-            return (1...4_500).contains(runDown)
+            return (1...59_500).contains(runDown)
         }, "the TTL runs down")
 
-        let second = try await service.lock(["A1"], showtime: showtime.id, user: alice, ttl: .seconds(5))
+        let second = try await service.lock(["A1"], showtime: showtime.id, user: alice, ttl: .seconds(60))
         #expect(second.seats[0].token == first.seats[0].token)
         #expect(second.seats[0].expiresAt > first.seats[0].expiresAt)
         #expect(try await redis.expireTime(key) == second.seats[0].expiresAt.milliseconds, "the key's TTL was reset")
-        #expect(second.seats[0].expiresAt.milliseconds - first.seats[0].expiresAt.milliseconds >= 5_000 - runDown,
+        #expect(second.seats[0].expiresAt.milliseconds - first.seats[0].expiresAt.milliseconds >= 60_000 - runDown,
                 "the expiry moved forward by at least the time that ran down")
         #expect(try await redis.hash(key)["locked_at"] == lockedAt, "a refresh is not a new hold")
     }

@@ -24,3 +24,9 @@ public func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws ->
         Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
     }
 }
+
+/// How long a call to a hung or stopped Redis may take before the test calls it a hang.
+/// The tests give the client a 0.5 s timeout and the product promises an answer within a
+/// second or two; the bound leaves room for a loaded two-core machine running the other
+/// tests at the same time, so it tells an answer from a hang without timing anything.
+public let answerNotHang = Duration.seconds(5)

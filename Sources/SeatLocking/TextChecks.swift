@@ -1,3 +1,5 @@
+import RedisClient
+
 extension String {
     /// The text without the spaces and tabs around it, as `CharacterSet.whitespaces`
     /// trims, in pure Swift: text with nothing to trim is returned as it is, without a
@@ -9,6 +11,12 @@ extension String {
         if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return self }
         return String(scalars[first...last])
     }
+
+    /// Input echoed in a message: at most 20 characters, invisible ones escaped.
+    public var quotable: String {
+        let visible = escapingInvisibles
+        return visible.count > 20 ? visible.prefix(20) + "…" : visible
+    }
 }
 
 extension Unicode.Scalar {
@@ -16,14 +24,5 @@ extension Unicode.Scalar {
     var isSpaceOrTab: Bool {
         if value < 0x80 { return value == 0x20 || value == 0x09 }
         return properties.generalCategory == .spaceSeparator
-    }
-
-    /// Invisible or control characters that have no place in a name.
-    var isInvisible: Bool {
-        if value < 0x80 { return value < 0x20 || value == 0x7F }
-        switch properties.generalCategory {
-        case .control, .format, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate, .privateUse: return true
-        default: return false
-        }
     }
 }
