@@ -63,8 +63,9 @@ public struct BenchReport: Sendable, Codable {
             target == "core" ? "" : ", through \(target)", appendfsync,
             operations, duration_seconds, operations_per_second))
         lines.append(String(
-            format: "floor (p50): PING %.3f ms, trivial EVALSHA %.3f ms, SET %.3f ms",
-            baseline.pingMicroseconds / 1000, baseline.scriptMicroseconds / 1000, baseline.setMicroseconds / 1000))
+            format: "floor (p50): PING %.3f ms, trivial EVALSHA %.3f ms, SET %.3f ms (p99 %.3f ms)",
+            baseline.pingMicroseconds / 1000, baseline.scriptMicroseconds / 1000, baseline.setMicroseconds / 1000,
+            baseline.setP99Microseconds / 1000))
         lines.append("")
         lines.append("operation      count    p50 ms   p90 ms   p99 ms  p99.9 ms    max ms   p50/floor")
         for figure in latencies {

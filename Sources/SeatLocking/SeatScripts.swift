@@ -28,12 +28,16 @@ enum SeatScripts {
         local count = #KEYS - 4
         local seats = {unpack(ARGV, 7, 6 + count)}
         local sold = redis.call('HMGET', KEYS[2], unpack(seats))
+        -- The index holds every live lock's expiry: only seats with a live entry have a
+        -- lock key worth reading (a free seat, the common case, costs no call of its own).
+        local live = redis.call('ZMSCORE', KEYS[1], unpack(seats))
         local current = {}
         local unavailable = {}
         for i = 1, count do
+          current[i] = {}
           if sold[i] then
             unavailable[#unavailable + 1] = seats[i]
-          else
+          elseif live[i] and tonumber(live[i]) > now then
             current[i] = redis.call('HMGET', KEYS[4 + i], 'user_id', 'locked_at', 'token')
             if current[i][1] and current[i][1] ~= user then unavailable[#unavailable + 1] = seats[i] end
           end
