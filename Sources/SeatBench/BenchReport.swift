@@ -30,6 +30,8 @@ public struct BenchReport: Sendable, Codable {
         public let grants: Int
         public let bookings: Int
         public let showtimes_checked: Int
+        /// Performances sold out, audited and removed while the run went on.
+        public let showtimes_finished_during_run: Int
         public let violations: [String]
         public var ok: Bool { violations.isEmpty }
     }

@@ -48,7 +48,7 @@ public struct BenchRunner: Sendable {
         if http == nil {
             memoryProbe = try await probeMemory(controlService, control, pool: pool)
         } else {
-            try await purge(control, ids: pool.usedIDs)
+            try await purge(control, ids: pool.unfinishedIDs)
         }
         let rssStart = Self.residentMegabytes()
 
@@ -84,11 +84,24 @@ public struct BenchRunner: Sendable {
             }
         }
         let latencies = SharedLatencies()
+        // A showtime left behind is audited and removed as soon as its last visit ends; when
+        // Redis cannot be asked then, it waits for the audit at the end.
+        let audit = Mutex((problems: [String](), checked: 0, postponed: [Int: GrantLedger.Sales]()))
+        let finish: @Sendable (Int) async -> Void = { id in
+            let sales = ledger.finish(showtime: id)
+            do {
+                let problems = try await checkRedis(controlService, control, id: id, sales: sales)
+                try await purge(control, ids: [id])
+                audit.withLock { $0.problems += problems; $0.checked += 1 }
+            } catch {
+                audit.withLock { $0.postponed[id] = sales }
+            }
+        }
         await withTaskGroup(of: Void.self) { group in
             for index in 0..<configuration.users {
                 let user = VirtualUser(
                     name: "bench-user-\(index)", operations: services[index % services.count], pool: pool, picker: picker,
-                    ledger: ledger, counters: counters, latencies: latencies, configuration: configuration)
+                    ledger: ledger, counters: counters, latencies: latencies, configuration: configuration, finish: finish)
                 group.addTask {
                     var user = user
                     await user.run()
@@ -101,10 +114,13 @@ public struct BenchRunner: Sendable {
         let rssEnd = Self.residentMegabytes()
 
         let (violations, grants, bookings) = ledger.finish()
-        let used = pool.usedIDs
-        var problems = violations
-        problems += try await checkRedis(controlService, control, ids: used, sold: ledger.soldSeats(), maybe: ledger.maybeSoldSeats())
-        try await purge(control, ids: http == nil ? used + [pool.probeID] : used)
+        let (finishedProblems, finishedCount, postponed) = audit.withLock { ($0.problems, $0.checked, $0.postponed) }
+        let remaining = pool.unfinishedIDs + postponed.keys.sorted()
+        var problems = violations + finishedProblems
+        for id in remaining {
+            problems += try await checkRedis(controlService, control, id: id, sales: postponed[id] ?? ledger.sales(showtime: id))
+        }
+        try await purge(control, ids: http == nil ? remaining + [pool.probeID] : remaining)
 
         let figures = Operation.allCases.compactMap { operation -> BenchReport.OperationFigures? in
             guard let histogram = totals.histograms[operation], histogram.totalCount > 0 else { return nil }
@@ -117,7 +133,9 @@ public struct BenchRunner: Sendable {
                 floor: isRead ? "PING" : "SET")
         }
         let locks = Int(totals.histograms[.lock]?.totalCount ?? 0)
-        let invariants = BenchReport.Invariants(grants: grants, bookings: bookings, showtimes_checked: used.count, violations: problems)
+        let invariants = BenchReport.Invariants(
+            grants: grants, bookings: bookings, showtimes_checked: finishedCount + remaining.count,
+            showtimes_finished_during_run: finishedCount, violations: problems)
         return BenchReport(
             ok: invariants.ok, target: http?.operations.base ?? "core", users: configuration.users,
             think_ms: configuration.thinkTime.seconds * 1000, showtimes: pool.slots,
@@ -162,28 +180,23 @@ public struct BenchRunner: Sendable {
         return (Double(bytes) / Double(max(held, 1)), Int(lockKey))
     }
 
-    /// The audit of every showtime played, and the ledger's sales against Redis's.
-    private func checkRedis(
-        _ service: SeatLockingService, _ redis: RedisClient, ids: [Int], sold: [Int: [String: Int64]], maybe: [Int: Set<String>]
-    ) async throws -> [String] {
+    /// The audit of a showtime played, and the ledger's sales against Redis's.
+    private func checkRedis(_ service: SeatLockingService, _ redis: RedisClient, id: Int, sales: GrantLedger.Sales) async throws -> [String] {
         var problems: [String] = []
-        for id in ids {
-            let audit = try await service.audit(showtime: id)
-            problems += audit.problems.map { "showtime \(id): \($0)" }
-            let pairs = try await redis.send("HGETALL", "seat_sold:{\(id)}", routingKey: "seat_sold:{\(id)}").array?.compactMap(\.string) ?? []
-            var inRedis: [String: Int64] = [:]
-            for index in stride(from: 0, to: pairs.count - 1, by: 2) { inRedis[pairs[index]] = Int64(pairs[index + 1]) }
-            // Every sale the bench saw is in Redis with its booking id; Redis may also have
-            // sales whose answer never reached the bench, but no other.
-            let seen = sold[id, default: [:]]
-            let missing = seen.filter { inRedis[$0.key] != $0.value }
-            let unexplained = inRedis.keys.filter { seen[$0] == nil && !maybe[id, default: []].contains($0) }
-            if !missing.isEmpty || !unexplained.isEmpty {
-                problems.append(
-                    "showtime \(id): Redis has \(inRedis.count) sold seats, the bench booked \(seen.count)"
-                        + (missing.isEmpty ? "" : "; missing or different in Redis: \(missing.keys.sorted())")
-                        + (unexplained.isEmpty ? "" : "; sold without a booking: \(unexplained.sorted())"))
-            }
+        let audit = try await service.audit(showtime: id)
+        problems += audit.problems.map { "showtime \(id): \($0)" }
+        let pairs = try await redis.send("HGETALL", "seat_sold:{\(id)}", routingKey: "seat_sold:{\(id)}").array?.compactMap(\.string) ?? []
+        var inRedis: [String: Int64] = [:]
+        for index in stride(from: 0, to: pairs.count - 1, by: 2) { inRedis[pairs[index]] = Int64(pairs[index + 1]) }
+        // Every sale the bench saw is in Redis with its booking id; Redis may also have
+        // sales whose answer never reached the bench, but no other.
+        let missing = sales.sold.filter { inRedis[$0.key] != $0.value }
+        let unexplained = inRedis.keys.filter { sales.sold[$0] == nil && !sales.maybeSold.contains($0) }
+        if !missing.isEmpty || !unexplained.isEmpty {
+            problems.append(
+                "showtime \(id): Redis has \(inRedis.count) sold seats, the bench booked \(sales.sold.count)"
+                    + (missing.isEmpty ? "" : "; missing or different in Redis: \(missing.keys.sorted())")
+                    + (unexplained.isEmpty ? "" : "; sold without a booking: \(unexplained.sorted())"))
         }
         return problems
     }

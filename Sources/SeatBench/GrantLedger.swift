@@ -4,7 +4,8 @@ import Synchronization
 
 /// The benchmark's own record of who held which seat when, kept independently of Redis
 /// and checked for double holds and double sales. Memory stays bounded: per seat only
-/// the latest holds are kept, and each is checked against the others before it is dropped.
+/// the latest holds are kept, and each is checked against the others before it is
+/// dropped; a finished showtime is checked and dropped whole.
 final class GrantLedger: Sendable {
     private struct Hold {
         let user: String
@@ -18,11 +19,22 @@ final class GrantLedger: Sendable {
         let seat: String
     }
 
-    private struct State {
-        var holds: [SeatID: [Hold]] = [:]
-        var sold: [SeatID: (user: String, booking: Int64)] = [:]
+    /// What the ledger knows of one showtime, seat by seat.
+    private struct Showtime {
+        var holds: [String: [Hold]] = [:]
+        var sold: [String: (user: String, booking: Int64)] = [:]
         /// Seats of bookings whose answer never came (Redis unavailable): sold or not.
-        var maybeSold: Set<SeatID> = []
+        var maybeSold: Set<String> = []
+    }
+
+    /// The sales of a showtime the ledger saw, to compare with Redis's.
+    struct Sales: Sendable {
+        var sold: [String: Int64] = [:]
+        var maybeSold: Set<String> = []
+    }
+
+    private struct State {
+        var showtimes: [Int: Showtime] = [:]
         var violations: [String] = []
         var grants = 0
         var bookings = 0
@@ -38,7 +50,7 @@ final class GrantLedger: Sendable {
         state.withLock { state in
             for seat in grant.seats {
                 let id = SeatID(showtime: grant.showtimeID, seat: seat.code)
-                var holds = state.holds[id, default: []]
+                var holds = state.showtimes[id.showtime, default: Showtime()].holds[id.seat, default: []]
                 if let index = holds.firstIndex(where: { $0.token == seat.token && $0.user == grant.user }) {
                     holds[index].end = seat.expiresAt.milliseconds
                 } else {
@@ -50,7 +62,7 @@ final class GrantLedger: Sendable {
                         holds.removeAll { $0.token == oldest.token && $0.user == oldest.user }
                     }
                 }
-                state.holds[id] = holds
+                state.showtimes[id.showtime, default: Showtime()].holds[id.seat] = holds
             }
         }
     }
@@ -66,14 +78,13 @@ final class GrantLedger: Sendable {
         state.withLock { state in
             state.bookings += 1
             for seat in booking.seats {
-                let id = SeatID(showtime: booking.showtimeID, seat: seat)
-                if let earlier = state.sold[id] {
+                if let earlier = state.showtimes[booking.showtimeID]?.sold[seat] {
                     Self.note(
                         "\(seat) of showtime \(booking.showtimeID) sold twice: booking \(earlier.booking) and \(booking.id)",
                         into: &state.violations)
                 }
-                state.sold[id] = (booking.user, booking.id)
-                let holding = state.holds[id]?.contains { $0.user == booking.user && $0.start <= at && at <= $0.end } ?? false
+                state.showtimes[booking.showtimeID, default: Showtime()].sold[seat] = (booking.user, booking.id)
+                let holding = state.showtimes[booking.showtimeID]?.holds[seat]?.contains { $0.user == booking.user && $0.start <= at && at <= $0.end } ?? false
                 if !holding {
                     Self.note(
                         "\(seat) of showtime \(booking.showtimeID) sold to \(booking.user), who did not hold it",
@@ -88,7 +99,7 @@ final class GrantLedger: Sendable {
     /// not. Its seats may show up sold in Redis without a booking the bench saw.
     func maybeBooked(_ seats: [String], showtime: Int, user: String) {
         state.withLock { state in
-            for seat in seats { state.maybeSold.insert(SeatID(showtime: showtime, seat: seat)) }
+            state.showtimes[showtime, default: Showtime()].maybeSold.formUnion(seats)
         }
         end(seats, showtime: showtime, user: user, at: Date().milliseconds)
     }
@@ -96,42 +107,48 @@ final class GrantLedger: Sendable {
     private func end(_ seats: [String], showtime: Int, user: String, at: Int64) {
         state.withLock { state in
             for seat in seats {
-                let id = SeatID(showtime: showtime, seat: seat)
-                guard var holds = state.holds[id],
+                guard var holds = state.showtimes[showtime]?.holds[seat],
                       let index = holds.indices.filter({ holds[$0].user == user }).max(by: { holds[$0].token < holds[$1].token })
                 else { continue }
                 holds[index].end = min(holds[index].end, at)
-                state.holds[id] = holds
+                state.showtimes[showtime]?.holds[seat] = holds
             }
+        }
+    }
+
+    /// Checks the holds kept of a showtime nobody will play again, forgets it, and
+    /// returns its sales for the comparison with Redis.
+    func finish(showtime id: Int) -> Sales {
+        state.withLock { state in
+            guard let showtime = state.showtimes.removeValue(forKey: id) else { return Sales() }
+            Self.checkAll(showtime, id: id, into: &state.violations)
+            return Sales(sold: showtime.sold.mapValues(\.booking), maybeSold: showtime.maybeSold)
         }
     }
 
     /// Checks every hold still kept; returns every violation found during the run.
     func finish() -> (violations: [String], grants: Int, bookings: Int) {
         state.withLock { state in
-            for (id, holds) in state.holds {
-                for hold in holds { Self.check(hold, against: holds, seat: id, into: &state.violations) }
-            }
-            state.holds = [:]
+            for (id, showtime) in state.showtimes { Self.checkAll(showtime, id: id, into: &state.violations) }
+            for id in state.showtimes.keys { state.showtimes[id]?.holds = [:] }
             return (state.violations, state.grants, state.bookings)
         }
     }
 
-    /// Seats the ledger saw sold, per showtime, with the booking id.
-    func soldSeats() -> [Int: [String: Int64]] {
+    /// The sales of a showtime the ledger saw (after `finish()`, for the final audit).
+    func sales(showtime id: Int) -> Sales {
         state.withLock { state in
-            var result: [Int: [String: Int64]] = [:]
-            for (id, sale) in state.sold { result[id.showtime, default: [:]][id.seat] = sale.booking }
-            return result
+            guard let showtime = state.showtimes[id] else { return Sales() }
+            return Sales(sold: showtime.sold.mapValues(\.booking), maybeSold: showtime.maybeSold)
         }
     }
 
-    /// Seats of unanswered bookings, per showtime.
-    func maybeSoldSeats() -> [Int: Set<String>] {
-        state.withLock { state in
-            var result: [Int: Set<String>] = [:]
-            for id in state.maybeSold { result[id.showtime, default: []].insert(id.seat) }
-            return result
+    /// Violations found since the run began.
+    var violations: [String] { state.withLock { $0.violations } }
+
+    private static func checkAll(_ showtime: Showtime, id: Int, into violations: inout [String]) {
+        for (seat, holds) in showtime.holds {
+            for hold in holds { check(hold, against: holds, seat: SeatID(showtime: id, seat: seat), into: &violations) }
         }
     }
 

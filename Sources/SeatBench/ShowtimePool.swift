@@ -4,14 +4,25 @@ import Synchronization
 
 /// The showtimes a run plays on: `slots` at once, each a copy of one layout under ids of
 /// the benchmark's own. When a performance is nearly sold out its slot moves on to a
-/// fresh id (the next performance), so long runs keep finding seats.
+/// fresh id (the next performance), so long runs keep finding seats. A performance left
+/// behind is finished once the last visit that started on it ends: nobody can touch it
+/// again, so it can be audited and removed, and a run of any length stays flat in memory.
 final class ShowtimePool: Sendable {
+    private struct Playing {
+        var current: [Int]
+        /// Visits under way, per showtime id.
+        var visits: [Int: Int] = [:]
+        /// Ids left behind whose visits have not all ended yet.
+        var leftBehind: Set<Int> = []
+        var finished = 0
+    }
+
     let layout: SeatLayout
     let catalog: Catalog
     let slots: Int
     private let base: Int
     private let generations: Int
-    private let current: Mutex<[Int]>
+    private let playing: Mutex<Playing>
     /// The showtimes of a server's catalog, when the run goes through its HTTP API: they
     /// are played as they are, with no next performance.
     private let fixed: [Int]?
@@ -30,7 +41,7 @@ final class ShowtimePool: Sendable {
                 startsAt: template.startsAt, layout: template.layout))
         }
         catalog = Catalog(showtimes: showtimes)
-        current = Mutex(Array(0..<slots))
+        playing = Mutex(Playing(current: Array(0..<slots)))
         fixed = nil
     }
 
@@ -42,29 +53,54 @@ final class ShowtimePool: Sendable {
         base = 0
         probeID = -1
         catalog = Catalog(showtimes: showtimes)
-        current = Mutex(Array(0..<showtimes.count))
+        playing = Mutex(Playing(current: Array(0..<showtimes.count)))
         fixed = showtimes.map(\.id)
     }
 
     /// A showtime beyond every generation, for measuring memory per held seat.
     let probeID: Int
 
-    /// The id now playing in a slot.
-    func showtime(slot: Int) -> Int { fixed?[slot] ?? base + current.withLock { $0[slot] } }
+    /// Starts a visit to the showtime now playing in a slot; `leave` ends it.
+    func enter(slot: Int) -> Int {
+        guard fixed == nil else { return fixed![slot] }
+        return playing.withLock { playing in
+            let id = base + playing.current[slot]
+            playing.visits[id, default: 0] += 1
+            return id
+        }
+    }
+
+    /// Ends a visit; returns the id when it was the last visit of a showtime left behind,
+    /// which the caller then finishes.
+    func leave(_ id: Int) -> Int? {
+        guard fixed == nil else { return nil }
+        return playing.withLock { playing in
+            let remaining = playing.visits[id, default: 1] - 1
+            playing.visits[id] = remaining == 0 ? nil : remaining
+            guard remaining == 0, playing.leftBehind.remove(id) != nil else { return nil }
+            playing.finished += 1
+            return id
+        }
+    }
 
     /// Moves the slot on from `id` (once, however many users notice the sell-out).
     func advance(slot: Int, from id: Int) {
         guard fixed == nil else { return }
-        current.withLock { current in
+        playing.withLock { playing in
             let index = id - base
-            if current[slot] == index, index + slots < slots * generations { current[slot] = index + slots }
+            if playing.current[slot] == index, index + slots < slots * generations {
+                playing.current[slot] = index + slots
+                playing.leftBehind.insert(id)
+            }
         }
     }
 
-    /// Every id played so far.
-    var usedIDs: [Int] {
+    /// Ids played and not finished yet: those still playing and those left behind.
+    var unfinishedIDs: [Int] {
         if let fixed { return fixed }
-        let last = current.withLock { $0 }
-        return (0..<slots).flatMap { slot in stride(from: slot, through: last[slot], by: slots).map { base + $0 } }
+        return playing.withLock { playing in playing.current.map { base + $0 } + playing.leftBehind.sorted() }
     }
+
+    /// How many showtimes were finished during the run.
+    var finishedCount: Int { playing.withLock { $0.finished } }
 }

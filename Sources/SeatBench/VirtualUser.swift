@@ -23,14 +23,18 @@ struct VirtualUser {
     let configuration: BenchConfiguration
     let operationLimit: Int?
     let latencies: SharedLatencies
+    /// Audits and removes a showtime nobody plays any more.
+    let finish: @Sendable (Int) async -> Void
     private var random = SystemRandomNumberGenerator()
     private let clock = ContinuousClock()
 
     init(
         name: String, operations: any SeatOperations, pool: ShowtimePool, picker: PartyPicker, ledger: GrantLedger,
-        counters: RunCounters, latencies: SharedLatencies, configuration: BenchConfiguration
+        counters: RunCounters, latencies: SharedLatencies, configuration: BenchConfiguration,
+        finish: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.latencies = latencies
+        self.finish = finish
         self.name = name
         self.operations = operations
         self.pool = pool
@@ -49,9 +53,14 @@ struct VirtualUser {
 
     /// One visit to the seat map, from picking to booking or leaving.
     private mutating func visit() async {
-        let name = self.name
         let slot = Int.random(in: 0..<pool.slots, using: &random)
-        let showtime = pool.showtime(slot: slot)
+        let showtime = pool.enter(slot: slot)
+        await play(showtime, slot: slot)
+        if let finished = pool.leave(showtime) { await finish(finished) }
+    }
+
+    private mutating func play(_ showtime: Int, slot: Int) async {
+        let name = self.name
         if chance(configuration.statusRate) {
             guard let status = await measure(.status, { try await $0.status(showtime: showtime, viewer: name) }) else { return }
             if status.seats(in: .available).count * 3 < status.seats.count { pool.advance(slot: slot, from: showtime) }

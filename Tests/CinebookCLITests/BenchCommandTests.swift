@@ -26,6 +26,22 @@ import TestSupport
         #expect(Set(latencies.compactMap { $0["operation"] as? String }).isSuperset(of: ["lock", "unlock", "book"]))
     }
 
+    /// Every booked visit sells its seats, so the 40-seat hall sells out again and again:
+    /// each performance left behind is audited and removed during the run (which keeps
+    /// a run of a million operations flat in memory), and every audit passes.
+    @Test func performancesThatSellOutAreAuditedAndRemovedAsTheRunGoes() async throws {
+        let fixture = try CLIFixtures.make(from: 1)
+        let cli = CLI(redis: try RedisTestServer.shared().urlString, fixtures: fixture.directory)
+        let result = try await cli.run([
+            "bench", "--showtime", String(fixture.id), "--users", "10", "--operations", "2000", "--book-rate", "1", "--hotspot", "0",
+            "--json",
+        ])
+        #expect(result.status == 0, "\(result.stderr) \(result.stdout.prefix(2000))")
+        let invariants = try #require(result.json["invariants"] as? [String: Any])
+        #expect((invariants["violations"] as? [Any])?.isEmpty == true, "\(invariants)")
+        #expect((invariants["showtimes_finished_during_run"] as? Int ?? 0) >= 4, "sold-out performances were finished: \(invariants)")
+    }
+
     @Test func theSuggestionEngineIsTimedWithoutRedis() async throws {
         let result = try await cli.run(["bench", "--suggestions", "--operations", "200", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
