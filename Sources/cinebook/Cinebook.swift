@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RedisClient
 import SeatLocking
 
 @main
@@ -38,7 +39,11 @@ struct Cinebook: AsyncParsableCommand {
                 let message = message(for: error)
                 print(SeatLockingJSON.encode(SeatLockingJSON.Failure(code: "invalid_request", message: message)))
             } else {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                // Values echoed from the command line may hold control characters: each line
+                // is printed with them escaped, so they cannot drive the terminal.
+                let lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false)
+                let text = lines.map { String($0).escapingInvisibles }.joined(separator: "\n")
+                FileHandle.standardError.write(Data((text + "\n").utf8))
             }
             Foundation.exit(ExitStatus.invalidInput)
         }

@@ -98,10 +98,8 @@ import TestSupport
         let dump = ["Swift.", "Error Domain=", "CodingKeys", "Optional(", "RedisError(", "SeatLockingError."]
             .first { result.stderr.contains($0) || result.stdout.contains($0) }
         #expect(dump == nil, "the message is for people, not a type dump (\(dump ?? ""))\n\(report)")
-        if result.stderr.hasPrefix("cinebook: ") {
-            let control = result.stderr.unicodeScalars.first { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }
-            #expect(control == nil, "cinebook's own message echoes no control characters (\(control.map { "U+\(String($0.value, radix: 16))" } ?? ""))\n\(report)")
-        }
+        let control = result.stderr.unicodeScalars.first { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }
+        #expect(control == nil, "no message echoes control characters (\(control.map { "U+\(String($0.value, radix: 16))" } ?? ""))\n\(report)")
     }
 
     /// An argument as Swift source, so the command line can be replayed exactly; a long

@@ -70,6 +70,14 @@ import TestSupport
         #expect(result.stderr.contains("'q'"))
     }
 
+    /// A value the parser refuses is echoed with its control characters escaped.
+    @Test func refusedArgumentsAreEchoedWithoutControlCharacters() async throws {
+        let result = try await cli.run(["status", "--showtime", "1\u{1B}[31m"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\\u{1B}[31m"), "\(result.stderr)")
+        #expect(!result.stderr.unicodeScalars.contains { $0.value == 0x1B }, "no raw escape reaches the terminal")
+    }
+
     @Test func badRedisURLIsInvalidInput() async throws {
         let result = try await cli.run(["status", "--showtime", showtime, "--json"], redis: "http://nowhere")
         #expect(result.status == 2)
