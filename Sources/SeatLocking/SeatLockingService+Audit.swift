@@ -33,26 +33,30 @@ extension SeatLockingService {
     /// ARGV: booking key prefix, then every seat code in the same order.
     /// Reply: {{problems}, live locks, sold seats}
     static let auditScript = RedisScript(name: "audit", source: """
-        local clock = redis.call('TIME')
-        local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+        -- Server time now, read afresh: a long audit must not compare with its start.
+        local function now()
+          local clock = redis.call('TIME')
+          return tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+        end
         local problems = {}
         local locks = 0
         local known = {}
         for i = 3, #KEYS do
           local seat = ARGV[i - 1]
           known[seat] = true
-          local ttl = redis.call('PTTL', KEYS[i])
+          -- The absolute expiry, so that the comparison does not depend on when it is made.
+          local expiry = redis.call('PEXPIRETIME', KEYS[i])
           local score = redis.call('ZSCORE', KEYS[1], seat)
-          if ttl == -1 then problems[#problems + 1] = seat .. ': lock without TTL' end
-          if ttl >= 0 then
+          if expiry == -1 then problems[#problems + 1] = seat .. ': lock without TTL' end
+          if expiry >= 0 then
             locks = locks + 1
             if not score then
               problems[#problems + 1] = seat .. ': lock missing from the index'
-            elseif math.abs(tonumber(score) - (now + ttl)) > 5 then
+            elseif tonumber(score) ~= expiry then
               problems[#problems + 1] = seat .. ': index expiry differs from the lock TTL'
             end
             if redis.call('HEXISTS', KEYS[2], seat) == 1 then problems[#problems + 1] = seat .. ': sold and locked' end
-          elseif score and tonumber(score) > now + 5 then
+          elseif score and tonumber(score) > now() then
             problems[#problems + 1] = seat .. ': index entry without a lock'
           end
         end
