@@ -25,6 +25,8 @@ final class GrantLedger: Sendable {
         var sold: [String: (user: String, booking: Int64)] = [:]
         /// Seats of bookings whose answer never came (Redis unavailable): sold or not.
         var maybeSold: Set<String> = []
+
+        var sales: Sales { Sales(sold: sold.mapValues(\.booking), maybeSold: maybeSold) }
     }
 
     /// The sales of a showtime the ledger saw, to compare with Redis's.
@@ -122,7 +124,7 @@ final class GrantLedger: Sendable {
         state.withLock { state in
             guard let showtime = state.showtimes.removeValue(forKey: id) else { return Sales() }
             Self.checkAll(showtime, id: id, into: &state.violations)
-            return Sales(sold: showtime.sold.mapValues(\.booking), maybeSold: showtime.maybeSold)
+            return showtime.sales
         }
     }
 
@@ -137,14 +139,8 @@ final class GrantLedger: Sendable {
 
     /// The sales of a showtime the ledger saw (after `finish()`, for the final audit).
     func sales(showtime id: Int) -> Sales {
-        state.withLock { state in
-            guard let showtime = state.showtimes[id] else { return Sales() }
-            return Sales(sold: showtime.sold.mapValues(\.booking), maybeSold: showtime.maybeSold)
-        }
+        state.withLock { $0.showtimes[id]?.sales ?? Sales() }
     }
-
-    /// Violations found since the run began.
-    var violations: [String] { state.withLock { $0.violations } }
 
     private static func checkAll(_ showtime: Showtime, id: Int, into violations: inout [String]) {
         for (seat, holds) in showtime.holds {

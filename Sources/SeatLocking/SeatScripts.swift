@@ -6,8 +6,12 @@ enum SeatScripts {
     private static let now = """
         local clock = redis.call('TIME')
         local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-        -- A holds set lives as long as its longest hold: its expiry only ever grows
-        -- (GT), and a set just created (no expiry yet) gets one.
+
+        """
+
+    /// For the scripts that give holds: a holds set lives as long as its longest hold, its
+    /// expiry only ever grows (GT), and a set just created (no expiry yet) gets one.
+    private static let keepUntil = """
         local function keepUntil(key, expiry)
           if redis.call('PEXPIREAT', key, expiry, 'GT') == 0 and redis.call('PTTL', key) == -1 then
             redis.call('PEXPIREAT', key, expiry)
@@ -23,7 +27,7 @@ enum SeatScripts {
     /// Reply: {'ok', now, seat, expiry, token, ...}
     ///     or {'unavailable', now, {unavailable seats}, {every sold or locked seat}}
     ///     or {'too_many', now, seats already held}
-    static let lock = RedisScript(name: "lock", source: now + """
+    static let lock = RedisScript(name: "lock", source: now + keepUntil + """
         local user = ARGV[2]
         local count = #KEYS - 4
         local seats = {unpack(ARGV, 7, 6 + count)}
@@ -128,7 +132,7 @@ enum SeatScripts {
     /// KEYS: index, holds of the user, then one lock key per seat.
     /// ARGV: showtime id, user, ttl ms, maximum hold ms, events channel, then the seat codes.
     /// Reply: {'ok', now, seat, expiry, token, ...} or {'not_owner' | 'expired', now, {seats}}
-    static let extend = RedisScript(name: "extend", source: now + """
+    static let extend = RedisScript(name: "extend", source: now + keepUntil + """
         local user = ARGV[2]
         local count = #KEYS - 2
         local notOwner, expired = {}, {}
