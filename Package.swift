@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.25.0"),
     ],
     targets: [
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
@@ -33,9 +35,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SeatRecords",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "SeatLocking",
             dependencies: [
                 "RedisClient",
+                "SeatRecords",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -65,6 +76,7 @@ let package = Package(
             name: "SeatBench",
             dependencies: [
                 "SeatLocking",
+                "SeatRecords",
                 "RedisClient",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,6 +89,7 @@ let package = Package(
             name: "EdgeCheck",
             dependencies: [
                 "SeatLocking",
+                "SeatRecords",
                 "RedisClient",
                 "SeatMapUI",
                 .product(name: "Logging", package: "swift-log"),
@@ -86,6 +99,7 @@ let package = Package(
             name: "cinebook",
             dependencies: [
                 "SeatLocking",
+                "SeatRecords",
                 "RedisClient",
                 "SeatMapUI",
                 "SeatAPI",
@@ -96,7 +110,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["RedisClient", "SeatLocking"],
+            dependencies: ["RedisClient", "SeatLocking", "SeatRecords"],
             path: "Tests/TestSupport"
         ),
         .testTarget(

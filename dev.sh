@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(libncursesw5-dev libhiredis-dev redis-server redis-tools tmux)
+packages=(libncursesw5-dev libhiredis-dev libsqlite3-dev redis-server redis-tools tmux postgresql)
 
 ensure_packages() {
   local missing=() package

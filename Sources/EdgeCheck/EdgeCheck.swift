@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RedisClient
 import SeatLocking
+import SeatRecords
 import SeatMapUI
 
 /// Drives the code that sits on the two C libraries cinebook links, hiredis and ncursesw,
@@ -43,7 +44,10 @@ struct EdgeCheck {
         guard let showtime = catalog.showtime(id) else { throw SeatLockingError.unknownShowtime(id) }
         let redis = RedisClient(url: url)
         defer { redis.close() }
-        let service = SeatLockingService(redis: redis, catalog: catalog)
+        let database = FileManager.default.temporaryDirectory.appendingPathComponent("edge-check-\(getpid()).sqlite").path
+        let records = try await Records.open(.sqlite(path: database)) { catalog.showtimes.map(ShowtimeRecord.init) }
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) } }
+        let service = SeatLockingService(redis: redis, records: records, catalog: catalog)
         let app = SeatMapApp(
             service: service, showtime: showtime, user: user,
             settings: SeatMapSettings(pollInterval: .milliseconds(500), policy: service.policy),

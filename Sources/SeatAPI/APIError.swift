@@ -19,13 +19,13 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     /// The status of each core error: bad input 422, unknown showtime 404, conflicts 409,
-    /// Redis down 503.
+    /// Redis or the database down, or an outcome unknown, 503.
     public init(_ error: SeatLockingError) {
         switch error {
         case .invalidRequest, .unknownSeats, .tooManySeats: status = .unprocessableContent
         case .unknownShowtime: status = .notFound
         case .seatsUnavailable, .notLockOwner, .lockExpired: status = .conflict
-        case .redisUnavailable: status = .serviceUnavailable
+        case .redisUnavailable, .databaseUnavailable, .outcomeUnknown: status = .serviceUnavailable
         case .internalError: status = .internalServerError
         }
         code = error.code

@@ -29,6 +29,8 @@ public struct BenchReport: Sendable, Codable {
     public struct Invariants: Sendable, Codable {
         public let grants: Int
         public let bookings: Int
+        /// Holds that ended early because Redis lost its data (a flush, an empty restart, a failover).
+        public let holds_lost_with_redis: Int
         public let showtimes_checked: Int
         /// Performances sold out, audited and removed while the run went on.
         public let showtimes_finished_during_run: Int
@@ -88,6 +90,9 @@ public struct BenchReport: Sendable, Codable {
         }
         if invariants.ok {
             lines.append("invariants: OK — \(invariants.grants) grants, \(invariants.bookings) bookings, \(invariants.showtimes_checked) showtimes audited; no seat held twice, none sold twice")
+            if invariants.holds_lost_with_redis > 0 {
+                lines.append("  \(invariants.holds_lost_with_redis) holds were lost with Redis's data; their seats' sales were kept")
+            }
         } else {
             lines.append("invariants: VIOLATED")
             lines.append(contentsOf: invariants.violations.map { "  - \($0)" })

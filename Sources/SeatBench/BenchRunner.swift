@@ -3,6 +3,7 @@ import Histogram
 import Logging
 import RedisClient
 import SeatLocking
+import SeatRecords
 import Synchronization
 
 /// A snapshot for the live progress line.
@@ -18,6 +19,8 @@ public struct BenchProgress: Sendable {
 public struct BenchRunner: Sendable {
     public let configuration: BenchConfiguration
     public let url: RedisURL
+    /// The database of record the bookings are committed in.
+    public let records: any SalesRecord
     public let timeouts: RedisTimeouts
     public let template: Showtime
     /// Through a server's HTTP API on these showtimes of its catalog, instead of the core
@@ -25,11 +28,12 @@ public struct BenchRunner: Sendable {
     public let http: (operations: HTTPSeatOperations, showtimes: [Showtime])?
 
     public init(
-        configuration: BenchConfiguration, url: RedisURL, timeouts: RedisTimeouts, template: Showtime,
+        configuration: BenchConfiguration, url: RedisURL, records: any SalesRecord, timeouts: RedisTimeouts, template: Showtime,
         http: (operations: HTTPSeatOperations, showtimes: [Showtime])? = nil
     ) {
         self.configuration = configuration
         self.url = url
+        self.records = records
         self.timeouts = timeouts
         self.template = template
         self.http = http
@@ -40,7 +44,7 @@ public struct BenchRunner: Sendable {
         let control = RedisClient(url: url, timeouts: timeouts)
         defer { control.close() }
         let quiet = Logger(label: "cinebook.bench", factory: { _ in SwiftLogNoOpLogHandler() })
-        let controlService = SeatLockingService(redis: control, catalog: pool.catalog, logger: quiet)
+        let controlService = SeatLockingService(redis: control, records: records, catalog: pool.catalog, logger: quiet)
 
         let appendfsync = try await control.send("CONFIG", "GET", "appendfsync").array?.last?.string ?? "unknown"
         let baseline = try await Baseline.measure(control)
@@ -55,7 +59,7 @@ public struct BenchRunner: Sendable {
         let clients = http == nil ? makeClients() : []
         defer { for client in clients { client.close() } }
         let services: [any SeatOperations] = http.map { [$0.operations] }
-            ?? clients.map { SeatLockingService(redis: $0, catalog: pool.catalog, logger: quiet) }
+            ?? clients.map { SeatLockingService(redis: $0, records: records, catalog: pool.catalog, logger: quiet) }
         let ledger = GrantLedger()
         let counters = RunCounters()
         let picker = PartyPicker(layout: pool.layout, hotspot: configuration.hotspot, maximumParty: configuration.maximumParty)
@@ -113,7 +117,7 @@ public struct BenchRunner: Sendable {
         monitor.cancel()
         let rssEnd = Self.residentMegabytes()
 
-        let (violations, grants, bookings) = ledger.finish()
+        let (violations, grants, bookings, lostHolds) = ledger.finish()
         let (finishedProblems, finishedCount, postponed) = audit.withLock { ($0.problems, $0.checked, $0.postponed) }
         let remaining = pool.unfinishedIDs + postponed.keys.sorted()
         var problems = violations + finishedProblems
@@ -134,7 +138,7 @@ public struct BenchRunner: Sendable {
         }
         let locks = Int(totals.histograms[.lock]?.totalCount ?? 0)
         let invariants = BenchReport.Invariants(
-            grants: grants, bookings: bookings, showtimes_checked: finishedCount + remaining.count,
+            grants: grants, bookings: bookings, holds_lost_with_redis: lostHolds, showtimes_checked: finishedCount + remaining.count,
             showtimes_finished_during_run: finishedCount, violations: problems)
         return BenchReport(
             ok: invariants.ok, target: http?.operations.base ?? "core", users: configuration.users,
@@ -180,29 +184,35 @@ public struct BenchRunner: Sendable {
         return (Double(bytes) / Double(max(held, 1)), Int(lockKey))
     }
 
-    /// The audit of a showtime played, and the ledger's sales against Redis's.
+    /// The audit of a showtime played; the ledger's sales against the database's, which
+    /// hold every sale; and Redis against the database (reconciliation finishes bookings
+    /// interrupted by faults first).
     private func checkRedis(_ service: SeatLockingService, _ redis: RedisClient, id: Int, sales: GrantLedger.Sales) async throws -> [String] {
         var problems: [String] = []
         let audit = try await service.audit(showtime: id)
         problems += audit.problems.map { "showtime \(id): \($0)" }
-        let pairs = try await redis.send("HGETALL", "seat_sold:{\(id)}", routingKey: "seat_sold:{\(id)}").array?.compactMap(\.string) ?? []
-        var inRedis: [String: Int64] = [:]
-        for index in stride(from: 0, to: pairs.count - 1, by: 2) { inRedis[pairs[index]] = Int64(pairs[index + 1]) }
-        // Every sale the bench saw is in Redis with its booking id; Redis may also have
-        // sales whose answer never reached the bench, but no other.
-        let missing = sales.sold.filter { inRedis[$0.key] != $0.value }
-        let unexplained = inRedis.keys.filter { sales.sold[$0] == nil && !sales.maybeSold.contains($0) }
+        let inDatabase = try await records.sold(showtime: id)
+        // Every sale the bench saw is in the database with its booking id; the database may
+        // also have sales whose answer never reached the bench, but no other.
+        let missing = sales.sold.filter { inDatabase[$0.key] != $0.value }
+        let unexplained = inDatabase.keys.filter { sales.sold[$0] == nil && !sales.maybeSold.contains($0) }
         if !missing.isEmpty || !unexplained.isEmpty {
             problems.append(
-                "showtime \(id): Redis has \(inRedis.count) sold seats, the bench booked \(sales.sold.count)"
-                    + (missing.isEmpty ? "" : "; missing or different in Redis: \(missing.keys.sorted())")
+                "showtime \(id): the database has \(inDatabase.count) sold seats, the bench booked \(sales.sold.count)"
+                    + (missing.isEmpty ? "" : "; missing or different in the database: \(missing.keys.sorted())")
                     + (unexplained.isEmpty ? "" : "; sold without a booking: \(unexplained.sorted())"))
+        }
+        let reconciled = try await service.reconcile(showtime: id, repair: false)
+        if !reconciled.soldOnlyInRedis.isEmpty || !reconciled.locksOnSoldSeats.isEmpty {
+            problems.append(
+                "showtime \(id): Redis sold \(reconciled.soldOnlyInRedis) without a booking, or locks seats the database sold: \(reconciled.locksOnSoldSeats)")
         }
         return problems
     }
 
-    /// Removes every key of the benchmark's showtimes.
+    /// Removes every key of the benchmark's showtimes, and their bookings from the database.
     private func purge(_ redis: RedisClient, ids: [Int]) async throws {
+        if http == nil { try await records.purge(showtimes: ids) }
         for id in ids {
             var cursor = "0"
             repeat {

@@ -10,8 +10,13 @@ final class GrantLedger: Sendable {
     private struct Hold {
         let user: String
         let token: Int64
+        /// When Redis had last loaded the showtime before granting it (0: not known).
+        let epoch: Int64
         let start: Int64
         var end: Int64
+
+        /// Grant order: tokens start again when Redis loses its data, epochs do not.
+        var order: (Int64, Int64) { (epoch, token) }
     }
 
     private struct SeatID: Hashable {
@@ -23,6 +28,8 @@ final class GrantLedger: Sendable {
     private struct Showtime {
         var holds: [String: [Hold]] = [:]
         var sold: [String: (user: String, booking: Int64)] = [:]
+        /// The latest epoch seen: holds of earlier ones were lost with Redis's data.
+        var epoch: Int64 = 0
         /// Seats of bookings whose answer never came (Redis unavailable): sold or not.
         var maybeSold: Set<String> = []
 
@@ -40,31 +47,58 @@ final class GrantLedger: Sendable {
         var violations: [String] = []
         var grants = 0
         var bookings = 0
+        var lostHolds = 0
     }
 
     private static let window = 16
     private static let maximumViolations = 100
     private let state = Mutex(State())
 
-    /// A lock or extend answer: new holds start, held ones get their new expiry.
+    /// A lock or extend answer: new holds start, held ones get their new expiry. A lock
+    /// of a later epoch ends every hold of earlier ones: Redis lost them.
     func held(_ grant: LockGrant) {
         let now = grant.serverTime.milliseconds
         state.withLock { state in
+            if let epoch = grant.epoch?.milliseconds { Self.enter(epoch: epoch, showtime: grant.showtimeID, into: &state) }
+            let epoch = grant.epoch?.milliseconds ?? state.showtimes[grant.showtimeID]?.epoch ?? 0
             for seat in grant.seats {
                 let id = SeatID(showtime: grant.showtimeID, seat: seat.code)
+                if let sale = state.showtimes[id.showtime]?.sold[id.seat] {
+                    Self.note(
+                        "\(seat.code) of showtime \(id.showtime) locked for \(grant.user) after booking \(sale.booking) sold it",
+                        into: &state.violations)
+                }
                 var holds = state.showtimes[id.showtime, default: Showtime()].holds[id.seat, default: []]
-                if let index = holds.firstIndex(where: { $0.token == seat.token && $0.user == grant.user }) {
+                let same = holds.indices.filter { holds[$0].token == seat.token && holds[$0].user == grant.user }
+                if let index = same.max(by: { holds[$0].epoch < holds[$1].epoch }), grant.epoch == nil || holds[index].epoch == epoch {
                     holds[index].end = seat.expiresAt.milliseconds
                 } else {
                     state.grants += 1
-                    holds.append(Hold(user: grant.user, token: seat.token, start: now, end: seat.expiresAt.milliseconds))
+                    holds.append(Hold(user: grant.user, token: seat.token, epoch: epoch, start: now, end: seat.expiresAt.milliseconds))
                     if holds.count > Self.window {
-                        let oldest = holds.min { $0.token < $1.token }!
+                        let oldest = holds.min { $0.order < $1.order }!
                         Self.check(oldest, against: holds, seat: id, into: &state.violations)
-                        holds.removeAll { $0.token == oldest.token && $0.user == oldest.user }
+                        holds.removeAll { $0.order == oldest.order && $0.user == oldest.user }
                     }
                 }
                 state.showtimes[id.showtime, default: Showtime()].holds[id.seat] = holds
+            }
+        }
+    }
+
+    /// Holds granted before `epoch` ended by then at the latest: they were lost with Redis's data.
+    private static func enter(epoch: Int64, showtime id: Int, into state: inout State) {
+        guard epoch > state.showtimes[id, default: Showtime()].epoch else { return }
+        let known = state.showtimes[id]?.epoch ?? 0
+        state.showtimes[id]?.epoch = epoch
+        guard known > 0, let seats = state.showtimes[id]?.holds else { return }
+        for (seat, holds) in seats {
+            state.showtimes[id]?.holds[seat] = holds.map { hold in
+                guard hold.epoch < epoch, hold.end > epoch else { return hold }
+                state.lostHolds += 1
+                var ended = hold
+                ended.end = epoch
+                return ended
             }
         }
     }
@@ -110,7 +144,7 @@ final class GrantLedger: Sendable {
         state.withLock { state in
             for seat in seats {
                 guard var holds = state.showtimes[showtime]?.holds[seat],
-                      let index = holds.indices.filter({ holds[$0].user == user }).max(by: { holds[$0].token < holds[$1].token })
+                      let index = holds.indices.filter({ holds[$0].user == user }).max(by: { holds[$0].order < holds[$1].order })
                 else { continue }
                 holds[index].end = min(holds[index].end, at)
                 state.showtimes[showtime]?.holds[seat] = holds
@@ -128,12 +162,13 @@ final class GrantLedger: Sendable {
         }
     }
 
-    /// Checks every hold still kept; returns every violation found during the run.
-    func finish() -> (violations: [String], grants: Int, bookings: Int) {
+    /// Checks every hold still kept; returns every violation found during the run, and
+    /// how many holds Redis lost with its data.
+    func finish() -> (violations: [String], grants: Int, bookings: Int, lostHolds: Int) {
         state.withLock { state in
             for (id, showtime) in state.showtimes { Self.checkAll(showtime, id: id, into: &state.violations) }
             for id in state.showtimes.keys { state.showtimes[id]?.holds = [:] }
-            return (state.violations, state.grants, state.bookings)
+            return (state.violations, state.grants, state.bookings, state.lostHolds)
         }
     }
 
@@ -149,7 +184,7 @@ final class GrantLedger: Sendable {
     }
 
     private static func check(_ hold: Hold, against holds: [Hold], seat: SeatID, into violations: inout [String]) {
-        for other in holds where other.user != hold.user && other.token > hold.token {
+        for other in holds where other.user != hold.user && other.order > hold.order {
             if hold.start < other.end && other.start < hold.end {
                 note(
                     "\(seat.seat) of showtime \(seat.showtime) held by \(hold.user) (token \(hold.token)) and \(other.user) (token \(other.token)) at once",

@@ -117,6 +117,8 @@ public final class HTTPSeatOperations: SeatOperations {
         case "lock_expired": throw .lockExpired(seats)
         case "too_many_seats": throw .tooManySeats(requested: seats.count, alreadyHeld: 0, limit: 10)
         case "redis_unavailable": throw .redisUnavailable(json["message"] as? String ?? "503")
+        case "database_unavailable": throw .databaseUnavailable(json["message"] as? String ?? "503")
+        case "outcome_unknown": throw .outcomeUnknown(json["message"] as? String ?? "503")
         default: throw .internalError("HTTP \(status): \(body.prefix(200))")
         }
     }

@@ -135,7 +135,7 @@ struct VirtualUser {
         case let .failure(.seatsUnavailable(_, suggestions)):
             lastSuggestion = chance(0.5) ? suggestions.first : nil
             lastConflictHadNoSuggestion = suggestions.isEmpty
-        case .failure(.redisUnavailable):
+        case let .failure(error) where error.isOutage:
             outcomeUnknown = true
         case .failure:
             break

@@ -7,10 +7,19 @@ public struct LockPolicy: Sendable, Hashable {
     /// Seats one user may hold at once in one showtime.
     public var maximumSeatsPerUser: Int
 
-    public init(ttl: Duration = .seconds(900), maximumHold: Duration = .seconds(3600), maximumSeatsPerUser: Int = 10) {
+    /// How long a booking's claim keeps its seats while the database commits it. A claim
+    /// past this deadline is settled by reconciliation: sold if the database has the
+    /// booking, free if not (10 seconds).
+    public var bookingWindow: Duration
+
+    public init(
+        ttl: Duration = .seconds(900), maximumHold: Duration = .seconds(3600), maximumSeatsPerUser: Int = 10,
+        bookingWindow: Duration = .seconds(10)
+    ) {
         self.ttl = ttl
         self.maximumHold = maximumHold
         self.maximumSeatsPerUser = maximumSeatsPerUser
+        self.bookingWindow = bookingWindow
     }
 
     /// The longest user id accepted, in characters.

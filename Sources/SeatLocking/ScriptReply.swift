@@ -35,6 +35,14 @@ struct ScriptReply {
         return list.compactMap(\.string)
     }
 
+    /// A `{field, value, field, value, ...}` list (HGETALL) as a dictionary.
+    func pairs(at index: Int) throws(SeatLockingError) -> [String: String] {
+        let flat = try strings(at: index)
+        var result: [String: String] = [:]
+        for pair in stride(from: 0, to: flat.count - 1, by: 2) { result[flat[pair]] = flat[pair + 1] }
+        return result
+    }
+
     /// A `{seat, expiry, seat, expiry, ...}` list as seat → expiry.
     func expiries(at index: Int) throws(SeatLockingError) -> [String: Date] {
         let flat = try strings(at: index)
@@ -46,10 +54,11 @@ struct ScriptReply {
         return result
     }
 
-    /// The `seat, expiry, token` triples after `'ok', now`.
-    func heldSeats() throws(SeatLockingError) -> [HeldSeat] {
+    /// The `seat, expiry, token` triples from `first` on (after `'ok', now`, and the
+    /// epoch in lock replies).
+    func heldSeats(from first: Int = 2) throws(SeatLockingError) -> [HeldSeat] {
         var seats: [HeldSeat] = []
-        for start in stride(from: 2, to: parts.count, by: 3) {
+        for start in stride(from: first, to: parts.count, by: 3) {
             guard start + 2 < parts.count, let code = parts[start].string,
                   let expiry = parts[start + 1].int, let token = parts[start + 2].int
             else { throw malformed() }

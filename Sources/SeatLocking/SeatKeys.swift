@@ -11,12 +11,16 @@ struct SeatKeys: Sendable {
     var index: String { "seat_locks:\(tag)" }
     /// HASH seat → booking id: sold seats, never expiring.
     var sold: String { "seat_sold:\(tag)" }
-    /// STRING counter for lock tokens and booking ids.
+    /// STRING counter for lock tokens (fencing).
     var sequence: String { "seat_seq:\(tag)" }
+    /// HASH seat → `<deadline ms>|<user>`: seats whose booking the database is committing.
+    var claims: String { "seat_claims:\(tag)" }
+    /// STRING, never expiring: present while Redis holds the showtime's sold seats as the
+    /// database has them. Its absence means Redis lost data (a flush, an empty restart, a
+    /// failover, an eviction), and the sold seats are loaded again before anything else.
+    var loaded: String { "seat_loaded:\(tag)" }
     /// ZSET seat → expiry in ms of one user's holds: enforces the per-user seat limit.
     func holds(_ user: String) -> String { "seat_holds:\(tag):\(user)" }
-    /// Prefix of `booking:{showtime}:<id>` HASHes: `user_id`, `seats`, `booked_at`.
-    var bookingPrefix: String { "booking:\(tag):" }
     /// Pub/sub channel with one JSON message per change.
     var events: String { "seat_events:\(tag)" }
 }

@@ -10,6 +10,11 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
     case notLockOwner([String])
     case lockExpired([String])
     case redisUnavailable(String)
+    /// The database of record cannot be reached; nothing was sold.
+    case databaseUnavailable(String)
+    /// A write was sent but no answer came: it may or may not have happened. Repeating
+    /// the same operation is safe and tells.
+    case outcomeUnknown(String)
     case internalError(String)
 
     /// The machine-readable code used by `--json` and the HTTP API.
@@ -23,17 +28,21 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         case .notLockOwner: "not_lock_owner"
         case .lockExpired: "lock_expired"
         case .redisUnavailable: "redis_unavailable"
+        case .databaseUnavailable: "database_unavailable"
+        case .outcomeUnknown: "outcome_unknown"
         case .internalError: "internal_error"
         }
     }
 
-    /// Exit code of the command line: 2 invalid input, 3 unavailable, 4 not held, 69 Redis down.
+    /// Exit code of the command line: 2 invalid input, 3 unavailable, 4 not held, 69 Redis
+    /// or the database down (nothing was done), 75 outcome unknown.
     public var exitCode: Int32 {
         switch self {
         case .invalidRequest, .unknownShowtime, .unknownSeats, .tooManySeats: 2
         case .seatsUnavailable: 3
         case .notLockOwner, .lockExpired: 4
-        case .redisUnavailable: 69
+        case .redisUnavailable, .databaseUnavailable: 69
+        case .outcomeUnknown: 75
         case .internalError: 70
         }
     }
@@ -64,12 +73,24 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
             return "Your hold on \(Self.list(seats)) has expired or was released; lock \(seats.count == 1 ? "it" : "them") again."
         case let .redisUnavailable(reason):
             return "Redis is unavailable: \(reason)."
+        case let .databaseUnavailable(reason):
+            return "\(reason) Nothing was booked."
+        case let .outcomeUnknown(reason):
+            return "\(reason.hasSuffix(".") ? reason : reason + ".") It may or may not have been done: run the same command again, which is safe and tells."
         case let .internalError(reason):
             return "Internal error: \(reason)."
         }
     }
 
     public var description: String { message }
+
+    /// Redis or the database did not answer: try again once they are back.
+    public var isOutage: Bool {
+        switch self {
+        case .redisUnavailable, .databaseUnavailable, .outcomeUnknown: true
+        default: false
+        }
+    }
 
     /// The seats the error is about, where it is about seats.
     public var seats: [String] {

@@ -62,6 +62,62 @@ public enum SeatLockingJSON {
         }
     }
 
+    /// `{"ok": true, "bookings": [{"booking_id", "showtime_id", "user", "seats", "booked_at"}]}`
+    public struct Bookings: Encodable, Sendable {
+        struct Entry: Encodable, Sendable {
+            let booking_id: Int64
+            let showtime_id: Int
+            let user: String
+            let seats: [String]
+            let booked_at: String
+        }
+
+        let ok = true
+        let bookings: [Entry]
+
+        public init(_ bookings: [Booking]) {
+            self.bookings = bookings.map {
+                Entry(booking_id: $0.id, showtime_id: $0.showtimeID, user: $0.user, seats: $0.seats, booked_at: SeatLockingJSON.timestamp($0.bookedAt))
+            }
+        }
+    }
+
+    /// `{"ok": true, "consistent": Bool, "showtimes": [{"showtime_id", "redis_lost_data",
+    /// "sold_only_in_database", "sold_only_in_redis", "interrupted_bookings", "locks_on_sold_seats", "repaired"}]}`
+    public struct Reconciled: Encodable, Sendable {
+        struct Interrupted: Encodable, Sendable {
+            let seat: String
+            let user: String
+            let committed: Bool
+        }
+
+        struct Entry: Encodable, Sendable {
+            let showtime_id: Int
+            let consistent: Bool
+            let redis_lost_data: Bool
+            let sold_only_in_database: [String]
+            let sold_only_in_redis: [String]
+            let interrupted_bookings: [Interrupted]
+            let locks_on_sold_seats: [String]
+            let repaired: Bool
+        }
+
+        let ok = true
+        let consistent: Bool
+        let showtimes: [Entry]
+
+        public init(_ reports: [ReconcileReport]) {
+            consistent = reports.allSatisfy { $0.isConsistent || $0.repaired }
+            showtimes = reports.map {
+                Entry(
+                    showtime_id: $0.showtimeID, consistent: $0.isConsistent, redis_lost_data: $0.redisLostData,
+                    sold_only_in_database: $0.soldOnlyInDatabase, sold_only_in_redis: $0.soldOnlyInRedis,
+                    interrupted_bookings: $0.interruptedBookings.map { Interrupted(seat: $0.seat, user: $0.user, committed: $0.committed) },
+                    locks_on_sold_seats: $0.locksOnSoldSeats, repaired: $0.repaired)
+            }
+        }
+    }
+
     public struct ShowtimeSummary: Encodable, Sendable {
         let id: Int
         let title: String

@@ -1,20 +1,30 @@
 import Foundation
 import Logging
 import RedisClient
+import SeatRecords
 
 /// The seat-locking core: every front end (terminal, command line, HTTP, cleanup job)
-/// calls these operations, and each is one Lua script, one round trip to Redis.
+/// calls these operations. Holds live in Redis, each operation one Lua script, one round
+/// trip; a sale is committed in the database of record before anybody is told of it.
 public struct SeatLockingService: Sendable {
     public let catalog: Catalog
     public let policy: LockPolicy
     let redis: RedisClient
+    /// The database of record.
+    public let records: any SalesRecord
     let logger: Logger
+    /// For the crash tests only: the booking step after which this process kills itself.
+    public var crashAfter: BookingStep?
 
     /// The Redis this service works on.
     public var redisURL: RedisURL { redis.configuration.url }
 
-    public init(redis: RedisClient, catalog: Catalog, policy: LockPolicy = LockPolicy(), logger: Logger = Logger(label: "cinebook.core")) {
+    public init(
+        redis: RedisClient, records: any SalesRecord, catalog: Catalog, policy: LockPolicy = LockPolicy(),
+        logger: Logger = Logger(label: "cinebook.core")
+    ) {
         self.redis = redis
+        self.records = records
         self.catalog = catalog
         self.policy = policy
         self.logger = logger
@@ -31,17 +41,17 @@ public struct SeatLockingService: Sendable {
             throw refusal(boxOffice, request, taken: Set(status.seats.filter { $0.state != .available }.map(\.seat.code)))
         }
         let keys = SeatKeys(showtime: id)
-        let reply = try await run(
-            SeatScripts.lock,
-            keys: [keys.index, keys.sold, keys.sequence, keys.holds(request.user)] + request.seats.map(keys.lock),
-            arguments: [
-                String(id), request.user, String(ttl.milliseconds), String(policy.maximumHold.milliseconds),
-                String(policy.maximumSeatsPerUser), keys.events,
-            ] + request.seats,
-            request)
+        var reply = try await lockOnce(request, ttl: ttl, keys: keys)
+        if reply.outcome == "unavailable", try !reply.strings(at: 4).isEmpty {
+            // A booking claim passed its deadline: the database says whether it sold.
+            try await reconcile(showtime: id, repair: true)
+            reply = try await lockOnce(request, ttl: ttl, keys: keys)
+        }
         switch reply.outcome {
         case "ok":
-            let grant = try LockGrant(showtimeID: id, user: request.user, seats: reply.heldSeats(), serverTime: reply.serverTime)
+            let grant = try LockGrant(
+                showtimeID: id, user: request.user, seats: reply.heldSeats(from: 3), serverTime: reply.serverTime,
+                epoch: reply.time(at: 2))
             logger.debug("locked", metadata: request.metadata(["expires_at": "\(grant.expiresAt)"]))
             return grant
         case "unavailable":
@@ -55,6 +65,18 @@ public struct SeatLockingService: Sendable {
         default:
             throw reply.malformed()
         }
+    }
+
+    private func lockOnce(_ request: Request, ttl: Duration, keys: SeatKeys) async throws(SeatLockingError) -> ScriptReply {
+        try await runLoaded(
+            SeatScripts.lock,
+            keys: [keys.index, keys.sold, keys.sequence, keys.holds(request.user), keys.claims, keys.loaded]
+                + request.seats.map(keys.lock),
+            arguments: [
+                String(request.showtime.id), request.user, String(ttl.milliseconds), String(policy.maximumHold.milliseconds),
+                String(policy.maximumSeatsPerUser), keys.events,
+            ] + request.seats,
+            request, write: true)
     }
 
     /// Releases those of the seats that the user holds; returns which. Idempotent.
@@ -73,7 +95,7 @@ public struct SeatLockingService: Sendable {
             SeatScripts.unlock,
             keys: [keys.index, keys.holds(request.user), keys.sold] + request.seats.map(keys.lock),
             arguments: [String(id), request.user, keys.events, strict ? "1" : "0"] + request.seats,
-            request)
+            request, write: true)
         if strict, reply.count > 2 {
             let others = try reply.strings(at: 2)
             if !others.isEmpty { throw .notLockOwner(others) }
@@ -94,27 +116,10 @@ public struct SeatLockingService: Sendable {
             keys: [keys.index, keys.holds(request.user)] + request.seats.map(keys.lock),
             arguments: [String(id), request.user, String(ttl.milliseconds), String(policy.maximumHold.milliseconds), keys.events]
                 + request.seats,
-            request)
+            request, write: true)
         let grant = try LockGrant(showtimeID: id, user: request.user, seats: reply.heldSeatsOrRefusal(request, logger), serverTime: reply.serverTime)
         logger.debug("extended", metadata: request.metadata(["expires_at": "\(grant.expiresAt)"]))
         return grant
-    }
-
-    /// Sells the user's held seats in one atomic step, or none of them.
-    public func book(_ seats: [String], showtime id: Int, user: String) async throws(SeatLockingError) -> Booking {
-        let request = try validated(seats, showtime: id, user: user)
-        let keys = SeatKeys(showtime: id)
-        let reply = try await run(
-            SeatScripts.book,
-            keys: [keys.index, keys.sold, keys.sequence, keys.holds(request.user)] + request.seats.map(keys.lock),
-            arguments: [String(id), request.user, keys.events, keys.bookingPrefix] + request.seats,
-            request)
-        try reply.refusal(request, logger)
-        let booking = Booking(
-            id: try reply.integer(at: 2), showtimeID: id, user: request.user, seats: request.seats,
-            bookedAt: try reply.serverTime)
-        logger.debug("booked", metadata: request.metadata(["booking_id": "\(booking.id)"]))
-        return booking
     }
 
     /// Every seat of the showtime in one of four states, as `viewer` sees it.
@@ -122,8 +127,8 @@ public struct SeatLockingService: Sendable {
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
         let viewer = try viewer.map(Self.validatedUser)
         let keys = SeatKeys(showtime: id)
-        let reply = try await run(
-            SeatScripts.status, keys: [keys.index, keys.sold, keys.holds(viewer ?? "")], arguments: [],
+        let reply = try await runLoaded(
+            SeatScripts.status, keys: [keys.index, keys.sold, keys.holds(viewer ?? ""), keys.claims, keys.loaded], arguments: [],
             Request(showtime: showtime, user: viewer ?? "", seats: []))
         let sold = Set(try reply.strings(at: 1))
         let locked = try reply.expiries(at: 2)
@@ -169,10 +174,36 @@ public struct SeatLockingService: Sendable {
         return .seatsUnavailable(unavailable, suggestions: offers.map(\.codes))
     }
 
-    /// Runs a script, turning every Redis failure into `redisUnavailable` or `internalError`.
-    func run(_ script: RedisScript, keys: [String], arguments: [String], _ request: Request) async throws(SeatLockingError) -> ScriptReply {
+    /// A refusal, logged.
+    func refused(_ error: SeatLockingError, _ request: Request) -> SeatLockingError {
+        logger.debug("refused: \(error.code)", metadata: request.metadata(["refused": "\(error.seats)"]))
+        return error
+    }
+
+    /// Runs a script that needs the showtime's sold seats: when Redis has lost them
+    /// (`not_loaded`), they are loaded from the database and the script runs again.
+    func runLoaded(
+        _ script: RedisScript, keys: [String], arguments: [String], _ request: Request, write: Bool = false
+    ) async throws(SeatLockingError) -> ScriptReply {
+        let reply = try await run(script, keys: keys, arguments: arguments, request, write: write)
+        guard reply.outcome == "not_loaded" else { return reply }
+        logger.debug("loading the showtime's sold seats from the database (first use, or Redis lost them)", metadata: request.metadata())
+        try await reconcile(showtime: request.showtime.id, repair: true)
+        let again = try await run(script, keys: keys, arguments: arguments, request, write: write)
+        guard again.outcome != "not_loaded" else { throw .redisUnavailable("Redis keeps losing the showtime's data") }
+        return again
+    }
+
+    /// Runs a script, turning every Redis failure into `redisUnavailable` or `internalError`;
+    /// a `write` whose answer never came into `outcomeUnknown`, since it may have happened.
+    func run(
+        _ script: RedisScript, keys: [String], arguments: [String], _ request: Request, write: Bool = false
+    ) async throws(SeatLockingError) -> ScriptReply {
         do {
             return ScriptReply(try await redis.evaluate(script, keys: keys, arguments: arguments))
+        } catch let error as RedisConnectionError where write && (error.kind == .timeout || error.kind == .broken) {
+            logger.error("Redis did not answer a write", metadata: request.metadata(["operation": "\(script.name)", "error": "\(error)"]))
+            throw .outcomeUnknown(error.description)
         } catch let error as RedisConnectionError {
             logger.error("Redis unavailable", metadata: request.metadata(["operation": "\(script.name)", "error": "\(error)"]))
             throw .redisUnavailable(error.description)

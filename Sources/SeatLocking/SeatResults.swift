@@ -21,12 +21,16 @@ public struct LockGrant: Sendable, Hashable {
     public let seats: [HeldSeat]
     /// Redis server time when the grant was made.
     public let serverTime: Date
+    /// For a lock: when Redis last loaded the showtime's sold seats from the database. A
+    /// later epoch means Redis lost its data since, and every hold of an earlier one with it.
+    public let epoch: Date?
 
-    public init(showtimeID: Int, user: String, seats: [HeldSeat], serverTime: Date) {
+    public init(showtimeID: Int, user: String, seats: [HeldSeat], serverTime: Date, epoch: Date? = nil) {
         self.showtimeID = showtimeID
         self.user = user
         self.seats = seats
         self.serverTime = serverTime
+        self.epoch = epoch
     }
 
     /// When the first of these seats would be released unless extended.

@@ -20,18 +20,39 @@ enum SeatScripts {
 
         """
 
+    /// Seats being booked: `<deadline ms>|<user>` in the claims hash.
+    private static let claims = """
+        local function claimOf(value)
+          if not value then return nil end
+          local deadline, owner = string.match(value, '^(%d+)|(.*)$')
+          return tonumber(deadline), owner
+        end
+
+        """
+
+    /// The sold seats are known only while the showtime's marker exists; without it Redis
+    /// has lost data, and the database must fill them in first.
+    private static func requireLoaded(_ key: String) -> String {
+        "if redis.call('EXISTS', \(key)) == 0 then return {'not_loaded', now} end\n"
+    }
+
     /// Locks seats for one user, all or nothing.
-    /// KEYS: index, sold, sequence, holds of the user, then one lock key per seat.
+    /// KEYS: index, sold, sequence, holds of the user, claims, loaded marker, then one
+    ///       lock key per seat.
     /// ARGV: showtime id, user, ttl ms, maximum hold ms, maximum seats per user,
     ///       events channel, then the seat codes.
-    /// Reply: {'ok', now, seat, expiry, token, ...}
-    ///     or {'unavailable', now, {unavailable seats}, {every sold or locked seat}}
+    /// Reply: {'ok', now, epoch (when Redis last loaded the sold seats), seat, expiry, token, ...}
+    ///     or {'unavailable', now, {unavailable seats}, {every sold, claimed or locked seat},
+    ///         {seats whose booking claim has passed its deadline}}
     ///     or {'too_many', now, seats already held}
-    static let lock = RedisScript(name: "lock", source: now + keepUntil + """
+    ///     or {'not_loaded', now}
+    static let lock = RedisScript(name: "lock", source: now + keepUntil + claims + requireLoaded("KEYS[6]") + """
         local user = ARGV[2]
-        local count = #KEYS - 4
+        local count = #KEYS - 6
         local seats = {unpack(ARGV, 7, 6 + count)}
         local sold = redis.call('HMGET', KEYS[2], unpack(seats))
+        local claimed = redis.call('HMGET', KEYS[5], unpack(seats))
+        local stale = {}
         -- The index holds every live lock's expiry: only seats with a live entry have a
         -- lock key worth reading (a free seat, the common case, costs no call of its own).
         local live = redis.call('ZMSCORE', KEYS[1], unpack(seats))
@@ -39,19 +60,21 @@ enum SeatScripts {
         local unavailable = {}
         for i = 1, count do
           current[i] = {}
-          if sold[i] then
+          if sold[i] or claimed[i] then
             unavailable[#unavailable + 1] = seats[i]
+            if not sold[i] and claimOf(claimed[i]) <= now then stale[#stale + 1] = seats[i] end
           elseif live[i] and tonumber(live[i]) > now then
-            current[i] = redis.call('HMGET', KEYS[4 + i], 'user_id', 'locked_at', 'token')
+            current[i] = redis.call('HMGET', KEYS[6 + i], 'user_id', 'locked_at', 'token')
             if current[i][1] and current[i][1] ~= user then unavailable[#unavailable + 1] = seats[i] end
           end
         end
         if #unavailable > 0 then
           local taken = redis.call('HKEYS', KEYS[2])
+          for _, seat in ipairs(redis.call('HKEYS', KEYS[5])) do taken[#taken + 1] = seat end
           for _, seat in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')) do
             taken[#taken + 1] = seat
           end
-          return {'unavailable', now, unavailable, taken}
+          return {'unavailable', now, unavailable, taken, stale}
         end
         redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
         local held = redis.call('ZCARD', KEYS[4])
@@ -63,11 +86,11 @@ enum SeatScripts {
         local ttl = tonumber(ARGV[3])
         local maximumHold = tonumber(ARGV[4])
         local token = false
-        local reply = {'ok', now}
+        local reply = {'ok', now, tonumber(redis.call('GET', KEYS[6]))}
         local entries = {}
         local latest = 0
         for i = 1, count do
-          local key = KEYS[4 + i]
+          local key = KEYS[6 + i]
           local lockedAt = tonumber(current[i][2])
           local seatToken = current[i][3]
           local expiry
@@ -170,54 +193,123 @@ enum SeatScripts {
         return reply
         """)
 
-    /// Sells the user's held seats, all or nothing: marks them sold, writes the booking
-    /// and deletes the locks. The booking key `booking:{showtime}:<id>` takes its id from
-    /// the sequence inside the script; it carries the same hash tag, so the same slot.
-    /// KEYS: index, sold, sequence, holds of the user, then one lock key per seat.
-    /// ARGV: showtime id, user, events channel, booking key prefix, then the seat codes.
-    /// Reply: {'ok', now, booking id} or {'not_owner' | 'expired', now, {seats}}
-    static let book = RedisScript(name: "book", source: now + """
-        local user = ARGV[2]
-        local count = #KEYS - 4
-        local notOwner, expired = {}, {}
+    /// Booking, first step: checks that the user holds every seat, and claims them for the
+    /// booking until a deadline. A claimed seat is taken for everybody, the user included,
+    /// until `sell` (the database committed) or `settle` (it did not) ends the claim. The
+    /// user's own claim may be renewed: a retry after an unanswered booking is safe,
+    /// because the database refuses to sell a seat twice.
+    /// KEYS: sold, claims, loaded marker, then one lock key per seat.
+    /// ARGV: user, claim window ms, then the seat codes.
+    /// Reply: {'ok', now, deadline}
+    ///     or {'taken', now, {sold seats}, {seats held or claimed by others},
+    ///         {seats of others' claims past their deadline}}
+    ///     or {'expired', now, {seats the user no longer holds}}
+    ///     or {'not_loaded', now}
+    static let claim = RedisScript(name: "claim", source: now + claims + requireLoaded("KEYS[3]") + """
+        local user = ARGV[1]
+        local count = #KEYS - 3
+        local sold, others, stale, expired = {}, {}, {}, {}
         for i = 1, count do
-          local seat = ARGV[4 + i]
-          if redis.call('HEXISTS', KEYS[2], seat) == 1 then
-            notOwner[#notOwner + 1] = seat
-          else
-            local owner = redis.call('HGET', KEYS[4 + i], 'user_id')
+          local seat = ARGV[2 + i]
+          local deadline, claimant = claimOf(redis.call('HGET', KEYS[2], seat))
+          local owner = redis.call('HGET', KEYS[3 + i], 'user_id')
+          if redis.call('HEXISTS', KEYS[1], seat) == 1 then
+            sold[#sold + 1] = seat
+          elseif claimant and claimant ~= user then
+            others[#others + 1] = seat
+            if deadline <= now then stale[#stale + 1] = seat end
+          elseif not (claimant and deadline > now) then
             if not owner then
               expired[#expired + 1] = seat
             elseif owner ~= user then
-              notOwner[#notOwner + 1] = seat
+              others[#others + 1] = seat
             end
           end
         end
-        if #notOwner > 0 then return {'not_owner', now, notOwner} end
+        if #sold > 0 or #others > 0 then return {'taken', now, sold, others, stale} end
         if #expired > 0 then return {'expired', now, expired} end
-        local id = redis.call('INCR', KEYS[3])
-        local seats = {}
-        for i = 1, count do
-          local seat = ARGV[4 + i]
-          seats[#seats + 1] = seat
-          redis.call('HSET', KEYS[2], seat, id)
-          redis.call('DEL', KEYS[4 + i])
-          redis.call('ZREM', KEYS[1], seat)
-          redis.call('ZREM', KEYS[4], seat)
-        end
-        redis.call('HSET', ARGV[4] .. id, 'user_id', user, 'seats', table.concat(seats, ','),
-          'booked_at', now, 'showtime_id', ARGV[1])
-        redis.call('PUBLISH', ARGV[3], cjson.encode({event = 'booked', showtime_id = tonumber(ARGV[1]),
-          seats = seats, booking_id = id, at = now}))
-        return {'ok', now, id}
+        local deadline = now + tonumber(ARGV[2])
+        for i = 1, count do redis.call('HSET', KEYS[2], ARGV[2 + i], deadline .. '|' .. user) end
+        return {'ok', now, deadline}
         """)
 
-    /// Every sold and live-locked seat, and which of the locks are the viewer's.
-    /// KEYS: index, sold, holds of the viewer.
-    /// Reply: {now, {sold seats}, {seat, expiry, ...} locked, {seat, expiry, ...} the viewer's}
-    static let status = RedisScript(name: "status", source: now + """
+    /// Booking, last step, once the database has committed the booking: the seats are
+    /// sold, their claims and locks go, and everybody is told.
+    /// KEYS: index, sold, claims, holds of the user, then one lock key per seat.
+    /// ARGV: showtime id, events channel, booking id, then the seat codes.
+    /// Reply: {now}
+    static let sell = RedisScript(name: "sell", source: now + """
+        local seats = {unpack(ARGV, 4, #ARGV)}
+        for i, seat in ipairs(seats) do
+          redis.call('HSET', KEYS[2], seat, ARGV[3])
+          redis.call('DEL', KEYS[4 + i])
+        end
+        redis.call('HDEL', KEYS[3], unpack(seats))
+        redis.call('ZREM', KEYS[1], unpack(seats))
+        redis.call('ZREM', KEYS[4], unpack(seats))
+        redis.call('PUBLISH', ARGV[2], cjson.encode({event = 'booked', showtime_id = tonumber(ARGV[1]),
+          seats = seats, booking_id = tonumber(ARGV[3]), at = now}))
+        return {now}
+        """)
+
+    /// Makes Redis agree with the database: sells seats the database sold (ending their
+    /// locks and claims), frees seats Redis believes sold without a booking, and ends
+    /// claims whose booking never committed. With `complete`, the sold seats are now
+    /// exactly the database's, and the showtime's marker says so.
+    /// KEYS: index, sold, claims, loaded marker, then the lock key of each seat to sell.
+    /// ARGV: showtime id, events channel, complete ('1' or '0'), number of seats to sell,
+    ///       number of seats to free, then the seats to sell, their booking ids, the seats
+    ///       to free, and the seats whose claims end.
+    /// Reply: {now}
+    static let settle = RedisScript(name: "settle", source: now + """
+        local selling, freeing = tonumber(ARGV[4]), tonumber(ARGV[5])
+        local sold, freed = {}, {}
+        for i = 1, selling do
+          local seat = ARGV[5 + i]
+          local id = ARGV[5 + selling + i]
+          local before = redis.call('HGET', KEYS[2], seat)
+          redis.call('HSET', KEYS[2], seat, id)
+          local changed = redis.call('HDEL', KEYS[3], seat) + redis.call('DEL', KEYS[4 + i]) + redis.call('ZREM', KEYS[1], seat)
+          if changed > 0 or before ~= id then sold[#sold + 1] = seat end
+        end
+        local base = 5 + 2 * selling
+        for i = base + 1, base + freeing do
+          redis.call('HDEL', KEYS[2], ARGV[i])
+          freed[#freed + 1] = ARGV[i]
+        end
+        for i = base + freeing + 1, #ARGV do
+          if redis.call('HDEL', KEYS[3], ARGV[i]) == 1 then freed[#freed + 1] = ARGV[i] end
+        end
+        -- The marker's time is the epoch of the showtime's holds: it changes only when Redis
+        -- had lost it, not when a second process restores the same seats.
+        if ARGV[3] == '1' then redis.call('SET', KEYS[4], now, 'NX') end
+        if #sold > 0 then
+          redis.call('PUBLISH', ARGV[2], cjson.encode({event = 'booked', showtime_id = tonumber(ARGV[1]), seats = sold, at = now}))
+        end
+        if #freed > 0 then
+          redis.call('PUBLISH', ARGV[2], cjson.encode({event = 'released', showtime_id = tonumber(ARGV[1]), seats = freed, at = now}))
+        end
+        return {now}
+        """)
+
+    /// What reconciliation compares with the database.
+    /// KEYS: index, sold, claims, loaded marker.
+    /// Reply: {now, marker present (1 or 0), {seat, booking id, ...} sold,
+    ///         {seat, claim, ...} claimed, {seat, ...} live locks}
+    static let inspect = RedisScript(name: "inspect", source: now + """
+        return {now, redis.call('EXISTS', KEYS[4]), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]),
+          redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')}
+        """)
+
+    /// Every sold (or claimed) and live-locked seat, and which of the locks are the viewer's.
+    /// KEYS: index, sold, holds of the viewer, claims, loaded marker.
+    /// Reply: {now, {sold and claimed seats}, {seat, expiry, ...} locked, {seat, expiry, ...} the viewer's}
+    ///     or {'not_loaded', now}
+    static let status = RedisScript(name: "status", source: now + requireLoaded("KEYS[5]") + """
         local live = '(' .. now
-        return {now, redis.call('HKEYS', KEYS[2]),
+        local taken = redis.call('HKEYS', KEYS[2])
+        for _, seat in ipairs(redis.call('HKEYS', KEYS[4])) do taken[#taken + 1] = seat end
+        return {now, taken,
           redis.call('ZRANGEBYSCORE', KEYS[1], live, '+inf', 'WITHSCORES'),
           redis.call('ZRANGEBYSCORE', KEYS[3], live, '+inf', 'WITHSCORES')}
         """)

@@ -199,6 +199,10 @@ extension SeatMapState {
                 unreachable()
                 message = Message(text: "Redis is unreachable: \(SeatMapFormat.list(requested)) could not be locked.", kind: .error)
                 return []
+            case _ where error.isOutage:
+                unreachable()
+                message = Message(text: error.message, kind: .error)
+                return []
             case .tooManySeats:
                 message = Message(text: error.message, kind: .warning)
                 return []
@@ -229,7 +233,7 @@ extension SeatMapState {
                 pending[code] = nil
                 seats[code] = holds[code] == nil ? .available : .selected
             }
-            if case .redisUnavailable = error {
+            if error.isOutage {
                 unreachable()
                 message = Message(text: "Redis is unreachable: \(SeatMapFormat.list(requested)) is still held for you.", kind: .error)
                 return []
@@ -260,6 +264,11 @@ extension SeatMapState {
             if case .redisUnavailable = error {
                 unreachable()
                 message = Message(text: "Redis is unreachable: nothing was booked, and your seats are still held.", kind: .error)
+                return []
+            }
+            if error.isOutage {
+                unreachable()
+                message = Message(text: error.message, kind: .error)
                 return []
             }
             message = Message(text: error.message, kind: .error)

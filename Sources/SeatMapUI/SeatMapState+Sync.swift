@@ -43,7 +43,7 @@ extension SeatMapState {
     mutating func refreshFailed(_ error: SeatLockingError) -> [SeatMapEffect] {
         refreshInFlight = false
         refreshAgain = false
-        if case .redisUnavailable = error {
+        if error.isOutage {
             unreachable()
         } else {
             message = Message(text: error.message, kind: .error)
@@ -165,7 +165,7 @@ extension SeatMapState {
                 }
                 holdsEnded(seats)
                 return requestRefresh()
-            case .redisUnavailable:
+            case _ where error.isOutage:
                 unreachable()
                 return []
             default:

@@ -102,7 +102,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if suggestions { return try runSuggestionBench() }
+        if suggestions { return try await runSuggestionBench() }
         let runner = CommandRunner(options: common, json: json)
         var report: BenchReport?
         try await runner.run { service in
@@ -150,7 +150,8 @@ private struct BenchSession {
             throw error
         }
         let showProgress = isatty(STDERR_FILENO) == 1
-        let runner = BenchRunner(configuration: configuration, url: redis, timeouts: timeouts, template: template, http: http)
+        let runner = BenchRunner(
+            configuration: configuration, url: redis, records: service.records, timeouts: timeouts, template: template, http: http)
         let outcome: Result<BenchReport, any Error>
         do {
             outcome = .success(try await runner.run { progress in
@@ -207,11 +208,11 @@ extension BenchSession {
 extension BenchCommand {
     /// `--suggestions`: the engine on the chosen (default: largest) layout, 10,000 calls or
     /// `--operations`.
-    func runSuggestionBench() throws {
+    func runSuggestionBench() async throws {
         let runner = CommandRunner(options: common, json: json)
         let catalog: Catalog
         do {
-            catalog = try runner.loadCatalog()
+            catalog = try await runner.openCatalog()
         } catch {
             throw ValidationError(error.message)
         }

@@ -11,12 +11,15 @@ struct Cinebook: AsyncParsableCommand {
         discussion: """
             Seats are locked in Redis for 15 minutes while you choose, extended while you are active, \
             and sold when you book. Exit codes: 0 success, 2 invalid input, 3 seats unavailable, \
-            4 not the lock owner or lock expired, 69 Redis unavailable, 78 broken configuration.
+            4 not the lock owner or lock expired, 69 Redis or the database unavailable (nothing was done), \
+            75 outcome unknown (run the same command again: it is safe and tells), 78 a configuration that \
+            cannot be used safely (a broken showtime file, an evicting Redis).
             """,
         subcommands: [
             SeatsCommand.self,
             LockCommand.self, UnlockCommand.self, ExtendCommand.self, BookCommand.self,
             BestCommand.self, StatusCommand.self, ShowtimesCommand.self, SweepCommand.self,
+            BookingsCommand.self, ReconcileCommand.self,
             ServeCommand.self, TokenCommand.self,
             DemoCommand.self, BenchCommand.self,
         ],

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RedisClient
 import SeatLocking
+import SeatRecords
 
 /// What a command prints on success: text for people, JSON for programs.
 struct Output {
@@ -29,15 +30,29 @@ struct CommandRunner {
     var logFile: LogFile?
 
     func run(_ work: (SeatLockingService) async throws -> Output) async throws {
+        try await run(opening: makeService, work)
+    }
+
+    private func run<Resource>(
+        opening: () async throws(StartupError) -> Resource, _ work: (Resource) async throws -> Output
+    ) async throws {
         do {
-            let service = try await makeService()
-            let output = try await work(service)
+            let resource = try await opening()
+            let output = try await work(resource)
             print(json ? SeatLockingJSON.encode(output.json) : output.text)
         } catch let error as SeatLockingError {
             throw report(code: error.code, message: error.message, exitCode: error.exitCode, json: SeatLockingJSON.Failure(error))
         } catch let error as StartupError {
             throw report(code: error.code, message: error.message, exitCode: error.exitCode, json: SeatLockingJSON.Failure(code: error.code, message: error.message))
         }
+    }
+
+    /// Like `run`, with the database alone (no Redis needed).
+    func runOnDatabase(_ work: (any SalesRecord) async throws -> Output) async throws {
+        try await run(opening: { () async throws(StartupError) in
+            bootstrapLogging(options.level(default: defaultLogLevel))
+            return try await openRecords(stateDirectory: RedisLocator(timeouts: timeouts).stateDirectory)
+        }, work)
     }
 
     func makeService() async throws(StartupError) -> SeatLockingService {
@@ -51,10 +66,61 @@ struct CommandRunner {
         } else {
             bootstrapLogging(options.level(default: defaultLogLevel))
         }
-        let catalog = try loadCatalog()
-        let url = try await RedisLocator(timeouts: timeouts).resolve(explicit: options.redis)
+        let locator = RedisLocator(timeouts: timeouts)
+        let url = try await locator.resolve(explicit: options.redis)
         let redis = RedisClient(url: url, timeouts: timeouts, connections: connections)
-        return (SeatLockingService(redis: redis, catalog: catalog), redis)
+        try await checkEviction(redis)
+        let records = try await openRecords(stateDirectory: locator.stateDirectory)
+        return (SeatLockingService(redis: redis, records: records, catalog: try await loadCatalog(records)), redis)
+    }
+
+    /// A Redis that may evict keys without a TTL could forget sold seats: refused.
+    private func checkEviction(_ redis: RedisClient) async throws(StartupError) {
+        let policy = await EvictionPolicy.read(from: redis)
+        guard let warning = policy.warning else { return }
+        if case .evictsAnything = policy {
+            throw StartupError(code: "unsafe_redis", message: warning, exitCode: ExitStatus.brokenConfiguration)
+        }
+        FileHandle.standardError.write(Data("cinebook: warning: \(warning)\n".utf8))
+    }
+
+    /// The catalog, from the database alone (no Redis needed).
+    func openCatalog() async throws(StartupError) -> Catalog {
+        bootstrapLogging(options.level(default: defaultLogLevel))
+        return try await loadCatalog(try await openRecords(stateDirectory: RedisLocator(timeouts: timeouts).stateDirectory))
+    }
+
+    /// `--database`, else `$CINEBOOK_DATABASE_URL`, else `cinebook.sqlite` in the state
+    /// directory beside the embedded Redis. A new database is seeded from the showtime files.
+    func openRecords(stateDirectory: URL) async throws(StartupError) -> any SalesRecord {
+        let environment = ProcessInfo.processInfo.environment
+        let url: RecordsURL
+        if let text = options.database ?? environment["CINEBOOK_DATABASE_URL"], !text.isEmpty {
+            do { url = try RecordsURL(parsing: text) } catch {
+                throw StartupError(code: "invalid_request", message: error.description, exitCode: ExitStatus.invalidInput)
+            }
+        } else {
+            url = .sqlite(path: stateDirectory.appendingPathComponent("cinebook.sqlite").path)
+        }
+        do {
+            return try await Records.open(url) { () throws(StartupError) in try loadSeedCatalog().showtimes.map(ShowtimeRecord.init) }
+        } catch let error as StartupError {
+            throw error
+        } catch let error as RecordsError {
+            throw StartupError(code: "database_unavailable", message: error.description, exitCode: ExitStatus.redisUnavailable)
+        } catch {
+            throw StartupError(code: "database_unavailable", message: "The database \(url) cannot be used: \(error)", exitCode: ExitStatus.redisUnavailable)
+        }
+    }
+
+    func loadCatalog(_ records: any SalesRecord) async throws(StartupError) -> Catalog {
+        do {
+            return try Catalog(records: try await records.showtimes())
+        } catch let error as CatalogError {
+            throw StartupError(code: "invalid_fixture", message: "Broken showtime: \(error)", exitCode: ExitStatus.brokenConfiguration)
+        } catch {
+            throw StartupError(code: "database_unavailable", message: "\(error)", exitCode: ExitStatus.redisUnavailable)
+        }
     }
 
     var timeouts: RedisTimeouts {
@@ -62,7 +128,8 @@ struct CommandRunner {
         return RedisTimeouts(connect: timeout, command: timeout)
     }
 
-    func loadCatalog() throws(StartupError) -> Catalog {
+    /// The showtime files that seed a new database.
+    func loadSeedCatalog() throws(StartupError) -> Catalog {
         let directory = try FixtureDirectory.locate(explicit: options.fixtures)
         do {
             return try Catalog.load(directory: directory)

@@ -14,7 +14,13 @@ struct CommonOptions: ParsableArguments {
     var redisTimeout: Double = 1
 
     @Option(help: ArgumentHelp(
-        "Directory of showtime files. Default: $CINEBOOK_FIXTURES, else the Fixtures folder of the installation.",
+        "Database of record: sqlite:///path/file.sqlite or postgres://user[:password]@host:port/db.",
+        discussion: "Default: $CINEBOOK_DATABASE_URL, else cinebook.sqlite in cinebook's state directory.",
+        valueName: "url"))
+    var database: String?
+
+    @Option(help: ArgumentHelp(
+        "Showtime files that seed a new database. Default: $CINEBOOK_FIXTURES, else the Fixtures folder of the installation.",
         valueName: "dir"))
     var fixtures: String?
 
@@ -56,5 +62,6 @@ struct SeatArguments: ParsableArguments {
 enum ExitStatus {
     static let invalidInput: Int32 = 2
     static let redisUnavailable: Int32 = 69
+    static let outcomeUnknown: Int32 = 75
     static let brokenConfiguration: Int32 = 78
 }

@@ -30,7 +30,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let runner = CommandRunner(options: common, json: false)
         do {
-            let catalog = try runner.loadCatalog()
+            let catalog = try await runner.openCatalog()
             let id = showtime ?? catalog.showtimes[0].id
             guard catalog.showtime(id) != nil else {
                 throw StartupError(
@@ -65,14 +65,15 @@ struct DemoCommand: AsyncParsableCommand {
         return arguments
     }
 
-    /// Settings the panes need from this environment; a Redis password travels here
-    /// rather than on a command line.
+    /// Settings the panes need from this environment; a Redis password and the database
+    /// URL (which may hold one) travel here rather than on a command line.
     private func paneEnvironment(url: RedisURL) -> [String: String] {
         let environment = ProcessInfo.processInfo.environment
         var passed = environment.filter { key, _ in
-            ["LANG", "LC_ALL", "LC_CTYPE", "NO_COLOR", "XDG_STATE_HOME", "CINEBOOK_LOG_LEVEL"].contains(key)
+            ["LANG", "LC_ALL", "LC_CTYPE", "NO_COLOR", "XDG_STATE_HOME", "CINEBOOK_LOG_LEVEL", "CINEBOOK_DATABASE_URL"].contains(key)
         }
         if url.password != nil, let text = common.redis ?? environment["REDIS_URL"] { passed["REDIS_URL"] = text }
+        if let database = common.database { passed["CINEBOOK_DATABASE_URL"] = database }
         return passed
     }
 }

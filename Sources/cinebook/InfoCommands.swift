@@ -27,7 +27,15 @@ struct StatusCommand: AsyncParsableCommand {
 struct ShowtimesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "showtimes",
-        abstract: "List the showtimes (no Redis needed).")
+        abstract: "List the showtimes, or import showtime files into the database.",
+        subcommands: [ShowtimesListCommand.self, ShowtimesImportCommand.self],
+        defaultSubcommand: ShowtimesListCommand.self)
+}
+
+struct ShowtimesListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the showtimes (from the database; no Redis needed).")
 
     @OptionGroup var common: CommonOptions
     @Flag(help: "Print one JSON object instead of text.")
@@ -36,7 +44,7 @@ struct ShowtimesCommand: AsyncParsableCommand {
     func run() async throws {
         let runner = CommandRunner(options: common, json: json)
         do {
-            let catalog = try runner.loadCatalog()
+            let catalog = try await runner.openCatalog()
             print(json ? SeatLockingJSON.encode(SeatLockingJSON.Showtimes(catalog)) : Text.showtimes(catalog))
         } catch {
             if json {
@@ -45,6 +53,45 @@ struct ShowtimesCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("cinebook: \(error.message)\n".utf8))
             }
             throw ExitCode(error.exitCode)
+        }
+    }
+}
+
+struct ShowtimesImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Add showtime files to the database, or update the showtimes they name.",
+        discussion: "A showtime whose new layout would lose a seat that is sold is refused, and nothing is imported (exit 2).")
+
+    @OptionGroup var common: CommonOptions
+    @Argument(help: ArgumentHelp("A showtime file, or a directory of them (*.json).", valueName: "file-or-dir"))
+    var path: String
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    func run() async throws {
+        try await CommandRunner(options: common, json: json).runOnDatabase { records in
+            let showtimes = try ShowtimeFiles.load(path)
+            try await Catalog(showtimes: showtimes).save(into: records)
+            return Output(
+                text: "Imported \(showtimes.count) showtime\(showtimes.count == 1 ? "" : "s"): \(showtimes.map { String($0.id) }.joined(separator: ", ")).",
+                json: SeatLockingJSON.Showtimes(Catalog(showtimes: showtimes)))
+        }
+    }
+}
+
+/// Showtime files named on the command line: one file, or every `*.json` of a directory.
+enum ShowtimeFiles {
+    static func load(_ path: String) throws(StartupError) -> [Showtime] {
+        var isDirectory: ObjCBool = false
+        let url = URL(fileURLWithPath: path)
+        do {
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                return try Catalog.load(directory: url).showtimes
+            }
+            return [try Catalog.load(file: url)]
+        } catch {
+            throw StartupError(code: "invalid_fixture", message: "Broken showtime file: \(error)", exitCode: ExitStatus.brokenConfiguration)
         }
     }
 }

@@ -104,6 +104,7 @@ struct EmbeddedRedis {
         let arguments = [
             "--port", "0", "--unixsocket", socketPath, "--unixsocketperm", "700",
             "--dir", stateDirectory.path, "--appendonly", "yes", "--appendfsync", "always", "--save", "",
+            "--maxmemory-policy", "noeviction",
             "--daemonize", "yes", "--pidfile", stateDirectory.appendingPathComponent("redis.pid").path,
             "--logfile", stateDirectory.appendingPathComponent("redis.log").path,
         ]

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import SeatLocking
 
@@ -70,6 +71,9 @@ struct BookCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner(options: common, json: request.json).run { service in
+            var service = service
+            // Only the crash tests set this: the process dies after that step of the booking.
+            service.crashAfter = ProcessInfo.processInfo.environment["CINEBOOK_TEST_CRASH_AFTER"].flatMap(BookingStep.init)
             let booking = try await service.book(request.seats, showtime: request.showtime, user: request.user)
             return Output(text: Text.booked(booking), json: SeatLockingJSON.Booked(booking))
         }

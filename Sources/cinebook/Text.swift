@@ -28,6 +28,29 @@ enum Text {
         "Booked \(booking.seats.joined(separator: " ")) for \(booking.user) in showtime \(booking.showtimeID): booking \(booking.id)."
     }
 
+    static func bookings(_ bookings: [Booking]) -> String {
+        guard !bookings.isEmpty else { return "No bookings." }
+        return bookings.map { booking in
+            "booking \(booking.id)  showtime \(booking.showtimeID)  \(booking.user)  \(booking.seats.joined(separator: " "))  \(SeatLockingJSON.timestamp(booking.bookedAt))"
+        }.joined(separator: "\n")
+    }
+
+    static func reconciled(_ reports: [ReconcileReport]) -> String {
+        reports.map { report in
+            var differences: [String] = []
+            if report.redisLostData { differences.append("Redis had lost its sold seats") }
+            if !report.soldOnlyInDatabase.isEmpty { differences.append("sold in the database but not in Redis: \(report.soldOnlyInDatabase.joined(separator: " "))") }
+            if !report.soldOnlyInRedis.isEmpty { differences.append("sold in Redis but in no booking: \(report.soldOnlyInRedis.joined(separator: " "))") }
+            for interrupted in report.interruptedBookings {
+                differences.append("interrupted booking of \(interrupted.seat) by \(interrupted.user): \(interrupted.committed ? "committed, so sold" : "never committed, so free")")
+            }
+            if !report.locksOnSoldSeats.isEmpty { differences.append("locks on sold seats: \(report.locksOnSoldSeats.joined(separator: " "))") }
+            guard !differences.isEmpty else { return "showtime \(report.showtimeID): Redis agrees with the database." }
+            let verdict = report.repaired ? "repaired" : "run with --repair to fix (the database wins)"
+            return "showtime \(report.showtimeID): \(differences.joined(separator: "; ")) — \(verdict)."
+        }.joined(separator: "\n")
+    }
+
     static func swept(_ report: SweepReport) -> String {
         guard report.total > 0 else { return "Swept: no expired locks." }
         let parts = report.expired.sorted { $0.key < $1.key }.map { "showtime \($0.key): \($0.value.joined(separator: " "))" }

@@ -61,6 +61,7 @@ import TestSupport
         let server = try ChildProcess.spawn("/usr/bin/env", [
             "CINEBOOK_SECRET=\(secret)", CLI.binary, "serve",
             "--port", String(port), "--redis", redis, "--fixtures", fixture.directory, "--rate-limit", "0", "--sweep-every", "0",
+            "--database", CLI(redis: redis, fixtures: fixture.directory).database,
         ])
         var stopped = false
         defer { if !stopped { kill(server, SIGKILL) } }

@@ -32,9 +32,13 @@ struct CLI {
     var fixtures: String
     var environment: [String: String] = [:]
 
-    /// Runs `cinebook ARGS --redis ... --fixtures ...` and waits for it (killed after 30 s).
+    /// The database of record: by default an SQLite file beside the showtime files, seeded from them.
+    var databaseURL: String?
+    var database: String { databaseURL ?? "sqlite://\(fixtures)/cinebook.sqlite" }
+
+    /// Runs `cinebook ARGS --redis ... --fixtures ... --database ...` and waits for it (killed after 30 s).
     func run(_ arguments: [String], redis: String? = nil, plain: Bool = false) async throws -> Result {
-        let extra = plain ? [] : ["--redis", redis ?? self.redis, "--fixtures", fixtures]
+        let extra = plain ? [] : ["--redis", redis ?? self.redis, "--fixtures", fixtures, "--database", database]
         return try await Self.execute(arguments + extra, environment: environment)
     }
 

@@ -11,7 +11,7 @@ import TestSupport
         let redis = try RedisTestServer.shared().urlString
         let cli = CLI(redis: redis, fixtures: fixture.directory)
         let showtime = String(fixture.id)
-        let common = ["--showtime", showtime, "--redis", redis, "--fixtures", fixture.directory]
+        let common = ["--showtime", showtime, "--redis", redis, "--fixtures", fixture.directory, "--database", cli.database]
         // Alice's client: locks with a 1 s TTL, is paused before it books, then books.
         let script = #"""
             "$0" lock --user alice --ttl 1 "$@" C1 C2 >/dev/null || exit 9

@@ -34,7 +34,7 @@ struct APIHarness: Sendable {
         configure(&configuration)
         return APIHarness(
             showtimes: showtimes,
-            service: SeatLockingService(redis: redis, catalog: Catalog(showtimes: showtimes), policy: policy, logger: quietLogger),
+            service: SeatLockingService(redis: redis, records: try TestRecords.shared(), catalog: Catalog(showtimes: showtimes), policy: policy, logger: quietLogger),
             redis: redis,
             tokens: try await AccessTokens(secret: AccessTokens.generateSecret()),
             configuration: configuration)

@@ -126,8 +126,11 @@ import TestSupport
             #expect((taken.json["message"] as? String)?.contains("no longer available") == true)
 
             let again = try await client.send(.post, "/api/v1/showtimes/\(api.id)/bookings", as: alice, json: #"{"seats":["B5"]}"#)
-            #expect(again.status == 409)
-            #expect(again.error == "not_lock_owner")
+            #expect(again.status == 201, "booking seats you booked already answers with that booking")
+            #expect(again.json["booking_id"] as? Int == booked.json["booking_id"] as? Int)
+            let other = try await client.send(.post, "/api/v1/showtimes/\(api.id)/bookings", as: bob, json: #"{"seats":["B5"]}"#)
+            #expect(other.status == 409)
+            #expect(other.error == "not_lock_owner")
         }
     }
 

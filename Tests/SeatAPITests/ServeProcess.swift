@@ -31,6 +31,7 @@ final class ServeProcess {
         process.arguments = arguments + [
             "--redis", try RedisTestServer.shared().urlString,
             "--fixtures", Self.repository.appendingPathComponent("Fixtures").path, "--log-level", "info",
+            "--database", "sqlite://" + TestRecords.temporaryPath("serve"),
         ]
         process.environment = Self.environment(secret: secret)
         let out = Pipe()

@@ -18,13 +18,14 @@ struct BookingTests {
         #expect(booking.user == alice)
         #expect(booking.showtimeID == showtime.id)
 
-        let record = try await redis.hash(keys.booking(booking.id))
-        #expect(record["user_id"] == alice)
-        #expect(record["seats"] == "A3,A4")
-        #expect(record["booked_at"] == String(booking.bookedAt.milliseconds))
+        let records = try await service.records.bookings(showtime: showtime.id, user: alice)
+        #expect(records.map(\.id) == [booking.id], "the database of record has the booking")
+        #expect(records.first?.seats == ["A3", "A4"])
+        #expect(records.first?.bookedAt.milliseconds == booking.bookedAt.milliseconds)
+        #expect(try await service.records.sold(showtime: showtime.id) == ["A3": booking.id, "A4": booking.id])
         #expect(try await redis.hash(keys.sold) == ["A3": String(booking.id), "A4": String(booking.id)])
         #expect(try await redis.pttl(keys.sold) == -1, "sold seats never expire")
-        #expect(try await redis.pttl(keys.booking(booking.id)) == -1)
+        #expect(try await redis.hash(keys.claims).isEmpty, "the booking's claims are gone")
         #expect(try await redis.send("EXISTS", keys.lock("A3"), keys.lock("A4")) == .integer(0))
         #expect(try await redis.send("ZRANGE", keys.index, "0", "-1") == .array(["B1"]), "B1 is still held")
 
@@ -58,8 +59,10 @@ struct BookingTests {
             #expect(error?.seats == ["A2"])
             #expect(error?.code == "seats_unavailable")
         }
+        #expect(try await service.book(["A1"], showtime: showtime.id, user: alice) == booking,
+            "booking seats you booked already answers with that booking")
         await #expect(throws: SeatLockingError.notLockOwner(["A1"])) {
-            try await service.book(["A1"], showtime: showtime.id, user: alice)
+            try await service.book(["A1"], showtime: showtime.id, user: bob)
         }
 
         let serverTime: () async throws -> Int64 = {
@@ -101,7 +104,7 @@ struct BookingTests {
         await #expect(throws: SeatLockingError.self) {
             try await service.book(["B1"], showtime: showtime.id, user: alice)
         }
-        #expect(try await redis.keys(ofShowtime: showtime.id).isEmpty, "nothing was locked")
+        #expect(try await redis.keys(ofShowtime: showtime.id) == [RedisKeyNames(showtime: showtime.id).loaded], "nothing was locked")
 
         let status = try await service.status(showtime: showtime.id)
         #expect(status.seats(in: .occupied).map(\.seat.code) == ["A4", "B1"])
@@ -119,7 +122,7 @@ struct BookingTests {
         let second = try await service.book(["A2"], showtime: showtime.id, user: bob)
         #expect(first.id != second.id)
         let keys = RedisKeyNames(showtime: showtime.id)
-        #expect(try await redis.hash(keys.booking(second.id))["user_id"] == bob)
+        #expect(try await service.records.bookings(showtime: showtime.id, user: bob).map(\.id) == [second.id])
         #expect(try await redis.hash(keys.sold) == ["A1": String(first.id), "A2": String(second.id)])
     }
 

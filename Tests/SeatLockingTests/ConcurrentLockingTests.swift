@@ -62,6 +62,7 @@ struct ConcurrentLockingTests {
         let showtime = try TestShowtimes.grid(rows: 8, seats: 15)
         let url = try RedisTestServer.shared().url
         let catalog = Catalog(showtimes: [showtime])
+        let records = try TestRecords.shared()
         let bookings = BookingBudget()
         let start = StartLine(runners: Self.clients)
 
@@ -70,7 +71,7 @@ struct ConcurrentLockingTests {
                 group.addTask {
                     let redis = RedisClient(url: url, timeouts: RedisTimeouts(connect: .seconds(10), command: .seconds(10)))
                     defer { redis.close() }
-                    let service = SeatLockingService(redis: redis, catalog: catalog, policy: Self.policy)
+                    let service = SeatLockingService(redis: redis, records: records, catalog: catalog, policy: Self.policy)
                     var report = ClientReport()
                     do {
                         try await redis.send("PING")

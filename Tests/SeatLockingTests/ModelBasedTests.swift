@@ -23,8 +23,7 @@ struct ModelBasedTests {
         await propertyCheck(count: Self.sequences, input: Gen.int(in: 0...100_000).array(of: 1...30)) { codes in
             let steps = codes.map(Step.init)
             let showtime = try! TestShowtimes.grid(rows: 1, seats: Self.seats.count)
-            let service = SeatLockingService(
-                redis: redis, catalog: Catalog(showtimes: [showtime]), policy: LockPolicy(maximumSeatsPerUser: Self.limit))
+            let service = SeatLockingService(redis: redis, records: try TestRecords.shared(), catalog: Catalog(showtimes: [showtime]), policy: LockPolicy(maximumSeatsPerUser: Self.limit))
             var model = Model()
             for (index, step) in steps.enumerated() {
                 let expected = model.apply(step)
@@ -80,6 +79,7 @@ struct ModelBasedTests {
     struct Model {
         enum Seat: Equatable { case free, held(String), sold(String) }
         var seats: [String: Seat] = Dictionary(uniqueKeysWithValues: ModelBasedTests.seats.map { ($0, .free) })
+        var bookings: [(user: String, seats: Set<String>)] = []
 
         func state(of seat: String, viewer: String) -> SeatState {
             switch seats[seat]! {
@@ -112,6 +112,10 @@ struct ModelBasedTests {
                 for seat in released { seats[seat] = .free }
                 return .released(Set(released))
             case .extend, .book:
+                // Booking seats one has booked already answers with that booking.
+                if step.kind == .book, let mine = bookings.first(where: { $0.user == user && Set(step.seats).isSubset(of: $0.seats) }) {
+                    return .sold(mine.seats)
+                }
                 let notOwner = step.seats.filter { seat in
                     switch seats[seat]! {
                     case .free: false
@@ -124,6 +128,7 @@ struct ModelBasedTests {
                 if !expired.isEmpty { return .expired(Set(expired)) }
                 if step.kind == .extend { return .held(Set(step.seats)) }
                 for seat in step.seats { seats[seat] = .sold(user) }
+                bookings.append((user, Set(step.seats)))
                 return .sold(Set(step.seats))
             case .expire:
                 for seat in step.seats { if case .held = seats[seat]! { seats[seat] = .free } }

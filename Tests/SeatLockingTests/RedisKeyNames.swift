@@ -8,7 +8,8 @@ struct RedisKeyNames {
     func lock(_ seat: String) -> String { "seat_lock:{\(showtime)}:\(seat)" }
     var index: String { "seat_locks:{\(showtime)}" }
     var sold: String { "seat_sold:{\(showtime)}" }
-    func booking(_ id: Int64) -> String { "booking:{\(showtime)}:\(id)" }
+    var claims: String { "seat_claims:{\(showtime)}" }
+    var loaded: String { "seat_loaded:{\(showtime)}" }
     var events: String { "seat_events:{\(showtime)}" }
     func holds(_ user: String) -> String { "seat_holds:{\(showtime)}:\(user)" }
 }

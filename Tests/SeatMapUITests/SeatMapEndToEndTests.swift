@@ -118,6 +118,7 @@ private struct World {
             "XDG_STATE_HOME=\(directory.appendingPathComponent("state").path)",
             binary, "seats", "--showtime", String(showtime), "--user", user, "--redis", redisURL,
             "--fixtures", directory.appendingPathComponent("fixtures").path,
+            "--database", "sqlite://" + directory.appendingPathComponent("cinebook.sqlite").path,
         ].map { "'\($0)'" }.joined(separator: " ")
         try tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command)
     }

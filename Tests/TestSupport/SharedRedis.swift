@@ -14,7 +14,7 @@ public enum SharedRedis {
         policy: LockPolicy = LockPolicy()
     ) throws -> (service: SeatLockingService, redis: RedisClient) {
         let redis = try client()
-        return (SeatLockingService(redis: redis, catalog: Catalog(showtimes: showtimes), policy: policy), redis)
+        return (SeatLockingService(redis: redis, records: try TestRecords.shared(), catalog: Catalog(showtimes: showtimes), policy: policy), redis)
     }
 }
 

@@ -20,11 +20,12 @@ public struct ShowtimeState {
         self.service = service
     }
 
-    /// Deletes every key of the showtime, then: alice holds A1 and A2, carol holds C5,
-    /// and bob has booked B1.
+    /// Deletes every key and booking of the showtime, then: alice holds A1 and A2, carol
+    /// holds C5, and bob has booked B1.
     public func reset() async throws {
         let keys = try await redis.keys(ofShowtime: id)
         for key in keys { _ = try await redis.send("DEL", key, routingKey: key) }
+        try await service.records.purge(showtimes: [id])
         _ = try await service.lock(["A1", "A2"], showtime: id, user: "alice")
         _ = try await service.lock(["C5"], showtime: id, user: "carol")
         _ = try await service.lock(["B1"], showtime: id, user: "bob")

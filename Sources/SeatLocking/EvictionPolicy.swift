@@ -1,0 +1,37 @@
+import RedisClient
+
+/// Whether a Redis server may throw away what cinebook keeps in it. Sold seats and the
+/// showtime markers have no TTL: a server that evicts any key under memory pressure
+/// (`allkeys-*`) could silently forget that seats are sold or held.
+public enum EvictionPolicy: Sendable, Hashable {
+    /// `noeviction`: writes fail when memory is full, nothing is forgotten.
+    case safe
+    /// `volatile-*`: keys with a TTL may go early, so holds may end before their time.
+    case holdsMayEndEarly(String)
+    /// `allkeys-*`: refused.
+    case evictsAnything(String)
+    /// The server would not say (CONFIG is disabled) or did not answer.
+    case unknown
+
+    /// Reads `maxmemory-policy` from the server.
+    public static func read(from redis: RedisClient) async -> EvictionPolicy {
+        guard let reply = try? await redis.send("CONFIG", "GET", "maxmemory-policy"),
+              let policy = reply.array?.last?.string
+        else { return .unknown }
+        if policy.hasPrefix("allkeys-") { return .evictsAnything(policy) }
+        if policy.hasPrefix("volatile-") { return .holdsMayEndEarly(policy) }
+        return .safe
+    }
+
+    /// What to tell an operator, when there is something to tell.
+    public var warning: String? {
+        switch self {
+        case .safe, .unknown:
+            nil
+        case let .holdsMayEndEarly(policy):
+            "Redis runs with maxmemory-policy \(policy): when its memory fills up, seat holds may end before their time. Set maxmemory-policy noeviction to keep them."
+        case let .evictsAnything(policy):
+            "Redis runs with maxmemory-policy \(policy), which may evict any key, sold seats and holds included, so cinebook will not use it. Set maxmemory-policy noeviction (or a volatile-* policy) in redis.conf or with CONFIG SET, or give cinebook a Redis of its own."
+        }
+    }
+}

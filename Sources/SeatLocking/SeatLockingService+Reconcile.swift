@@ -1,0 +1,106 @@
+import Foundation
+import RedisClient
+import SeatRecords
+
+/// How Redis and the database differed for one showtime, and whether that was repaired.
+public struct ReconcileReport: Sendable, Hashable {
+    /// A booking interrupted between the two stores: its claim passed its deadline.
+    public struct InterruptedBooking: Sendable, Hashable {
+        public let seat: String
+        public let user: String
+        /// The database committed it, so it is a sale; otherwise the seat is free again.
+        public let committed: Bool
+    }
+
+    public let showtimeID: Int
+    /// Redis had lost the showtime's sold seats (a flush, an empty restart, a failover);
+    /// a showtime used for the first time has nothing to lose.
+    public let redisLostData: Bool
+    /// Sold in the database, but not (or to another booking) in Redis.
+    public let soldOnlyInDatabase: [String]
+    /// Sold in Redis, but in no booking of the database.
+    public let soldOnlyInRedis: [String]
+    public let interruptedBookings: [InterruptedBooking]
+    /// Live locks on seats the database has sold.
+    public let locksOnSoldSeats: [String]
+    /// Redis now agrees with the database.
+    public let repaired: Bool
+
+    public var isConsistent: Bool {
+        !redisLostData && soldOnlyInDatabase.isEmpty && soldOnlyInRedis.isEmpty && interruptedBookings.isEmpty
+            && locksOnSoldSeats.isEmpty
+    }
+}
+
+extension SeatLockingService {
+    /// Compares one showtime's sold seats, booking claims and locks in Redis with the
+    /// database of record; with `repair`, makes Redis agree: the database wins.
+    ///
+    /// Redis is read before the database. Redis marks a seat sold only after the database
+    /// committed it, so a sale that lands between the two reads is never mistaken for a
+    /// seat sold without a booking.
+    @discardableResult
+    public func reconcile(showtime id: Int, repair: Bool) async throws(SeatLockingError) -> ReconcileReport {
+        guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
+        let request = Request(showtime: showtime, user: "", seats: [])
+        let keys = SeatKeys(showtime: id)
+        let state = try await run(SeatScripts.inspect, keys: [keys.index, keys.sold, keys.claims, keys.loaded], arguments: [], request)
+        let now = try state.time(at: 0)
+        let marked = try state.integer(at: 1) == 1
+        let redisSold = try state.pairs(at: 2)
+        let claims = try state.pairs(at: 3)
+        let locked = Set(try state.strings(at: 4))
+        let sold: [String: Int64]
+        do { sold = try await records.sold(showtime: id) } catch { throw Self.failure(error) }
+
+        let interrupted = claims.compactMap { seat, claim -> ReconcileReport.InterruptedBooking? in
+            guard let separator = claim.firstIndex(of: "|"), let deadline = Int64(claim[..<separator]),
+                  Date(milliseconds: deadline) <= now
+            else { return nil }
+            return .init(seat: seat, user: String(claim[claim.index(after: separator)...]), committed: sold[seat] != nil)
+        }.sorted { $0.seat < $1.seat }
+        let layoutOrder = { (seats: [String]) in showtime.layout.seats.map(\.code).filter(Set(seats).contains) }
+        var report = ReconcileReport(
+            showtimeID: id, redisLostData: !marked && !sold.isEmpty,
+            soldOnlyInDatabase: layoutOrder(sold.keys.filter { redisSold[$0] != String(sold[$0]!) && claims[$0] == nil }),
+            soldOnlyInRedis: layoutOrder(redisSold.keys.filter { sold[$0] == nil }),
+            interruptedBookings: interrupted,
+            locksOnSoldSeats: layoutOrder(locked.filter { sold[$0] != nil }),
+            repaired: false)
+        if repair, !report.isConsistent || !marked {
+            try await settle(
+                showtime: id, sell: sold, free: report.soldOnlyInRedis,
+                unclaim: interrupted.filter { !$0.committed }.map(\.seat), complete: true, request)
+            report = ReconcileReport(
+                showtimeID: id, redisLostData: report.redisLostData, soldOnlyInDatabase: report.soldOnlyInDatabase,
+                soldOnlyInRedis: report.soldOnlyInRedis, interruptedBookings: report.interruptedBookings,
+                locksOnSoldSeats: report.locksOnSoldSeats, repaired: !report.isConsistent)
+            if report.repaired {
+                logger.notice("reconciled Redis with the database", metadata: request.metadata(["differences": "\(report)"]))
+            }
+        }
+        return report
+    }
+
+    /// Every showtime of the catalog, one after another.
+    public func reconcile(repair: Bool) async throws(SeatLockingError) -> [ReconcileReport] {
+        var reports: [ReconcileReport] = []
+        for showtime in catalog.showtimes { reports.append(try await reconcile(showtime: showtime.id, repair: repair)) }
+        return reports
+    }
+
+    /// Runs the `settle` script: `sell` seats become sold with their booking ids, `free`
+    /// seats stop being sold, `unclaim` seats lose their booking claims. `complete` says
+    /// that `sell` is every seat the database has sold.
+    func settle(
+        showtime id: Int, sell: [String: Int64], free: [String], unclaim: [String], complete: Bool, _ request: Request
+    ) async throws(SeatLockingError) {
+        let keys = SeatKeys(showtime: id)
+        let selling = sell.keys.sorted()
+        _ = try await run(
+            SeatScripts.settle, keys: [keys.index, keys.sold, keys.claims, keys.loaded] + selling.map(keys.lock),
+            arguments: [String(id), keys.events, complete ? "1" : "0", String(selling.count), String(free.count)]
+                + selling + selling.map { String(sell[$0]!) } + free + unclaim,
+            request, write: true)
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import GRDB
+
+/// The database of record in one SQLite file, shared by every process of the user: WAL
+/// mode (readers never wait for the writer), and each commit is synced to disk before
+/// it returns (`synchronous = FULL`). Writers wait up to `timeout` for each other.
+final class SQLiteRecords: SalesRecord {
+    private let pool: DatabasePool
+    private let path: String
+
+    init(path: String, timeout: Duration, seed: () throws -> [ShowtimeRecord]) throws {
+        self.path = path
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(TimeInterval(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw RecordsError.unavailable("Cannot open the database \(path): \(Self.describe(error)).")
+        }
+        // A new database gets its schema and its seed in one transaction: a broken seed
+        // leaves no half-made database behind.
+        var seedError: (any Error)?
+        try Self.writing(path) {
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try Self.rows(db, RecordsSQL.createVersionTable, [])
+                    let found = try Self.rows(db, RecordsSQL.readVersion, []).first?.first?.integer
+                    let upgrade = try RecordsSchema.upgrade(from: found, .sqlite)
+                    for statement in upgrade.statements { try Self.rows(db, statement.sql, statement.values) }
+                    if upgrade.created {
+                        do { try Self.upsert(try seed(), db) } catch {
+                            seedError = error
+                            return .rollback
+                        }
+                    }
+                    return .commit
+                }
+            }
+        }
+        if let seedError { throw seedError }
+    }
+
+    func showtimes() async throws(RecordsError) -> [ShowtimeRecord] {
+        let rows = try await read { db in try Self.rows(db, RecordsSQL.selectShowtimes, []) }
+        return try rows.map { row throws(RecordsError) in try RecordsSQL.showtime(row) }
+    }
+
+    func save(_ showtimes: [ShowtimeRecord]) async throws(RecordsError) {
+        try await write { db in try Self.upsert(showtimes, db) }
+    }
+
+    func commit(_ sale: Sale) async throws(RecordsError) -> SaleOutcome {
+        try await write { db in
+            // Writers queue up (BEGIN IMMEDIATE): no sale can slip in between the check and the insert.
+            let sold = try Self.rows(db, RecordsSQL.selectSoldAmong(sale.seats.count), RecordsSQL.soldAmongValues(sale))
+            if !sold.isEmpty { return .refused(sold: try RecordsSQL.soldSeats(sold)) }
+            guard let id = try Self.rows(db, RecordsSQL.insertBooking, RecordsSQL.values(sale)).first?.first?.integer else {
+                throw RecordsError.unusable("The database gave the new booking no id.")
+            }
+            for seat in sale.seats {
+                try Self.rows(db, RecordsSQL.insertSoldSeat, [.integer(Int64(sale.showtimeID)), .text(seat), .integer(id)])
+            }
+            return .booked(RecordsSQL.booking(id: id, sale))
+        }
+    }
+
+    func sold(showtime: Int) async throws(RecordsError) -> [String: Int64] {
+        try RecordsSQL.soldIDs(try await read { db in try Self.rows(db, RecordsSQL.selectSold, [.integer(Int64(showtime))]) })
+    }
+
+    func bookings(showtime: Int?, user: String?) async throws(RecordsError) -> [BookingRecord] {
+        let query = RecordsSQL.selectBookings(showtime: showtime, user: user)
+        let rows = try await read { db in try Self.rows(db, query.sql, query.values) }
+        return try rows.map { row throws(RecordsError) in try RecordsSQL.booking(row) }
+    }
+
+    func purge(showtimes: [Int]) async throws(RecordsError) {
+        try await write { db in
+            for id in showtimes {
+                try Self.rows(db, RecordsSQL.purgeSold, [.integer(Int64(id))])
+                try Self.rows(db, RecordsSQL.purgeBookings, [.integer(Int64(id))])
+            }
+        }
+    }
+
+    func close() async {
+        try? pool.close()
+    }
+
+    // MARK: GRDB
+
+    private func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws(RecordsError) -> T {
+        do { return try await pool.read(work) } catch { throw Self.failure(error, path) }
+    }
+
+    private func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws(RecordsError) -> T {
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try work(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw Self.failure(error, path)
+        }
+    }
+
+    private static func writing<T>(_ path: String, _ work: () throws -> T) throws(RecordsError) -> T {
+        do { return try work() } catch { throw failure(error, path) }
+    }
+
+    @discardableResult
+    private static func rows(_ db: Database, _ sql: String, _ values: [SQLValue]) throws -> [[SQLValue]] {
+        let arguments = StatementArguments(values.map { value -> DatabaseValue in
+            switch value {
+            case let .integer(number): number.databaseValue
+            case let .text(text): text.databaseValue
+            case .null: .null
+            }
+        })
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            row.databaseValues.map { value in
+                switch value.storage {
+                case let .int64(number): .integer(number)
+                case let .double(number): .integer(Int64(number))
+                case let .string(text): .text(text)
+                case .null, .blob: .null
+                }
+            }
+        }
+    }
+
+    private static func upsert(_ showtimes: [ShowtimeRecord], _ db: Database) throws {
+        for showtime in showtimes { try rows(db, RecordsSQL.upsertShowtime, RecordsSQL.values(showtime)) }
+    }
+
+    private static func failure(_ error: any Error, _ path: String) -> RecordsError {
+        if let error = error as? RecordsError { return error }
+        return .unavailable("The database \(path) cannot be used: \(describe(error)).")
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        guard let error = error as? DatabaseError else { return "\(error)" }
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return "another process kept it busy for too long"
+        case .SQLITE_CANTOPEN: return "the file cannot be opened"
+        case .SQLITE_READONLY, .SQLITE_PERM: return "it is read-only"
+        case .SQLITE_FULL: return "the disk is full"
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return "the file is not a valid SQLite database"
+        default: return error.message ?? "SQLite error \(error.resultCode.rawValue)"
+        }
+    }
+}

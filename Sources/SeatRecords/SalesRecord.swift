@@ -1,0 +1,106 @@
+import Foundation
+
+/// The database of record: the catalog of showtimes, and every booking with its seats.
+///
+/// A seat is sold when, and only when, a booking that lists it is committed here. The
+/// database refuses a second sale of a seat (a unique key on showtime and seat), whatever
+/// Redis believes, so it is the last fence against selling a seat twice.
+public protocol SalesRecord: Sendable {
+    /// Every showtime, by id.
+    func showtimes() async throws(RecordsError) -> [ShowtimeRecord]
+    /// Adds the showtimes, or updates those whose id exists.
+    func save(_ showtimes: [ShowtimeRecord]) async throws(RecordsError)
+    /// Sells the seats in one transaction, or none of them when any is sold already.
+    func commit(_ sale: Sale) async throws(RecordsError) -> SaleOutcome
+    /// The sold seats of a showtime, each with its booking id.
+    func sold(showtime: Int) async throws(RecordsError) -> [String: Int64]
+    /// Bookings, newest last, of one showtime or all, of one user or all.
+    func bookings(showtime: Int?, user: String?) async throws(RecordsError) -> [BookingRecord]
+    /// Removes the bookings of these showtimes; for the load benchmark's own showtimes.
+    func purge(showtimes: [Int]) async throws(RecordsError)
+    /// Closes the connections; further calls fail.
+    func close() async
+}
+
+/// A showtime as the database keeps it: its layout as row patterns (`s`, `p`, `w`, `_`).
+public struct ShowtimeRecord: Sendable, Hashable, Codable {
+    public struct Row: Sendable, Hashable, Codable {
+        public let row: String
+        public let seats: String
+
+        public init(row: String, seats: String) {
+            self.row = row
+            self.seats = seats
+        }
+    }
+
+    public let id: Int
+    public let title: String
+    public let auditorium: String
+    public let startsAt: Date
+    public let rows: [Row]
+    /// Seats sold at the box office, outside this system.
+    public let boxOffice: [String]
+
+    public init(id: Int, title: String, auditorium: String, startsAt: Date, rows: [Row], boxOffice: [String]) {
+        self.id = id
+        self.title = title
+        self.auditorium = auditorium
+        self.startsAt = startsAt
+        self.rows = rows
+        self.boxOffice = boxOffice
+    }
+}
+
+/// Seats to sell to one user.
+public struct Sale: Sendable, Hashable {
+    public let showtimeID: Int
+    public let user: String
+    public let seats: [String]
+    public let at: Date
+
+    public init(showtimeID: Int, user: String, seats: [String], at: Date) {
+        self.showtimeID = showtimeID
+        self.user = user
+        self.seats = seats
+        self.at = at
+    }
+}
+
+/// A committed booking.
+public struct BookingRecord: Sendable, Hashable {
+    public let id: Int64
+    public let showtimeID: Int
+    public let user: String
+    public let seats: [String]
+    public let bookedAt: Date
+
+    public init(id: Int64, showtimeID: Int, user: String, seats: [String], bookedAt: Date) {
+        self.id = id
+        self.showtimeID = showtimeID
+        self.user = user
+        self.seats = seats
+        self.bookedAt = bookedAt
+    }
+}
+
+public enum SaleOutcome: Sendable, Hashable {
+    case booked(BookingRecord)
+    /// Nothing was sold: these seats were sold already, by these bookings.
+    case refused(sold: [String: BookingRecord])
+}
+
+public enum RecordsError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The database cannot be reached or did not answer in time; nothing was changed.
+    case unavailable(String)
+    /// A write was sent but its answer never came: it may or may not have been committed.
+    case outcomeUnknown(String)
+    /// The database answered something this program cannot use (a newer schema, a bad row).
+    case unusable(String)
+
+    public var description: String {
+        switch self {
+        case let .unavailable(reason), let .outcomeUnknown(reason), let .unusable(reason): reason
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A booking process killed (kill -9) after each step of a booking, on SQLite and on
+/// PostgreSQL. Afterwards reconciliation leaves Redis and the database agreeing, and the
+/// booking is confirmed in both stores (killed after the commit) or in neither (killed
+/// before it), never half.
+@Suite struct CrashPointTests {
+    struct Case: Sendable, CustomStringConvertible {
+        let kind: RecordsKind
+        let step: String
+        var description: String { "\(kind), killed after \(step)" }
+        var committed: Bool { step != "claimed" }
+    }
+
+    @Test func aBookingKilledAtAnyStepIsFinishedOrUndoneByReconciliation() async throws {
+        let cases = RecordsKind.allCases.flatMap { kind in ["claimed", "committed", "sold"].map { Case(kind: kind, step: $0) } }
+        let redis = try RedisTestServer.shared().urlString
+        let postgres = try await offThePool { try PostgresTestServer.shared() }
+        var prepared: [(Case, CLI, String)] = []
+        for test in cases {
+            let fixture = try CLIFixtures.make()
+            var cli = CLI(redis: redis, fixtures: fixture.directory)
+            if test.kind == .postgres { cli.databaseURL = try await offThePool { try postgres.createDatabase() } }
+            prepared.append((test, cli, String(fixture.id)))
+        }
+        // Every booking is killed at once; then one wait for the claims' deadline serves all.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (test, cli, showtime) in prepared {
+                group.addTask {
+                    let lock = try await cli.run(["lock", "--showtime", showtime, "--user", "alice", "A1", "A2"])
+                    #expect(lock.status == 0, "\(test): \(lock.stderr)")
+                    var killed = cli
+                    killed.environment["CINEBOOK_TEST_CRASH_AFTER"] = test.step
+                    let book = try await killed.run(["book", "--showtime", showtime, "--user", "alice", "A1", "A2"])
+                    #expect(book.status == 137, "\(test): the booking process was killed, \(book.status) \(book.stderr)")
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await Task.sleep(for: .seconds(11))  // the booking window (10 s) of the claims left behind
+
+        for (test, cli, showtime) in prepared {
+            let repair = try await cli.run(["reconcile", "--showtime", showtime, "--repair", "--json"])
+            #expect(repair.status == 0, "\(test): \(repair.stdout) \(repair.stderr)")
+            let check = try await cli.run(["reconcile", "--showtime", showtime, "--json"])
+            #expect(check.json["consistent"] as? Bool == true, "\(test): Redis agrees with the database: \(check.stdout)")
+
+            let bookings = try await cli.run(["bookings", "--showtime", showtime, "--json"])
+            let listed = bookings.json["bookings"] as? [[String: Any]] ?? []
+            #expect(listed.count == (test.committed ? 1 : 0), "\(test): \(bookings.stdout)")
+            let status = try await cli.run(["status", "--showtime", showtime, "--user", "alice", "--json"])
+            let states = (status.json["seats"] as? [[String: Any]] ?? []).filter { ["A1", "A2"].contains($0["seat"] as? String) }
+            let expected = test.committed ? "occupied" : "selected"
+            #expect(states.map { $0["state"] as? String } == [expected, expected], "\(test): \(states)")
+
+            // Booking again answers with the booking, or books now what was never booked.
+            let again = try await cli.run(["book", "--showtime", showtime, "--user", "alice", "--json", "A1", "A2"])
+            #expect(again.status == 0, "\(test): \(again.stdout) \(again.stderr)")
+            if test.committed { #expect(again.json["booking_id"] as? Int == listed.first?["booking_id"] as? Int) }
+            let after = try await cli.run(["bookings", "--showtime", showtime, "--json"])
+            #expect((after.json["bookings"] as? [Any])?.count == 1, "\(test): one booking in the end, never two")
+        }
+    }
+}

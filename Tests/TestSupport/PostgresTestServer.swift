@@ -1,0 +1,102 @@
+import Foundation
+import RedisClient
+import SeatRecords
+
+/// A throwaway PostgreSQL server that the test run starts itself: `initdb` into a
+/// temporary directory and `pg_ctl start` on a free loopback port. PostgreSQL refuses to
+/// run as root, so under root both run as the unprivileged `postgres` user. It is
+/// stopped when the test process exits.
+public final class PostgresTestServer: Sendable {
+    public let directory: URL
+    public let port: Int
+    private let binaries: String
+
+    /// The one server shared by every test of this run.
+    public static func shared() throws -> PostgresTestServer {
+        try sharedServer.get()
+    }
+
+    private static let sharedServer: Result<PostgresTestServer, any Error> = Result {
+        let server = try PostgresTestServer()
+        atexit { try? PostgresTestServer.sharedServer.get().stop() }
+        return server
+    }
+
+    public init() throws {
+        guard let binaries = try FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql").sorted().last
+            .map({ "/usr/lib/postgresql/\($0)/bin" })
+        else { throw TestServerError(message: "PostgreSQL is not installed (apt-get install postgresql)") }
+        self.binaries = binaries
+        directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("cinebook-pg-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if getuid() == 0 { _ = try ChildProcess.run("/bin/chown", ["postgres", directory.path]) }
+        port = try unusedTCPPort()
+        try run("initdb", ["-D", data, "-A", "trust", "-U", "cinebook", "--no-sync", "-E", "UTF8"])
+        try run("pg_ctl", [
+            "-D", data, "-l", directory.appendingPathComponent("log").path, "-w", "-t", "30", "start",
+            "-o", "-k \(directory.path) -p \(port) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+        ])
+    }
+
+    /// `postgres://cinebook@127.0.0.1:PORT/postgres`.
+    public var url: RecordsURL {
+        .postgres(.init(host: "127.0.0.1", port: port, user: "cinebook", password: nil, database: "postgres"))
+    }
+
+    public var urlString: String { url.description }
+
+    /// A new, empty database on this server; its URL.
+    public func createDatabase() throws -> String {
+        let name = "test_\(UUID().uuidString.prefix(8).lowercased())"
+        try execute("CREATE DATABASE \(name)")
+        return "postgres://cinebook@127.0.0.1:\(port)/\(name)"
+    }
+
+    /// Runs one SQL statement with psql, as the superuser.
+    public func execute(_ sql: String) throws {
+        let finished = try ChildProcess.run("\(binaries)/psql", [
+            "-h", "127.0.0.1", "-p", String(port), "-U", "cinebook", "-d", "postgres", "-q", "-c", sql,
+        ])
+        guard finished.status == 0 else { throw TestServerError(message: "\(sql) failed: \(finished.output)") }
+    }
+
+    /// Every COMMIT waits for a synchronous standby that does not exist: it is made on
+    /// this server but never confirmed, until `confirmCommits()`.
+    public func holdCommits() throws {
+        try execute("ALTER SYSTEM SET synchronous_standby_names = 'nobody'")
+        try execute("SELECT pg_reload_conf()")
+    }
+
+    public func confirmCommits() throws {
+        try execute("ALTER SYSTEM RESET synchronous_standby_names")
+        try execute("SELECT pg_reload_conf()")
+    }
+
+    public func stop() throws {
+        try run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"])
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// SIGSTOP and SIGCONT of the server and of every backend it started: it hangs with
+    /// its connections open.
+    public func suspend() { signal("STOP") }
+    public func resume() { signal("CONT") }
+
+    private func signal(_ name: String) {
+        guard let text = try? String(contentsOfFile: data + "/postmaster.pid", encoding: .utf8),
+              let pid = text.split(separator: "\n").first.map(String.init)
+        else { return }
+        _ = try? ChildProcess.run("/usr/bin/pkill", ["-\(name)", "-P", pid])
+        _ = try? ChildProcess.run("/bin/kill", ["-\(name)", pid])
+    }
+
+    private var data: String { directory.appendingPathComponent("data").path }
+
+    private func run(_ tool: String, _ arguments: [String]) throws {
+        let command = getuid() == 0 ? ("/usr/sbin/runuser", ["-u", "postgres", "--", "\(binaries)/\(tool)"] + arguments) : ("\(binaries)/\(tool)", arguments)
+        let finished = try ChildProcess.run(command.0, command.1)
+        guard finished.status == 0 else {
+            throw TestServerError(message: "\(tool) failed (\(finished.status)): \(finished.output)")
+        }
+    }
+}
