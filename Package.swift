@@ -38,6 +38,12 @@ let package = Package(
             name: "SeatRecords",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "SeatRecordsPostgres",
+            dependencies: [
+                "SeatRecords",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -100,6 +106,7 @@ let package = Package(
             dependencies: [
                 "SeatLocking",
                 "SeatRecords",
+                "SeatRecordsPostgres",
                 "RedisClient",
                 "SeatMapUI",
                 "SeatAPI",
@@ -110,7 +117,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["RedisClient", "SeatLocking", "SeatRecords"],
+            dependencies: ["RedisClient", "SeatLocking", "SeatRecords", "SeatRecordsPostgres"],
             path: "Tests/TestSupport"
         ),
         .testTarget(
@@ -120,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "SeatLockingTests",
             dependencies: [
-                "SeatLocking", "RedisClient", "TestSupport",
+                "SeatLocking", "SeatRecords", "SeatRecordsPostgres", "RedisClient", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -135,8 +142,9 @@ let package = Package(
         .testTarget(
             name: "SeatAPITests",
             dependencies: [
-                "SeatAPI", "SeatLocking", "RedisClient", "TestSupport",
+                "SeatAPI", "SeatLocking", "SeatRecords", "SeatRecordsPostgres", "RedisClient", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
     ],

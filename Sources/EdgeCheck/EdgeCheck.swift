@@ -45,7 +45,7 @@ struct EdgeCheck {
         let redis = RedisClient(url: url)
         defer { redis.close() }
         let database = FileManager.default.temporaryDirectory.appendingPathComponent("edge-check-\(getpid()).sqlite").path
-        let records = try await Records.open(.sqlite(path: database)) { catalog.showtimes.map(ShowtimeRecord.init) }
+        let records = try Records.sqlite(path: database) { catalog.showtimes.map(ShowtimeRecord.init) }
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) } }
         let service = SeatLockingService(redis: redis, records: records, catalog: catalog)
         let app = SeatMapApp(

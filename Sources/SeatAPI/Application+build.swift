@@ -13,6 +13,8 @@ import SeatLocking
 /// GET    /api/v1/showtimes/{id}/seats/status        bearer token
 /// PUT    /api/v1/showtimes/{id}/seats/extend-lock   bearer token
 /// POST   /api/v1/showtimes/{id}/bookings            bearer token
+/// GET    /api/v1/showtimes/{id}/bookings/{booking}  bearer token, the booking's owner only
+/// GET    /api/v1/bookings                           bearer token: the caller's bookings
 /// GET    /api/v1/showtimes/{id}/seats/events        bearer token, Server-Sent Events
 /// ```
 /// Every request is logged with its id; every error is JSON; the showtime routes need a
@@ -21,18 +23,23 @@ public func buildRouter(
     service: SeatLockingService,
     redis: RedisClient,
     tokens: AccessTokens,
-    configuration: APIConfiguration = APIConfiguration()
+    configuration: APIConfiguration = APIConfiguration(),
+    maintenance: MaintenanceLog = MaintenanceLog()
 ) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: JSONErrorMiddleware())
-    HealthController(redis: redis).addRoutes(to: router)
+    HealthController(redis: redis, maintenance: maintenance).addRoutes(to: router)
     router.get("api/v1/showtimes") { _, _ in JSONResponse.make(SeatLockingJSON.Showtimes(service.catalog)) }
     let showtime = router.group("api/v1/showtimes/{id}").add(middleware: BearerAuthMiddleware(tokens: tokens))
     if let limit = configuration.rateLimit {
         showtime.add(middleware: RateLimitMiddleware(limiter: RedisRateLimiter(redis: redis, limit: limit)))
     }
+    showtime.add(middleware: IdempotencyMiddleware(store: IdempotencyStore(redis: redis), maximumBodySize: configuration.maximumBodySize))
     SeatController(service: service, maximumBodySize: configuration.maximumBodySize).addRoutes(to: showtime)
+    router.group("api/v1/bookings").add(middleware: BearerAuthMiddleware(tokens: tokens)).get { _, context in
+        JSONResponse.make(SeatLockingJSON.Bookings(try await service.bookings(showtime: nil, user: try context.authenticatedUser())))
+    }
     SeatEventController(
         service: service, gate: EventStreamGate(limit: configuration.maximumEventStreams), heartbeat: configuration.heartbeat
     ).addRoutes(to: showtime)
@@ -48,13 +55,14 @@ public func buildApplication(
     configuration: APIConfiguration = APIConfiguration(),
     logger: Logger = Logger(label: "cinebook.api")
 ) -> some ApplicationProtocol {
-    let router = buildRouter(service: service, redis: redis, tokens: tokens, configuration: configuration)
+    let maintenance = MaintenanceLog()
+    let router = buildRouter(service: service, redis: redis, tokens: tokens, configuration: configuration, maintenance: maintenance)
     var application = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cinebook"),
         logger: logger)
     if let interval = configuration.sweepInterval {
-        application.addServices(SweepService(service: service, redis: redis, interval: interval))
+        application.addServices(SweepService(service: service, redis: redis, interval: interval, maintenance: maintenance))
     }
     return application
 }

@@ -1,10 +1,12 @@
 import Hummingbird
 import RedisClient
+import SeatLocking
 
-/// `GET /health`: 200 while Redis answers a PING (with its round-trip time), 503 when
-/// it does not.
+/// `GET /health`: 200 while Redis answers a PING (with its round-trip time, its memory
+/// against its limit, and the last reconciliation), 503 when it does not.
 struct HealthController: Sendable {
     let redis: RedisClient
+    let maintenance: MaintenanceLog
 
     func addRoutes(to router: Router<APIRequestContext>) {
         router.get("health", use: check)
@@ -13,7 +15,8 @@ struct HealthController: Sendable {
     @Sendable func check(_ request: Request, context: APIRequestContext) async -> Response {
         do {
             let roundTrip = try await redis.ping()
-            return JSONResponse.make(HealthReport(roundTrip: roundTrip))
+            return JSONResponse.make(HealthReport(
+                roundTrip: roundTrip, memory: await RedisMemory.read(from: redis), reconciliation: maintenance.lastReconciliation))
         } catch {
             context.logger.warning("health check: Redis unavailable", metadata: ["error": "\(error)"])
             return JSONResponse.make(HealthReport(failure: error), status: .serviceUnavailable, headers: [.retryAfter: "1"])

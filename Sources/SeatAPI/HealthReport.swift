@@ -1,30 +1,48 @@
-/// `{"ok": true, "status": "ok", "redis": {"reachable": true, "rtt_ms": 0.12}}`, or with
-/// `"ok": false` the error fields every failure has.
+import SeatLocking
+
+/// `{"ok": true, "status": "ok", "redis": {"reachable": true, "rtt_ms": 0.12,
+/// "used_memory_bytes": ..., "maxmemory_bytes": ..., "memory_used_share": ...},
+/// "reconciliation": {...}}`: "degraded" when Redis is above 90 % of its memory limit or
+/// the last reconciliation failed; with `"ok": false` the error fields every failure has.
 struct HealthReport: Encodable, Sendable {
     struct Redis: Encodable, Sendable {
         let reachable: Bool
         let rtt_ms: Double?
+        let used_memory_bytes: Int64?
+        let maxmemory_bytes: Int64?
+        let memory_used_share: Double?
     }
 
     let ok: Bool
     let status: String
     let redis: Redis
+    let reconciliation: MaintenanceLog.Reconciliation?
     let error: String?
     let message: String?
 
-    init(roundTrip: Duration) {
+    init(roundTrip: Duration, memory: RedisMemory?, reconciliation: MaintenanceLog.Reconciliation?) {
         ok = true
-        status = "ok"
+        let degraded = memory?.isNearlyFull == true || reconciliation?.error != nil
+        status = degraded ? "degraded" : "ok"
         let (seconds, attoseconds) = roundTrip.components
-        redis = Redis(reachable: true, rtt_ms: ((Double(seconds) * 1000 + Double(attoseconds) / 1e15) * 1000).rounded() / 1000)
+        redis = Redis(
+            reachable: true, rtt_ms: ((Double(seconds) * 1000 + Double(attoseconds) / 1e15) * 1000).rounded() / 1000,
+            used_memory_bytes: memory?.usedBytes, maxmemory_bytes: memory?.maximumBytes,
+            memory_used_share: memory?.usedShare.map { ($0 * 1000).rounded() / 1000 })
+        self.reconciliation = reconciliation
         error = nil
-        message = nil
+        message = degraded
+            ? (memory?.isNearlyFull == true
+                ? "Redis uses more than 90 % of its maxmemory; when it is full, holds and bookings are refused."
+                : "The last reconciliation with the database failed.")
+            : nil
     }
 
     init(failure: any Error) {
         ok = false
         status = "unavailable"
-        redis = Redis(reachable: false, rtt_ms: nil)
+        redis = Redis(reachable: false, rtt_ms: nil, used_memory_bytes: nil, maxmemory_bytes: nil, memory_used_share: nil)
+        reconciliation = nil
         error = "redis_unavailable"
         message = "Redis is unavailable: \(failure)."
     }

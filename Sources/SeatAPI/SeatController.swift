@@ -15,6 +15,7 @@ struct SeatController: Sendable {
         group.get("seats/best", use: best)
         group.put("seats/extend-lock", use: extend)
         group.post("bookings", use: book)
+        group.get("bookings/{booking}", use: booking)
     }
 
     @Sendable func lock(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -57,6 +58,16 @@ struct SeatController: Sendable {
         let selection = try await SeatSelection.required(in: request, limit: maximumBodySize)
         let grant = try await service.extend(selection.seats, showtime: showtime, user: user, ttl: selection.ttl)
         return JSONResponse.make(SeatLockingJSON.Grant(grant))
+    }
+
+    /// One booking, for its owner only: anyone else learns nothing, not even that it exists (404).
+    @Sendable func booking(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
+        let id = try context.bookingID()
+        guard let booking = try await service.bookings(showtime: showtime, user: user).first(where: { $0.id == id }) else {
+            throw APIError.notFound("You have no booking \(id) in showtime \(showtime).")
+        }
+        return JSONResponse.make(SeatLockingJSON.Booked(booking))
     }
 
     @Sendable func book(_ request: Request, context: APIRequestContext) async throws -> Response {

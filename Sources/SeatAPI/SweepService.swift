@@ -4,8 +4,9 @@ import RedisClient
 import SeatLocking
 import ServiceLifecycle
 
-/// The cleanup job as a service of the server's lifecycle: sweeps expired locks at start
-/// and then every `interval`, until the server shuts down. A short Redis lock around each
+/// The cleanup job as a service of the server's lifecycle: sweeps expired locks, then
+/// reconciles Redis with the database of record (repairing what differs), at start and
+/// then every `interval`, until the server shuts down. A short Redis lock around each
 /// pass keeps several server processes from sweeping at the same moment.
 public struct SweepService: Service, CustomStringConvertible {
     /// What one pass did.
@@ -21,6 +22,7 @@ public struct SweepService: Service, CustomStringConvertible {
     let interval: Duration
     let lockKey: String
     let lockTTL: Duration
+    let maintenance: MaintenanceLog
     let logger: Logger
 
     public init(
@@ -29,8 +31,10 @@ public struct SweepService: Service, CustomStringConvertible {
         interval: Duration,
         lockKey: String = "sweep_lock",
         lockTTL: Duration = .seconds(30),
+        maintenance: MaintenanceLog = MaintenanceLog(),
         logger: Logger = Logger(label: "cinebook.sweep")
     ) {
+        self.maintenance = maintenance
         self.service = service
         self.redis = redis
         self.interval = interval
@@ -78,8 +82,26 @@ public struct SweepService: Service, CustomStringConvertible {
             logger.warning("sweep failed; next try in \(interval.components.seconds) s", metadata: ["error": "\(error)"])
             outcome = .failed(error.message)
         }
+        await reconcile()
         _ = try? await redis.evaluate(Self.release, keys: [lockKey], arguments: [token])
         return outcome
+    }
+
+    /// Makes Redis agree with the database for every showtime; the result goes to `/health`.
+    private func reconcile() async {
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            let reports = try await service.reconcile(repair: true)
+            maintenance.record(reports, took: clock.now - start)
+            let repaired = reports.filter(\.repaired)
+            if !repaired.isEmpty {
+                logger.notice("reconciled \(repaired.count) showtime(s) with the database", metadata: ["showtimes": "\(repaired.map(\.showtimeID))"])
+            }
+        } catch {
+            maintenance.record(failure: error, took: clock.now - start)
+            logger.warning("reconciliation failed; next try in \(interval.components.seconds) s", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Deletes the lock only if it is still ours (it may have expired and been taken).

@@ -2,19 +2,19 @@ import Foundation
 
 /// A value bound to a statement or read from a row: the database keeps only whole
 /// numbers (times as milliseconds since 1970) and text.
-enum SQLValue: Sendable, Hashable {
+package enum SQLValue: Sendable, Hashable {
     case integer(Int64)
     case text(String)
     case null
 
-    var integer: Int64? { if case let .integer(value) = self { value } else { nil } }
-    var text: String? { if case let .text(value) = self { value } else { nil } }
+    package var integer: Int64? { if case let .integer(value) = self { value } else { nil } }
+    package var text: String? { if case let .text(value) = self { value } else { nil } }
 }
 
 /// The schema and every statement, written once for SQLite and PostgreSQL: `?` marks a
 /// parameter (PostgreSQL's drivers turn them into `$1`, `$2`, ...).
-enum RecordsSQL {
-    enum Dialect {
+package enum RecordsSQL {
+    package enum Dialect {
         case sqlite, postgres
 
         /// A booking id that is never used twice, also after the newest bookings are deleted.
@@ -27,7 +27,7 @@ enum RecordsSQL {
     }
 
     /// `migrations(dialect)[n]` takes the schema from version n to n + 1.
-    static func migrations(_ dialect: Dialect) -> [[String]] {
+    package static func migrations(_ dialect: Dialect) -> [[String]] {
         [[
             """
             CREATE TABLE showtimes (
@@ -61,29 +61,29 @@ enum RecordsSQL {
         ]]
     }
 
-    static let createVersionTable = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
-    static let readVersion = "SELECT version FROM schema_version"
-    static let insertVersion = "INSERT INTO schema_version (version) VALUES (?)"
-    static let updateVersion = "UPDATE schema_version SET version = ?"
+    package static let createVersionTable = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+    package static let readVersion = "SELECT version FROM schema_version"
+    package static let insertVersion = "INSERT INTO schema_version (version) VALUES (?)"
+    package static let updateVersion = "UPDATE schema_version SET version = ?"
 
     /// PostgreSQL: one process migrates at a time (a key no showtime id uses).
-    static let lockSchema = "SELECT pg_advisory_xact_lock(-1)"
+    package static let lockSchema = "SELECT pg_advisory_xact_lock(-1)"
     /// PostgreSQL: the sales of one showtime commit one after another.
-    static let lockShowtimeSales = "SELECT pg_advisory_xact_lock(?)"
+    package static let lockShowtimeSales = "SELECT pg_advisory_xact_lock(?)"
 
-    static let upsertShowtime = """
+    package static let upsertShowtime = """
         INSERT INTO showtimes (id, title, auditorium, starts_at, layout, box_office) VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT (id) DO UPDATE SET title = excluded.title, auditorium = excluded.auditorium,
           starts_at = excluded.starts_at, layout = excluded.layout, box_office = excluded.box_office
         """
-    static let selectShowtimes = "SELECT id, title, auditorium, starts_at, layout, box_office FROM showtimes ORDER BY id"
+    package static let selectShowtimes = "SELECT id, title, auditorium, starts_at, layout, box_office FROM showtimes ORDER BY id"
 
-    static let insertBooking = "INSERT INTO bookings (showtime_id, user_id, seats, booked_at) VALUES (?, ?, ?, ?) RETURNING id"
-    static let insertSoldSeat = "INSERT INTO sold_seats (showtime_id, seat, booking_id) VALUES (?, ?, ?)"
-    static let selectSold = "SELECT seat, booking_id FROM sold_seats WHERE showtime_id = ?"
+    package static let insertBooking = "INSERT INTO bookings (showtime_id, user_id, seats, booked_at) VALUES (?, ?, ?, ?) RETURNING id"
+    package static let insertSoldSeat = "INSERT INTO sold_seats (showtime_id, seat, booking_id) VALUES (?, ?, ?)"
+    package static let selectSold = "SELECT seat, booking_id FROM sold_seats WHERE showtime_id = ?"
 
     /// The bookings that sold any of `count` seats of a showtime, with the seat each sold.
-    static func selectSoldAmong(_ count: Int) -> String {
+    package static func selectSoldAmong(_ count: Int) -> String {
         """
         SELECT s.seat, b.id, b.showtime_id, b.user_id, b.seats, b.booked_at
         FROM sold_seats s JOIN bookings b ON b.id = s.booking_id
@@ -92,7 +92,7 @@ enum RecordsSQL {
     }
 
     /// Bookings, optionally of one showtime and of one user.
-    static func selectBookings(showtime: Int?, user: String?) -> (sql: String, values: [SQLValue]) {
+    package static func selectBookings(showtime: Int?, user: String?) -> (sql: String, values: [SQLValue]) {
         var conditions: [String] = []
         var values: [SQLValue] = []
         if let showtime {
@@ -107,19 +107,19 @@ enum RecordsSQL {
         return ("SELECT id, showtime_id, user_id, seats, booked_at FROM bookings\(filter) ORDER BY id", values)
     }
 
-    static let purgeSold = "DELETE FROM sold_seats WHERE showtime_id = ?"
-    static let purgeBookings = "DELETE FROM bookings WHERE showtime_id = ?"
+    package static let purgeSold = "DELETE FROM sold_seats WHERE showtime_id = ?"
+    package static let purgeBookings = "DELETE FROM bookings WHERE showtime_id = ?"
 
     // MARK: Values in, rows out
 
-    static func values(_ showtime: ShowtimeRecord) -> [SQLValue] {
+    package static func values(_ showtime: ShowtimeRecord) -> [SQLValue] {
         [
             .integer(Int64(showtime.id)), .text(showtime.title), .text(showtime.auditorium),
             .integer(milliseconds(showtime.startsAt)), .text(json(showtime.rows)), .text(json(showtime.boxOffice)),
         ]
     }
 
-    static func showtime(_ row: [SQLValue]) throws(RecordsError) -> ShowtimeRecord {
+    package static func showtime(_ row: [SQLValue]) throws(RecordsError) -> ShowtimeRecord {
         guard row.count == 6, let id = row[0].integer, let title = row[1].text, let auditorium = row[2].text,
               let startsAt = row[3].integer, let layout = row[4].text, let boxOffice = row[5].text,
               let rows = try? JSONDecoder().decode([ShowtimeRecord.Row].self, from: Data(layout.utf8)),
@@ -128,20 +128,20 @@ enum RecordsSQL {
         return ShowtimeRecord(id: Int(id), title: title, auditorium: auditorium, startsAt: date(startsAt), rows: rows, boxOffice: sold)
     }
 
-    static func values(_ sale: Sale) -> [SQLValue] {
+    package static func values(_ sale: Sale) -> [SQLValue] {
         [.integer(Int64(sale.showtimeID)), .text(sale.user), .text(sale.seats.joined(separator: ",")), .integer(milliseconds(sale.at))]
     }
 
-    static func soldAmongValues(_ sale: Sale) -> [SQLValue] {
+    package static func soldAmongValues(_ sale: Sale) -> [SQLValue] {
         [.integer(Int64(sale.showtimeID))] + sale.seats.map(SQLValue.text)
     }
 
-    static func booking(id: Int64, _ sale: Sale) -> BookingRecord {
+    package static func booking(id: Int64, _ sale: Sale) -> BookingRecord {
         BookingRecord(id: id, showtimeID: sale.showtimeID, user: sale.user, seats: sale.seats, bookedAt: sale.at)
     }
 
     /// A row of `id, showtime_id, user_id, seats, booked_at`.
-    static func booking(_ row: some Collection<SQLValue>) throws(RecordsError) -> BookingRecord {
+    package static func booking(_ row: some Collection<SQLValue>) throws(RecordsError) -> BookingRecord {
         let row = Array(row)
         guard row.count == 5, let id = row[0].integer, let showtime = row[1].integer, let user = row[2].text,
               let seats = row[3].text, let bookedAt = row[4].integer
@@ -151,7 +151,7 @@ enum RecordsSQL {
     }
 
     /// Rows of `seat, <booking>` as seat → booking.
-    static func soldSeats(_ rows: [[SQLValue]]) throws(RecordsError) -> [String: BookingRecord] {
+    package static func soldSeats(_ rows: [[SQLValue]]) throws(RecordsError) -> [String: BookingRecord] {
         var sold: [String: BookingRecord] = [:]
         for row in rows {
             guard let seat = row.first?.text else { throw .unusable("The sold_seats table has a row this program cannot read.") }
@@ -160,7 +160,7 @@ enum RecordsSQL {
         return sold
     }
 
-    static func soldIDs(_ rows: [[SQLValue]]) throws(RecordsError) -> [String: Int64] {
+    package static func soldIDs(_ rows: [[SQLValue]]) throws(RecordsError) -> [String: Int64] {
         var sold: [String: Int64] = [:]
         for row in rows {
             guard row.count == 2, let seat = row[0].text, let booking = row[1].integer else {
@@ -171,8 +171,8 @@ enum RecordsSQL {
         return sold
     }
 
-    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-    static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+    package static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    package static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
 
     private static func json(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()

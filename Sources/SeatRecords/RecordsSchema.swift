@@ -1,18 +1,18 @@
 /// Versioned schema: `schema_version` holds the version a database is at, and opening a
 /// database runs the migrations it lacks, in one transaction with the version update.
 /// A database newer than this program is refused rather than guessed at.
-enum RecordsSchema {
-    struct Upgrade {
-        var statements: [(sql: String, values: [SQLValue])]
+package enum RecordsSchema {
+    package struct Upgrade {
+        package var statements: [(sql: String, values: [SQLValue])]
         /// The database had no schema: it is new, and wants its seed showtimes.
-        var created: Bool
+        package var created: Bool
     }
 
-    static let version = RecordsSQL.migrations(.sqlite).count
+    package static let version = RecordsSQL.migrations(.sqlite).count
 
     /// The statements that take a database at version `found` (nil: no version row yet)
     /// to the current version.
-    static func upgrade(from found: Int64?, _ dialect: RecordsSQL.Dialect) throws(RecordsError) -> Upgrade {
+    package static func upgrade(from found: Int64?, _ dialect: RecordsSQL.Dialect) throws(RecordsError) -> Upgrade {
         let current = Int(found ?? 0)
         guard current <= version else {
             throw .unusable("The database has schema version \(current), newer than this cinebook knows (\(version)); upgrade cinebook.")

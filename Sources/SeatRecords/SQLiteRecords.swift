@@ -13,6 +13,10 @@ final class SQLiteRecords: SalesRecord {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw RecordsError.unavailable("Cannot open the database \(path): its directory \(directory.path) cannot be created.")
+        }
+        do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(TimeInterval(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
@@ -20,6 +24,9 @@ final class SQLiteRecords: SalesRecord {
         } catch {
             throw RecordsError.unavailable("Cannot open the database \(path): \(Self.describe(error)).")
         }
+        // Most opens find the schema current, and need no write lock to learn it.
+        let found = try? pool.read { db in try Self.rows(db, RecordsSQL.readVersion, []).first?.first?.integer }
+        if found == Int64(RecordsSchema.version) { return }
         // A new database gets its schema and its seed in one transaction: a broken seed
         // leaves no half-made database behind.
         var seedError: (any Error)?

@@ -4,6 +4,7 @@ import Logging
 import RedisClient
 import SeatLocking
 import SeatRecords
+import SeatRecordsPostgres
 
 /// What a command prints on success: text for people, JSON for programs.
 struct Output {

@@ -13,7 +13,7 @@ import TestSupport
         defer { server.stop() }
         let fixture = try CLIFixtures.make(from: 2)
         let cli = CLI(redis: server.urlString, fixtures: fixture.directory)
-        async let run = cli.run(["bench", "--users", "20", "--think", "20", "--duration", "15", "--book-rate", "0.3", "--json"])
+        async let run = cli.run(["bench", "--users", "20", "--think", "20", "--duration", "12", "--book-rate", "0.3", "--json"])
 
         let watcher = RedisClient(url: server.url, timeouts: RedisTimeouts(connect: .seconds(1), command: .seconds(1)))
         defer { watcher.close() }

@@ -25,19 +25,14 @@ import TestSupport
             if test.kind == .postgres { cli.databaseURL = try await offThePool { try postgres.createDatabase() } }
             prepared.append((test, cli, String(fixture.id)))
         }
-        // Every booking is killed at once; then one wait for the claims' deadline serves all.
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (test, cli, showtime) in prepared {
-                group.addTask {
-                    let lock = try await cli.run(["lock", "--showtime", showtime, "--user", "alice", "A1", "A2"])
-                    #expect(lock.status == 0, "\(test): \(lock.stderr)")
-                    var killed = cli
-                    killed.environment["CINEBOOK_TEST_CRASH_AFTER"] = test.step
-                    let book = try await killed.run(["book", "--showtime", showtime, "--user", "alice", "A1", "A2"])
-                    #expect(book.status == 137, "\(test): the booking process was killed, \(book.status) \(book.stderr)")
-                }
-            }
-            try await group.waitForAll()
+        // Every booking is killed first; then one wait for the claims' deadline serves all.
+        for (test, cli, showtime) in prepared {
+            let lock = try await cli.run(["lock", "--showtime", showtime, "--user", "alice", "A1", "A2"])
+            #expect(lock.status == 0, "\(test): \(lock.stderr)")
+            var killed = cli
+            killed.environment["CINEBOOK_TEST_CRASH_AFTER"] = test.step
+            let book = try await killed.run(["book", "--showtime", showtime, "--user", "alice", "A1", "A2"])
+            #expect(book.status == 137, "\(test): the booking process was killed, \(book.status) \(book.stderr)")
         }
         try await Task.sleep(for: .seconds(11))  // the booking window (10 s) of the claims left behind
 

@@ -48,8 +48,8 @@ import TestSupport
     }
 
     @Test func everyCommandHasHelp() async throws {
-        for command in ["lock", "unlock", "extend", "book", "status", "showtimes", "sweep"] {
-            let result = try await CLI.execute([command, "--help"])
+        for command in ["lock", "unlock", "extend", "book", "status", "showtimes list", "showtimes import", "bookings", "reconcile", "sweep"] {
+            let result = try await CLI.execute(command.split(separator: " ").map(String.init) + ["--help"])
             #expect(result.status == 0)
             #expect(result.stdout.contains("USAGE"), "\(command)")
             #expect(result.stdout.contains("--redis"), "\(command)")

@@ -111,7 +111,7 @@ struct DocumentedStatuses {
             let parts = operation.split(separator: " ", maxSplits: 1)
             let template = parts[1].split(separator: "/", omittingEmptySubsequences: false)
             guard template.count == path.count,
-                  zip(template, path).allSatisfy({ $0.0 == "{id}" ? !$0.1.isEmpty : $0.0 == $0.1 })
+                  zip(template, path).allSatisfy({ $0.0.hasPrefix("{") ? !$0.1.isEmpty : $0.0 == $0.1 })
             else { continue }
             if parts[0] == method { return statuses.subtracting([429, 503]) }
         }

@@ -5,6 +5,7 @@ import Logging
 import RedisClient
 import SeatAPI
 import SeatLocking
+import SeatRecords
 import TestSupport
 
 /// A live API server (on a free port) over showtimes of its own, on the test run's Redis.
@@ -25,6 +26,7 @@ struct APIHarness: Sendable {
         redis url: RedisURL? = nil,
         timeout: Duration = .seconds(5),
         policy: LockPolicy = LockPolicy(),
+        records: (any SalesRecord)? = nil,
         configure: (inout APIConfiguration) -> Void = { _ in }
     ) async throws -> APIHarness {
         let showtimes = try showtimes ?? [TestShowtimes.grid(rows: 5, seats: 10)]
@@ -34,7 +36,7 @@ struct APIHarness: Sendable {
         configure(&configuration)
         return APIHarness(
             showtimes: showtimes,
-            service: SeatLockingService(redis: redis, records: try TestRecords.shared(), catalog: Catalog(showtimes: showtimes), policy: policy, logger: quietLogger),
+            service: SeatLockingService(redis: redis, records: try records ?? TestRecords.shared(), catalog: Catalog(showtimes: showtimes), policy: policy, logger: quietLogger),
             redis: redis,
             tokens: try await AccessTokens(secret: AccessTokens.generateSecret()),
             configuration: configuration)

@@ -2,6 +2,7 @@ import Foundation
 import RedisClient
 import SeatLocking
 import SeatRecords
+import SeatRecordsPostgres
 import Testing
 import TestSupport
 
@@ -128,74 +129,74 @@ struct RecordOfSalesTests {
     }
 
     @Test func aCommitNeverConfirmedIsUnknownAndItsRetryAnswersWithTheBooking() async throws {
-        let database = try await offThePool { try PostgresTestServer() }
-        defer { try? database.stop() }
-        let records = try await Records.open(database.url, timeout: .seconds(2), seed: { [] })
-        let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
-        let redis = try SharedRedis.client()
-        defer { redis.close() }
-        let service = SeatLockingService(redis: redis, records: records, catalog: Catalog(showtimes: [showtime]))
-        let alice = TestUsers.unique("alice")
-        _ = try await service.lock(["A2", "A3"], showtime: showtime.id, user: alice)
+        try await FaultyPostgres.exclusive { database, url in
+            let records = try await Records.open(url, timeout: .seconds(2), seed: { [] })
+            let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
+            let redis = try SharedRedis.client()
+            defer { redis.close() }
+            let service = SeatLockingService(redis: redis, records: records, catalog: Catalog(showtimes: [showtime]))
+            let alice = TestUsers.unique("alice")
+            _ = try await service.lock(["A2", "A3"], showtime: showtime.id, user: alice)
 
-        try await offThePool { try database.holdCommits() }
-        let clock = ContinuousClock()
-        let start = clock.now
-        let error = await #expect(throws: SeatLockingError.self) {
-            try await service.book(["A2", "A3"], showtime: showtime.id, user: alice)
-        }
-        let elapsed = clock.now - start
-        try await offThePool { try database.confirmCommits() }
-        #expect(error?.code == "outcome_unknown", "\(String(describing: error))")
-        #expect(error?.exitCode == 75)
-        #expect(error?.message.contains("run the same command again") == true)
-        #expect(elapsed < answerNotHang, "answered in \(elapsed), not hung")
+            try await offThePool { try database.holdCommits() }
+            let clock = ContinuousClock()
+            let start = clock.now
+            let error = await #expect(throws: SeatLockingError.self) {
+                try await service.book(["A2", "A3"], showtime: showtime.id, user: alice)
+            }
+            let elapsed = clock.now - start
+            try await offThePool { try database.confirmCommits() }
+            #expect(error?.code == "outcome_unknown", "\(String(describing: error))")
+            #expect(error?.exitCode == 75)
+            #expect(error?.message.contains("run the same command again") == true)
+            #expect(elapsed < answerNotHang, "answered in \(elapsed), not hung")
 
-        var retry: Booking?
-        _ = await eventually(timeout: .seconds(10)) {
-            retry = try? await service.book(["A2", "A3"], showtime: showtime.id, user: alice)
-            return retry != nil
+            var retry: Booking?
+            _ = await eventually(timeout: .seconds(10)) {
+                retry = try? await service.book(["A2", "A3"], showtime: showtime.id, user: alice)
+                return retry != nil
+            }
+            let booking = try #require(retry, "the retry answers with the booking the first call made")
+            #expect(booking.seats == ["A2", "A3"])
+            #expect(try await records.bookings(showtime: showtime.id, user: nil) == [BookingRecord(
+                id: booking.id, showtimeID: showtime.id, user: alice, seats: ["A2", "A3"], bookedAt: booking.bookedAt)], "one booking, not two")
+            #expect(try await service.status(showtime: showtime.id).state(of: "A2") == .occupied)
+            await records.close()
         }
-        let booking = try #require(retry, "the retry answers with the booking the first call made")
-        #expect(booking.seats == ["A2", "A3"])
-        #expect(try await records.bookings(showtime: showtime.id, user: nil) == [BookingRecord(
-            id: booking.id, showtimeID: showtime.id, user: alice, seats: ["A2", "A3"], bookedAt: booking.bookedAt)], "one booking, not two")
-        #expect(try await service.status(showtime: showtime.id).state(of: "A2") == .occupied)
-        await records.close()
     }
 
     @Test func aHungDatabaseIsReportedNothingIsBookedAndTheSeatsStayHeld() async throws {
-        let database = try await offThePool { try PostgresTestServer() }
-        defer { try? database.stop() }
-        let records = try await Records.open(database.url, timeout: .seconds(2), seed: { [] })
-        let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
-        let redis = try SharedRedis.client()
-        defer { redis.close() }
-        let service = SeatLockingService(redis: redis, records: records, catalog: Catalog(showtimes: [showtime]))
-        let alice = TestUsers.unique("alice")
-        _ = try await service.lock(["A1"], showtime: showtime.id, user: alice)
+        try await FaultyPostgres.exclusive { database, url in
+            let records = try await Records.open(url, timeout: .seconds(2), seed: { [] })
+            let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
+            let redis = try SharedRedis.client()
+            defer { redis.close() }
+            let service = SeatLockingService(redis: redis, records: records, catalog: Catalog(showtimes: [showtime]))
+            let alice = TestUsers.unique("alice")
+            _ = try await service.lock(["A1"], showtime: showtime.id, user: alice)
 
-        database.suspend()
-        let clock = ContinuousClock()
-        let start = clock.now
-        let error = await #expect(throws: SeatLockingError.self) {
-            try await service.book(["A1"], showtime: showtime.id, user: alice)
-        }
-        let elapsed = clock.now - start
-        database.resume()
-        #expect(error?.code == "database_unavailable", "\(String(describing: error))")
-        #expect(error?.exitCode == 69)
-        #expect(error?.message.contains("Nothing was booked") == true)
-        #expect(elapsed < answerNotHang, "answered in \(elapsed), not hung")
-        #expect(try await service.status(showtime: showtime.id, viewer: alice).state(of: "A1") == .selected, "still held")
+            database.suspend()
+            let clock = ContinuousClock()
+            let start = clock.now
+            let error = await #expect(throws: SeatLockingError.self) {
+                try await service.book(["A1"], showtime: showtime.id, user: alice)
+            }
+            let elapsed = clock.now - start
+            database.resume()
+            #expect(error?.code == "database_unavailable", "\(String(describing: error))")
+            #expect(error?.exitCode == 69)
+            #expect(error?.message.contains("Nothing was booked") == true)
+            #expect(elapsed < answerNotHang, "answered in \(elapsed), not hung")
+            #expect(try await service.status(showtime: showtime.id, viewer: alice).state(of: "A1") == .selected, "still held")
 
-        var retry: Booking?
-        _ = await eventually(timeout: .seconds(10)) {
-            retry = try? await service.book(["A1"], showtime: showtime.id, user: alice)
-            return retry != nil
+            var retry: Booking?
+            _ = await eventually(timeout: .seconds(10)) {
+                retry = try? await service.book(["A1"], showtime: showtime.id, user: alice)
+                return retry != nil
+            }
+            #expect(retry?.seats == ["A1"], "the database is back: the booking goes through")
+            await records.close()
         }
-        #expect(retry?.seats == ["A1"], "the database is back: the booking goes through")
-        await records.close()
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import SeatRecords
+import SeatRecordsPostgres
 import Synchronization
 
 /// The two kinds of database of record; tests of the database run on both.

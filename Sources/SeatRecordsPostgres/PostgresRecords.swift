@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SeatRecords
 import Synchronization
 
 /// The database of record on a PostgreSQL server, through a pool of connections. Every
@@ -29,8 +30,14 @@ final class PostgresRecords: SalesRecord {
         // The seed is read first (it is small), so that a new database gets its schema and
         // its showtimes in one transaction.
         let showtimes = Result { try seed() }
-        // Connecting and migrating take a few statements more than any later call: they get
-        // a few timeouts' worth.
+        // Most opens find the schema current, and need no lock to learn it; a server that
+        // does not answer is reported now.
+        let found = try await attempt(write: false) { connection -> Int64? in
+            guard try await Self.rows(connection, "SELECT to_regclass('schema_version')::text", []).first?.first?.text != nil else { return nil }
+            return try await Self.rows(connection, RecordsSQL.readVersion, []).first?.first?.integer
+        }
+        if found == Int64(RecordsSchema.version) { return }
+        // Migrating takes a few statements more than any later call: it gets a few timeouts' worth.
         try await attempt(write: false, within: timeout * 4) { connection in
             try await Self.rows(connection, RecordsSQL.createVersionTable, [])
             // One process migrates at a time; the others then find the schema current.
@@ -122,7 +129,7 @@ final class PostgresRecords: SalesRecord {
                     try await Self.rows(connection, "BEGIN", [])
                     let result: T
                     do { result = try await work(connection) } catch {
-                        try? await Self.rows(connection, "ROLLBACK", [])
+                        _ = try? await Self.rows(connection, "ROLLBACK", [])
                         throw error
                     }
                     // From here on, a lost answer leaves the outcome unknown.
@@ -132,7 +139,7 @@ final class PostgresRecords: SalesRecord {
                 }
             }
         } catch let error where error is PSQLError || error is DeadlinePassed || error is CancellationError {
-            let reason = Self.describe(error)
+            let reason = describe(error)
             // The server answered the COMMIT with an error: it is known not to have happened.
             let answered = (error as? PSQLError)?.code == .server
             if write, committing.load(ordering: .relaxed), !answered {
@@ -180,8 +187,8 @@ final class PostgresRecords: SalesRecord {
         return result
     }
 
-    private static func describe(_ error: any Error) -> String {
-        if error is DeadlinePassed { return "no answer in time" }
+    private func describe(_ error: any Error) -> String {
+        if error is DeadlinePassed { return "no answer within \(timeout.components.seconds) s (is it running, and is the URL right?)" }
         guard let error = error as? PSQLError else { return "\(error)" }
         if let message = error.serverInfo?[.message] { return message }
         switch error.code {
