@@ -117,7 +117,10 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["RedisClient", "SeatLocking", "SeatRecords", "SeatRecordsPostgres"],
+            dependencies: [
+                "RedisClient", "SeatLocking", "SeatRecords", "SeatRecordsPostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Tests/TestSupport"
         ),
         .testTarget(

@@ -13,11 +13,6 @@ import SeatRecords
 /// deadline and reconciliation frees the seats. One interrupted after its commit is
 /// confirmed: its claims keep the seats taken until reconciliation (or the next lock on
 /// one of them) marks them sold in Redis.
-/// The steps of a booking, for the tests that kill a booking between them.
-public enum BookingStep: String, Sendable, CaseIterable {
-    case claimed, committed, sold
-}
-
 extension SeatLockingService {
     /// Sells the user's held seats, all or none. Booking seats the user has booked
     /// already answers with that booking, so a retry after an unanswered call is safe.
@@ -61,18 +56,18 @@ extension SeatLockingService {
             await markSold(record, request)
             crashIfAsked(after: .sold)
             logger.debug("booked", metadata: request.metadata(["booking_id": "\(record.id)"]))
-            return Booking(record)
+            return record
         case let .refused(sold):
             if let mine = Self.booking(of: request, among: Array(sold.values)) {
                 await abandon(request, sold: sold)
-                return Booking(mine)
+                return mine
             }
             // Redis did not know these seats were sold (it lost data, or another Redis
             // sold them): the database wins, and Redis learns of the sale now.
             logger.warning("the database refused seats Redis believed free", metadata: request.metadata(["sold": "\(sold.keys.sorted())"]))
             await abandon(request, sold: sold)
-            let taken = (try? await status(showtime: id, viewer: nil)).map { Set($0.seats.filter { $0.state != .available }.map(\.seat.code)) }
-            throw refusal(request.seats.filter { sold[$0] != nil }, request, taken: (taken ?? []).union(sold.keys))
+            let taken = (try? await takenSeats(showtime: id)) ?? []
+            throw refusal(request.seats.filter { sold[$0] != nil }, request, taken: taken.union(sold.keys))
         }
     }
 
@@ -126,7 +121,7 @@ extension SeatLockingService {
         do { bookings = try await records.bookings(showtime: request.showtime.id, user: request.user) } catch {
             throw Self.failure(error)
         }
-        return Self.booking(of: request, among: bookings).map(Booking.init)
+        return Self.booking(of: request, among: bookings)
     }
 
     /// One of `bookings`, by the request's user, that sold every seat of the request.
@@ -165,18 +160,17 @@ extension SeatLockingService {
     }
 }
 
-extension Booking {
-    init(_ record: BookingRecord) {
-        self.init(id: record.id, showtimeID: record.showtimeID, user: record.user, seats: record.seats, bookedAt: record.bookedAt)
-    }
-}
-
 extension SeatLockingService {
     /// Bookings from the database of record, oldest first: of one showtime or all, of one
     /// user or all.
     public func bookings(showtime id: Int?, user: String?) async throws(SeatLockingError) -> [Booking] {
         if let id, catalog.showtime(id) == nil { throw .unknownShowtime(id) }
         let user = try user.map(Self.validatedUser)
-        do { return try await records.bookings(showtime: id, user: user).map(Booking.init) } catch { throw Self.failure(error) }
+        do { return try await records.bookings(showtime: id, user: user) } catch { throw Self.failure(error) }
     }
+}
+
+/// The steps of a booking, for the tests that kill a booking between them.
+public enum BookingStep: String, Sendable, CaseIterable {
+    case claimed, committed, sold
 }

@@ -37,8 +37,7 @@ public struct SeatLockingService: Sendable {
         let ttl = try validatedTTL(ttl)
         let boxOffice = request.seats.filter(request.showtime.occupied.contains)
         if !boxOffice.isEmpty {
-            let status = try await status(showtime: id, viewer: nil)
-            throw refusal(boxOffice, request, taken: Set(status.seats.filter { $0.state != .available }.map(\.seat.code)))
+            throw refusal(boxOffice, request, taken: try await takenSeats(showtime: id))
         }
         let keys = SeatKeys(showtime: id)
         var reply = try await lockOnce(request, ttl: ttl, keys: keys)
@@ -163,6 +162,11 @@ public struct SeatLockingService: Sendable {
         let report = SweepReport(expired: expired.filter { !$0.value.isEmpty })
         logger.debug("swept", metadata: ["expired": "\(report.total)"])
         return report
+    }
+
+    /// Every seat that is not available to anybody now, for the suggestions of a refusal.
+    func takenSeats(showtime id: Int) async throws(SeatLockingError) -> Set<String> {
+        Set(try await status(showtime: id, viewer: nil).seats.filter { $0.state != .available }.map(\.seat.code))
     }
 
     /// A conflict answer: the unavailable seats, and up to three ranked sets of free seats

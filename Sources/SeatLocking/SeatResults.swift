@@ -1,4 +1,5 @@
 import Foundation
+import SeatRecords
 
 /// A seat held by a user until `expiresAt`; `token` grows with every new grant in the
 /// showtime (a fencing token), and stays the same while the same hold is extended.
@@ -51,22 +52,8 @@ public struct Release: Sendable, Hashable {
     }
 }
 
-/// A completed booking; its seats are sold for good.
-public struct Booking: Sendable, Hashable {
-    public let id: Int64
-    public let showtimeID: Int
-    public let user: String
-    public let seats: [String]
-    public let bookedAt: Date
-
-    public init(id: Int64, showtimeID: Int, user: String, seats: [String], bookedAt: Date) {
-        self.id = id
-        self.showtimeID = showtimeID
-        self.user = user
-        self.seats = seats
-        self.bookedAt = bookedAt
-    }
-}
+/// A completed booking, as the database of record committed it; its seats are sold for good.
+public typealias Booking = BookingRecord
 
 /// How a seat looks to one viewer.
 public enum SeatState: String, Sendable, Hashable, Codable, CaseIterable {

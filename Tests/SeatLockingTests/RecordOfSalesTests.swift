@@ -130,11 +130,8 @@ struct RecordOfSalesTests {
 
     @Test func aCommitNeverConfirmedIsUnknownAndItsRetryAnswersWithTheBooking() async throws {
         try await FaultyPostgres.exclusive { database, url in
-            let records = try await Records.open(url, timeout: .seconds(2), seed: { [] })
-            let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
-            let redis = try SharedRedis.client()
+            let (service, records, redis, showtime) = try await Self.serviceOfOneShowtime(on: url)
             defer { redis.close() }
-            let service = SeatLockingService(redis: redis, records: records, catalog: Catalog(showtimes: [showtime]))
             let alice = TestUsers.unique("alice")
             _ = try await service.lock(["A2", "A3"], showtime: showtime.id, user: alice)
 
@@ -167,11 +164,8 @@ struct RecordOfSalesTests {
 
     @Test func aHungDatabaseIsReportedNothingIsBookedAndTheSeatsStayHeld() async throws {
         try await FaultyPostgres.exclusive { database, url in
-            let records = try await Records.open(url, timeout: .seconds(2), seed: { [] })
-            let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
-            let redis = try SharedRedis.client()
+            let (service, records, redis, showtime) = try await Self.serviceOfOneShowtime(on: url)
             defer { redis.close() }
-            let service = SeatLockingService(redis: redis, records: records, catalog: Catalog(showtimes: [showtime]))
             let alice = TestUsers.unique("alice")
             _ = try await service.lock(["A1"], showtime: showtime.id, user: alice)
 
@@ -197,6 +191,43 @@ struct RecordOfSalesTests {
             #expect(retry?.seats == ["A1"], "the database is back: the booking goes through")
             await records.close()
         }
+    }
+}
+
+extension RecordOfSalesTests {
+    @Test func anSQLiteFileKeptBusyByAnotherProcessIsReportedAndNothingIsBooked() async throws {
+        let path = TestRecords.temporaryPath("busy")
+        let records = try Records.sqlite(path: path, timeout: .seconds(1), seed: { [] })
+        let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
+        let redis = try SharedRedis.client()
+        defer { redis.close() }
+        let service = SeatLockingService(redis: redis, records: records, catalog: Catalog(showtimes: [showtime]))
+        let alice = TestUsers.unique("alice")
+        _ = try await service.lock(["A4"], showtime: showtime.id, user: alice)
+
+        let blocker = try SQLiteBlocker(path: path)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = await #expect(throws: SeatLockingError.self) {
+            try await service.book(["A4"], showtime: showtime.id, user: alice)
+        }
+        let elapsed = clock.now - start
+        blocker.release()
+        #expect(error?.code == "database_unavailable", "\(String(describing: error))")
+        #expect(error?.message.contains("Nothing was booked") == true)
+        #expect(elapsed < answerNotHang, "answered in \(elapsed), not hung")
+        #expect(try await service.status(showtime: showtime.id, viewer: alice).state(of: "A4") == .selected, "still held")
+        #expect(try await service.book(["A4"], showtime: showtime.id, user: alice).seats == ["A4"], "free again: it books")
+    }
+
+    /// A service over one fresh showtime (a row of four seats) on the shared Redis and the
+    /// database at `url`.
+    static func serviceOfOneShowtime(on url: RecordsURL) async throws
+        -> (service: SeatLockingService, records: any SalesRecord, redis: RedisClient, showtime: Showtime) {
+        let records = try await Records.open(url, timeout: .seconds(2), seed: { [] })
+        let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
+        let redis = try SharedRedis.client()
+        return (SeatLockingService(redis: redis, records: records, catalog: Catalog(showtimes: [showtime])), records, redis, showtime)
     }
 }
 
