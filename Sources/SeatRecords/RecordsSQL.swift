@@ -68,8 +68,6 @@ package enum RecordsSQL {
 
     /// PostgreSQL: one process migrates at a time (a key no showtime id uses).
     package static let lockSchema = "SELECT pg_advisory_xact_lock(-1)"
-    /// PostgreSQL: the sales of one showtime commit one after another.
-    package static let lockShowtimeSales = "SELECT pg_advisory_xact_lock(?)"
 
     package static let upsertShowtime = """
         INSERT INTO showtimes (id, title, auditorium, starts_at, layout, box_office) VALUES (?, ?, ?, ?, ?, ?)
@@ -79,7 +77,15 @@ package enum RecordsSQL {
     package static let selectShowtimes = "SELECT id, title, auditorium, starts_at, layout, box_office FROM showtimes ORDER BY id"
 
     package static let insertBooking = "INSERT INTO bookings (showtime_id, user_id, seats, booked_at) VALUES (?, ?, ?, ?) RETURNING id"
-    package static let insertSoldSeat = "INSERT INTO sold_seats (showtime_id, seat, booking_id) VALUES (?, ?, ?)"
+    /// The sold seats of one booking, in one statement.
+    package static func insertSoldSeats(_ count: Int) -> String {
+        "INSERT INTO sold_seats (showtime_id, seat, booking_id) VALUES "
+            + Array(repeating: "(?, ?, ?)", count: count).joined(separator: ", ")
+    }
+
+    package static func soldSeatValues(_ sale: Sale, booking id: Int64) -> [SQLValue] {
+        sale.seats.flatMap { [SQLValue.integer(Int64(sale.showtimeID)), .text($0), .integer(id)] }
+    }
     package static let selectSold = "SELECT seat, booking_id FROM sold_seats WHERE showtime_id = ?"
 
     /// The bookings that sold any of `count` seats of a showtime, with the seat each sold.

@@ -8,7 +8,7 @@ final class SQLiteRecords: SalesRecord {
     private let pool: DatabasePool
     private let path: String
 
-    init(path: String, timeout: Duration, seed: () throws -> [ShowtimeRecord]) throws {
+    init(path: String, timeout: Duration, durable: Bool, seed: () throws -> [ShowtimeRecord]) throws {
         self.path = path
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
@@ -19,7 +19,8 @@ final class SQLiteRecords: SalesRecord {
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(TimeInterval(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
-            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            let synchronous = durable ? "FULL" : "OFF"
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
             throw RecordsError.unavailable("Cannot open the database \(path): \(Self.describe(error)).")
@@ -67,9 +68,7 @@ final class SQLiteRecords: SalesRecord {
             guard let id = try Self.rows(db, RecordsSQL.insertBooking, RecordsSQL.values(sale)).first?.first?.integer else {
                 throw RecordsError.unusable("The database gave the new booking no id.")
             }
-            for seat in sale.seats {
-                try Self.rows(db, RecordsSQL.insertSoldSeat, [.integer(Int64(sale.showtimeID)), .text(seat), .integer(id)])
-            }
+            try Self.rows(db, RecordsSQL.insertSoldSeats(sale.seats.count), RecordsSQL.soldSeatValues(sale, booking: id))
             return .booked(RecordsSQL.booking(id: id, sale))
         }
     }

@@ -65,19 +65,25 @@ final class PostgresRecords: SalesRecord {
     }
 
     func commit(_ sale: Sale) async throws(RecordsError) -> SaleOutcome {
-        try await transaction(write: true) { connection in
-            // Sales of one showtime queue up here, so no sale slips in between the check and
-            // the insert; the unique key on (showtime, seat) stays the last fence.
-            try await Self.rows(connection, RecordsSQL.lockShowtimeSales, [.integer(Int64(sale.showtimeID))])
-            let sold = try await Self.rows(connection, RecordsSQL.selectSoldAmong(sale.seats.count), RecordsSQL.soldAmongValues(sale))
-            if !sold.isEmpty { return .refused(sold: try RecordsSQL.soldSeats(sold)) }
-            guard let id = try await Self.rows(connection, RecordsSQL.insertBooking, RecordsSQL.values(sale)).first?.first?.integer else {
-                throw RecordsError.unusable("The database gave the new booking no id.")
+        do {
+            return try await attempt(write: true) { connection in
+                guard let id = try await Self.rows(connection, RecordsSQL.insertBooking, RecordsSQL.values(sale)).first?.first?.integer else {
+                    throw RecordsError.unusable("The database gave the new booking no id.")
+                }
+                // A seat sold already breaks the unique key on (showtime, seat): the whole
+                // transaction is rolled back, and nothing is sold.
+                try await Self.rows(connection, RecordsSQL.insertSoldSeats(sale.seats.count), RecordsSQL.soldSeatValues(sale, booking: id))
+                return SaleOutcome.booked(RecordsSQL.booking(id: id, sale))
             }
-            for seat in sale.seats {
-                try await Self.rows(connection, RecordsSQL.insertSoldSeat, [.integer(Int64(sale.showtimeID)), .text(seat), .integer(id)])
+        } catch is SoldAlready {
+            let sold = try await transaction(write: false) { connection in
+                try await Self.rows(connection, RecordsSQL.selectSoldAmong(sale.seats.count), RecordsSQL.soldAmongValues(sale))
             }
-            return .booked(RecordsSQL.booking(id: id, sale))
+            return .refused(sold: try RecordsSQL.soldSeats(sold))
+        } catch let error as RecordsError {
+            throw error
+        } catch {
+            throw .unusable("PostgreSQL at \(name): \(error)")
         }
     }
 
@@ -118,6 +124,9 @@ final class PostgresRecords: SalesRecord {
         }
     }
 
+    /// A sale broke the unique key on (showtime, seat): a seat was sold already.
+    private struct SoldAlready: Error {}
+
     /// `transaction`, passing on errors of `work` that are not the database's as they are.
     private func attempt<T: Sendable>(
         write: Bool, within limit: Duration? = nil, _ work: @escaping @Sendable (PostgresConnection) async throws -> T
@@ -138,6 +147,8 @@ final class PostgresRecords: SalesRecord {
                     return result
                 }
             }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            throw SoldAlready()
         } catch let error where error is PSQLError || error is DeadlinePassed || error is CancellationError {
             let reason = describe(error)
             // The server answered the COMMIT with an error: it is known not to have happened.

@@ -14,7 +14,7 @@ import TestSupport
     }
 
     @Test func aShortRunPassesEveryInvariantCheck() async throws {
-        let result = try await cli.run(["bench", "--users", "50", "--operations", "3000", "--hotspot", "0.8", "--book-rate", "0.3", "--json"])
+        let result = try await cli.run(["bench", "--users", "50", "--operations", "3000", "--hotspot", "0.8", "--book-rate", "0.3", "--json"], limit: 90)
         #expect(result.status == 0, "\(result.stderr) \(result.stdout)")
         #expect(result.json["ok"] as? Bool == true)
         let invariants = try #require(result.json["invariants"] as? [String: Any])
@@ -35,7 +35,7 @@ import TestSupport
         let result = try await cli.run([
             "bench", "--showtime", String(fixture.id), "--users", "10", "--operations", "2000", "--book-rate", "1", "--hotspot", "0",
             "--json",
-        ])
+        ], limit: 90)
         #expect(result.status == 0, "\(result.stderr) \(result.stdout.prefix(2000))")
         let invariants = try #require(result.json["invariants"] as? [String: Any])
         #expect((invariants["violations"] as? [Any])?.isEmpty == true, "\(invariants)")
@@ -43,7 +43,7 @@ import TestSupport
     }
 
     @Test func theSuggestionEngineIsTimedWithoutRedis() async throws {
-        let result = try await cli.run(["bench", "--suggestions", "--operations", "200", "--json"])
+        let result = try await cli.run(["bench", "--suggestions", "--operations", "200", "--json"], limit: 90)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.json["calls"] as? Int == 200)
         #expect(result.json["layout_seats"] as? Int == 440)
@@ -75,7 +75,7 @@ import TestSupport
 
         let result = try await cli.run([
             "bench", "--target", target, "--reset", "--users", "20", "--think", "5", "--operations", "800", "--book-rate", "0.3", "--json",
-        ])
+        ], limit: 90)
         #expect(result.status == 0, "\(result.stderr) \(result.stdout)")
         #expect(result.json["target"] as? String == target)
         let invariants = try #require(result.json["invariants"] as? [String: Any])

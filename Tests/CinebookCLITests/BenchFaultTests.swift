@@ -13,7 +13,10 @@ import TestSupport
         defer { server.stop() }
         let fixture = try CLIFixtures.make(from: 2)
         let cli = CLI(redis: server.urlString, fixtures: fixture.directory)
-        async let run = cli.run(["bench", "--users", "20", "--think", "20", "--duration", "12", "--book-rate", "0.3", "--json"])
+        async let run = cli.run([
+            "bench", "--users", "20", "--think", "20", "--duration", "30", "--book-rate", "0.3",
+            "--redis-timeout", "2", "--json",
+        ], limit: 90)
 
         let watcher = RedisClient(url: server.url, timeouts: RedisTimeouts(connect: .seconds(1), command: .seconds(1)))
         defer { watcher.close() }
@@ -25,25 +28,25 @@ import TestSupport
             }
             return sold
         }
-        #expect(try await eventually(timeout: .seconds(20)) { await bookings() > 5 }, "the load is running")
+        #expect(try await eventually(timeout: .seconds(40)) { await bookings() > 5 }, "the load is running")
 
         server.suspend()
-        try await Task.sleep(for: .milliseconds(1500))  // the length of the hang, not a wait for something
+        try await Task.sleep(for: .milliseconds(2500))  // the length of the hang (the bench waits 2 s), not a wait for something
         server.resume()
         let afterHang = await bookings()
-        #expect(try await eventually(timeout: .seconds(10)) { await bookings() > afterHang + 5 }, "the load goes on after the hang")
+        #expect(try await eventually(timeout: .seconds(20)) { await bookings() > afterHang + 5 }, "the load goes on after the hang")
 
         try await offThePool {
             server.stop(hard: true)
             try server.start()
         }
         let afterCrash = await bookings()
-        #expect(try await eventually(timeout: .seconds(10)) { await bookings() > afterCrash + 5 }, "the load goes on after the crash")
+        #expect(try await eventually(timeout: .seconds(20)) { await bookings() > afterCrash + 5 }, "the load goes on after the crash")
 
         // Redis forgets everything: the sold seats come back from the database before any
         // lock on their showtime, which the bench's ledger checks for every grant.
         _ = try await watcher.send("FLUSHALL")
-        #expect(try await eventually(timeout: .seconds(10)) { await bookings() > 5 }, "the load goes on after the flush")
+        #expect(try await eventually(timeout: .seconds(20)) { await bookings() > 5 }, "the load goes on after the flush")
 
         let result = try await run
         #expect(result.status == 0, "\(result.stderr) \(result.stdout.prefix(2000))")
@@ -52,7 +55,7 @@ import TestSupport
         #expect((result.json["errors"] as? Int ?? 0) > 0, "the faults were seen")
         #expect((result.json["last_error"] as? String)?.contains("Redis") == true, "\(result.json["last_error"] ?? "")")
         print(
-            "bench through a 1.5 s hang and a kill -9 of Redis: \(result.json["operations"] ?? "?") operations, "
+            "bench through a 2.5 s hang and a kill -9 of Redis: \(result.json["operations"] ?? "?") operations, "
                 + "\(result.json["errors"] ?? "?") answered redis_unavailable, \(invariants["bookings"] ?? "?") bookings and "
                 + "\(invariants["grants"] ?? "?") grants audited, violations: \((invariants["violations"] as? [Any])?.count ?? -1)")
     }

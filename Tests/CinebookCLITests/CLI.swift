@@ -36,31 +36,32 @@ struct CLI {
     var databaseURL: String?
     var database: String { databaseURL ?? "sqlite://\(fixtures)/cinebook.sqlite" }
 
-    /// Runs `cinebook ARGS --redis ... --fixtures ... --database ...` and waits for it (killed after 30 s).
-    func run(_ arguments: [String], redis: String? = nil, plain: Bool = false) async throws -> Result {
+    /// Runs `cinebook ARGS --redis ... --fixtures ... --database ...` and waits for it
+    /// (killed after `limit` seconds: 30, more for a load run).
+    func run(_ arguments: [String], redis: String? = nil, plain: Bool = false, limit: Int = 30) async throws -> Result {
         let extra = plain ? [] : ["--redis", redis ?? self.redis, "--fixtures", fixtures, "--database", database]
-        return try await Self.execute(arguments + extra, environment: environment)
+        return try await Self.execute(arguments + extra, environment: environment, limit: limit)
     }
 
     /// Runs the binary on a thread of its own, so waiting never holds up Swift's task threads.
-    static func execute(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+    static func execute(_ arguments: [String], environment: [String: String] = [:], limit: Int = 30) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Swift.Result { try executeBlocking(arguments, environment: environment) })
+                continuation.resume(with: Swift.Result { try executeBlocking(arguments, environment: environment, limit: limit) })
             }
         }
     }
 
     /// Runs through `ChildProcess` (posix_spawn and waitpid): no pipe of another test can
     /// leak into it, and no exit can go unnoticed. stderr goes to a file, stdout to a pipe.
-    private static func executeBlocking(_ arguments: [String], environment: [String: String]) throws -> Result {
+    private static func executeBlocking(_ arguments: [String], environment: [String: String], limit: Int) throws -> Result {
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("cinebook-cli-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: errors) }
         let settings = environment.map { "\($0.key)=\($0.value)" }.sorted()
         let finished = try ChildProcess.run(
             "/usr/bin/env",
             ["-u", "REDIS_URL", "-u", "CINEBOOK_LOG_LEVEL"] + settings + [
-                "CLI_STDERR=\(errors.path)", "/bin/sh", "-c", #"exec timeout 30 "$@" 2>"$CLI_STDERR""#, "sh", binary,
+                "CLI_STDERR=\(errors.path)", "CLI_LIMIT=\(limit)", "/bin/sh", "-c", #"exec timeout "$CLI_LIMIT" "$@" 2>"$CLI_STDERR""#, "sh", binary,
             ] + arguments)
         let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
         return Result(status: finished.status, stdout: finished.output, stderr: stderr)

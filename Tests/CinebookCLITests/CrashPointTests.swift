@@ -39,8 +39,9 @@ import TestSupport
         for (test, cli, showtime) in prepared {
             let repair = try await cli.run(["reconcile", "--showtime", showtime, "--repair", "--json"])
             #expect(repair.status == 0, "\(test): \(repair.stdout) \(repair.stderr)")
-            let check = try await cli.run(["reconcile", "--showtime", showtime, "--json"])
-            #expect(check.json["consistent"] as? Bool == true, "\(test): Redis agrees with the database: \(check.stdout)")
+            // Killed after the sell, there is nothing left to repair; before it, an interrupted booking.
+            let repaired = (repair.json["showtimes"] as? [[String: Any]])?.first?["repaired"] as? Bool
+            #expect(repaired == (test.step != "sold"), "\(test): \(repair.stdout)")
 
             let bookings = try await cli.run(["bookings", "--showtime", showtime, "--json"])
             let listed = bookings.json["bookings"] as? [[String: Any]] ?? []
@@ -53,9 +54,9 @@ import TestSupport
             // Booking again answers with the booking, or books now what was never booked.
             let again = try await cli.run(["book", "--showtime", showtime, "--user", "alice", "--json", "A1", "A2"])
             #expect(again.status == 0, "\(test): \(again.stdout) \(again.stderr)")
-            if test.committed { #expect(again.json["booking_id"] as? Int == listed.first?["booking_id"] as? Int) }
-            let after = try await cli.run(["bookings", "--showtime", showtime, "--json"])
-            #expect((after.json["bookings"] as? [Any])?.count == 1, "\(test): one booking in the end, never two")
+            if test.committed { #expect(again.json["booking_id"] as? Int == listed.first?["booking_id"] as? Int, "\(test): never two") }
+            let check = try await cli.run(["reconcile", "--showtime", showtime, "--json"])
+            #expect(check.json["consistent"] as? Bool == true, "\(test): Redis agrees with the database: \(check.stdout)")
         }
     }
 }

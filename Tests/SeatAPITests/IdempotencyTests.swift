@@ -42,7 +42,7 @@ import TestSupport
 
     @Test func aBookingWhoseCommitWasNeverConfirmedIsRetriedWithTheSameKeyAndAnswersTheBooking() async throws {
         try await FaultyPostgres.exclusive { database, url in
-            let records = try await Records.open(url, timeout: .seconds(2), seed: { [] })
+            let records = try await Records.open(url, timeout: .seconds(3), seed: { [] })
             let api = try await APIHarness.make(records: records)
             try await api.run { client in
                 let alice = TestUsers.unique("alice")

@@ -46,6 +46,8 @@ import TestSupport
             let expired = await recorder.waitForJSON(timeout: .seconds(10)) { $0["event"] as? String == "expired" }
             #expect(expired?["seats"] as? [String] == ["B2"], "the sweeper announced the expired lock")
         }
-        #expect(ContinuousClock.now - start < .seconds(15), "the sweeper stops with the server")
+        // A sweeper that did not stop would keep the server running for good; a loaded
+        // two-core machine running every other test may take a while, but finishes.
+        #expect(ContinuousClock.now - start < .seconds(30), "the sweeper stops with the server")
     }
 }

@@ -224,7 +224,7 @@ extension RecordOfSalesTests {
     /// database at `url`.
     static func serviceOfOneShowtime(on url: RecordsURL) async throws
         -> (service: SeatLockingService, records: any SalesRecord, redis: RedisClient, showtime: Showtime) {
-        let records = try await Records.open(url, timeout: .seconds(2), seed: { [] })
+        let records = try await Records.open(url, timeout: .seconds(3), seed: { [] })
         let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
         let redis = try SharedRedis.client()
         return (SeatLockingService(redis: redis, records: records, catalog: Catalog(showtimes: [showtime])), records, redis, showtime)

@@ -46,12 +46,13 @@ public enum TestRecords {
     public static let sharedURL = "sqlite://" + temporaryPath("shared")
 
     private static let sharedSQLite: Result<any SalesRecord, any Error> = Result {
-        try Records.sqlite(path: String(sharedURL.dropFirst("sqlite://".count)), seed: { [] })
+        // Many tests book here at once: their commits need not wait for the disk.
+        try Records.sqlite(path: String(sharedURL.dropFirst("sqlite://".count)), durable: false, seed: { [] })
     }
 
     /// A new, empty SQLite database.
     public static func sqlite() throws -> any SalesRecord {
-        try Records.sqlite(path: temporaryPath("own"), seed: { [] })
+        try Records.sqlite(path: temporaryPath("own"), durable: false, seed: { [] })
     }
 
     /// A path for a new SQLite file in a directory of its own.
