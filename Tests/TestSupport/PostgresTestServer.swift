@@ -79,15 +79,28 @@ public final class PostgresTestServer: Sendable {
 
     /// SIGSTOP and SIGCONT of the server and of every backend it started: it hangs with
     /// its connections open.
-    public func suspend() { signal("STOP") }
-    public func resume() { signal("CONT") }
+    public func suspend() { signal(SIGSTOP) }
+    public func resume() { signal(SIGCONT) }
 
-    private func signal(_ name: String) {
+    private func signal(_ number: Int32) {
         guard let text = try? String(contentsOfFile: data + "/postmaster.pid", encoding: .utf8),
-              let pid = text.split(separator: "\n").first.map(String.init)
+              let postmaster = text.split(separator: "\n").first.flatMap({ Int32($0) })
         else { return }
-        _ = try? ChildProcess.run("/usr/bin/pkill", ["-\(name)", "-P", pid])
-        _ = try? ChildProcess.run("/bin/kill", ["-\(name)", pid])
+        for child in Self.children(of: postmaster) { kill(child, number) }
+        kill(postmaster, number)
+    }
+
+    /// The processes whose parent is `parent`, from /proc (each backend runs in a session of its own).
+    private static func children(of parent: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> Int32? in
+            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let end = stat.lastIndex(of: ")")
+            else { return nil }
+            // After "pid (name) ": the state, then the parent's pid.
+            let fields = stat[stat.index(after: end)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == parent ? pid : nil
+        }
     }
 
     private var data: String { directory.appendingPathComponent("data").path }
