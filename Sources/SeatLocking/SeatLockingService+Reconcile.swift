@@ -24,7 +24,7 @@ public struct ReconcileReport: Sendable, Hashable {
     /// Live locks on seats the database has sold.
     public let locksOnSoldSeats: [String]
     /// Redis now agrees with the database.
-    public let repaired: Bool
+    public internal(set) var repaired: Bool
 
     public var isConsistent: Bool {
         !redisLostData && soldOnlyInDatabase.isEmpty && soldOnlyInRedis.isEmpty && interruptedBookings.isEmpty
@@ -71,10 +71,7 @@ extension SeatLockingService {
             try await settle(
                 showtime: id, sell: sold, free: report.soldOnlyInRedis,
                 unclaim: interrupted.filter { !$0.committed }.map(\.seat), complete: true, request)
-            report = ReconcileReport(
-                showtimeID: id, redisLostData: report.redisLostData, soldOnlyInDatabase: report.soldOnlyInDatabase,
-                soldOnlyInRedis: report.soldOnlyInRedis, interruptedBookings: report.interruptedBookings,
-                locksOnSoldSeats: report.locksOnSoldSeats, repaired: !report.isConsistent)
+            report.repaired = !report.isConsistent
             if report.repaired {
                 logger.notice("reconciled Redis with the database", metadata: request.metadata(["differences": "\(report)"]))
             }
