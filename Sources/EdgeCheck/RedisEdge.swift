@@ -121,7 +121,7 @@ struct RedisEdge {
         let subscription = redis.subscribe(to: channel)
         var events = subscription.events.makeAsyncIterator()
         try expect(await events.next() == .subscribed, "subscribed")
-        for index in 0..<200 { try await redis.send("PUBLISH", channel, "message \(index)", routingKey: key) }
+        for index in 0..<200 { try await redis.send("SPUBLISH", channel, "message \(index)", routingKey: key) }
         for index in 0..<200 {
             try expect(await events.next() == .message(Array("message \(index)".utf8)), "message \(index)")
         }
@@ -131,7 +131,7 @@ struct RedisEdge {
             if event == .subscribed { resubscribed = true }
         }
         try expect(resubscribed, "subscribed again after the connection dropped")
-        try await redis.send("PUBLISH", channel, "after", routingKey: key)
+        try await redis.send("SPUBLISH", channel, "after", routingKey: key)
         try expect(await events.next() == .message(Array("after".utf8)), "message after resubscribing")
         subscription.cancel()
         while await events.next() != nil {}

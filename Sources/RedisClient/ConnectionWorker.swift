@@ -4,9 +4,11 @@ import Foundation
 /// occupy Swift's cooperative thread pool. Commands queued while a round trip is under
 /// way are sent together in the next one (automatic pipelining).
 final class ConnectionWorker: @unchecked Sendable {
+    /// Commands that go out back to back on the connection (`ASKING` and its command),
+    /// answered together.
     private struct Job {
-        let command: RedisCommand
-        let continuation: CheckedContinuation<RedisReply, any Error>
+        let commands: [RedisCommand]
+        let continuation: CheckedContinuation<[RedisReply], any Error>
     }
 
     private static let maximumBatch = 256
@@ -28,6 +30,11 @@ final class ConnectionWorker: @unchecked Sendable {
 
     /// Queues a command and suspends (without blocking a thread) until its reply arrives.
     func submit(_ command: RedisCommand) async throws -> RedisReply {
+        try await submit([command])[0]
+    }
+
+    /// Queues commands that must follow each other on the connection, and returns their replies.
+    func submit(_ commands: [RedisCommand]) async throws -> [RedisReply] {
         try await withCheckedThrowingContinuation { continuation in
             condition.lock()
             defer { condition.unlock() }
@@ -35,7 +42,7 @@ final class ConnectionWorker: @unchecked Sendable {
                 continuation.resume(throwing: RedisConnectionError(kind: .closed, endpoint: endpoint, detail: ""))
                 return
             }
-            queue.append(Job(command: command, continuation: continuation))
+            queue.append(Job(commands: commands, continuation: continuation))
             condition.signal()
         }
     }
@@ -76,8 +83,11 @@ final class ConnectionWorker: @unchecked Sendable {
     private func process(_ batch: [Job]) {
         do {
             try connection.ensureConnected()
-            let replies = try connection.execute(batch.map(\.command))
-            for (job, reply) in zip(batch, replies) { job.continuation.resume(returning: reply) }
+            var replies = try connection.execute(batch.flatMap(\.commands))[...]
+            for job in batch {
+                job.continuation.resume(returning: Array(replies.prefix(job.commands.count)))
+                replies = replies.dropFirst(job.commands.count)
+            }
         } catch {
             for job in batch { job.continuation.resume(throwing: error) }
         }

@@ -1,10 +1,11 @@
 import Foundation
+import Synchronization
 
 /// Settings of a `RedisClient`.
 public struct RedisConfiguration: Sendable, Hashable {
     public var url: RedisURL
     public var timeouts: RedisTimeouts
-    /// Connections in the pool; each has its own thread and pipelines what queues up.
+    /// Connections per node; each has its own thread and pipelines what queues up.
     public var connections: Int
 
     public init(url: RedisURL, timeouts: RedisTimeouts = RedisTimeouts(), connections: Int = 1) {
@@ -14,20 +15,39 @@ public struct RedisConfiguration: Sendable, Hashable {
     }
 }
 
-/// A Redis client safe to share between any number of Swift tasks.
+/// How the Redis behind a client is deployed, as the server itself says.
+public enum RedisDeployment: Sendable, Hashable {
+    case standalone(RedisURL.Endpoint)
+    /// A Redis Cluster and its primaries, as the client's map has them.
+    case cluster(primaries: [RedisURL.Endpoint])
+}
+
+/// A Redis client safe to share between any number of Swift tasks, on one server or on
+/// a Redis Cluster.
 ///
-/// Connections are opened on first use and reopened after a failure, so a client
-/// recovers by itself when Redis comes back. Error replies throw `RedisServerError`;
-/// connection trouble throws `RedisConnectionError`.
+/// The first command asks the first seed node that answers whether it is a cluster node
+/// (`INFO cluster`); there is nothing to configure. On a cluster each command goes to the
+/// primary of its `routingKey`'s slot (`ClusterRouter`). Connections are opened on first
+/// use and reopened after a failure, so a client recovers by itself when Redis comes back.
+/// Error replies throw `RedisServerError`; connection trouble throws `RedisConnectionError`.
 public final class RedisClient: Sendable {
     public let configuration: RedisConfiguration
-    private let workers: [ConnectionWorker]
+    private let mode = Mutex<Mode?>(nil)
+
+    private enum Mode: Sendable {
+        case standalone(ConnectionPool)
+        case cluster(ClusterRouter)
+
+        func close() {
+            switch self {
+            case let .standalone(pool): pool.close()
+            case let .cluster(router): router.close()
+            }
+        }
+    }
 
     public init(configuration: RedisConfiguration) {
         self.configuration = configuration
-        workers = (0..<configuration.connections).map { index in
-            ConnectionWorker(url: configuration.url, timeouts: configuration.timeouts, name: "redis-\(index)")
-        }
     }
 
     public convenience init(url: RedisURL, timeouts: RedisTimeouts = RedisTimeouts(), connections: Int = 1) {
@@ -38,13 +58,17 @@ public final class RedisClient: Sendable {
 
     /// Closes every connection once the commands already queued are done.
     public func close() {
-        for worker in workers { worker.stop() }
+        mode.withLock { $0 }?.close()
     }
 
     /// Sends a command and returns its reply; an error reply throws `RedisServerError`.
     @discardableResult
     public func send(_ command: RedisCommand) async throws -> RedisReply {
-        let reply = try await worker(for: command).submit(command)
+        let reply: RedisReply
+        switch try await currentMode() {
+        case let .standalone(pool): reply = try await pool.submit(command)
+        case let .cluster(router): reply = try await router.send(command)
+        }
         if case let .error(message) = reply { throw RedisServerError(message: message) }
         return reply
     }
@@ -54,8 +78,29 @@ public final class RedisClient: Sendable {
         try await send(RedisCommand(name, arguments, routingKey: routingKey))
     }
 
-    /// Runs a Lua script by its SHA1, sending the source once when the server lacks it.
-    /// A script runs atomically on the node that owns `keys`, which must share a slot.
+    /// Sends a command about a whole server (`INFO`, `CONFIG`, `SCAN`) to every primary,
+    /// one reply each; on one server, to that server. An error reply throws.
+    public func sendToEveryPrimary(_ command: RedisCommand) async throws -> [RedisReply] {
+        let replies: [RedisReply]
+        switch try await currentMode() {
+        case let .standalone(pool): replies = [try await pool.submit(command)]
+        case let .cluster(router): replies = try await router.sendToEveryPrimary(command)
+        }
+        for case let .error(message) in replies { throw RedisServerError(message: message) }
+        return replies
+    }
+
+    /// Whether the server is one Redis or a cluster, and its primaries.
+    public func deployment() async throws -> RedisDeployment {
+        switch try await currentMode() {
+        case let .standalone(pool): .standalone(pool.url.endpoint)
+        case let .cluster(router): .cluster(primaries: try await router.knownPrimaries())
+        }
+    }
+
+    /// Runs a Lua script by its SHA1, sending the source once when the server lacks it
+    /// (a new server, or a replica just promoted). A script runs atomically on the node
+    /// that owns `keys`, which must share a slot.
     public func evaluate(_ script: RedisScript, keys: [String], arguments: [String]) async throws -> RedisReply {
         let tail = [String(keys.count)] + keys + arguments
         let routingKey = keys.first
@@ -74,13 +119,57 @@ public final class RedisClient: Sendable {
         return clock.now - start
     }
 
-    /// A subscription to one channel on a connection of its own.
+    /// A sharded subscription (`SSUBSCRIBE`) to one channel, on a connection of its own to
+    /// the node that serves the channel's slot; it follows the slot when it moves.
     public func subscribe(to channel: String) -> RedisSubscription {
-        RedisSubscription(url: configuration.url, timeouts: configuration.timeouts, channel: channel)
+        RedisSubscription(channel: channel, timeouts: configuration.timeouts) { fresh in
+            try await self.node(serving: channel, fresh: fresh)
+        }
     }
 
-    private func worker(for command: RedisCommand) -> ConnectionWorker {
-        guard workers.count > 1 else { return workers[0] }
-        return workers.min { $0.queuedCount < $1.queuedCount }!
+    /// The node whose primary serves `key`'s slot; `fresh` reads a cluster's map again first.
+    private func node(serving key: String, fresh: Bool) async throws -> RedisURL {
+        switch try await currentMode() {
+        case let .standalone(pool): pool.url
+        case let .cluster(router): try await router.node(serving: HashSlot(key: key), fresh: fresh)
+        }
+    }
+
+    private func currentMode() async throws -> Mode {
+        if let known = mode.withLock({ $0 }) { return known }
+        return try await detectMode()
+    }
+
+    /// Asks the seed nodes in turn whether they run in cluster mode; the first answer decides.
+    private func detectMode() async throws -> Mode {
+        var failure: (any Error)?
+        for endpoint in configuration.url.endpoints {
+            let pool = ConnectionPool(
+                url: configuration.url.at(endpoint), timeouts: configuration.timeouts,
+                connections: configuration.connections, name: "redis")
+            let detected: Mode
+            do {
+                let info = try await pool.submit(RedisCommand("INFO", ["cluster"]))
+                if info.string?.contains("cluster_enabled:1") == true {
+                    pool.close()
+                    detected = .cluster(ClusterRouter(
+                        seeds: configuration.url, timeouts: configuration.timeouts, connections: configuration.connections))
+                } else {
+                    detected = .standalone(pool)
+                }
+            } catch {
+                pool.close()
+                failure = failure ?? error
+                continue
+            }
+            let (adopted, isMine) = mode.withLock { current -> (Mode, Bool) in
+                if let current { return (current, false) }
+                current = detected
+                return (detected, true)
+            }
+            if !isMine { detected.close() }
+            return adopted
+        }
+        throw failure!
     }
 }

@@ -2,25 +2,47 @@ import Foundation
 
 /// Where a Redis server is and how to log in to it.
 ///
-/// Accepted forms: `redis://[[user]:password@]host[:port][/db]` and
+/// Accepted forms: `redis://[[user]:password@]host[:port][,host[:port]…][/db]` and
 /// `unix:///path/to/redis.sock[?db=N]` (also `redis+unix://` / `unix:` with a password
-/// as `unix://:password@/path`).
+/// as `unix://:password@/path`). Several hosts are seed nodes of one Redis Cluster:
+/// any of them that answers tells the client where the others are.
 public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
-    public enum Endpoint: Sendable, Hashable {
+    public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
         case tcp(host: String, port: Int)
         case unix(path: String)
+
+        public var description: String {
+            switch self {
+            case let .tcp(host, port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+            case let .unix(path): path
+            }
+        }
     }
 
-    public var endpoint: Endpoint
+    /// Every seed node, in the order given; never empty.
+    public private(set) var endpoints: [Endpoint]
     public var username: String?
     public var password: String?
     public var database: Int
 
     public init(endpoint: Endpoint, username: String? = nil, password: String? = nil, database: Int = 0) {
-        self.endpoint = endpoint
+        self.init(endpoints: [endpoint], username: username, password: password, database: database)
+    }
+
+    public init(endpoints: [Endpoint], username: String? = nil, password: String? = nil, database: Int = 0) {
+        precondition(!endpoints.isEmpty, "a Redis URL needs a node")
+        self.endpoints = endpoints
         self.username = username
         self.password = password
         self.database = database
+    }
+
+    /// The first seed node: the server itself, unless this is a cluster.
+    public var endpoint: Endpoint { endpoints[0] }
+
+    /// The same login at another node (of a cluster).
+    public func at(_ endpoint: Endpoint) -> RedisURL {
+        RedisURL(endpoint: endpoint, username: username, password: password, database: database)
     }
 
     public static let defaultPort = 6379
@@ -61,28 +83,10 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
                     database = db
                 }
             }
-            var host = String(hostPort)
-            var port = RedisURL.defaultPort
-            if hostPort.hasPrefix("[") {
-                guard let close = hostPort.firstIndex(of: "]") else {
-                    throw RedisURLError(url: text, problem: "unclosed '[' in the IPv6 address")
-                }
-                host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
-                let after = hostPort[hostPort.index(after: close)...]
-                if after.hasPrefix(":") {
-                    port = try Self.port(after.dropFirst(), in: text)
-                } else if !after.isEmpty {
-                    throw RedisURLError(url: text, problem: "unexpected '\(after)' after the IPv6 address")
-                }
-            } else if let colon = hostPort.lastIndex(of: ":") {
-                host = String(hostPort[..<colon])
-                guard !host.contains(":") else {
-                    throw RedisURLError(url: text, problem: "write an IPv6 address in brackets, like redis://[::1]:6379")
-                }
-                port = try Self.port(hostPort[hostPort.index(after: colon)...], in: text)
+            let nodes = try hostPort.split(separator: ",", omittingEmptySubsequences: false).map { node throws(RedisURLError) in
+                try Self.node(node, in: text)
             }
-            guard !host.isEmpty else { throw RedisURLError(url: text, problem: "the host is missing") }
-            self.init(endpoint: .tcp(host: host, port: port), username: username, password: password, database: database)
+            self.init(endpoints: nodes, username: username, password: password, database: database)
         case "unix", "redis+unix":
             var database = 0
             var path = rest
@@ -107,6 +111,32 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// One `host[:port]` of the host list; IPv6 addresses go in brackets.
+    private static func node(_ hostPort: Substring, in text: String) throws(RedisURLError) -> Endpoint {
+        var host = String(hostPort)
+        var port = RedisURL.defaultPort
+        if hostPort.hasPrefix("[") {
+            guard let close = hostPort.firstIndex(of: "]") else {
+                throw RedisURLError(url: text, problem: "unclosed '[' in the IPv6 address")
+            }
+            host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
+            let after = hostPort[hostPort.index(after: close)...]
+            if after.hasPrefix(":") {
+                port = try Self.port(after.dropFirst(), in: text)
+            } else if !after.isEmpty {
+                throw RedisURLError(url: text, problem: "unexpected '\(after)' after the IPv6 address")
+            }
+        } else if let colon = hostPort.lastIndex(of: ":") {
+            host = String(hostPort[..<colon])
+            guard !host.contains(":") else {
+                throw RedisURLError(url: text, problem: "write an IPv6 address in brackets, like redis://[::1]:6379")
+            }
+            port = try Self.port(hostPort[hostPort.index(after: colon)...], in: text)
+        }
+        guard !host.isEmpty else { throw RedisURLError(url: text, problem: "the host is missing") }
+        return .tcp(host: host, port: port)
+    }
+
     private static func port(_ text: Substring, in url: String) throws(RedisURLError) -> Int {
         guard let port = Int(text), (1...65_535).contains(port) else {
             throw RedisURLError(url: url, problem: "the port '\(text)' is not a number from 1 to 65535")
@@ -117,13 +147,10 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
     /// The URL without its password, fit for messages and logs.
     public var description: String {
         let auth = password == nil ? "" : "\(username ?? ""):***@"
-        switch endpoint {
-        case let .tcp(host, port):
-            let shownHost = host.contains(":") ? "[\(host)]" : host
-            return "redis://\(auth)\(shownHost):\(port)" + (database == 0 ? "" : "/\(database)")
-        case let .unix(path):
+        if case let .unix(path) = endpoint {
             return "unix://\(auth)\(path)" + (database == 0 ? "" : "?db=\(database)")
         }
+        return "redis://\(auth)" + endpoints.map(\.description).joined(separator: ",") + (database == 0 ? "" : "/\(database)")
     }
 }
 

@@ -46,7 +46,8 @@ public struct BenchRunner: Sendable {
         let quiet = Logger(label: "cinebook.bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let controlService = SeatLockingService(redis: control, records: records, catalog: pool.catalog, logger: quiet)
 
-        let appendfsync = try await control.send("CONFIG", "GET", "appendfsync").array?.last?.string ?? "unknown"
+        let appendfsync = Set(try await control.sendToEveryPrimary(RedisCommand("CONFIG", ["GET", "appendfsync"]))
+            .map { $0.array?.last?.string ?? "unknown" }).sorted().joined(separator: "/")
         let baseline = try await Baseline.measure(control)
         var memoryProbe: (perSeat: Double, lockKey: Int)?
         if http == nil {
@@ -178,9 +179,10 @@ public struct BenchRunner: Sendable {
         }
         var bytes: Int64 = 0
         for key in keys {
-            bytes += try await redis.send("MEMORY", "USAGE", key, "SAMPLES", "0").int ?? 0
+            bytes += try await redis.send("MEMORY", "USAGE", key, "SAMPLES", "0", routingKey: key).int ?? 0
         }
-        let lockKey = try await redis.send("MEMORY", "USAGE", "seat_lock:{\(id)}:\(seats[0])").int ?? 0
+        let firstLock = "seat_lock:{\(id)}:\(seats[0])"
+        let lockKey = try await redis.send("MEMORY", "USAGE", firstLock, routingKey: firstLock).int ?? 0
         return (Double(bytes) / Double(max(held, 1)), Int(lockKey))
     }
 
@@ -214,13 +216,15 @@ public struct BenchRunner: Sendable {
     /// database: a purge that Redis interrupts leaves the database's record to check.
     private func purge(_ redis: RedisClient, ids: [Int]) async throws {
         for id in ids {
+            // Every key of a showtime carries its hash tag, so one node (of a cluster) has them all.
+            let tag = "{\(id)}"
             var cursor = "0"
             repeat {
-                let reply = try await redis.send("SCAN", cursor, "MATCH", "*{\(id)}*", "COUNT", "1000")
+                let reply = try await redis.send("SCAN", cursor, "MATCH", "*\(tag)*", "COUNT", "1000", routingKey: tag)
                 guard let parts = reply.array, parts.count == 2 else { break }
                 cursor = parts[0].string ?? "0"
                 let keys = parts[1].array?.compactMap(\.string) ?? []
-                if !keys.isEmpty { try await redis.send(RedisCommand("UNLINK", keys)) }
+                if !keys.isEmpty { try await redis.send(RedisCommand("UNLINK", keys, routingKey: tag)) }
             } while cursor != "0"
         }
         if http == nil { try await records.purge(showtimes: ids) }

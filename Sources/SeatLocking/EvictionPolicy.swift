@@ -13,14 +13,29 @@ public enum EvictionPolicy: Sendable, Hashable {
     /// The server would not say (CONFIG is disabled) or did not answer.
     case unknown
 
-    /// Reads `maxmemory-policy` from the server.
+    /// Reads `maxmemory-policy` from the server, or from every primary of a cluster: the
+    /// least safe of them decides.
     public static func read(from redis: RedisClient) async -> EvictionPolicy {
-        guard let reply = try? await redis.send("CONFIG", "GET", "maxmemory-policy"),
-              let policy = reply.array?.last?.string
-        else { return .unknown }
-        if policy.hasPrefix("allkeys-") { return .evictsAnything(policy) }
-        if policy.hasPrefix("volatile-") { return .holdsMayEndEarly(policy) }
-        return .safe
+        guard let replies = try? await redis.sendToEveryPrimary(RedisCommand("CONFIG", ["GET", "maxmemory-policy"])) else {
+            return .unknown
+        }
+        let policies = replies.map { reply -> EvictionPolicy in
+            guard let policy = reply.array?.last?.string else { return .unknown }
+            if policy.hasPrefix("allkeys-") { return .evictsAnything(policy) }
+            if policy.hasPrefix("volatile-") { return .holdsMayEndEarly(policy) }
+            return .safe
+        }
+        return policies.max { $0.risk < $1.risk } ?? .unknown
+    }
+
+    /// How much this policy may forget, to pick the worst of several servers.
+    private var risk: Int {
+        switch self {
+        case .safe: 0
+        case .unknown: 1
+        case .holdsMayEndEarly: 2
+        case .evictsAnything: 3
+        }
     }
 
     /// What to tell an operator, when there is something to tell.

@@ -13,9 +13,15 @@ public struct RedisMemory: Sendable, Hashable {
     /// Above 90 % of the limit.
     public var isNearlyFull: Bool { (usedShare ?? 0) > 0.9 }
 
-    /// `INFO memory`'s `used_memory` and `maxmemory`; nil when Redis does not say.
+    /// `INFO memory`'s `used_memory` and `maxmemory`; on a cluster, of the primary nearest
+    /// its limit (a full primary refuses the writes of its slots). Nil when Redis does not say.
     public static func read(from redis: RedisClient) async -> RedisMemory? {
-        guard let text = try? await redis.send("INFO", "memory").string else { return nil }
+        guard let replies = try? await redis.sendToEveryPrimary(RedisCommand("INFO", ["memory"])) else { return nil }
+        let nodes = replies.compactMap { $0.string.flatMap(parse) }
+        return nodes.max { ($0.usedShare ?? 0, $0.usedBytes) < ($1.usedShare ?? 0, $1.usedBytes) }
+    }
+
+    private static func parse(_ text: String) -> RedisMemory? {
         var fields: [Substring: Int64] = [:]
         for line in text.split(whereSeparator: \.isNewline) {
             let parts = line.split(separator: ":", maxSplits: 1)

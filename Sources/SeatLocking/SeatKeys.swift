@@ -21,6 +21,6 @@ struct SeatKeys: Sendable {
     var loaded: String { "seat_loaded:\(tag)" }
     /// ZSET seat → expiry in ms of one user's holds: enforces the per-user seat limit.
     func holds(_ user: String) -> String { "seat_holds:\(tag):\(user)" }
-    /// Pub/sub channel with one JSON message per change.
+    /// Sharded pub/sub channel (SPUBLISH, in the showtime's slot) with one JSON message per change.
     var events: String { "seat_events:\(tag)" }
 }

@@ -113,7 +113,7 @@ enum SeatScripts {
         redis.call('ZADD', KEYS[1], unpack(entries))
         redis.call('ZADD', KEYS[4], unpack(entries))
         keepUntil(KEYS[4], latest)
-        redis.call('PUBLISH', ARGV[6], cjson.encode({event = 'locked', showtime_id = tonumber(ARGV[1]),
+        redis.call('SPUBLISH', ARGV[6], cjson.encode({event = 'locked', showtime_id = tonumber(ARGV[1]),
           seats = seats, expires_at = latest, at = now}))
         return reply
         """)
@@ -145,7 +145,7 @@ enum SeatScripts {
         if #released > 0 then
           redis.call('ZREM', KEYS[1], unpack(released))
           redis.call('ZREM', KEYS[2], unpack(released))
-          redis.call('PUBLISH', ARGV[3], cjson.encode({event = 'released', showtime_id = tonumber(ARGV[1]),
+          redis.call('SPUBLISH', ARGV[3], cjson.encode({event = 'released', showtime_id = tonumber(ARGV[1]),
             seats = released, at = now}))
         end
         return {now, released}
@@ -188,7 +188,7 @@ enum SeatScripts {
           reply[#reply + 1] = tonumber(redis.call('HGET', key, 'token'))
         end
         keepUntil(KEYS[2], latest)
-        redis.call('PUBLISH', ARGV[5], cjson.encode({event = 'extended', showtime_id = tonumber(ARGV[1]),
+        redis.call('SPUBLISH', ARGV[5], cjson.encode({event = 'extended', showtime_id = tonumber(ARGV[1]),
           seats = seats, expires_at = latest, at = now}))
         return reply
         """)
@@ -247,7 +247,7 @@ enum SeatScripts {
         redis.call('HDEL', KEYS[3], unpack(seats))
         redis.call('ZREM', KEYS[1], unpack(seats))
         redis.call('ZREM', KEYS[4], unpack(seats))
-        redis.call('PUBLISH', ARGV[2], cjson.encode({event = 'booked', showtime_id = tonumber(ARGV[1]),
+        redis.call('SPUBLISH', ARGV[2], cjson.encode({event = 'booked', showtime_id = tonumber(ARGV[1]),
           seats = seats, booking_id = tonumber(ARGV[3]), at = now}))
         return {now}
         """)
@@ -284,10 +284,10 @@ enum SeatScripts {
         -- had lost it, not when a second process restores the same seats.
         if ARGV[3] == '1' then redis.call('SET', KEYS[4], now, 'NX') end
         if #sold > 0 then
-          redis.call('PUBLISH', ARGV[2], cjson.encode({event = 'booked', showtime_id = tonumber(ARGV[1]), seats = sold, at = now}))
+          redis.call('SPUBLISH', ARGV[2], cjson.encode({event = 'booked', showtime_id = tonumber(ARGV[1]), seats = sold, at = now}))
         end
         if #freed > 0 then
-          redis.call('PUBLISH', ARGV[2], cjson.encode({event = 'released', showtime_id = tonumber(ARGV[1]), seats = freed, at = now}))
+          redis.call('SPUBLISH', ARGV[2], cjson.encode({event = 'released', showtime_id = tonumber(ARGV[1]), seats = freed, at = now}))
         end
         return {now}
         """)
@@ -321,7 +321,7 @@ enum SeatScripts {
         local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
         if #expired > 0 then
           redis.call('ZREM', KEYS[1], unpack(expired))
-          redis.call('PUBLISH', ARGV[2], cjson.encode({event = 'expired', showtime_id = tonumber(ARGV[1]),
+          redis.call('SPUBLISH', ARGV[2], cjson.encode({event = 'expired', showtime_id = tonumber(ARGV[1]),
             seats = expired, at = now}))
         end
         return {now, expired}

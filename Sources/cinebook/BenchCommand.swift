@@ -143,8 +143,8 @@ private struct BenchSession {
         defer { control.close() }
         let previous: String?
         do {
-            previous = try await control.send("CONFIG", "GET", "appendfsync").array?.last?.string
-            if let mode = command.appendfsync { try await control.send("CONFIG", "SET", "appendfsync", mode) }
+            previous = try await control.sendToEveryPrimary(RedisCommand("CONFIG", ["GET", "appendfsync"])).first?.array?.last?.string
+            if let mode = command.appendfsync { try await control.sendToEveryPrimary(RedisCommand("CONFIG", ["SET", "appendfsync", mode])) }
         } catch {
             await http?.operations.shutdown()
             throw error
@@ -166,7 +166,9 @@ private struct BenchSession {
         }
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         await http?.operations.shutdown()
-        if command.appendfsync != nil, let previous { try await control.send("CONFIG", "SET", "appendfsync", previous) }
+        if command.appendfsync != nil, let previous {
+            try await control.sendToEveryPrimary(RedisCommand("CONFIG", ["SET", "appendfsync", previous]))
+        }
         return try outcome.get()
     }
 }

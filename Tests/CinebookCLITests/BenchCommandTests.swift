@@ -65,7 +65,7 @@ import TestSupport
         ])
         var stopped = false
         defer { if !stopped { kill(server, SIGKILL) } }
-        #expect(try await eventually(timeout: .seconds(20)) { Self.accepts(port: port) }, "the server listens")
+        #expect(try await eventually(timeout: .seconds(20)) { acceptsConnections(port: port) }, "the server listens")
 
         var cli = CLI(redis: redis, fixtures: fixture.directory)
         cli.environment = ["CINEBOOK_SECRET": secret]
@@ -89,21 +89,5 @@ import TestSupport
         let status = try await offThePool { ChildProcess.wait(server) }
         stopped = true
         #expect(status == 0, "the server stops cleanly on SIGTERM")
-    }
-
-    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
-    static func accepts(port: Int) -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
     }
 }

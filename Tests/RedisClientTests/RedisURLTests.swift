@@ -37,6 +37,15 @@ struct RedisURLTests {
         #expect(url.description == "redis://alice:***@db.example:7000/3")
     }
 
+    @Test func severalHostsAreSeedNodesOfOneCluster() throws {
+        let url = try RedisURL(parsing: "redis://:pw@10.0.0.1:7001,10.0.0.2,[::1]:7003")
+        #expect(url.endpoints == [.tcp(host: "10.0.0.1", port: 7001), .tcp(host: "10.0.0.2", port: 6379), .tcp(host: "::1", port: 7003)])
+        #expect(url.endpoint == .tcp(host: "10.0.0.1", port: 7001))
+        #expect(url.password == "pw")
+        #expect(url.description == "redis://:***@10.0.0.1:7001,10.0.0.2:6379,[::1]:7003")
+        #expect(url.at(.tcp(host: "10.0.0.9", port: 7009)).description == "redis://:***@10.0.0.9:7009")
+    }
+
     @Test func databaseNumber() throws {
         #expect(try RedisURL(parsing: "redis://localhost/5").database == 5)
         #expect(try RedisURL(parsing: "redis://localhost:6379/").database == 0)
@@ -66,6 +75,8 @@ struct RedisURLTests {
         ("http://localhost", "unknown scheme 'http'"),
         ("redis://", "host is missing"),
         ("redis://:6379", "host is missing"),
+        ("redis://h1:7001,,h2:7002", "host is missing"),
+        ("redis://h1:7001,h2:x", "port 'x'"),
         ("redis://localhost:abc", "port 'abc'"),
         ("redis://localhost:0", "port '0'"),
         ("redis://localhost:70000", "port '70000'"),

@@ -13,7 +13,7 @@ struct SubscriptionTests {
         #expect(await recorder.waitUntilSubscribed())
 
         let payload: [UInt8] = Array("hello".utf8) + [0, 13, 10] + Array("world".utf8)
-        let receivers = try await redis.send(RedisCommand(arguments: [Array("PUBLISH".utf8), Array(channel.utf8), payload]))
+        let receivers = try await redis.send(RedisCommand(arguments: [Array("SPUBLISH".utf8), Array(channel.utf8), payload], routingKey: channel))
         #expect(receivers == .integer(1))
         #expect(await eventually { recorder.messages.contains(payload) })
         #expect(recorder.messages == [payload], "exactly the one message, binary intact")
@@ -26,8 +26,8 @@ struct SubscriptionTests {
         let recorder = EventRecorder(redis.subscribe(to: channel))
         defer { recorder.stop() }
         #expect(await recorder.waitUntilSubscribed())
-        try await redis.send("PUBLISH", channel + ":other", "elsewhere")
-        try await redis.send("PUBLISH", channel, "mine")
+        try await redis.send("SPUBLISH", channel + ":other", "elsewhere", routingKey: channel + ":other")
+        try await redis.send("SPUBLISH", channel, "mine", routingKey: channel)
         #expect(await eventually { !recorder.messages.isEmpty })
         #expect(recorder.messages == [Array("mine".utf8)])
     }
@@ -41,7 +41,7 @@ struct SubscriptionTests {
         let recorder = EventRecorder(redis.subscribe(to: channel))
         defer { recorder.stop() }
         #expect(await recorder.waitUntilSubscribed())
-        try await redis.send("PUBLISH", channel, "before")
+        try await redis.send("SPUBLISH", channel, "before", routingKey: channel)
         #expect(await eventually { recorder.messages.count == 1 })
 
         server.stop(hard: true)
@@ -49,7 +49,7 @@ struct SubscriptionTests {
         try server.start()
 
         #expect(await recorder.waitUntilSubscribed(times: 2), "it subscribes again by itself")
-        #expect(try await redis.send("PUBLISH", channel, "after") == .integer(1))
+        #expect(try await redis.send("SPUBLISH", channel, "after", routingKey: channel) == .integer(1))
         #expect(await eventually { recorder.messages.count == 2 })
         #expect(recorder.messages == [Array("before".utf8), Array("after".utf8)])
     }

@@ -9,8 +9,7 @@ public final class RedisTestServer: Sendable {
     public let directory: URL
     public let socketPath: String
     private let extraArguments: [String]
-    /// The pids of the server and of the shell that watches over it.
-    private let state = Mutex<(server: Int32, watchdog: Int32)?>(nil)
+    private let state = Mutex<WatchedServer?>(nil)
 
     /// The one server shared by every test of this run.
     public static func shared() throws -> RedisTestServer {
@@ -40,7 +39,7 @@ public final class RedisTestServer: Sendable {
     public var url: RedisURL { RedisURL(endpoint: .unix(path: socketPath)) }
     public var urlString: String { "unix://\(socketPath)" }
 
-    public var pid: Int32? { state.withLock { $0?.server } }
+    public var pid: Int32? { state.withLock { $0?.pid } }
 
     /// Starts the server (again, on the same data directory) and waits until it listens.
     public func start() throws {
@@ -50,29 +49,10 @@ public final class RedisTestServer: Sendable {
             "--dir", directory.path, "--save", "", "--appendonly", "no",
             "--daemonize", "no", "--logfile", directory.appendingPathComponent("redis.log").path,
         ] + extraArguments
-        let pidFile = directory.appendingPathComponent("redis.pid").path
-        try? FileManager.default.removeItem(atPath: pidFile)
-        let script = """
-            redis-server "$@" & r=$!
-            echo $r > '\(pidFile)'
-            started() { cut -d' ' -f22 /proc/\(getpid())/stat 2>/dev/null; }
-            owner=$(started)
-            ( while [ "$(started)" = "$owner" ]; do sleep 1; done; kill -CONT $r; kill -9 $r ) >/dev/null 2>&1 &
-            wait $r
-            """
-        let watchdog = try ChildProcess.spawn("/bin/sh", ["-c", script, "sh"] + arguments)
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if Self.accepts(socketPath), isReady,
-               let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
-               let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                state.withLock { $0 = (pid, watchdog) }
-                return
-            }
-            if waitpid(watchdog, nil, WNOHANG) == watchdog { break }
-            usleep(20_000)
+        let server = try WatchedServer.launch("redis-server", arguments, in: directory) {
+            Self.accepts(socketPath) && isReady
         }
-        throw TestServerError(message: "redis-server did not start in \(directory.path); is it installed?")
+        state.withLock { $0 = server }
     }
 
     /// True when the server answers PONG: it listens early, but answers LOADING until it
@@ -125,15 +105,7 @@ public final class RedisTestServer: Sendable {
 
     /// Stops the server; with `hard`, by SIGKILL as in a crash. Waits until it is gone.
     public func stop(hard: Bool = false) {
-        guard let pids = state.withLock({ current in defer { current = nil }; return current }) else { return }
-        kill(pids.server, SIGCONT)
-        kill(pids.server, hard ? SIGKILL : SIGTERM)
-        let deadline = Date().addingTimeInterval(5)
-        while kill(pids.server, 0) == 0 {
-            if Date() > deadline { kill(pids.server, SIGKILL) }
-            usleep(10_000)
-        }
-        ChildProcess.wait(pids.watchdog)
+        state.withLock { current in defer { current = nil }; return current }?.stop(hard: hard)
     }
 
     private func signal(_ number: Int32) {
