@@ -43,7 +43,7 @@ final class ClusterRouter: Sendable {
 
     /// Sends `command` to the primary of its routing key's slot (any primary when it has none).
     func send(_ command: RedisCommand) async throws -> RedisReply {
-        let slot = command.routingKey.map { HashSlot(key: $0) }
+        var slot = command.routingKey.map { HashSlot(key: $0) }
         let clock = ContinuousClock()
         let deadline = clock.now + timeouts.command
         var backoff = Self.firstBackoff
@@ -89,6 +89,8 @@ final class ClusterRouter: Sendable {
             switch redirection {
             case let .moved(movedSlot, endpoint):
                 state.withLock { $0.topology.assign(movedSlot...movedSlot, to: endpoint) }
+                // A command sent without its routing key learns its slot here.
+                slot = movedSlot
                 asking = nil
                 refreshSoon()
             case let .ask(_, endpoint):

@@ -98,6 +98,17 @@ public final class RedisClient: Sendable {
         }
     }
 
+    /// `CLUSTER INFO`'s `cluster_state` as the primaries see it: `ok` when every primary
+    /// says ok, else `fail`; nil on one server.
+    public func clusterState() async throws -> String? {
+        guard case .cluster = try await deployment() else { return nil }
+        guard let replies = try? await sendToEveryPrimary(RedisCommand("CLUSTER", ["INFO"])) else { return "fail" }
+        let states = replies.map { reply in
+            reply.string?.split(whereSeparator: \.isNewline).first { $0.hasPrefix("cluster_state:") }?.dropFirst("cluster_state:".count)
+        }
+        return states.allSatisfy { $0 == "ok" } ? "ok" : "fail"
+    }
+
     /// Runs a Lua script by its SHA1, sending the source once when the server lacks it
     /// (a new server, or a replica just promoted). A script runs atomically on the node
     /// that owns `keys`, which must share a slot.

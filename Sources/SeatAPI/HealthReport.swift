@@ -1,9 +1,10 @@
 import SeatLocking
 
 /// `{"ok": true, "status": "ok", "redis": {"reachable": true, "rtt_ms": 0.12,
-/// "used_memory_bytes": ..., "maxmemory_bytes": ..., "memory_used_share": ...},
-/// "reconciliation": {...}}`: "degraded" when Redis is above 90 % of its memory limit or
-/// the last reconciliation failed; with `"ok": false` the error fields every failure has.
+/// "used_memory_bytes": ..., "maxmemory_bytes": ..., "memory_used_share": ...,
+/// "cluster_state": "ok"}, "reconciliation": {...}}`: "degraded" when Redis is above 90 %
+/// of its memory limit, a cluster is not ok, or the last reconciliation failed; with
+/// `"ok": false` the error fields every failure has.
 struct HealthReport: Encodable, Sendable {
     struct Redis: Encodable, Sendable {
         let reachable: Bool
@@ -11,6 +12,8 @@ struct HealthReport: Encodable, Sendable {
         let used_memory_bytes: Int64?
         let maxmemory_bytes: Int64?
         let memory_used_share: Double?
+        /// Only on a Redis Cluster: `ok`, or `fail` while a shard has no primary.
+        let cluster_state: String?
     }
 
     let ok: Bool
@@ -20,28 +23,33 @@ struct HealthReport: Encodable, Sendable {
     let error: String?
     let message: String?
 
-    init(roundTrip: Duration, memory: RedisMemory?, reconciliation: MaintenanceLog.Reconciliation?) {
+    init(roundTrip: Duration, memory: RedisMemory?, clusterState: String?, reconciliation: MaintenanceLog.Reconciliation?) {
         ok = true
-        let degraded = memory?.isNearlyFull == true || reconciliation?.error != nil
+        let clusterFailing = clusterState.map { $0 != "ok" } ?? false
+        let degraded = memory?.isNearlyFull == true || clusterFailing || reconciliation?.error != nil
         status = degraded ? "degraded" : "ok"
         let (seconds, attoseconds) = roundTrip.components
         redis = Redis(
             reachable: true, rtt_ms: ((Double(seconds) * 1000 + Double(attoseconds) / 1e15) * 1000).rounded() / 1000,
             used_memory_bytes: memory?.usedBytes, maxmemory_bytes: memory?.maximumBytes,
-            memory_used_share: memory?.usedShare.map { ($0 * 1000).rounded() / 1000 })
+            memory_used_share: memory?.usedShare.map { ($0 * 1000).rounded() / 1000 }, cluster_state: clusterState)
         self.reconciliation = reconciliation
         error = nil
-        message = degraded
-            ? (memory?.isNearlyFull == true
-                ? "Redis uses more than 90 % of its maxmemory; when it is full, holds and bookings are refused."
-                : "The last reconciliation with the database failed.")
-            : nil
+        message = if memory?.isNearlyFull == true {
+            "Redis uses more than 90 % of its maxmemory; when it is full, holds and bookings are refused."
+        } else if clusterFailing {
+            "The Redis Cluster is not ok: the showtimes of a shard without a primary answer redis_unavailable until a replica takes over."
+        } else if reconciliation?.error != nil {
+            "The last reconciliation with the database failed."
+        } else {
+            nil
+        }
     }
 
     init(failure: any Error) {
         ok = false
         status = "unavailable"
-        redis = Redis(reachable: false, rtt_ms: nil, used_memory_bytes: nil, maxmemory_bytes: nil, memory_used_share: nil)
+        redis = Redis(reachable: false, rtt_ms: nil, used_memory_bytes: nil, maxmemory_bytes: nil, memory_used_share: nil, cluster_state: nil)
         reconciliation = nil
         error = "redis_unavailable"
         message = "Redis is unavailable: \(failure)."

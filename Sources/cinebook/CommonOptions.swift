@@ -5,8 +5,8 @@ import Logging
 /// Options every command takes.
 struct CommonOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "Redis to use: redis://[:password@]host:port[/db] or unix:///path/redis.sock.",
-        discussion: "Default: $REDIS_URL, else 127.0.0.1:6379 if it answers, else cinebook's own Redis.",
+        "Redis to use: redis://[:password@]host:port[/db], unix:///path/redis.sock, or seed nodes of a Redis Cluster: redis://host1:port1,host2:port2.",
+        discussion: "A cluster is recognised by itself. Default: $REDIS_URL, else 127.0.0.1:6379 if it answers, else cinebook's own Redis.",
         valueName: "url"))
     var redis: String?
 

@@ -79,12 +79,24 @@ enum CLIFixtures {
 
     /// A directory with one showtime copied from `Fixtures/showtime-<source>.json`; returns it and the new id.
     static func make(from source: Int = 2) throws -> (directory: String, id: Int) {
-        let id = nextID.add(100, ordering: .relaxed).newValue
+        let id = newID()
+        return (try make(from: source, ids: [id]), id)
+    }
+
+    /// A directory with a copy of `Fixtures/showtime-<source>.json` under each of `ids`.
+    static func make(from source: Int = 2, ids: [Int]) throws -> String {
         let text = try String(contentsOf: repository.appendingPathComponent("showtime-\(source).json"), encoding: .utf8)
-        let replaced = text.replacingOccurrences(of: "\"id\": \(source),", with: "\"id\": \(id),")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cinebook-fixtures-\(id)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cinebook-fixtures-\(ids[0])")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try replaced.write(to: directory.appendingPathComponent("showtime.json"), atomically: true, encoding: .utf8)
-        return (directory.path, id)
+        for id in ids {
+            let replaced = text.replacingOccurrences(of: "\"id\": \(source),", with: "\"id\": \(id),")
+            try replaced.write(to: directory.appendingPathComponent("showtime-\(id).json"), atomically: true, encoding: .utf8)
+        }
+        return directory.path
+    }
+
+    /// A showtime id no other test of this run uses.
+    static func newID() -> Int {
+        nextID.add(100, ordering: .relaxed).newValue
     }
 }

@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Locks are all or nothing")
 struct AllOrNothingTests {
-    @Test func conflictOnOneSeatLocksNoneAndSuggestsFreeBlocks() async throws {
+    @Test(arguments: RedisKind.allCases) func conflictOnOneSeatLocksNoneAndSuggestsFreeBlocks(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 4, seats: 8)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let keys = RedisKeyNames(showtime: showtime.id)
         let alice = TestUsers.unique("alice")
@@ -40,17 +40,17 @@ struct AllOrNothingTests {
         #expect(status.state(of: "A1") == .available)
         #expect(status.state(of: "A3") == .available)
         #expect(status.state(of: "A2") == .locked)
-        #expect(try await redis.send("EXISTS", keys.lock("A1"), keys.lock("A3")) == .integer(0))
-        #expect(try await redis.send("ZRANGE", keys.index, "0", "-1") == .array(["A2"]))
+        #expect(try await redis.send("EXISTS", keys.lock("A1"), keys.lock("A3"), routingKey: keys.index) == .integer(0))
+        #expect(try await redis.send("ZRANGE", keys.index, "0", "-1", routingKey: keys.index) == .array(["A2"]))
 
         let owner = try await redis.hash(keys.lock("A2"))
         #expect(owner["user_id"] == alice)
         #expect(owner["token"] == String(held.seats[0].token))
     }
 
-    @Test func seatsOfTheFailedRequestStayLockableByOthers() async throws {
+    @Test(arguments: RedisKind.allCases) func seatsOfTheFailedRequestStayLockableByOthers(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 2, seats: 6)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let alice = TestUsers.unique("alice")
         let bob = TestUsers.unique("bob")
@@ -64,9 +64,9 @@ struct AllOrNothingTests {
         #expect(grant.user == carol)
     }
 
-    @Test func seatsAlreadyHeldBySameUserCountAsSuccess() async throws {
+    @Test(arguments: RedisKind.allCases) func seatsAlreadyHeldBySameUserCountAsSuccess(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 1, seats: 6)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let alice = TestUsers.unique("alice")
         let first = try await service.lock(["A1", "A2"], showtime: showtime.id, user: alice)

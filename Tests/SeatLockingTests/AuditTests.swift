@@ -6,9 +6,9 @@ import TestSupport
 /// The audit that ends every bench run finds each kind of damage to the data model, and
 /// finds none in what the scripts write, however long it takes to run.
 @Suite struct AuditTests {
-    @Test func locksWrittenByTheScriptsPassTheAudit() async throws {
+    @Test(arguments: RedisKind.allCases) func locksWrittenByTheScriptsPassTheAudit(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 4, seats: 5)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         _ = try await service.lock(["A1", "A2", "B3"], showtime: showtime.id, user: TestUsers.unique("alice"))
         let bob = TestUsers.unique("bob")
@@ -21,9 +21,9 @@ import TestSupport
         #expect(report.sold == 1)
     }
 
-    @Test func tamperedLocksAreNamed() async throws {
+    @Test(arguments: RedisKind.allCases) func tamperedLocksAreNamed(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 2, seats: 5)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let keys = RedisKeyNames(showtime: showtime.id)
         _ = try await service.lock(["A1", "A2", "A3"], showtime: showtime.id, user: TestUsers.unique("alice"))

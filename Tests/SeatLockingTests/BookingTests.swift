@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Booking sells seats for good")
 struct BookingTests {
-    @Test func bookingWritesTheBookingMarksSeatsSoldAndDeletesTheLocks() async throws {
+    @Test(arguments: RedisKind.allCases) func bookingWritesTheBookingMarksSeatsSoldAndDeletesTheLocks(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 2, seats: 6)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let keys = RedisKeyNames(showtime: showtime.id)
         let alice = TestUsers.unique("alice")
@@ -26,8 +26,8 @@ struct BookingTests {
         #expect(try await redis.hash(keys.sold) == ["A3": String(booking.id), "A4": String(booking.id)])
         #expect(try await redis.pttl(keys.sold) == -1, "sold seats never expire")
         #expect(try await redis.hash(keys.claims).isEmpty, "the booking's claims are gone")
-        #expect(try await redis.send("EXISTS", keys.lock("A3"), keys.lock("A4")) == .integer(0))
-        #expect(try await redis.send("ZRANGE", keys.index, "0", "-1") == .array(["B1"]), "B1 is still held")
+        #expect(try await redis.send("EXISTS", keys.lock("A3"), keys.lock("A4"), routingKey: keys.index) == .integer(0))
+        #expect(try await redis.send("ZRANGE", keys.index, "0", "-1", routingKey: keys.index) == .array(["B1"]), "B1 is still held")
 
         let status = try await service.status(showtime: showtime.id, viewer: alice)
         #expect(status.state(of: "A3") == .occupied)
@@ -35,9 +35,9 @@ struct BookingTests {
         #expect(status.state(of: "B1") == .selected)
     }
 
-    @Test func soldSeatsAreNeverLockableAgainEvenAfterEveryTTL() async throws {
+    @Test(arguments: RedisKind.allCases) func soldSeatsAreNeverLockableAgainEvenAfterEveryTTL(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 2, seats: 6)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let keys = RedisKeyNames(showtime: showtime.id)
         let alice = TestUsers.unique("alice")
@@ -76,15 +76,15 @@ struct BookingTests {
                 try await service.lock(["A1"], showtime: showtime.id, user: user, ttl: .seconds(1))
             }
         }
-        #expect(try await redis.send("EXISTS", keys.lock("A1"), keys.lock("A2"), keys.lock("A3")) == .integer(0))
-        #expect(try await redis.send("HGET", keys.sold, "A1") == .bulk(Array(String(booking.id).utf8)))
+        #expect(try await redis.send("EXISTS", keys.lock("A1"), keys.lock("A2"), keys.lock("A3"), routingKey: keys.index) == .integer(0))
+        #expect(try await redis.send("HGET", keys.sold, "A1", routingKey: keys.index) == .bulk(Array(String(booking.id).utf8)))
         #expect(try await service.status(showtime: showtime.id).state(of: "A1") == .occupied)
         #expect(try await service.lock(["A3"], showtime: showtime.id, user: bob).seats.map(\.code) == ["A3"])
     }
 
-    @Test func fixtureOccupiedSeatsAreNeverLockable() async throws {
+    @Test(arguments: RedisKind.allCases) func fixtureOccupiedSeatsAreNeverLockable(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 2, seats: 6, occupied: ["A4", "B1"])
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let alice = TestUsers.unique("alice")
 
@@ -110,9 +110,9 @@ struct BookingTests {
         #expect(status.seats(in: .occupied).map(\.seat.code) == ["A4", "B1"])
     }
 
-    @Test func bookingIdsAreDistinct() async throws {
+    @Test(arguments: RedisKind.allCases) func bookingIdsAreDistinct(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 1, seats: 6)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let alice = TestUsers.unique("alice")
         let bob = TestUsers.unique("bob")

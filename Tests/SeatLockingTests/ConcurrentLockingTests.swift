@@ -58,9 +58,9 @@ struct ConcurrentLockingTests {
           tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)}
         """)
 
-    @Test func noSeatIsEverHeldByTwoUsersAtOnce() async throws {
+    @Test(arguments: RedisKind.allCases) func noSeatIsEverHeldByTwoUsersAtOnce(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 8, seats: 15)
-        let url = try RedisTestServer.shared().url
+        let url = try await kind.url()
         let catalog = Catalog(showtimes: [showtime])
         let records = try TestRecords.shared()
         let bookings = BookingBudget()
@@ -104,7 +104,7 @@ struct ConcurrentLockingTests {
         let disorder = log.tokenDisorder
         #expect(disorder.isEmpty, "\(disorder.count) tokens out of order, such as \(disorder.prefix(3))")
 
-        let disagreements = try await Self.disagreements(with: log, showtime: showtime)
+        let disagreements = try await Self.disagreements(with: log, showtime: showtime, on: kind)
         #expect(disagreements.isEmpty, "Redis disagrees with the log: \(disagreements.prefix(3))")
     }
 
@@ -209,8 +209,8 @@ struct ConcurrentLockingTests {
 
     /// Where Redis, after the run, disagrees with the log about sold seats or about the
     /// owners and tokens of the locks still alive.
-    static func disagreements(with log: GrantLog, showtime: Showtime) async throws -> [String] {
-        let redis = try SharedRedis.client()
+    static func disagreements(with log: GrantLog, showtime: Showtime, on kind: RedisKind) async throws -> [String] {
+        let redis = try await kind.client()
         defer { redis.close() }
         var found: [String] = []
         let soldInLog = Set(log.holds.filter { $0.bookedAt != nil }.map(\.seat))

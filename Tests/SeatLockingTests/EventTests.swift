@@ -6,9 +6,9 @@ import Testing
 
 @Suite("Every change is published")
 struct EventTests {
-    @Test func lockExtendUnlockAndBookPublishTheirSeats() async throws {
+    @Test(arguments: RedisKind.allCases) func lockExtendUnlockAndBookPublishTheirSeats(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 2, seats: 6)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let keys = RedisKeyNames(showtime: showtime.id)
         let alice = TestUsers.unique("alice")
@@ -39,9 +39,9 @@ struct EventTests {
         #expect(recorder.jsonMessages.compactMap { $0["event"] as? String } == ["locked", "extended", "released", "booked"])
     }
 
-    @Test func refusedOperationsPublishNothing() async throws {
+    @Test(arguments: RedisKind.allCases) func refusedOperationsPublishNothing(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 1, seats: 6)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let keys = RedisKeyNames(showtime: showtime.id)
         let alice = TestUsers.unique("alice")

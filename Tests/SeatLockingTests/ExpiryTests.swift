@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Locks expire by themselves")
 struct ExpiryTests {
-    @Test func expiredSeatIsFreeForOthersAndLostToItsOwner() async throws {
+    @Test(arguments: RedisKind.allCases) func expiredSeatIsFreeForOthersAndLostToItsOwner(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let keys = RedisKeyNames(showtime: showtime.id)
         let alice = TestUsers.unique("alice")
@@ -17,7 +17,7 @@ struct ExpiryTests {
         #expect(grant.ttl == .seconds(1))
         #expect(try await redis.pttl(keys.lock("A1")) <= 1_000)
         #expect([grant.expiresAt.milliseconds, -2].contains(try await redis.expireTime(keys.lock("A1"))))
-        #expect(try await eventually { try await redis.send("EXISTS", keys.lock("A1"), keys.lock("A2")) == .integer(0) })
+        #expect(try await eventually { try await redis.send("EXISTS", keys.lock("A1"), keys.lock("A2"), routingKey: keys.index) == .integer(0) })
 
         let status = try await service.status(showtime: showtime.id, viewer: alice)
         #expect(status.state(of: "A1") == .available, "an expired hold is no longer the owner's")
@@ -29,8 +29,8 @@ struct ExpiryTests {
         await #expect(throws: SeatLockingError.lockExpired(["A1"])) {
             try await service.book(["A1"], showtime: showtime.id, user: alice)
         }
-        #expect(try await redis.send("EXISTS", keys.lock("A1"), keys.lock("A2")) == .integer(0), "extend did not recreate them")
-        #expect(try await redis.send("HLEN", keys.sold) == .integer(0))
+        #expect(try await redis.send("EXISTS", keys.lock("A1"), keys.lock("A2"), routingKey: keys.index) == .integer(0), "extend did not recreate them")
+        #expect(try await redis.send("HLEN", keys.sold, routingKey: keys.index) == .integer(0))
 
         let taken = try await service.lock(["A1"], showtime: showtime.id, user: bob)
         #expect(taken.seats[0].token > grant.seats[0].token)
@@ -47,9 +47,9 @@ struct ExpiryTests {
         #expect(try await redis.hash(keys.lock("A1"))["user_id"] == bob)
     }
 
-    @Test func sweepRemovesExpiredIndexEntriesAndPublishesExpired() async throws {
+    @Test(arguments: RedisKind.allCases) func sweepRemovesExpiredIndexEntriesAndPublishesExpired(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 2, seats: 4)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let keys = RedisKeyNames(showtime: showtime.id)
         let alice = TestUsers.unique("alice")
@@ -59,13 +59,13 @@ struct ExpiryTests {
 
         _ = try await service.lock(["A1", "A2"], showtime: showtime.id, user: alice, ttl: .seconds(1))
         _ = try await service.lock(["B1"], showtime: showtime.id, user: alice, ttl: .seconds(60))
-        #expect(try await eventually { try await redis.send("EXISTS", keys.lock("A1"), keys.lock("A2")) == .integer(0) })
-        #expect(try await redis.send("ZCARD", keys.index) == .integer(3), "the index still lists the expired locks")
+        #expect(try await eventually { try await redis.send("EXISTS", keys.lock("A1"), keys.lock("A2"), routingKey: keys.index) == .integer(0) })
+        #expect(try await redis.send("ZCARD", keys.index, routingKey: keys.index) == .integer(3), "the index still lists the expired locks")
 
         let report = try await service.sweep()
         #expect(report.expired == [showtime.id: ["A1", "A2"]])
         #expect(report.total == 2)
-        #expect(try await redis.send("ZRANGE", keys.index, "0", "-1") == .array(["B1"]))
+        #expect(try await redis.send("ZRANGE", keys.index, "0", "-1", routingKey: keys.index) == .array(["B1"]))
 
         let expired = await recorder.waitForJSON { $0["event"] as? String == "expired" }
         let message = try #require(expired)

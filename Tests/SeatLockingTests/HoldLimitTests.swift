@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Limits on holds")
 struct HoldLimitTests {
-    @Test func atMostTenSeatsPerUser() async throws {
+    @Test(arguments: RedisKind.allCases) func atMostTenSeatsPerUser(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 2, seats: 12)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let keys = RedisKeyNames(showtime: showtime.id)
         let alice = TestUsers.unique("alice")
@@ -17,8 +17,8 @@ struct HoldLimitTests {
         await #expect(throws: SeatLockingError.tooManySeats(requested: 3, alreadyHeld: 8, limit: 10)) {
             try await service.lock(["B1", "B2", "B3"], showtime: showtime.id, user: alice)
         }
-        #expect(try await redis.send("EXISTS", keys.lock("B1"), keys.lock("B2"), keys.lock("B3")) == .integer(0))
-        #expect(try await redis.send("ZCARD", keys.index) == .integer(8))
+        #expect(try await redis.send("EXISTS", keys.lock("B1"), keys.lock("B2"), keys.lock("B3"), routingKey: keys.index) == .integer(0))
+        #expect(try await redis.send("ZCARD", keys.index, routingKey: keys.index) == .integer(8))
 
         let refreshed = try await service.lock(["A7", "A8", "B1", "B2"], showtime: showtime.id, user: alice)
         #expect(refreshed.seats.count == 4, "seats already held do not count twice")
@@ -31,9 +31,9 @@ struct HoldLimitTests {
         #expect(afterRelease.seats.count == 2, "released seats no longer count")
     }
 
-    @Test func configuredLimitApplies() async throws {
+    @Test(arguments: RedisKind.allCases) func configuredLimitApplies(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 1, seats: 6)
-        let (service, redis) = try SharedRedis.service([showtime], policy: LockPolicy(maximumSeatsPerUser: 2))
+        let (service, redis) = try await kind.service([showtime], policy: LockPolicy(maximumSeatsPerUser: 2))
         defer { redis.close() }
         let alice = TestUsers.unique("alice")
         await #expect(throws: SeatLockingError.tooManySeats(requested: 3, alreadyHeld: 0, limit: 2)) {
@@ -45,22 +45,22 @@ struct HoldLimitTests {
         }
     }
 
-    @Test func expiredHoldsDoNotCountTowardsTheLimit() async throws {
+    @Test(arguments: RedisKind.allCases) func expiredHoldsDoNotCountTowardsTheLimit(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 1, seats: 6)
-        let (service, redis) = try SharedRedis.service([showtime], policy: LockPolicy(maximumSeatsPerUser: 2))
+        let (service, redis) = try await kind.service([showtime], policy: LockPolicy(maximumSeatsPerUser: 2))
         defer { redis.close() }
         let keys = RedisKeyNames(showtime: showtime.id)
         let alice = TestUsers.unique("alice")
         _ = try await service.lock(["A1", "A2"], showtime: showtime.id, user: alice, ttl: .seconds(1))
-        #expect(try await eventually { try await redis.send("EXISTS", keys.lock("A1"), keys.lock("A2")) == .integer(0) })
+        #expect(try await eventually { try await redis.send("EXISTS", keys.lock("A1"), keys.lock("A2"), routingKey: keys.index) == .integer(0) })
         let grant = try await service.lock(["A3", "A4"], showtime: showtime.id, user: alice)
         #expect(grant.seats.count == 2)
     }
 
-    @Test func extendCannotPushPastTheMaximumHold() async throws {
+    @Test(arguments: RedisKind.allCases) func extendCannotPushPastTheMaximumHold(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
         let policy = LockPolicy(ttl: .seconds(2), maximumHold: .seconds(3))
-        let (service, redis) = try SharedRedis.service([showtime], policy: policy)
+        let (service, redis) = try await kind.service([showtime], policy: policy)
         defer { redis.close() }
         let alice = TestUsers.unique("alice")
 
@@ -85,7 +85,7 @@ struct HoldLimitTests {
         await #expect(throws: SeatLockingError.lockExpired([seat])) {
             try await service.extend([seat], showtime: showtime.id, user: alice)
         }
-        #expect(try await redis.send("EXISTS", key) == .integer(0), "extend does not bring an expired hold back")
+        #expect(try await redis.send("EXISTS", key, routingKey: key) == .integer(0), "extend does not bring an expired hold back")
     }
 
     /// Locks `seat`, then extends it every 100 ms until its expiry reaches the cap,

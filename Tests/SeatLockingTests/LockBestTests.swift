@@ -7,9 +7,9 @@ import TestSupport
 /// nothing is left for it.
 @Suite("Locking the best available seats")
 struct LockBestTests {
-    @Test func theBestSetIsLockedAndTheNextPartyGetsTheNextBest() async throws {
+    @Test(arguments: RedisKind.allCases) func theBestSetIsLockedAndTheNextPartyGetsTheNextBest(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 3, seats: 8)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let wish = SeatWish(count: 2)
         let offered = try await service.best(wish, showtime: showtime.id)
@@ -20,9 +20,9 @@ struct LockBestTests {
         #expect(Set(second.seats.map(\.code)).isDisjoint(with: first))
     }
 
-    @Test func manyPartiesAtOnceNeverShareASeatAndNoneIsTurnedAwayWhileASetIsLeft() async throws {
+    @Test(arguments: RedisKind.allCases) func manyPartiesAtOnceNeverShareASeatAndNoneIsTurnedAwayWhileASetIsLeft(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 4, seats: 9)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let wish = SeatWish(count: 3)
         let results = await withTaskGroup(of: Result<LockGrant, SeatLockingError>.self) { group in
@@ -54,9 +54,9 @@ struct LockBestTests {
         }
     }
 
-    @Test func countsOutsideOneToTheLimitAreRefused() async throws {
+    @Test(arguments: RedisKind.allCases) func countsOutsideOneToTheLimitAreRefused(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         for count in [0, 11] {
             await #expect(throws: SeatLockingError.self) { try await service.best(SeatWish(count: count), showtime: showtime.id) }

@@ -17,8 +17,8 @@ struct ModelBasedTests {
     static let limit = 3
     static let sequences = ProcessInfo.processInfo.environment["CINEBOOK_MODEL_SEQUENCES"].flatMap(Int.init) ?? 400
 
-    @Test func randomSequencesMatchTheModel() async throws {
-        let redis = try SharedRedis.client()
+    @Test(arguments: RedisKind.allCases) func randomSequencesMatchTheModel(on kind: RedisKind) async throws {
+        let redis = try await kind.client()
         defer { redis.close() }
         await propertyCheck(count: Self.sequences, input: Gen.int(in: 0...100_000).array(of: 1...30)) { codes in
             let steps = codes.map(Step.init)

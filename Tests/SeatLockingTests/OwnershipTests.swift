@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Only the owner changes a lock")
 struct OwnershipTests {
-    @Test func otherUsersCannotUnlockExtendOrBook() async throws {
+    @Test(arguments: RedisKind.allCases) func otherUsersCannotUnlockExtendOrBook(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 2, seats: 6)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let keys = RedisKeyNames(showtime: showtime.id)
         let alice = TestUsers.unique("alice")
@@ -35,13 +35,13 @@ struct OwnershipTests {
         }
         #expect(try await redis.hash(keys.lock("A1")) == before)
         #expect(try await redis.pttl(keys.lock("A1")) <= pttlBefore)
-        #expect(try await redis.send("HLEN", keys.sold) == .integer(0))
-        #expect(try await redis.send("ZCARD", keys.index) == .integer(2))
+        #expect(try await redis.send("HLEN", keys.sold, routingKey: keys.index) == .integer(0))
+        #expect(try await redis.send("ZCARD", keys.index, routingKey: keys.index) == .integer(2))
     }
 
-    @Test func mixedOwnershipExtendChangesNothing() async throws {
+    @Test(arguments: RedisKind.allCases) func mixedOwnershipExtendChangesNothing(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 1, seats: 6)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let keys = RedisKeyNames(showtime: showtime.id)
         let alice = TestUsers.unique("alice")
@@ -57,12 +57,12 @@ struct OwnershipTests {
         }
         #expect(try await redis.pttl(keys.lock("A1")) <= 30_000, "A1 was not extended either")
         #expect(try await redis.hash(keys.lock("A1"))["user_id"] == alice)
-        #expect(try await redis.send("HLEN", keys.sold) == .integer(0), "A1 was not sold either")
+        #expect(try await redis.send("HLEN", keys.sold, routingKey: keys.index) == .integer(0), "A1 was not sold either")
     }
 
-    @Test func unlockIsIdempotentAndReportsOnlyWhatItReleased() async throws {
+    @Test(arguments: RedisKind.allCases) func unlockIsIdempotentAndReportsOnlyWhatItReleased(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 1, seats: 6)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let keys = RedisKeyNames(showtime: showtime.id)
         let alice = TestUsers.unique("alice")
@@ -75,17 +75,17 @@ struct OwnershipTests {
         let second = try await service.unlock(["A1", "A2", "A3", "A4"], showtime: showtime.id, user: alice)
         #expect(second.released.isEmpty)
 
-        #expect(try await redis.send("EXISTS", keys.lock("A1"), keys.lock("A2")) == .integer(0))
-        #expect(try await redis.send("ZRANGE", keys.index, "0", "-1") == .array(["A3"]))
+        #expect(try await redis.send("EXISTS", keys.lock("A1"), keys.lock("A2"), routingKey: keys.index) == .integer(0))
+        #expect(try await redis.send("ZRANGE", keys.index, "0", "-1", routingKey: keys.index) == .array(["A3"]))
         #expect(try await redis.hash(keys.lock("A3"))["user_id"] == bob)
         let status = try await service.status(showtime: showtime.id, viewer: alice)
         #expect(status.state(of: "A1") == .available)
         #expect(status.state(of: "A3") == .locked)
     }
 
-    @Test func relockByTheOwnerRefreshesTheTTLAndKeepsTheToken() async throws {
+    @Test(arguments: RedisKind.allCases) func relockByTheOwnerRefreshesTheTTLAndKeepsTheToken(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let key = RedisKeyNames(showtime: showtime.id).lock("A1")
         let alice = TestUsers.unique("alice")
@@ -109,9 +109,9 @@ struct OwnershipTests {
         #expect(try await redis.hash(key)["locked_at"] == lockedAt, "a refresh is not a new hold")
     }
 
-    @Test func extendByTheOwnerResetsTheTTL() async throws {
+    @Test(arguments: RedisKind.allCases) func extendByTheOwnerResetsTheTTL(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
-        let (service, redis) = try SharedRedis.service([showtime])
+        let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
         let key = RedisKeyNames(showtime: showtime.id).lock("A2")
         let alice = TestUsers.unique("alice")

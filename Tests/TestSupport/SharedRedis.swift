@@ -21,7 +21,7 @@ public enum SharedRedis {
 extension RedisClient {
     /// The names of every key carrying the showtime's hash tag `{id}`.
     public func keys(ofShowtime id: Int) async throws -> [String] {
-        try await send("KEYS", "*{\(id)}*").array?.compactMap(\.string).sorted() ?? []
+        try await send("KEYS", "*{\(id)}*", routingKey: "{\(id)}").array?.compactMap(\.string).sorted() ?? []
     }
 
     /// PTTL of a key in ms: -2 when it does not exist, -1 when it has no TTL.
@@ -40,5 +40,34 @@ extension RedisClient {
         var fields: [String: String] = [:]
         for pair in stride(from: 0, to: flat.count - 1, by: 2) { fields[flat[pair]] = flat[pair + 1] }
         return fields
+    }
+}
+
+/// The two kinds of Redis deployment; the core's tests run on both.
+public enum RedisKind: String, Sendable, CaseIterable, CustomStringConvertible {
+    case standalone, cluster
+
+    public var description: String { rawValue }
+
+    /// The run's shared server or cluster of this kind.
+    public func url() async throws -> RedisURL {
+        switch self {
+        case .standalone: try RedisTestServer.shared().url
+        case .cluster: try await RedisTestCluster.shared().url
+        }
+    }
+
+    /// A new client of the shared server or cluster.
+    public func client(timeouts: RedisTimeouts = RedisTimeouts(connect: .seconds(5), command: .seconds(5))) async throws -> RedisClient {
+        RedisClient(url: try await url(), timeouts: timeouts)
+    }
+
+    /// A service over `showtimes`, plus the client it uses.
+    public func service(
+        _ showtimes: [Showtime],
+        policy: LockPolicy = LockPolicy()
+    ) async throws -> (service: SeatLockingService, redis: RedisClient) {
+        let redis = try await client()
+        return (SeatLockingService(redis: redis, records: try TestRecords.shared(), catalog: Catalog(showtimes: showtimes), policy: policy), redis)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RedisClient
 import SeatLocking
 import Synchronization
 
@@ -30,6 +31,20 @@ public enum TestShowtimes {
     /// A plain auditorium of `rows` rows of `seats` standard seats.
     public static func grid(rows: Int, seats: Int, occupied: Set<String> = []) throws -> Showtime {
         try make(Array(repeating: String(repeating: "s", count: seats), count: rows), occupied: occupied)
+    }
+}
+
+extension TestShowtimes {
+    /// Plain grids with fresh ids, one served by each primary of `cluster`.
+    public static func oneOnEachShard(of cluster: RedisTestCluster, rows: Int = 5, seats: Int = 10) async throws -> [Showtime] {
+        let primaries = try await cluster.primaries()
+        var found: [Int: Showtime] = [:]
+        while found.count < primaries.count {
+            let showtime = try grid(rows: rows, seats: seats)
+            let primary = try await cluster.primary(serving: HashSlot(key: "{\(showtime.id)}"))
+            if found[primary] == nil { found[primary] = showtime }
+        }
+        return primaries.compactMap { found[$0] }
     }
 }
 
