@@ -5,10 +5,19 @@ import TestSupport
 
 /// The real binary in tmux against a real Redis: two users on one showtime.
 @Suite(.serialized) struct SeatMapEndToEndTests {
-    @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(2)))
-    func twoUsersSeeEachOthersSeatsLiveAndQuittingReleasesThem() async throws {
-        let redis = try RedisTestServer.shared()
-        let world = try World(redis: redis.urlString, socket: redis.socketPath)
+    @Test(
+        .enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(2)),
+        arguments: RedisKind.allCases)
+    func twoUsersSeeEachOthersSeatsLiveAndQuittingReleasesThem(on kind: RedisKind) async throws {
+        let world: World
+        switch kind {
+        case .standalone:
+            let redis = try RedisTestServer.shared()
+            world = try World(redis: redis.urlString, cli: ["-s", redis.socketPath])
+        case .cluster:
+            let cluster = try await RedisTestCluster.shared()
+            world = try World(redis: cluster.urlString, cli: ["-c", "-p", String(cluster.ports[0])])
+        }
         defer { world.tearDown() }
 
         try world.open("one", user: "alice")
@@ -72,12 +81,13 @@ private struct World {
     let directory: URL
     let socket: String
     let redisURL: String
-    let redisSocket: String
+    /// How redis-cli reaches the server: its socket, or a node of the cluster (with -c).
+    let redisCLI: [String]
     let binary: String
 
-    init(redis url: String, socket redisSocket: String) throws {
+    init(redis url: String, cli: [String]) throws {
         redisURL = url
-        self.redisSocket = redisSocket
+        redisCLI = cli
         socket = "cinebook-e2e-\(getpid())-\(Int.random(in: 0..<1_000_000))"
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
         let fixtures = directory.appendingPathComponent("fixtures")
@@ -184,9 +194,9 @@ private struct World {
         return result
     }
 
-    /// Runs a Redis command with redis-cli on the test server's socket.
+    /// Runs a Redis command with redis-cli on the test server or cluster.
     func redis(_ arguments: String...) throws -> String {
-        let finished = try Helper.run("redis-cli", ["-s", redisSocket] + arguments)
+        let finished = try Helper.run("redis-cli", redisCLI + arguments)
         return finished.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
