@@ -14,6 +14,8 @@ final class GrantLedger: Sendable {
         let epoch: Int64
         let start: Int64
         var end: Int64
+        /// Redis lost it with its data: a later epoch granted the seat to someone else.
+        var lost = false
 
         /// Grant order: tokens start again when Redis loses its data, epochs do not.
         var order: (Int64, Int64) { (epoch, token) }
@@ -28,7 +30,7 @@ final class GrantLedger: Sendable {
     private struct Showtime {
         var holds: [String: [Hold]] = [:]
         var sold: [String: (user: String, booking: Int64)] = [:]
-        /// The latest epoch seen: holds of earlier ones were lost with Redis's data.
+        /// The latest epoch seen: holds of earlier ones may have been lost with Redis's data.
         var epoch: Int64 = 0
         /// Seats of bookings whose answer never came (Redis unavailable): sold or not.
         var maybeSold: Set<String> = []
@@ -54,12 +56,16 @@ final class GrantLedger: Sendable {
     private static let maximumViolations = 100
     private let state = Mutex(State())
 
-    /// A lock or extend answer: new holds start, held ones get their new expiry. A lock
-    /// of a later epoch ends every hold of earlier ones: Redis lost them.
+    /// A lock or extend answer: new holds start, held ones get their new expiry. A seat
+    /// granted in a later epoch ends the holds of earlier epochs on it at the epoch's start:
+    /// Redis lost them (a flush, or a failover to a replica that missed the last writes).
+    /// Holds that Redis kept go on.
     func held(_ grant: LockGrant) {
         let now = grant.serverTime.milliseconds
         state.withLock { state in
-            if let epoch = grant.epoch?.milliseconds { Self.enter(epoch: epoch, showtime: grant.showtimeID, into: &state) }
+            if let epoch = grant.epoch?.milliseconds, epoch > state.showtimes[grant.showtimeID, default: Showtime()].epoch {
+                state.showtimes[grant.showtimeID]?.epoch = epoch
+            }
             let epoch = grant.epoch?.milliseconds ?? state.showtimes[grant.showtimeID]?.epoch ?? 0
             for seat in grant.seats {
                 let id = SeatID(showtime: grant.showtimeID, seat: seat.code)
@@ -74,6 +80,12 @@ final class GrantLedger: Sendable {
                     holds[index].end = seat.expiresAt.milliseconds
                 } else {
                     state.grants += 1
+                    for index in holds.indices where holds[index].epoch < epoch && holds[index].end > epoch && !holds[index].lost
+                        && (holds[index].user != grant.user || holds[index].token != seat.token) {
+                        holds[index].end = epoch
+                        holds[index].lost = true
+                        state.lostHolds += 1
+                    }
                     holds.append(Hold(user: grant.user, token: seat.token, epoch: epoch, start: now, end: seat.expiresAt.milliseconds))
                     if holds.count > Self.window {
                         let oldest = holds.min { $0.order < $1.order }!
@@ -82,23 +94,6 @@ final class GrantLedger: Sendable {
                     }
                 }
                 state.showtimes[id.showtime, default: Showtime()].holds[id.seat] = holds
-            }
-        }
-    }
-
-    /// Holds granted before `epoch` ended by then at the latest: they were lost with Redis's data.
-    private static func enter(epoch: Int64, showtime id: Int, into state: inout State) {
-        guard epoch > state.showtimes[id, default: Showtime()].epoch else { return }
-        let known = state.showtimes[id]?.epoch ?? 0
-        state.showtimes[id]?.epoch = epoch
-        guard known > 0, let seats = state.showtimes[id]?.holds else { return }
-        for (seat, holds) in seats {
-            state.showtimes[id]?.holds[seat] = holds.map { hold in
-                guard hold.epoch < epoch, hold.end > epoch else { return hold }
-                state.lostHolds += 1
-                var ended = hold
-                ended.end = epoch
-                return ended
             }
         }
     }

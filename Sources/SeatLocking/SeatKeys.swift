@@ -15,9 +15,11 @@ struct SeatKeys: Sendable {
     var sequence: String { "seat_seq:\(tag)" }
     /// HASH seat → `<deadline ms>|<user>`: seats whose booking the database is committing.
     var claims: String { "seat_claims:\(tag)" }
-    /// STRING, never expiring: present while Redis holds the showtime's sold seats as the
-    /// database has them. Its absence means Redis lost data (a flush, an empty restart, a
-    /// failover, an eviction), and the sold seats are loaded again before anything else.
+    /// STRING `<epoch ms>|<node id>`, never expiring: present, and written by the node that
+    /// serves the showtime, while Redis holds the showtime's sold seats as the database has
+    /// them. Its absence means Redis lost data (a flush, an empty restart, an eviction); a
+    /// marker of another node means a failover or a slot migration. Either way the sold
+    /// seats are loaded again before anything else, and a new epoch of holds begins.
     var loaded: String { "seat_loaded:\(tag)" }
     /// ZSET seat → expiry in ms of one user's holds: enforces the per-user seat limit.
     func holds(_ user: String) -> String { "seat_holds:\(tag):\(user)" }

@@ -30,10 +30,31 @@ enum SeatScripts {
 
         """
 
-    /// The sold seats are known only while the showtime's marker exists; without it Redis
-    /// has lost data, and the database must fill them in first.
+    /// The showtime's marker, `<epoch ms>|<node>`, says that this node holds the sold seats
+    /// as the database has them, since the epoch. A missing marker means Redis lost data (a
+    /// flush, an empty restart, an eviction); a marker written by another node means the
+    /// keys came from elsewhere (a replica promoted after a failover, which may miss the
+    /// last writes, or a slot migration). Either way the database fills the sold seats in
+    /// again and a new epoch begins. The node is `CLUSTER MYID`, empty on one Redis.
+    private static let marker = """
+        local function thisNode()
+          local id = redis.pcall('CLUSTER', 'MYID')
+          if type(id) == 'string' then return id end
+          return ''
+        end
+        local function loadedEpoch(key)
+          local marker = redis.call('GET', key)
+          if not marker then return nil end
+          local epoch, node = string.match(marker, '^(%d+)|(.*)$')
+          if node ~= thisNode() then return nil end
+          return tonumber(epoch)
+        end
+
+        """
+
+    /// For the scripts that need the sold seats: `not_loaded` until the marker is this node's.
     private static func requireLoaded(_ key: String) -> String {
-        "if redis.call('EXISTS', \(key)) == 0 then return {'not_loaded', now} end\n"
+        marker + "local epoch = loadedEpoch(\(key))\nif not epoch then return {'not_loaded', now} end\n"
     }
 
     /// Locks seats for one user, all or nothing.
@@ -86,7 +107,7 @@ enum SeatScripts {
         local ttl = tonumber(ARGV[3])
         local maximumHold = tonumber(ARGV[4])
         local token = false
-        local reply = {'ok', now, tonumber(redis.call('GET', KEYS[6]))}
+        local reply = {'ok', now, epoch}
         local entries = {}
         local latest = 0
         for i = 1, count do
@@ -261,7 +282,7 @@ enum SeatScripts {
     ///       number of seats to free, then the seats to sell, their booking ids, the seats
     ///       to free, and the seats whose claims end.
     /// Reply: {now}
-    static let settle = RedisScript(name: "settle", source: now + """
+    static let settle = RedisScript(name: "settle", source: now + marker + """
         local selling, freeing = tonumber(ARGV[4]), tonumber(ARGV[5])
         local sold, freed = {}, {}
         for i = 1, selling do
@@ -280,9 +301,9 @@ enum SeatScripts {
         for i = base + freeing + 1, #ARGV do
           if redis.call('HDEL', KEYS[3], ARGV[i]) == 1 then freed[#freed + 1] = ARGV[i] end
         end
-        -- The marker's time is the epoch of the showtime's holds: it changes only when Redis
-        -- had lost it, not when a second process restores the same seats.
-        if ARGV[3] == '1' then redis.call('SET', KEYS[4], now, 'NX') end
+        -- The marker's time is the epoch of the showtime's holds: it changes only when this
+        -- node had not loaded the showtime, not when a second process restores the same seats.
+        if ARGV[3] == '1' and not loadedEpoch(KEYS[4]) then redis.call('SET', KEYS[4], now .. '|' .. thisNode()) end
         if #sold > 0 then
           redis.call('SPUBLISH', ARGV[2], cjson.encode({event = 'booked', showtime_id = tonumber(ARGV[1]), seats = sold, at = now}))
         end
@@ -294,10 +315,10 @@ enum SeatScripts {
 
     /// What reconciliation compares with the database.
     /// KEYS: index, sold, claims, loaded marker.
-    /// Reply: {now, marker present (1 or 0), {seat, booking id, ...} sold,
+    /// Reply: {now, this node's marker present (1 or 0), {seat, booking id, ...} sold,
     ///         {seat, claim, ...} claimed, {seat, ...} live locks}
-    static let inspect = RedisScript(name: "inspect", source: now + """
-        return {now, redis.call('EXISTS', KEYS[4]), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]),
+    static let inspect = RedisScript(name: "inspect", source: now + marker + """
+        return {now, loadedEpoch(KEYS[4]) and 1 or 0, redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]),
           redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')}
         """)
 
