@@ -77,8 +77,9 @@ public final class RedisTestCluster: Sendable {
         try await offThePool { server?.stop(hard: hard) }
     }
 
-    /// Waits until every running node says `cluster_state:ok` and all of them agree on
-    /// which primary serves each slot.
+    /// Waits until every running node says `cluster_state:ok`, all of them agree on which
+    /// primary serves each slot, and every other node is a replica in sync with its
+    /// primary (so that a primary killed now fails over).
     public func healthy(timeout: Duration = .seconds(30)) async throws {
         try await offThePool { try self.awaitHealthy(timeout: timeout) }
     }
@@ -89,7 +90,12 @@ public final class RedisTestCluster: Sendable {
             let running = nodes.withLock { Array($0.keys) }
             let states = running.map { (try? redisCLI(["-p", String($0), "CLUSTER", "INFO"]))?.output ?? "" }
             let maps = Set(running.map { (try? primaryMap(asSeenBy: $0)) ?? [:] })
-            if states.allSatisfy({ $0.contains("cluster_state:ok") }), maps.count == 1, maps.first?.count == 3 { return }
+            let roles = running.map { (try? redisCLI(["-p", String($0), "INFO", "replication"]))?.output ?? "" }
+            let replicasInSync = roles.filter { $0.contains("role:slave") && $0.contains("master_link_status:up") }.count
+            if states.allSatisfy({ $0.contains("cluster_state:ok") }), maps.count == 1, maps.first?.count == 3,
+               replicasInSync == running.count - 3 {
+                return
+            }
             usleep(50_000)
         }
         throw TestServerError(message: "the Redis Cluster in \(directory.path) did not become healthy")
@@ -117,6 +123,39 @@ public final class RedisTestCluster: Sendable {
         let running = nodes.withLock { Array($0.keys).sorted() }
         guard let port = running.first else { throw TestServerError(message: "no node of the cluster runs") }
         return try primaryMap(asSeenBy: port).keys.sorted()
+    }
+
+    /// Moves `slot` with its keys from its primary to the primary on `target`, as
+    /// `redis-cli --cluster reshard` does: IMPORTING and MIGRATING, MIGRATE in batches, then
+    /// the new owner announced to every node. Commands meanwhile get ASK or TRYAGAIN.
+    public func move(_ slot: HashSlot, to target: Int) async throws {
+        try await offThePool { try self.migrate(slot, to: target) }
+    }
+
+    private func migrate(_ slot: HashSlot, to target: Int) throws {
+        let source = try primaryPort(serving: slot)
+        guard source != target else { return }
+        func id(_ port: Int) throws -> String {
+            try redisCLI(["-p", String(port), "CLUSTER", "MYID"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        func run(_ port: Int, _ arguments: [String]) throws {
+            let finished = try redisCLI(["-p", String(port)] + arguments)
+            guard finished.status == 0, !finished.output.hasPrefix("ERR"), !finished.output.contains("(error)") else {
+                throw TestServerError(message: "redis-cli -p \(port) \(arguments.joined(separator: " ")): \(finished.output)")
+            }
+        }
+        let (sourceID, targetID) = (try id(source), try id(target))
+        try run(target, ["CLUSTER", "SETSLOT", String(slot.value), "IMPORTING", sourceID])
+        try run(source, ["CLUSTER", "SETSLOT", String(slot.value), "MIGRATING", targetID])
+        while true {
+            let keys = try redisCLI(["-p", String(source), "CLUSTER", "GETKEYSINSLOT", String(slot.value), "100"]).output
+                .split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+            if keys.isEmpty { break }
+            try run(source, ["MIGRATE", "127.0.0.1", String(target), "", "0", "5000", "KEYS"] + keys)
+        }
+        for port in [target, source] + (try primaryPorts()).filter({ $0 != target && $0 != source }) {
+            try run(port, ["CLUSTER", "SETSLOT", String(slot.value), "NODE", targetID])
+        }
     }
 
     /// Primary port → the slot ranges it serves, from one node's `CLUSTER NODES`.
