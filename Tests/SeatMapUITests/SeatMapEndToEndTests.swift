@@ -75,6 +75,33 @@ import TestSupport
     }
 }
 
+/// The seat map while the primary of its showtime is killed: the outage banner, then the
+/// map works again once the replica has taken over, without a restart.
+@Suite struct SeatMapFailoverTests {
+    @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(2)))
+    func theMapShowsTheOutageAndRecoversAfterAFailover() async throws {
+        let cluster = try await RedisTestCluster.make()
+        let world = try World(redis: cluster.urlString, cli: ["-c", "-p", String(cluster.ports[0])])
+        defer { world.tearDown() }
+        let victim = try await cluster.primary(serving: HashSlot(key: "{\(world.showtime)}"))
+
+        try world.open("map", user: "alice")
+        #expect(try await world.until(seconds: 20) { try world.screen("map").contains("● live") }, "the map loads and subscribes")
+        try await cluster.stop(victim, hard: true)
+        try world.keys("map", "Space")
+        #expect(try await world.until(seconds: 10) { try world.screen("map").contains("Redis unreachable") }, "the outage banner")
+        #expect(try world.seat("B3", in: "map") == "○", "nothing was locked")
+
+        #expect(try await world.until(seconds: 30) {
+            let screen = try world.screen("map")
+            return screen.contains("● live") && !screen.contains("Redis unreachable")
+        }, "the map is live again once the replica has taken over")
+        try world.keys("map", "Space")
+        #expect(try await world.until(seconds: 10) { try world.seat("B3", in: "map") == "●" }, "and locks again")
+        #expect(try await world.until(seconds: 5) { try world.redis("HGET", "seat_lock:{\(world.showtime)}:B3", "user_id") == "alice" })
+    }
+}
+
 /// One tmux server, a showtime of its own and the binary under test.
 private struct World {
     let showtime = 700_000 + Int.random(in: 0..<100_000)

@@ -194,8 +194,9 @@ public final class RedisTestCluster: Sendable {
     private static func freeClusterPorts(_ count: Int) throws -> [Int] {
         try reserved.withLock { reserved in
             var ports: [Int] = []
-            var candidate = 20_000 + Int(getpid() % 4_000) * 2
-            while ports.count < count, candidate < 30_000 {
+            // Below 22,768, so that bus ports stay under the kernel's ephemeral range (32,768 up).
+            var candidate = 20_000 + Int(getpid() % 1_000) * 2
+            while ports.count < count, candidate < 22_768 {
                 if !reserved.contains(candidate), isFree(candidate), isFree(candidate + 10_000) { ports.append(candidate) }
                 candidate += 1
             }
