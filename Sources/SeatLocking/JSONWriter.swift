@@ -31,6 +31,18 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// A key (with the punctuation before it) and its string value.
+    mutating func member(_ key: StaticString, _ value: String) {
+        raw(key)
+        string(value)
+    }
+
+    /// A key (with the punctuation before it) and its number.
+    mutating func member(_ key: StaticString, _ value: Int) {
+        raw(key)
+        integer(value)
+    }
+
     mutating func integer(_ value: Int) {
         bytes.append(contentsOf: String(value).utf8)
     }

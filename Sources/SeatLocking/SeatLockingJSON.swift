@@ -180,46 +180,28 @@ public enum SeatLockingJSON {
             var json = JSONWriter(capacity: 128 + seats.count * 96)
             json.raw(#"{"counts":{"#)
             for (index, key) in counts.keys.sorted().enumerated() {
-                if index > 0 { json.raw(",") }
+                json.raw(index == 0 ? "" : ",")
                 json.string(key)
-                json.raw(":")
-                json.integer(counts[key]!)
+                json.member(":", counts[key]!)
             }
             json.raw(#"},"ok":true,"seats":["#)
             for (index, entry) in seats.enumerated() {
-                json.raw(index == 0 ? #"{"category":"# : #",{"category":"#)
-                json.string(entry.category)
-                if let expiry = entry.expires_at {
-                    json.raw(#","expires_at":"#)
-                    json.string(expiry)
-                }
-                json.raw(#","number":"#)
-                json.integer(entry.number)
-                json.raw(#","row":"#)
-                json.string(entry.row)
-                json.raw(#","seat":"#)
-                json.string(entry.seat)
-                json.raw(#","state":"#)
-                json.string(entry.state)
+                json.member(index == 0 ? #"{"category":"# : #",{"category":"#, entry.category)
+                if let expiry = entry.expires_at { json.member(#","expires_at":"#, expiry) }
+                json.member(#","number":"#, entry.number)
+                json.member(#","row":"#, entry.row)
+                json.member(#","seat":"#, entry.seat)
+                json.member(#","state":"#, entry.state)
                 json.raw("}")
             }
-            json.raw(#"],"server_time":"#)
-            json.string(server_time)
-            json.raw(#","showtime":{"auditorium":"#)
-            json.string(showtime.auditorium)
-            json.raw(#","id":"#)
-            json.integer(showtime.id)
-            json.raw(#","seat_count":"#)
-            json.integer(showtime.seat_count)
-            json.raw(#","starts_at":"#)
-            json.string(showtime.starts_at)
-            json.raw(#","title":"#)
-            json.string(showtime.title)
+            json.member(#"],"server_time":"#, server_time)
+            json.member(#","showtime":{"auditorium":"#, showtime.auditorium)
+            json.member(#","id":"#, showtime.id)
+            json.member(#","seat_count":"#, showtime.seat_count)
+            json.member(#","starts_at":"#, showtime.starts_at)
+            json.member(#","title":"#, showtime.title)
             json.raw("}")
-            if let viewer {
-                json.raw(#","viewer":"#)
-                json.string(viewer)
-            }
+            if let viewer { json.member(#","viewer":"#, viewer) }
             json.raw("}")
             return json.text
         }
