@@ -136,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CinebookCLITests",
-            dependencies: ["SeatLocking", "RedisClient", "TestSupport"]
+            dependencies: ["SeatLocking", "RedisClient", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "SeatMapUITests",

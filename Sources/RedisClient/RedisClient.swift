@@ -33,6 +33,7 @@ public enum RedisDeployment: Sendable, Hashable {
 public final class RedisClient: Sendable {
     public let configuration: RedisConfiguration
     private let mode = Mutex<Mode?>(nil)
+    private let isClosed = Atomic<Bool>(false)
 
     private enum Mode: Sendable {
         case standalone(ConnectionPool)
@@ -56,8 +57,10 @@ public final class RedisClient: Sendable {
 
     deinit { close() }
 
-    /// Closes every connection once the commands already queued are done.
+    /// Closes every connection once the commands already queued are done; later commands
+    /// throw `RedisConnectionError` of kind `.closed`.
     public func close() {
+        isClosed.store(true, ordering: .relaxed)
         mode.withLock { $0 }?.close()
     }
 
@@ -148,6 +151,9 @@ public final class RedisClient: Sendable {
 
     private func currentMode() async throws -> Mode {
         if let known = mode.withLock({ $0 }) { return known }
+        guard !isClosed.load(ordering: .relaxed) else {
+            throw RedisConnectionError(kind: .closed, endpoint: configuration.url.description, detail: "")
+        }
         return try await detectMode()
     }
 
@@ -178,7 +184,7 @@ public final class RedisClient: Sendable {
                 current = detected
                 return (detected, true)
             }
-            if !isMine { detected.close() }
+            if !isMine || isClosed.load(ordering: .relaxed) { detected.close() }
             return adopted
         }
         throw failure!

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import RedisClient
 import SeatLocking
 import Testing
@@ -54,7 +55,9 @@ import TestSupport
         #expect(try await cluster.primary(serving: HashSlot(key: "{\(probe.id)}")) == victim)
         let redis = RedisClient(url: cluster.url, timeouts: RedisTimeouts(connect: .seconds(1), command: .seconds(1)))
         defer { redis.close() }
-        let service = SeatLockingService(redis: redis, records: try TestRecords.shared(), catalog: Catalog(showtimes: [probe]))
+        var quiet = Logger(label: "cinebook.test")
+        quiet.logLevel = .critical
+        let service = SeatLockingService(redis: redis, records: try TestRecords.shared(), catalog: Catalog(showtimes: [probe]), logger: quiet)
         _ = try await service.lock(["A1"], showtime: probe.id, user: TestUsers.unique("early"))
 
         let cli = CLI(redis: cluster.urlString, fixtures: try CLIFixtures.make(from: 2).directory)
