@@ -38,10 +38,16 @@ struct SeatController: Sendable {
         return JSONResponse.make(SeatLockingJSON.Released(release))
     }
 
+    /// With `If-None-Match` naming the current tag: 304 and no body, the client's copy shows
+    /// every seat as it is.
     @Sendable func status(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
         let status = try await service.status(showtime: showtime, viewer: user)
-        return JSONResponse.make(SeatLockingJSON.Status(status))
+        let tag = StatusTag.of(status)
+        if StatusTag.matches(tag, request) {
+            return Response(status: .notModified, headers: [.eTag: tag])
+        }
+        return JSONResponse.make(SeatLockingJSON.Status(status), headers: [.eTag: tag])
     }
 
     /// `?count=N[&category=standard|premium][&wheelchair=true][&near=A1,A2]`: ranked

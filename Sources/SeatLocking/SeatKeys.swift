@@ -23,6 +23,10 @@ struct SeatKeys: Sendable {
     var loaded: String { "seat_loaded:\(tag)" }
     /// ZSET seat → expiry in ms of one user's holds: enforces the per-user seat limit.
     func holds(_ user: String) -> String { "seat_holds:\(tag):\(user)" }
+    /// STRING counter, never expiring: the showtime's version, one more with every change a
+    /// seat map shows (each event carries it). With the earliest expiry of a live lock it
+    /// names what a status answer shows, for `ETag`s and "changed since?" polls.
+    var version: String { "seat_version:\(tag)" }
     /// Sharded pub/sub channel (SPUBLISH, in the showtime's slot) with one JSON message per change.
     var events: String { "seat_events:\(tag)" }
 }

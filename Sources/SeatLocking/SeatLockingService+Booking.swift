@@ -107,7 +107,7 @@ extension SeatLockingService {
     private func claimOnce(_ request: Request, _ keys: SeatKeys) async throws(SeatLockingError) -> ScriptReply {
         do {
             return try await runLoaded(
-                SeatScripts.claim, keys: [keys.sold, keys.claims, keys.loaded] + request.seats.map(keys.lock),
+                SeatScripts.claim, keys: [keys.sold, keys.claims, keys.loaded] + request.seats.map(keys.lock) + [keys.version],
                 arguments: [request.user, String(policy.bookingWindow.milliseconds)] + request.seats, request, write: true)
         } catch .outcomeUnknown(let reason) {
             // Nothing is sold before the database commits, and it was not asked to.
@@ -135,7 +135,8 @@ extension SeatLockingService {
         let keys = SeatKeys(showtime: record.showtimeID)
         do {
             _ = try await run(
-                SeatScripts.sell, keys: [keys.index, keys.sold, keys.claims, keys.holds(request.user)] + record.seats.map(keys.lock),
+                SeatScripts.sell, keys: [keys.index, keys.sold, keys.claims, keys.holds(request.user)] + record.seats.map(keys.lock)
+                    + [keys.version],
                 arguments: [String(record.showtimeID), keys.events, String(record.id)] + record.seats, request, write: true)
         } catch {
             logger.warning("booked, but Redis was not told; reconciliation will", metadata: request.metadata(["error": "\(error)"]))

@@ -70,7 +70,7 @@ public struct SeatLockingService: Sendable {
         try await runLoaded(
             SeatScripts.lock,
             keys: [keys.index, keys.sold, keys.sequence, keys.holds(request.user), keys.claims, keys.loaded]
-                + request.seats.map(keys.lock),
+                + request.seats.map(keys.lock) + [keys.version],
             arguments: [
                 String(request.showtime.id), request.user, String(ttl.milliseconds), String(policy.maximumHold.milliseconds),
                 String(policy.maximumSeatsPerUser), keys.events,
@@ -92,7 +92,7 @@ public struct SeatLockingService: Sendable {
         let keys = SeatKeys(showtime: id)
         let reply = try await run(
             SeatScripts.unlock,
-            keys: [keys.index, keys.holds(request.user), keys.sold] + request.seats.map(keys.lock),
+            keys: [keys.index, keys.holds(request.user), keys.sold] + request.seats.map(keys.lock) + [keys.version],
             arguments: [String(id), request.user, keys.events, strict ? "1" : "0"] + request.seats,
             request, write: true)
         if strict, reply.count > 2 {
@@ -112,7 +112,7 @@ public struct SeatLockingService: Sendable {
         let keys = SeatKeys(showtime: id)
         let reply = try await run(
             SeatScripts.extend,
-            keys: [keys.index, keys.holds(request.user)] + request.seats.map(keys.lock),
+            keys: [keys.index, keys.holds(request.user)] + request.seats.map(keys.lock) + [keys.version],
             arguments: [String(id), request.user, String(ttl.milliseconds), String(policy.maximumHold.milliseconds), keys.events]
                 + request.seats,
             request, write: true)
@@ -127,7 +127,8 @@ public struct SeatLockingService: Sendable {
         let viewer = try viewer.map(Self.validatedUser)
         let keys = SeatKeys(showtime: id)
         let reply = try await runLoaded(
-            SeatScripts.status, keys: [keys.index, keys.sold, keys.holds(viewer ?? ""), keys.claims, keys.loaded], arguments: [],
+            SeatScripts.status, keys: [keys.index, keys.sold, keys.holds(viewer ?? ""), keys.claims, keys.loaded, keys.version],
+            arguments: [],
             Request(showtime: showtime, user: viewer ?? "", seats: []))
         let sold = Set(try reply.strings(at: 1))
         let locked = try reply.expiries(at: 2)
@@ -140,7 +141,9 @@ public struct SeatLockingService: Sendable {
             if locked[seat.code] != nil { return SeatStatus(seat: seat, state: .locked, expiresAt: nil) }
             return SeatStatus(seat: seat, state: .available, expiresAt: nil)
         }
-        return ShowtimeStatus(showtime: showtime, viewer: viewer, seats: seats, serverTime: try reply.time(at: 0))
+        return ShowtimeStatus(
+            showtime: showtime, viewer: viewer, seats: seats, serverTime: try reply.time(at: 0),
+            version: try reply.integer(at: 4), nextExpiry: locked.values.min())
     }
 
     /// Removes the index entries of expired locks in every showtime and publishes an
@@ -153,7 +156,7 @@ public struct SeatLockingService: Sendable {
             var found: [String]
             repeat {
                 let reply = try await run(
-                    SeatScripts.sweep, keys: [keys.index], arguments: [String(showtime.id), keys.events, String(batch)],
+                    SeatScripts.sweep, keys: [keys.index, keys.version], arguments: [String(showtime.id), keys.events, String(batch)],
                     Request(showtime: showtime, user: "", seats: []))
                 found = try reply.strings(at: 1)
                 expired[showtime.id, default: []].append(contentsOf: found)

@@ -85,12 +85,24 @@ public struct ShowtimeStatus: Sendable, Hashable {
     public let viewer: String?
     public let seats: [SeatStatus]
     public let serverTime: Date
+    /// The showtime's version: one more with every change of a seat.
+    public let version: Int64
+    /// When the earliest live lock ends: the map changes by itself then, with no new version.
+    public let nextExpiry: Date?
 
-    public init(showtime: Showtime, viewer: String?, seats: [SeatStatus], serverTime: Date) {
+    public init(showtime: Showtime, viewer: String?, seats: [SeatStatus], serverTime: Date, version: Int64 = 0, nextExpiry: Date? = nil) {
         self.showtime = showtime
         self.viewer = viewer
         self.seats = seats
         self.serverTime = serverTime
+        self.version = version
+        self.nextExpiry = nextExpiry
+    }
+
+    /// Names what this status shows, apart from the time it was read: equal revisions
+    /// (of the same showtime and viewer) show the same seats in the same states.
+    public var revision: String {
+        "\(version).\(Int64(((nextExpiry?.timeIntervalSince1970 ?? 0) * 1000).rounded()))"
     }
 
     public func state(of code: String) -> SeatState? {

@@ -20,6 +20,16 @@ enum SeatScripts {
 
         """
 
+    /// Every change of what a seat map shows: the showtime's version (the last key of the
+    /// script) grows by one, and the event goes out with it on the showtime's channel.
+    private static let announce = """
+        local function announce(channel, event)
+          event.version = redis.call('INCR', KEYS[#KEYS])
+          redis.call('SPUBLISH', channel, cjson.encode(event))
+        end
+
+        """
+
     /// Seats being booked: `<deadline ms>|<user>` in the claims hash.
     private static let claims = """
         local function claimOf(value)
@@ -59,7 +69,7 @@ enum SeatScripts {
 
     /// Locks seats for one user, all or nothing.
     /// KEYS: index, sold, sequence, holds of the user, claims, loaded marker, then one
-    ///       lock key per seat.
+    ///       lock key per seat, then the version.
     /// ARGV: showtime id, user, ttl ms, maximum hold ms, maximum seats per user,
     ///       events channel, then the seat codes.
     /// Reply: {'ok', now, epoch (when Redis last loaded the sold seats), seat, expiry, token, ...}
@@ -67,9 +77,9 @@ enum SeatScripts {
     ///         {seats whose booking claim has passed its deadline}}
     ///     or {'too_many', now, seats already held}
     ///     or {'not_loaded', now}
-    static let lock = RedisScript(name: "lock", source: now + keepUntil + claims + requireLoaded("KEYS[6]") + """
+    static let lock = RedisScript(name: "lock", source: now + keepUntil + claims + announce + requireLoaded("KEYS[6]") + """
         local user = ARGV[2]
-        local count = #KEYS - 6
+        local count = #KEYS - 7
         local seats = {unpack(ARGV, 7, 6 + count)}
         local sold = redis.call('HMGET', KEYS[2], unpack(seats))
         local claimed = redis.call('HMGET', KEYS[5], unpack(seats))
@@ -134,18 +144,18 @@ enum SeatScripts {
         redis.call('ZADD', KEYS[1], unpack(entries))
         redis.call('ZADD', KEYS[4], unpack(entries))
         keepUntil(KEYS[4], latest)
-        redis.call('SPUBLISH', ARGV[6], cjson.encode({event = 'locked', showtime_id = tonumber(ARGV[1]),
-          seats = seats, expires_at = latest, at = now}))
+        announce(ARGV[6], {event = 'locked', showtime_id = tonumber(ARGV[1]),
+          seats = seats, expires_at = latest, at = now})
         return reply
         """)
 
     /// Releases the seats this user holds; others' locks are left alone. Strict (ARGV[4]
     /// is '1'): if any seat is sold or held by someone else, nothing is released.
-    /// KEYS: index, holds of the user, sold, then one lock key per seat.
+    /// KEYS: index, holds of the user, sold, then one lock key per seat, then the version.
     /// ARGV: showtime id, user, events channel, strict, then the seat codes.
     /// Reply: {now, {released seats}} or {now, {}, {seats sold or held by others}}
-    static let unlock = RedisScript(name: "unlock", source: now + """
-        local count = #KEYS - 3
+    static let unlock = RedisScript(name: "unlock", source: now + announce + """
+        local count = #KEYS - 4
         local owners = {}
         local others = {}
         for i = 1, count do
@@ -166,19 +176,18 @@ enum SeatScripts {
         if #released > 0 then
           redis.call('ZREM', KEYS[1], unpack(released))
           redis.call('ZREM', KEYS[2], unpack(released))
-          redis.call('SPUBLISH', ARGV[3], cjson.encode({event = 'released', showtime_id = tonumber(ARGV[1]),
-            seats = released, at = now}))
+          announce(ARGV[3], {event = 'released', showtime_id = tonumber(ARGV[1]), seats = released, at = now})
         end
         return {now, released}
         """)
 
     /// Gives the user's seats a fresh TTL, all or nothing, capped at the maximum hold.
-    /// KEYS: index, holds of the user, then one lock key per seat.
+    /// KEYS: index, holds of the user, then one lock key per seat, then the version.
     /// ARGV: showtime id, user, ttl ms, maximum hold ms, events channel, then the seat codes.
     /// Reply: {'ok', now, seat, expiry, token, ...} or {'not_owner' | 'expired', now, {seats}}
-    static let extend = RedisScript(name: "extend", source: now + keepUntil + """
+    static let extend = RedisScript(name: "extend", source: now + keepUntil + announce + """
         local user = ARGV[2]
-        local count = #KEYS - 2
+        local count = #KEYS - 3
         local notOwner, expired = {}, {}
         for i = 1, count do
           local owner = redis.call('HGET', KEYS[2 + i], 'user_id')
@@ -209,8 +218,8 @@ enum SeatScripts {
           reply[#reply + 1] = tonumber(redis.call('HGET', key, 'token'))
         end
         keepUntil(KEYS[2], latest)
-        redis.call('SPUBLISH', ARGV[5], cjson.encode({event = 'extended', showtime_id = tonumber(ARGV[1]),
-          seats = seats, expires_at = latest, at = now}))
+        announce(ARGV[5], {event = 'extended', showtime_id = tonumber(ARGV[1]),
+          seats = seats, expires_at = latest, at = now})
         return reply
         """)
 
@@ -219,7 +228,7 @@ enum SeatScripts {
     /// until `sell` (the database committed) or `settle` (it did not) ends the claim. The
     /// user's own claim may be renewed: a retry after an unanswered booking is safe,
     /// because the database refuses to sell a seat twice.
-    /// KEYS: sold, claims, loaded marker, then one lock key per seat.
+    /// KEYS: sold, claims, loaded marker, then one lock key per seat, then the version.
     /// ARGV: user, claim window ms, then the seat codes.
     /// Reply: {'ok', now, deadline}
     ///     or {'taken', now, {sold seats}, {seats held or claimed by others},
@@ -228,7 +237,7 @@ enum SeatScripts {
     ///     or {'not_loaded', now}
     static let claim = RedisScript(name: "claim", source: now + claims + requireLoaded("KEYS[3]") + """
         local user = ARGV[1]
-        local count = #KEYS - 3
+        local count = #KEYS - 4
         local sold, others, stale, expired = {}, {}, {}, {}
         for i = 1, count do
           local seat = ARGV[2 + i]
@@ -251,15 +260,17 @@ enum SeatScripts {
         if #expired > 0 then return {'expired', now, expired} end
         local deadline = now + tonumber(ARGV[2])
         for i = 1, count do redis.call('HSET', KEYS[2], ARGV[2 + i], deadline .. '|' .. user) end
+        -- Others now see the seats as taken: the showtime's version grows.
+        redis.call('INCR', KEYS[#KEYS])
         return {'ok', now, deadline}
         """)
 
     /// Booking, last step, once the database has committed the booking: the seats are
     /// sold, their claims and locks go, and everybody is told.
-    /// KEYS: index, sold, claims, holds of the user, then one lock key per seat.
+    /// KEYS: index, sold, claims, holds of the user, then one lock key per seat, then the version.
     /// ARGV: showtime id, events channel, booking id, then the seat codes.
     /// Reply: {now}
-    static let sell = RedisScript(name: "sell", source: now + """
+    static let sell = RedisScript(name: "sell", source: now + announce + """
         local seats = {unpack(ARGV, 4, #ARGV)}
         for i, seat in ipairs(seats) do
           redis.call('HSET', KEYS[2], seat, ARGV[3])
@@ -268,8 +279,8 @@ enum SeatScripts {
         redis.call('HDEL', KEYS[3], unpack(seats))
         redis.call('ZREM', KEYS[1], unpack(seats))
         redis.call('ZREM', KEYS[4], unpack(seats))
-        redis.call('SPUBLISH', ARGV[2], cjson.encode({event = 'booked', showtime_id = tonumber(ARGV[1]),
-          seats = seats, booking_id = tonumber(ARGV[3]), at = now}))
+        announce(ARGV[2], {event = 'booked', showtime_id = tonumber(ARGV[1]),
+          seats = seats, booking_id = tonumber(ARGV[3]), at = now})
         return {now}
         """)
 
@@ -277,12 +288,12 @@ enum SeatScripts {
     /// locks and claims), frees seats Redis believes sold without a booking, and ends
     /// claims whose booking never committed. With `complete`, the sold seats are now
     /// exactly the database's, and the showtime's marker says so.
-    /// KEYS: index, sold, claims, loaded marker, then the lock key of each seat to sell.
+    /// KEYS: index, sold, claims, loaded marker, then the lock key of each seat to sell, then the version.
     /// ARGV: showtime id, events channel, complete ('1' or '0'), number of seats to sell,
     ///       number of seats to free, then the seats to sell, their booking ids, the seats
     ///       to free, and the seats whose claims end.
     /// Reply: {now}
-    static let settle = RedisScript(name: "settle", source: now + marker + """
+    static let settle = RedisScript(name: "settle", source: now + marker + announce + """
         local selling, freeing = tonumber(ARGV[4]), tonumber(ARGV[5])
         local sold, freed = {}, {}
         for i = 1, selling do
@@ -305,10 +316,10 @@ enum SeatScripts {
         -- node had not loaded the showtime, not when a second process restores the same seats.
         if ARGV[3] == '1' and not loadedEpoch(KEYS[4]) then redis.call('SET', KEYS[4], now .. '|' .. thisNode()) end
         if #sold > 0 then
-          redis.call('SPUBLISH', ARGV[2], cjson.encode({event = 'booked', showtime_id = tonumber(ARGV[1]), seats = sold, at = now}))
+          announce(ARGV[2], {event = 'booked', showtime_id = tonumber(ARGV[1]), seats = sold, at = now})
         end
         if #freed > 0 then
-          redis.call('SPUBLISH', ARGV[2], cjson.encode({event = 'released', showtime_id = tonumber(ARGV[1]), seats = freed, at = now}))
+          announce(ARGV[2], {event = 'released', showtime_id = tonumber(ARGV[1]), seats = freed, at = now})
         end
         return {now}
         """)
@@ -323,8 +334,9 @@ enum SeatScripts {
         """)
 
     /// Every sold (or claimed) and live-locked seat, and which of the locks are the viewer's.
-    /// KEYS: index, sold, holds of the viewer, claims, loaded marker.
-    /// Reply: {now, {sold and claimed seats}, {seat, expiry, ...} locked, {seat, expiry, ...} the viewer's}
+    /// KEYS: index, sold, holds of the viewer, claims, loaded marker, version.
+    /// Reply: {now, {sold and claimed seats}, {seat, expiry, ...} locked, {seat, expiry, ...} the viewer's,
+    ///         version}
     ///     or {'not_loaded', now}
     static let status = RedisScript(name: "status", source: now + requireLoaded("KEYS[5]") + """
         local live = '(' .. now
@@ -332,18 +344,18 @@ enum SeatScripts {
         for _, seat in ipairs(redis.call('HKEYS', KEYS[4])) do taken[#taken + 1] = seat end
         return {now, taken,
           redis.call('ZRANGEBYSCORE', KEYS[1], live, '+inf', 'WITHSCORES'),
-          redis.call('ZRANGEBYSCORE', KEYS[3], live, '+inf', 'WITHSCORES')}
+          redis.call('ZRANGEBYSCORE', KEYS[3], live, '+inf', 'WITHSCORES'),
+          tonumber(redis.call('GET', KEYS[6]) or '0')}
         """)
 
     /// Drops index entries of expired locks and announces them.
-    /// KEYS: index. ARGV: showtime id, events channel, most entries to drop.
+    /// KEYS: index, version. ARGV: showtime id, events channel, most entries to drop.
     /// Reply: {now, {expired seats}}
-    static let sweep = RedisScript(name: "sweep", source: now + """
+    static let sweep = RedisScript(name: "sweep", source: now + announce + """
         local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
         if #expired > 0 then
           redis.call('ZREM', KEYS[1], unpack(expired))
-          redis.call('SPUBLISH', ARGV[2], cjson.encode({event = 'expired', showtime_id = tonumber(ARGV[1]),
-            seats = expired, at = now}))
+          announce(ARGV[2], {event = 'expired', showtime_id = tonumber(ARGV[1]), seats = expired, at = now})
         end
         return {now, expired}
         """)
