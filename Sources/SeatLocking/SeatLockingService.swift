@@ -141,9 +141,22 @@ public struct SeatLockingService: Sendable {
             if locked[seat.code] != nil { return SeatStatus(seat: seat, state: .locked, expiresAt: nil) }
             return SeatStatus(seat: seat, state: .available, expiresAt: nil)
         }
+        let nextExpiry = locked.values.min().map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? 0
         return ShowtimeStatus(
             showtime: showtime, viewer: viewer, seats: seats, serverTime: try reply.time(at: 0),
-            version: try reply.integer(at: 4), nextExpiry: locked.values.min())
+            revision: ShowtimeRevision(version: try reply.integer(at: 4), nextExpiry: nextExpiry))
+    }
+
+    /// The revision of the showtime's seat map now, in one small script, to learn whether
+    /// a map loaded earlier is still current; nil when Redis must first load the showtime.
+    public func revision(showtime id: Int) async throws(SeatLockingError) -> (revision: ShowtimeRevision, serverTime: Date)? {
+        guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
+        let keys = SeatKeys(showtime: id)
+        let reply = try await run(
+            SeatScripts.revision, keys: [keys.index, keys.loaded, keys.version], arguments: [],
+            Request(showtime: showtime, user: "", seats: []))
+        guard reply.outcome != "not_loaded" else { return nil }
+        return (ShowtimeRevision(version: try reply.integer(at: 1), nextExpiry: try reply.integer(at: 2)), try reply.time(at: 0))
     }
 
     /// Removes the index entries of expired locks in every showtime and publishes an

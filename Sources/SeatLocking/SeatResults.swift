@@ -85,24 +85,14 @@ public struct ShowtimeStatus: Sendable, Hashable {
     public let viewer: String?
     public let seats: [SeatStatus]
     public let serverTime: Date
-    /// The showtime's version: one more with every change of a seat.
-    public let version: Int64
-    /// When the earliest live lock ends: the map changes by itself then, with no new version.
-    public let nextExpiry: Date?
+    public let revision: ShowtimeRevision
 
-    public init(showtime: Showtime, viewer: String?, seats: [SeatStatus], serverTime: Date, version: Int64 = 0, nextExpiry: Date? = nil) {
+    public init(showtime: Showtime, viewer: String?, seats: [SeatStatus], serverTime: Date, revision: ShowtimeRevision = ShowtimeRevision()) {
         self.showtime = showtime
         self.viewer = viewer
         self.seats = seats
         self.serverTime = serverTime
-        self.version = version
-        self.nextExpiry = nextExpiry
-    }
-
-    /// Names what this status shows, apart from the time it was read: equal revisions
-    /// (of the same showtime and viewer) show the same seats in the same states.
-    public var revision: String {
-        "\(version).\(Int64(((nextExpiry?.timeIntervalSince1970 ?? 0) * 1000).rounded()))"
+        self.revision = revision
     }
 
     public func state(of code: String) -> SeatState? {
@@ -113,6 +103,23 @@ public struct ShowtimeStatus: Sendable, Hashable {
     public func seats(in state: SeatState) -> [SeatStatus] {
         seats.filter { $0.state == state }
     }
+}
+
+/// Names what a showtime's seat map shows, apart from the time it is read: two statuses of
+/// one showtime and viewer with equal revisions show every seat in the same state.
+public struct ShowtimeRevision: Sendable, Hashable, CustomStringConvertible {
+    /// The showtime's version: one more with every change of a seat.
+    public let version: Int64
+    /// When the earliest live lock ends, in ms: the map changes by itself then, with no
+    /// new version. 0 without live locks.
+    public let nextExpiry: Int64
+
+    public init(version: Int64 = 0, nextExpiry: Int64 = 0) {
+        self.version = version
+        self.nextExpiry = nextExpiry
+    }
+
+    public var description: String { "\(version).\(nextExpiry)" }
 }
 
 /// What one sweep found: expired locks whose index entries it removed, per showtime.

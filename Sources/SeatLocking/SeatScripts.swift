@@ -348,6 +348,14 @@ enum SeatScripts {
           tonumber(redis.call('GET', KEYS[6]) or '0')}
         """)
 
+    /// What `status` would name its revision, without the seats.
+    /// KEYS: index, loaded marker, version.
+    /// Reply: {now, version, earliest expiry of a live lock (0 without)} or {'not_loaded', now}
+    static let revision = RedisScript(name: "revision", source: now + requireLoaded("KEYS[2]") + """
+        local earliest = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+        return {now, tonumber(redis.call('GET', KEYS[3]) or '0'), tonumber(earliest[2] or '0')}
+        """)
+
     /// Drops index entries of expired locks and announces them.
     /// KEYS: index, version. ARGV: showtime id, events channel, most entries to drop.
     /// Reply: {now, {expired seats}}

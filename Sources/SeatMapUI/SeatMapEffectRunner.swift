@@ -26,9 +26,12 @@ struct SeatMapEffectRunner: Sendable {
                 try await service.book(seats, showtime: showtime, user: user)
             })
         case .refresh:
-            switch await outcome({ () throws(SeatLockingError) in try await service.status(showtime: showtime, viewer: user) }) {
-            case let .success(status): return .statusLoaded(status)
+            return await loadStatus()
+        case let .poll(since):
+            switch await outcome({ () throws(SeatLockingError) in try await service.revision(showtime: showtime) }) {
+            case let .success(reading?) where reading.revision == since: return .statusUnchanged(serverTime: reading.serverTime)
             case let .failure(error): return .statusFailed(error)
+            case .success: return await loadStatus()
             }
         case let .leave(seats):
             guard !seats.isEmpty else { return .left(released: [], failure: nil) }
@@ -36,6 +39,13 @@ struct SeatMapEffectRunner: Sendable {
             case let .success(release): return .left(released: release.released, failure: nil)
             case let .failure(error): return .left(released: [], failure: error)
             }
+        }
+    }
+
+    private func loadStatus() async -> SeatMapEvent {
+        switch await outcome({ () throws(SeatLockingError) in try await service.status(showtime: showtime, viewer: user) }) {
+        case let .success(status): return .statusLoaded(status)
+        case let .failure(error): return .statusFailed(error)
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import SeatLocking
 
 /// A key as the seat map understands it; the terminal edge translates escape sequences
@@ -22,6 +23,8 @@ public enum SeatMapEvent: Sendable {
     /// SIGINT, SIGTERM or SIGHUP: leave at once, releasing the held seats.
     case terminate
     case statusLoaded(ShowtimeStatus)
+    /// The map loaded last is still current (a conditional poll), at this server time.
+    case statusUnchanged(serverTime: Date)
     case statusFailed(SeatLockingError)
     case locked([String], Result<LockGrant, SeatLockingError>)
     case unlocked([String], Result<Release, SeatLockingError>)
@@ -39,6 +42,8 @@ public enum SeatMapEffect: Sendable, Hashable {
     case extend([String])
     case book([String])
     case refresh
+    /// Reload the status only if it changed since the map of this revision was loaded.
+    case poll(since: ShowtimeRevision)
     /// Release these seats (maybe none), then report `.left`.
     case leave(releasing: [String])
 }

@@ -5,20 +5,23 @@ import SeatLocking
 /// Keeping the map in step with Redis: polling, the change feed, retries with backoff,
 /// extending the hold, and noticing when it expires.
 extension SeatMapState {
-    /// Asks for a status reload, or for one more after the reload under way.
-    mutating func requestRefresh() -> [SeatMapEffect] {
+    /// Asks for a status reload, or for one more after the reload under way. A
+    /// `conditional` one (the periodic poll) first asks whether the map changed at all.
+    mutating func requestRefresh(conditional: Bool = false) -> [SeatMapEffect] {
         if refreshInFlight {
             refreshAgain = true
             return []
         }
         refreshInFlight = true
         lastRefreshRequest = now
+        if conditional, let loadedRevision { return [.poll(since: loadedRevision)] }
         return [.refresh]
     }
 
     mutating func statusArrived(_ status: ShowtimeStatus) -> [SeatMapEffect] {
         refreshInFlight = false
         lastRefresh = now
+        loadedRevision = status.revision
         reachable(serverTime: status.serverTime)
         var ended: [String] = []
         for entry in status.seats where pending[entry.seat.code] == nil {
@@ -33,6 +36,18 @@ extension SeatMapState {
         if !ended.isEmpty {
             holdsEnded(ended)
         }
+        if refreshAgain {
+            refreshAgain = false
+            return requestRefresh()
+        }
+        return []
+    }
+
+    /// The conditional poll found the map current.
+    mutating func statusConfirmed(serverTime: Date) -> [SeatMapEffect] {
+        refreshInFlight = false
+        lastRefresh = now
+        reachable(serverTime: serverTime)
         if refreshAgain {
             refreshAgain = false
             return requestRefresh()
@@ -92,7 +107,7 @@ extension SeatMapState {
         let pollDue = lastRefreshRequest.map { now.timeIntervalSince($0) >= settings.pollInterval.seconds } ?? true
         let retryDue = retryAt.map { now >= $0 }
         if !refreshInFlight, retryDue ?? pollDue {
-            effects += requestRefresh()
+            effects += requestRefresh(conditional: retryDue == nil)
         }
         return effects
     }

@@ -26,6 +26,8 @@ extension SeatMapState {
             return leave()
         case let .statusLoaded(status):
             return statusArrived(status)
+        case let .statusUnchanged(serverTime):
+            return statusConfirmed(serverTime: serverTime)
         case let .statusFailed(error):
             return refreshFailed(error)
         case let .locked(requested, result):

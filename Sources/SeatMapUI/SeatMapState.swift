@@ -101,6 +101,8 @@ public struct SeatMapState: Sendable {
     var refreshInFlight = false
     var refreshAgain = false
     var lastRefreshRequest: Date?
+    /// The revision of the status shown, for the conditional poll.
+    var loadedRevision: ShowtimeRevision?
     var lastExtend: Date?
     var extendInFlight = false
     /// The hold reached the maximum hold time: extending no longer helps.

@@ -40,13 +40,14 @@ enum Fixture {
     }
 
     static func status(
-        _ showtime: Showtime = showtime, at seconds: TimeInterval, states: [String: SeatState] = [:], mine: [String: Date] = [:]
+        _ showtime: Showtime = showtime, at seconds: TimeInterval, states: [String: SeatState] = [:], mine: [String: Date] = [:],
+        revision: ShowtimeRevision = ShowtimeRevision(version: 7, nextExpiry: 0)
     ) -> ShowtimeStatus {
         let seats = showtime.layout.seats.map { seat in
             let state = showtime.occupied.contains(seat.code) ? .occupied : states[seat.code] ?? (mine[seat.code] != nil ? .selected : .available)
             return SeatStatus(seat: seat, state: state, expiresAt: mine[seat.code])
         }
-        return ShowtimeStatus(showtime: showtime, viewer: "alice", seats: seats, serverTime: serverTime(at: seconds))
+        return ShowtimeStatus(showtime: showtime, viewer: "alice", seats: seats, serverTime: serverTime(at: seconds), revision: revision)
     }
 
     /// A state that loaded its first status and is connected to the change feed.

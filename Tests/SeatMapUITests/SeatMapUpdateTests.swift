@@ -226,7 +226,7 @@ import Testing
 
     @Test func anExpiredHoldReleasesTheSeatsWithAMessageNotAnError() {
         var state = Fixture.holding(["C4", "C5"])
-        #expect(state.update(.tick, now: Fixture.at(899)) == [.refresh])
+        #expect(state.update(.tick, now: Fixture.at(899)) == [.poll(since: ShowtimeRevision(version: 7, nextExpiry: 0))])
         let expiry = Fixture.serverTime(at: 900)
         _ = state.update(.statusLoaded(Fixture.status(at: 899, mine: ["C4": expiry, "C5": expiry])), now: Fixture.at(899))
         #expect(state.mySeats == ["C4", "C5"])
@@ -277,14 +277,26 @@ import Testing
 
     // MARK: Keeping up with Redis
 
-    @Test func theStatusIsReloadedEveryPollInterval() {
+    @Test func everyPollIntervalTheMapAsksWhetherItChangedAndReloadsOnlyThen() {
         var state = Fixture.state()
-        #expect(state.update(.tick, now: Fixture.start) == [.refresh])
-        _ = state.update(.statusLoaded(Fixture.status(at: 0)), now: Fixture.at(0.01))
+        #expect(state.update(.tick, now: Fixture.start) == [.refresh], "the first load is whole")
+        let loaded = ShowtimeRevision(version: 7, nextExpiry: 0)
+        _ = state.update(.statusLoaded(Fixture.status(at: 0, revision: loaded)), now: Fixture.at(0.01))
         #expect(state.update(.tick, now: Fixture.at(5)).isEmpty)
-        #expect(state.update(.tick, now: Fixture.at(10)) == [.refresh])
-        #expect(state.update(.key(.character("r")), now: Fixture.at(10.5)).isEmpty, "a reload is under way")
-        #expect(state.update(.statusLoaded(Fixture.status(at: 10)), now: Fixture.at(10.6)) == [.refresh])
+        #expect(state.update(.tick, now: Fixture.at(10)) == [.poll(since: loaded)])
+        #expect(state.update(.statusUnchanged(serverTime: Fixture.serverTime(at: 10)), now: Fixture.at(10.1)).isEmpty)
+        #expect(state.lastRefresh == Fixture.at(10.1), "the map is known current")
+        #expect(state.update(.tick, now: Fixture.at(15)).isEmpty)
+        #expect(state.update(.tick, now: Fixture.at(20)) == [.poll(since: loaded)])
+        #expect(state.update(.key(.character("r")), now: Fixture.at(20.5)).isEmpty, "a reload is under way")
+        #expect(state.update(.statusLoaded(Fixture.status(at: 20)), now: Fixture.at(20.6)) == [.refresh], "r asks for a whole reload")
+    }
+
+    @Test func afterAnOutageTheRetryReloadsTheWholeMap() {
+        var state = Fixture.connected()
+        _ = state.update(.tick, now: Fixture.at(10))
+        _ = state.update(.statusFailed(.redisUnavailable("refused")), now: Fixture.at(10.2))
+        #expect(state.update(.tick, now: Fixture.at(11)) == [.refresh])
     }
 
     @Test func anIdleMapWakesOnlyToPollButCountdownsTickEverySecond() {
