@@ -1,14 +1,19 @@
+import HTTPTypes
 import Hummingbird
 import SeatLocking
 import ServiceLifecycle
 
 /// `GET /api/v1/showtimes/{id}/seats/events`: seat changes as Server-Sent Events, fed by
-/// the showtime's pub/sub channel. A stream ends when the client goes away or the
-/// server shuts down.
+/// the showtime's pub/sub channel. `Last-Event-ID` (the version of the last event a client
+/// saw) resumes a stream: a client that missed changes gets `resync`. A stream ends when
+/// the client goes away or the server shuts down.
 struct SeatEventController: Sendable {
     let service: SeatLockingService
     let gate: EventStreamGate
     let heartbeat: Duration
+
+    /// The version of the last event a reconnecting client saw.
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
         group.get("seats/events", use: events)
@@ -21,7 +26,11 @@ struct SeatEventController: Sendable {
             throw APIError.rateLimited(
                 retryAfter: 5, message: "The server has \(gate.limit) event streams open, its most; try again shortly.")
         }
-        let stream = SeatEventFrames(feed: try service.events(showtime: showtime), showtime: showtime, heartbeat: heartbeat)
+        let service = service
+        let stream = SeatEventFrames(
+            feed: try service.events(showtime: showtime), showtime: showtime, heartbeat: heartbeat,
+            lastEventID: request.headers[Self.lastEventID].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) },
+            version: { try? await service.revision(showtime: showtime)?.revision.version })
         let logger = context.logger
         logger.debug("event stream opened", metadata: ["showtime": "\(showtime)", "open_streams": "\(gate.openCount)"])
         let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]

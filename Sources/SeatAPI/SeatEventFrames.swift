@@ -1,19 +1,38 @@
 import Hummingbird
 import SeatLocking
 
-/// The text of one showtime's event stream: each seat change as a Server-Sent Event,
-/// `connected`/`disconnected` as the Redis feed comes and goes, and a comment line as a
-/// heartbeat while nothing happens.
+/// The text of one showtime's event stream: each seat change as a Server-Sent Event whose
+/// `id` is the showtime's version after it, `connected`/`disconnected` as the Redis feed
+/// comes and goes, `resync` when the client has missed changes (its `Last-Event-ID`, or the
+/// last event of this stream, is older than the showtime's version once the feed is back),
+/// and a comment line as a heartbeat while nothing happens.
 final class SeatEventFrames: Sendable {
     let frames: AsyncStream<ByteBuffer>
     private let continuation: AsyncStream<ByteBuffer>.Continuation
 
-    init(feed: AsyncStream<SeatFeedEvent>, showtime: Int, heartbeat: Duration) {
+    /// `version` reads the showtime's version now (nil when Redis does not say).
+    init(
+        feed: AsyncStream<SeatFeedEvent>, showtime: Int, heartbeat: Duration, lastEventID: Int64?,
+        version: @escaping @Sendable () async -> Int64?
+    ) {
         (frames, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(1024))
         continuation.yield(ByteBuffer(string: "retry: 2000\n\n"))
         let relay = Task { [continuation] in
+            var seen = lastEventID
             for await event in feed {
-                continuation.yield(ByteBuffer(string: Self.frame(event, showtime: showtime)))
+                if case .connected = event {
+                    let current = await version()
+                    continuation.yield(ByteBuffer(string: Self.notice("connected", showtime: showtime, version: current)))
+                    if let seen, let current, current > seen {
+                        continuation.yield(ByteBuffer(string: Self.notice(
+                            "resync", showtime: showtime, version: current,
+                            message: "Seats changed since version \(seen); reload the status.")))
+                    }
+                    seen = current ?? seen
+                } else {
+                    continuation.yield(ByteBuffer(string: Self.frame(event, showtime: showtime)))
+                    if case let .change(change) = event, let version = change.version { seen = version }
+                }
             }
             continuation.finish()
         }
@@ -35,21 +54,22 @@ final class SeatEventFrames: Sendable {
     func finish() { continuation.finish() }
 
     static func frame(_ event: SeatFeedEvent, showtime: Int) -> String {
-        let name: String
-        let data: String
         switch event {
         case .connected:
-            name = "connected"
-            data = SeatLockingJSON.encode(SeatEventJSON.Notice(event: name, showtime_id: showtime, message: nil))
+            return notice("connected", showtime: showtime, version: nil)
         case let .disconnected(reason):
-            name = "disconnected"
-            data = SeatLockingJSON.encode(SeatEventJSON.Notice(
-                event: name, showtime_id: showtime,
-                message: "Lost the live feed (\(reason)); reconnecting. Reload the status after the next `connected`."))
+            return notice(
+                "disconnected", showtime: showtime, version: nil,
+                message: "Lost the live feed (\(reason)); reconnecting. Reload the status after the next `connected`.")
         case let .change(change):
-            name = change.kind.rawValue
-            data = SeatLockingJSON.encode(SeatEventJSON.Change(change))
+            let data = SeatLockingJSON.encode(SeatEventJSON.Change(change))
+            return (change.version.map { "id: \($0)\n" } ?? "") + "event: \(change.kind.rawValue)\ndata: \(data)\n\n"
         }
-        return "event: \(name)\ndata: \(data)\n\n"
+    }
+
+    /// A notice about the stream itself; with a version, it is the event's `id`.
+    static func notice(_ name: String, showtime: Int, version: Int64?, message: String? = nil) -> String {
+        let data = SeatLockingJSON.encode(SeatEventJSON.Notice(event: name, showtime_id: showtime, version: version, message: message))
+        return (version.map { "id: \($0)\n" } ?? "") + "event: \(name)\ndata: \(data)\n\n"
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import RedisClient
 
 /// One change announced on a showtime's `seat_events:{id}` channel, such as
-/// `{"event":"locked","showtime_id":3,"seats":["F7"],"expires_at":1764097200000,"at":1764096300000}`.
+/// `{"event":"locked","showtime_id":3,"seats":["F7"],"expires_at":1764097200000,"at":1764096300000,"version":12}`.
 /// It never says who made the change.
 public struct SeatEvent: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
@@ -16,13 +16,16 @@ public struct SeatEvent: Sendable, Hashable {
     public let expiresAt: Date?
     /// Redis server time of the change.
     public let at: Date
+    /// The showtime's version after the change (see `ShowtimeRevision`).
+    public let version: Int64?
 
-    public init(kind: Kind, showtimeID: Int, seats: [String], expiresAt: Date? = nil, at: Date) {
+    public init(kind: Kind, showtimeID: Int, seats: [String], expiresAt: Date? = nil, at: Date, version: Int64? = nil) {
         self.kind = kind
         self.showtimeID = showtimeID
         self.seats = seats
         self.expiresAt = expiresAt
         self.at = at
+        self.version = version
     }
 
     /// Decodes a channel message; nil when it is not a seat event.
@@ -32,7 +35,7 @@ public struct SeatEvent: Sendable, Hashable {
         else { return nil }
         self.init(
             kind: kind, showtimeID: wire.showtime_id, seats: wire.seats.codes,
-            expiresAt: wire.expires_at.map { Date(milliseconds: $0) }, at: Date(milliseconds: wire.at ?? 0))
+            expiresAt: wire.expires_at.map { Date(milliseconds: $0) }, at: Date(milliseconds: wire.at ?? 0), version: wire.version)
     }
 
     private struct Wire: Decodable {
@@ -41,6 +44,7 @@ public struct SeatEvent: Sendable, Hashable {
         let seats: SeatList
         let expires_at: Int64?
         let at: Int64?
+        let version: Int64?
     }
 
     /// Lua's cjson writes an empty table as `{}`, so an empty list may arrive as an object.

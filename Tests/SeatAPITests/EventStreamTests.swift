@@ -32,6 +32,41 @@ import TestSupport
         }
     }
 
+    @Test func eventsCarryTheVersionAndAResumedStreamThatMissedChangesIsToldToResync() async throws {
+        let api = try await APIHarness.make()
+        try await api.run { client in
+            let viewer = try await client.token(TestUsers.unique("viewer"))
+            let bob = TestUsers.unique("bob")
+            let path = "/api/v1/showtimes/\(api.id)/seats/events"
+            let first = try RawConnection(port: client.port, path: path, headers: ["Authorization": "Bearer \(viewer)"])
+            #expect(await first.waitFor("event: connected"))
+            #expect(try await client.lock(["A1"], showtime: api.id, as: bob).status == 200)
+            #expect(await first.waitFor("event: locked"))
+            let seen = try #require(Self.lastID(in: first.text), "the lock's event has an id: \(first.text)")
+            #expect(first.text.contains(#""version":\#(seen)"#), "and the data its version")
+            first.stop()
+
+            // Resumed with nothing missed: connected, no resync.
+            let current = try RawConnection(port: client.port, path: path, headers: ["Authorization": "Bearer \(viewer)", "Last-Event-ID": String(seen)])
+            defer { current.stop() }
+            #expect(await current.waitFor("event: connected"))
+            #expect(try await client.lock(["A2"], showtime: api.id, as: bob).status == 200)
+            #expect(await current.waitFor("event: locked"))
+            #expect(!current.text.contains("event: resync"), "\(current.text)")
+
+            // Resumed after missing A2's lock: told to resync, with the version to reload from.
+            let behind = try RawConnection(port: client.port, path: path, headers: ["Authorization": "Bearer \(viewer)", "Last-Event-ID": String(seen)])
+            defer { behind.stop() }
+            #expect(await behind.waitFor("event: resync"), "\(behind.text)")
+            #expect((Self.lastID(in: behind.text) ?? 0) > seen)
+        }
+    }
+
+    /// The `id:` of the last event in a stream's text.
+    static func lastID(in text: String) -> Int64? {
+        text.split(whereSeparator: \.isNewline).last { $0.hasPrefix("id: ") }.flatMap { Int64($0.dropFirst(4)) }
+    }
+
     @Test func aClosedStreamReleasesItsPlace() async throws {
         let api = try await APIHarness.make { $0.maximumEventStreams = 1 }
         try await api.run { client in
