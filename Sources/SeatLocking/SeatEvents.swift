@@ -68,10 +68,16 @@ public enum SeatFeedEvent: Sendable, Hashable {
 }
 
 extension SeatLockingService {
-    /// Live changes of one showtime, from its own Redis connection. The feed reconnects
-    /// by itself; it ends when the consuming task is cancelled or stops iterating.
+    /// Live changes of one showtime. Every listener of this service shares one Redis
+    /// subscription per showtime. The feed reconnects by itself; it ends when the consuming
+    /// task is cancelled or stops iterating.
     public func events(showtime id: Int) throws(SeatLockingError) -> AsyncStream<SeatFeedEvent> {
         guard catalog.showtime(id) != nil else { throw .unknownShowtime(id) }
+        return feeds.listen(to: id) { subscribe(showtime: id) }
+    }
+
+    /// The showtime's Redis subscription, on a connection of its own.
+    private func subscribe(showtime id: Int) -> AsyncStream<SeatFeedEvent> {
         let subscription = redis.subscribe(to: SeatKeys(showtime: id).events)
         let (stream, continuation) = AsyncStream.makeStream(of: SeatFeedEvent.self, bufferingPolicy: .bufferingNewest(256))
         let logger = logger

@@ -13,6 +13,8 @@ public struct SeatLockingService: Sendable {
     /// The database of record.
     public let records: any SalesRecord
     let logger: Logger
+    /// The showtimes' event subscriptions, shared by every listener of this service.
+    let feeds = SeatFeedHub()
     /// For the crash tests only: the booking step after which this process kills itself.
     public var crashAfter: BookingStep?
 
