@@ -117,7 +117,7 @@ final class ClusterRouter: Sendable {
 
     /// The primaries as the map has them, read first if the map is empty.
     func knownPrimaries() async throws -> [RedisURL.Endpoint] {
-        if state.withLock({ $0.topology.primaries.isEmpty }) { try await refresh() }
+        try await readMapIfEmpty()
         return state.withLock { $0.topology.primaries }
     }
 
@@ -134,8 +134,14 @@ final class ClusterRouter: Sendable {
             state.withLock { state in slot.map(state.topology.primary(of:)) ?? state.topology.primaries.first }
         }
         if let node = known() { return node }
-        if state.withLock({ $0.topology.primaries.isEmpty }) { try await refresh() }
+        try await readMapIfEmpty()
         return known()
+    }
+
+    /// Reads the map unless it knows a primary already (the first command, or after
+    /// every node was unreachable at the start).
+    private func readMapIfEmpty() async throws {
+        if state.withLock({ $0.topology.primaries.isEmpty }) { try await refresh() }
     }
 
     /// Reads the map from the first node that answers `CLUSTER SLOTS`: the known primaries

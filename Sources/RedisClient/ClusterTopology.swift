@@ -34,9 +34,6 @@ struct ClusterTopology: Sendable, Equatable {
         return owner < 0 ? nil : primaries[Int(owner)]
     }
 
-    /// True once every slot has a primary.
-    var coversEverySlot: Bool { !owners.contains(-1) }
-
     /// Records that `endpoint` now serves `slots` (as a `MOVED` answer says).
     mutating func assign(_ slots: ClosedRange<HashSlot>, to endpoint: RedisURL.Endpoint) {
         let index: Int

@@ -32,9 +32,6 @@ final class SeatFeedHub: Sendable {
         return stream
     }
 
-    /// How many showtimes have a subscription now.
-    var subscriptions: Int { channels.withLock { $0.count } }
-
     private func deliver(_ event: SeatFeedEvent, showtime id: Int) {
         let listeners = channels.withLock { channels -> [AsyncStream<SeatFeedEvent>.Continuation] in
             switch event {

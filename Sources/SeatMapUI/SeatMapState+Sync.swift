@@ -18,11 +18,10 @@ extension SeatMapState {
         return [.refresh]
     }
 
+    /// A reload answered: the map is current, and shows the status's seats.
     mutating func statusArrived(_ status: ShowtimeStatus) -> [SeatMapEffect] {
-        refreshInFlight = false
-        lastRefresh = now
+        let effects = statusConfirmed(serverTime: status.serverTime)
         loadedRevision = status.revision
-        reachable(serverTime: status.serverTime)
         var ended: [String] = []
         for entry in status.seats where pending[entry.seat.code] == nil {
             let code = entry.seat.code
@@ -36,14 +35,11 @@ extension SeatMapState {
         if !ended.isEmpty {
             holdsEnded(ended)
         }
-        if refreshAgain {
-            refreshAgain = false
-            return requestRefresh()
-        }
-        return []
+        return effects
     }
 
-    /// The conditional poll found the map current.
+    /// A reload answered (or the conditional poll found the map current): Redis is
+    /// reachable, and a reload asked for meanwhile goes out now.
     mutating func statusConfirmed(serverTime: Date) -> [SeatMapEffect] {
         refreshInFlight = false
         lastRefresh = now
