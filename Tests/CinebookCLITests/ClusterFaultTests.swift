@@ -64,7 +64,7 @@ import TestSupport
         async let run = cli.run([
             "bench", "--users", "50", "--think", "100", "--showtimes", "6", "--duration", "20", "--book-rate", "0.3", "--json",
         ], limit: 120)
-        #expect(try await eventually(timeout: .seconds(40)) { try await Self.soldSeats(redis) > 5 }, "the load is running")
+        #expect(try await eventually(timeout: .seconds(40)) { try await redis.soldSeatCount() > 5 }, "the load is running")
 
         let clock = ContinuousClock()
         try await cluster.stop(victim, hard: true)
@@ -86,8 +86,8 @@ import TestSupport
         }
         let failoverGap = try #require(gap, "the shard takes locks again without a restart")
         #expect(refusals > 0, "the shard was unavailable until its replica took over")
-        let afterFailover = try await Self.soldSeats(redis)
-        #expect(try await eventually(timeout: .seconds(20)) { try await Self.soldSeats(redis) > afterFailover + 5 }, "the load goes on")
+        let afterFailover = try await redis.soldSeatCount()
+        #expect(try await eventually(timeout: .seconds(20)) { try await redis.soldSeatCount() > afterFailover + 5 }, "the load goes on")
 
         let result = try await run
         #expect(result.status == 0, "\(result.stderr) \(result.stdout.prefix(2000))")
@@ -106,16 +106,5 @@ import TestSupport
         try await redis.sendToEveryPrimary(RedisCommand("KEYS", ["seat_locks:*"])).flatMap { reply in
             (reply.array ?? []).compactMap { $0.string.flatMap { Int($0.dropFirst("seat_locks:{".count).dropLast()) } }
         }
-    }
-
-    /// Seats sold in Redis over every showtime, from every primary.
-    static func soldSeats(_ redis: RedisClient) async throws -> Int {
-        var sold = 0
-        for reply in try await redis.sendToEveryPrimary(RedisCommand("KEYS", ["seat_sold:*"])) {
-            for key in (reply.array ?? []).compactMap(\.string) {
-                sold += Int(try await redis.send("HLEN", key, routingKey: key).int ?? 0)
-            }
-        }
-        return sold
     }
 }

@@ -24,6 +24,17 @@ extension RedisClient {
         try await send("KEYS", "*{\(id)}*", routingKey: "{\(id)}").array?.compactMap(\.string).sorted() ?? []
     }
 
+    /// Seats sold in Redis over every showtime, from every primary (of a cluster).
+    public func soldSeatCount() async throws -> Int {
+        var sold = 0
+        for reply in try await sendToEveryPrimary(RedisCommand("KEYS", ["seat_sold:*"])) {
+            for key in (reply.array ?? []).compactMap(\.string) {
+                sold += Int(try await send("HLEN", key, routingKey: key).int ?? 0)
+            }
+        }
+        return sold
+    }
+
     /// PTTL of a key in ms: -2 when it does not exist, -1 when it has no TTL.
     public func pttl(_ key: String) async throws -> Int64 {
         try await send("PTTL", key, routingKey: key).int ?? -2
