@@ -11,6 +11,11 @@ struct JSONWriter {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
+    /// Bytes already written as JSON text (a template's parts).
+    mutating func raw(_ text: [UInt8]) {
+        bytes.append(contentsOf: text)
+    }
+
     mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {

@@ -190,38 +190,40 @@ public enum SeatLockingJSON {
             return counts
         }
 
-        /// Keys in sorted order, as `encode` writes them; `viewer` and `expires_at` only when set.
-        public var directJSON: String {
-            var json = JSONWriter(capacity: 128 + status.seats.count * 96)
-            let counts = Self.counts(of: status)
+        /// Keys in sorted order, as `encode` writes them; `viewer` and `expires_at` only when
+        /// set. What is the same in every answer of the showtime comes from its template.
+        public var directJSONBytes: [UInt8] {
+            let template = StatusTemplate.of(status.showtime)
+            guard template.heads.count == status.seats.count else {
+                return Array(SeatLockingJSON.encodedByFoundation(self).utf8)
+            }
+            var json = JSONWriter(capacity: 256 + status.seats.count * 80)
+            var counts = [Int](repeating: 0, count: SeatState.allCases.count)
+            for entry in status.seats { counts[Self.countIndex[entry.state]!] += 1 }
             json.raw(#"{"counts":{"#)
-            for (index, key) in counts.keys.sorted().enumerated() {
+            for (index, state) in Self.statesByName.enumerated() {
                 json.raw(index == 0 ? "" : ",")
-                json.string(key)
-                json.member(":", counts[key]!)
+                json.string(state.rawValue)
+                json.member(":", counts[Self.countIndex[state]!])
             }
             json.raw(#"},"ok":true,"seats":["#)
             for (index, entry) in status.seats.enumerated() {
-                json.member(index == 0 ? #"{"category":"# : #",{"category":"#, entry.seat.category.rawValue)
+                json.raw(template.heads[index])
                 if let expiry = entry.expiresAt { json.member(#","expires_at":"#, SeatLockingJSON.timestamp(expiry)) }
-                json.member(#","number":"#, entry.seat.number)
-                json.member(#","row":"#, entry.seat.row)
-                json.member(#","seat":"#, entry.seat.code)
-                json.member(#","state":"#, entry.state.rawValue)
+                json.raw(template.tails[index])
+                json.string(entry.state.rawValue)
                 json.raw("}")
             }
-            let showtime = status.showtime
             json.member(#"],"server_time":"#, SeatLockingJSON.timestamp(status.serverTime))
-            json.member(#","showtime":{"auditorium":"#, showtime.auditorium)
-            json.member(#","id":"#, showtime.id)
-            json.member(#","seat_count":"#, showtime.layout.seatCount)
-            json.member(#","starts_at":"#, SeatLockingJSON.timestamp(showtime.startsAt))
-            json.member(#","title":"#, showtime.title)
-            json.raw("}")
+            json.raw(template.summary)
             if let viewer = status.viewer { json.member(#","viewer":"#, viewer) }
             json.raw("}")
-            return json.text
+            return json.bytes
         }
+
+        /// The states in the order their names sort, as the counts are written.
+        private static let statesByName = SeatState.allCases.sorted { $0.rawValue < $1.rawValue }
+        private static let countIndex = Dictionary(uniqueKeysWithValues: SeatState.allCases.enumerated().map { ($1, $0) })
     }
 
     /// `{"ok": true, "showtime_id", "count", "category"?, "offers": [{"seats", "score"}]}`,
@@ -296,6 +298,12 @@ public enum SeatLockingJSON {
         return encodedByFoundation(value)
     }
 
+    /// `encode` as UTF-8, without the detour through a `String` for direct bodies.
+    public static func encodedBytes(_ value: some Encodable) -> [UInt8] {
+        if let direct = value as? any DirectlyEncodedJSON { return direct.directJSONBytes }
+        return Array(encodedByFoundation(value).utf8)
+    }
+
     /// What `JSONEncoder` writes, with sorted keys and `/` unescaped: the wire format.
     public static func encodedByFoundation(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
@@ -320,5 +328,10 @@ public enum SeatLockingJSON {
 /// A wire body that writes its own JSON: the bytes `SeatLockingJSON.encodedByFoundation`
 /// writes from its `Encodable` form, only faster.
 public protocol DirectlyEncodedJSON: Encodable {
-    var directJSON: String { get }
+    /// The UTF-8 of the JSON text, as `SeatLockingJSON.encodedByFoundation` would write it.
+    var directJSONBytes: [UInt8] { get }
+}
+
+extension DirectlyEncodedJSON {
+    public var directJSON: String { String(decoding: directJSONBytes, as: UTF8.self) }
 }

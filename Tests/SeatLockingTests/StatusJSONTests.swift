@@ -31,6 +31,11 @@ import TestSupport
             let body = SeatLockingJSON.Status(ShowtimeStatus(showtime: showtime, viewer: viewer, seats: seats, serverTime: now))
             #expect(body.directJSON == SeatLockingJSON.encodedByFoundation(body), "seed \(seed), run \(run)")
             #expect(SeatLockingJSON.encode(body) == body.directJSON, "the answers use the direct body")
+            let renamed = Showtime(
+                id: showtime.id, title: showtime.title + " (2)", auditorium: showtime.auditorium, startsAt: showtime.startsAt,
+                layout: layout)
+            let again = SeatLockingJSON.Status(ShowtimeStatus(showtime: renamed, viewer: viewer, seats: seats, serverTime: now))
+            #expect(again.directJSON == SeatLockingJSON.encodedByFoundation(again), "a showtime changed under its id: seed \(seed)")
         }
     }
 }
