@@ -89,6 +89,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -145,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "SeatAPITests",
             dependencies: [
-                "SeatAPI", "SeatLocking", "SeatRecords", "SeatRecordsPostgres", "RedisClient", "TestSupport",
+                "SeatAPI", "SeatLocking", "SeatRecords", "SeatRecordsPostgres", "RedisClient", "SeatBench", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -10,6 +10,7 @@ public struct APIConfiguration: Sendable {
     public var maximumBodySize: Int
     /// Event streams open at once; more are refused until some close.
     public var maximumEventStreams: Int
+    public static let defaultMaximumEventStreams = 20_000
     /// An idle event stream sends a comment this often, so dead connections are noticed.
     public var heartbeat: Duration
 
@@ -19,7 +20,7 @@ public struct APIConfiguration: Sendable {
         rateLimit: RateLimit? = RateLimit(),
         sweepInterval: Duration? = .seconds(300),
         maximumBodySize: Int = 16 * 1024,
-        maximumEventStreams: Int = 256,
+        maximumEventStreams: Int = APIConfiguration.defaultMaximumEventStreams,
         heartbeat: Duration = .seconds(15)
     ) {
         self.host = host

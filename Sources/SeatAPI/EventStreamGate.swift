@@ -1,6 +1,7 @@
 import Synchronization
 
-/// Caps the event streams open at once: each holds a Redis connection and a thread.
+/// Caps the event streams open at once: each holds a socket (a file descriptor) and a
+/// little memory; the Redis subscription behind them is one per showtime.
 final class EventStreamGate: Sendable {
     let limit: Int
     private let open = Atomic<Int>(0)

@@ -1,5 +1,6 @@
 import Hummingbird
 import SeatLocking
+import Synchronization
 
 /// The text of one showtime's event stream: each seat change as a Server-Sent Event whose
 /// `id` is the showtime's version after it, `connected`/`disconnected` as the Redis feed
@@ -29,9 +30,11 @@ final class SeatEventFrames: Sendable {
                             message: "Seats changed since version \(seen); reload the status.")))
                     }
                     seen = current ?? seen
+                } else if case let .change(change) = event {
+                    continuation.yield(Self.sharedFrame(change, showtime: showtime))
+                    if let version = change.version { seen = version }
                 } else {
                     continuation.yield(ByteBuffer(string: Self.frame(event, showtime: showtime)))
-                    if case let .change(change) = event, let version = change.version { seen = version }
                 }
             }
             continuation.finish()
@@ -52,6 +55,17 @@ final class SeatEventFrames: Sendable {
 
     /// Ends the stream and the feed behind it.
     func finish() { continuation.finish() }
+
+    /// The frame of the latest change, written once for every stream that relays it: with
+    /// ten thousand streams on a showtime, one change is one encoding, not ten thousand.
+    private static let latest = Mutex<(change: SeatEvent, showtime: Int, frame: ByteBuffer)?>(nil)
+
+    static func sharedFrame(_ change: SeatEvent, showtime: Int) -> ByteBuffer {
+        if let cached = latest.withLock({ $0 }), cached.change == change, cached.showtime == showtime { return cached.frame }
+        let frame = ByteBuffer(string: Self.frame(.change(change), showtime: showtime))
+        latest.withLock { $0 = (change, showtime, frame) }
+        return frame
+    }
 
     static func frame(_ event: SeatFeedEvent, showtime: Int) -> String {
         switch event {

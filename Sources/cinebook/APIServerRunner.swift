@@ -19,6 +19,7 @@ struct APIServerRunner {
                 print(try await developmentNotice(secret: generatedSecret, tokens: tokens))
                 fflush(nil)
             }
+            let configuration = configuration(logger: Logger(label: "cinebook.serve"))
             let application = buildApplication(service: service, redis: redis, tokens: tokens, configuration: configuration)
             do {
                 try await application.runService()
@@ -33,11 +34,22 @@ struct APIServerRunner {
         }
     }
 
-    var configuration: APIConfiguration {
-        APIConfiguration(
+    /// The options as the server's configuration; the open-file limit is raised as far as
+    /// allowed, and bounds the event streams.
+    func configuration(logger: Logger) -> APIConfiguration {
+        let files = OpenFileLimit.raise()
+        let streams = min(options.maxStreams, max(1, files - OpenFileLimit.reserve))
+        if streams < options.maxStreams {
+            logger.warning("event streams capped by the open-file limit", metadata: [
+                "max_streams": "\(streams)", "open_file_limit": "\(files)",
+                "hint": "raise it with `ulimit -n` (as far as the hard limit) or in the service's unit (LimitNOFILE)",
+            ])
+        }
+        return APIConfiguration(
             host: options.host, port: options.port,
             rateLimit: options.rateLimit > 0 ? RateLimit(perSecond: options.rateLimit, burst: options.rateBurst) : nil,
-            sweepInterval: options.sweepEvery > 0 ? .seconds(options.sweepEvery) : nil)
+            sweepInterval: options.sweepEvery > 0 ? .seconds(options.sweepEvery) : nil,
+            maximumEventStreams: streams)
     }
 
     private func developmentNotice(secret: String, tokens: AccessTokens) async throws -> String {

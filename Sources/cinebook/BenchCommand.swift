@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RedisClient
+import SeatAPI
 import SeatBench
 import SeatLocking
 
@@ -67,6 +68,18 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With --suggestions: share of seats taken, 0 to 1.", valueName: "share"))
     var occupancy = 0.5
 
+    @Option(help: ArgumentHelp(
+        "Hold this many event streams (SSE) open on the server at --target and time how fast seat changes reach all of them.",
+        valueName: "streams"))
+    var sse: Int?
+
+    @Option(help: ArgumentHelp("With --sse: seat changes to time (a seat locked, then released, and so on).", valueName: "n"))
+    var changes = 10
+
+    @Option(name: .customLong("server-pid"), help: ArgumentHelp(
+        "With --sse: the server's process id, to report its memory per idle stream (same machine).", valueName: "pid"))
+    var serverPID: Int32?
+
     @Flag(help: "Print the report as one JSON object.")
     var json = false
 
@@ -85,7 +98,7 @@ struct BenchCommand: AsyncParsableCommand {
             guard let url = URL(string: target), url.scheme == "http", url.host != nil, url.path.isEmpty || url.path == "/" else {
                 throw ValidationError("--target must be a server address such as http://127.0.0.1:8080.")
             }
-            guard reset else {
+            guard reset || sse != nil else {
                 throw ValidationError("""
                     --target plays on the server's own showtimes and empties them before and after the run;                     add --reset to agree (use a test deployment).
                     """)
@@ -93,7 +106,11 @@ struct BenchCommand: AsyncParsableCommand {
             if connections != nil { throw ValidationError("--connections applies to the core; through HTTP the users share one client.") }
         } else if reset {
             throw ValidationError("--reset only applies with --target.")
+        } else if sse != nil {
+            throw ValidationError("--sse needs --target, the server whose streams to measure (http://HOST:PORT).")
         }
+        if let sse, !(1...100_000).contains(sse) { throw ValidationError("--sse must be from 1 to 100000 streams.") }
+        guard (1...10_000).contains(changes) else { throw ValidationError("--changes must be from 1 to 10000.") }
         guard thinkMilliseconds >= 0, thinkMilliseconds <= 600_000 else { throw ValidationError("--think must be from 0 to 600000 ms.") }
         guard (0...1).contains(occupancy) else { throw ValidationError("--occupancy is a share from 0 to 1.") }
         if let appendfsync, !["always", "everysec", "no"].contains(appendfsync) {
@@ -103,10 +120,52 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         if suggestions { return try await runSuggestionBench() }
+        if let sse { return try await runFanoutBench(streams: sse) }
         let runner = CommandRunner(options: common, json: json)
         var report: BenchReport?
         try await runner.run { service in
             report = try await BenchSession(command: self, service: service, timeouts: runner.timeouts).run()
+            return Output(text: report!.text, json: report!)
+        }
+        if report?.ok == false { throw ExitCode.failure }
+    }
+
+    /// `--sse`: event streams on the server at `--target`, as many as asked, and the seat
+    /// changes timed to all of them.
+    func runFanoutBench(streams: Int) async throws {
+        let runner = CommandRunner(options: common, json: json)
+        var report: FanoutReport?
+        try await runner.run { service in
+            let catalog = service.catalog
+            let chosen = showtime ?? catalog.showtimes.max { $0.layout.seatCount < $1.layout.seatCount }!.id
+            guard catalog.showtime(chosen) != nil else { throw SeatLockingError.unknownShowtime(chosen) }
+            let minter = TokenMinter()
+            guard minter.secret != nil, let target, let url = URL(string: target), let host = url.host else {
+                throw StartupError(
+                    code: "invalid_configuration", message: "--sse needs CINEBOOK_SECRET, the secret of the server, to mint tokens.",
+                    exitCode: ExitStatus.brokenConfiguration)
+            }
+            OpenFileLimit.raise()
+            let operations = HTTPSeatOperations(base: target, catalog: catalog, connections: 4) { user in
+                try await minter.mint(user: user, ttl: .seconds(86_400))
+            }
+            let bench = FanoutBench(
+                configuration: .init(streams: streams, changes: changes, showtime: chosen, serverProcess: serverPID),
+                operations: operations, host: host, port: url.port ?? 80
+            ) { index in try await minter.mint(user: "fanout-viewer-\(index)", ttl: .seconds(3600)) }
+            let showProgress = isatty(STDERR_FILENO) == 1
+            let outcome: Result<FanoutReport, any Error>
+            do {
+                try await operations.checkHealth()
+                outcome = .success(try await bench.run { step in
+                    if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K  \(step)".utf8)) }
+                })
+            } catch {
+                outcome = .failure(error)
+            }
+            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            await operations.shutdown()
+            report = try outcome.get()
             return Output(text: report!.text, json: report!)
         }
         if report?.ok == false { throw ExitCode.failure }

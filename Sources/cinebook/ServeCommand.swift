@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SeatAPI
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
     var sweepEvery = 300
     @Option(name: .customLong("redis-connections"), help: ArgumentHelp("Pooled Redis connections.", valueName: "n"))
     var redisConnections = 2
+    @Option(name: .customLong("max-streams"), help: ArgumentHelp(
+        "Event streams (SSE) open at once; more are refused with 429. Capped by the open-file limit.", valueName: "n"))
+    var maxStreams = APIConfiguration.defaultMaximumEventStreams
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be from 1 to 65535.") }
@@ -33,6 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard rateBurst >= 1 else { throw ValidationError("--rate-burst must be at least 1.") }
         guard sweepEvery >= 0 else { throw ValidationError("--sweep-every must be 0 or more seconds.") }
         guard (1...64).contains(redisConnections) else { throw ValidationError("--redis-connections must be from 1 to 64.") }
+        guard (1...1_000_000).contains(maxStreams) else { throw ValidationError("--max-streams must be from 1 to 1000000.") }
     }
 
     func run() async throws {

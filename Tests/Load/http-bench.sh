@@ -7,14 +7,8 @@
 # long run (MODE=mix, 300 s ≈ 1,000,000 requests) shows whether it stays flat.
 #   REDIS_URL=redis://127.0.0.1:6390 Tests/Load/http-bench.sh [seconds]
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-cinebook="$here/../../.build/release/cinebook"
-work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-export CINEBOOK_SECRET=${CINEBOOK_SECRET:-$(openssl rand -hex 32)}
 port=${PORT:-8090}
-"$cinebook" serve --port "$port" --rate-limit 0 --sweep-every 0 >"$work/serve.log" 2>&1 &
-server=$!
+source "$(dirname "$0")/serve.sh"
 python3 - "$here/../../Fixtures/showtime-3.json" >"$work/seats.txt" <<'PY'
 import json, sys
 showtime = json.load(open(sys.argv[1]))
@@ -29,7 +23,6 @@ for row in showtime["rows"]:
             print(code)
 PY
 for user in $(seq 0 49); do "$cinebook" token "load-$user"; done >"$work/tokens.txt"
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
 cd "$work"
 seconds=${1:-15}
 rss() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$server/status"; }

@@ -5,17 +5,10 @@
 # embedded one. Prints one line per route and round, then the ratio of each round.
 #   Tests/Load/status-bench.sh [seconds] [rounds]
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-cinebook="$here/../../.build/release/cinebook"
-work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-export CINEBOOK_SECRET=${CINEBOOK_SECRET:-$(openssl rand -hex 32)}
 port=${PORT:-8097}
 seconds=${1:-8}
 rounds=${2:-3}
-"$cinebook" serve --port "$port" --rate-limit 0 --sweep-every 0 >"$work/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
+source "$(dirname "$0")/serve.sh"
 token=$("$cinebook" token viewer)
 status="http://127.0.0.1:$port/api/v1/showtimes/3/seats/status"
 curl -sf -o /dev/null -H "Authorization: Bearer $token" "$status"

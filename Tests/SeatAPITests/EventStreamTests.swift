@@ -1,4 +1,6 @@
 import Foundation
+import SeatAPI
+import SeatBench
 import Testing
 import TestSupport
 
@@ -59,6 +61,25 @@ import TestSupport
             defer { behind.stop() }
             #expect(await behind.waitFor("event: resync"), "\(behind.text)")
             #expect((Self.lastID(in: behind.text) ?? 0) > seen)
+        }
+    }
+
+    /// Each stream is a connection of its own (not a thread, not a Redis connection): a
+    /// thousand viewers of one showtime all see one lock. The 10,000 figure is the bench's.
+    @Test func aThousandStreamsAllReceiveOneChange() async throws {
+        OpenFileLimit.raise()
+        let api = try await APIHarness.make()
+        try await api.run { client in
+            var tokens: [String] = []
+            for index in 0..<1000 { tokens.append(try await client.token(TestUsers.unique("viewer-\(index)"))) }
+            let crowd = EventStreamCrowd(host: "127.0.0.1", port: client.port, path: "/api/v1/showtimes/\(api.id)/seats/events")
+            let (opened, failed, reasons) = await crowd.open(tokens: tokens, parallel: 100, timeout: .seconds(60))
+            #expect(opened == 1000, "\(failed) streams failed: \(reasons)")
+            crowd.expect(.init(event: "locked", seat: "C5"))
+            #expect(try await client.lock(["C5"], showtime: api.id, as: TestUsers.unique("bob")).status == 200)
+            let arrivals = await crowd.wait(timeout: .seconds(60))
+            #expect(arrivals.count == opened, "every open stream got the lock")
+            await crowd.close()
         }
     }
 
