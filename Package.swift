@@ -79,14 +79,23 @@ let package = Package(
             exclude: ["openapi.yaml"]
         ),
         .target(
+            name: "SeatAPIClient",
+            dependencies: [
+                "SeatLocking",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "SeatBench",
             dependencies: [
                 "SeatLocking",
                 "SeatRecords",
                 "RedisClient",
+                "SeatAPIClient",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -111,6 +120,7 @@ let package = Package(
                 "RedisClient",
                 "SeatMapUI",
                 "SeatAPI",
+                "SeatAPIClient",
                 "SeatBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -49,7 +49,7 @@ struct EdgeCheck {
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) } }
         let service = SeatLockingService(redis: redis, records: records, catalog: catalog)
         let app = SeatMapApp(
-            service: service, showtime: showtime, user: user,
+            operations: service, showtime: showtime, user: user,
             settings: SeatMapSettings(pollInterval: .milliseconds(500), policy: service.policy),
             logger: Logger(label: "edge-check"))
         let outcome = try await app.run()

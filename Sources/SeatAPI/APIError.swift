@@ -25,7 +25,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case .invalidRequest, .unknownSeats, .tooManySeats: status = .unprocessableContent
         case .unknownShowtime: status = .notFound
         case .seatsUnavailable, .notLockOwner, .lockExpired: status = .conflict
-        case .redisUnavailable, .databaseUnavailable, .outcomeUnknown: status = .serviceUnavailable
+        case .redisUnavailable, .serverUnreachable, .databaseUnavailable, .outcomeUnknown: status = .serviceUnavailable
         case .internalError: status = .internalServerError
         }
         code = error.code

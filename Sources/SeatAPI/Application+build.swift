@@ -31,6 +31,10 @@ public func buildRouter(
     router.add(middleware: JSONErrorMiddleware())
     HealthController(redis: redis, maintenance: maintenance).addRoutes(to: router)
     router.get("api/v1/showtimes") { _, _ in JSONResponse.make(SeatLockingJSON.Showtimes(service.catalog)) }
+    router.get("api/v1/showtimes/{id}") { _, context in
+        let id = try context.showtimeID(in: service.catalog)
+        return JSONResponse.make(SeatLockingJSON.ShowtimeDetail(service.catalog.showtime(id)!, policy: service.policy))
+    }
     let showtime = router.group("api/v1/showtimes/{id}").add(middleware: BearerAuthMiddleware(tokens: tokens))
     if let limit = configuration.rateLimit {
         showtime.add(middleware: RateLimitMiddleware(limiter: RedisRateLimiter(redis: redis, limit: limit)))

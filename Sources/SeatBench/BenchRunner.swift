@@ -2,6 +2,7 @@ import Foundation
 import Histogram
 import Logging
 import RedisClient
+import SeatAPIClient
 import SeatLocking
 import SeatRecords
 import Synchronization
@@ -25,11 +26,11 @@ public struct BenchRunner: Sendable {
     public let template: Showtime
     /// Through a server's HTTP API on these showtimes of its catalog, instead of the core
     /// on showtimes of the benchmark's own. The showtimes are emptied before and after.
-    public let http: (operations: HTTPSeatOperations, showtimes: [Showtime])?
+    public let http: (operations: SeatAPIClient, showtimes: [Showtime])?
 
     public init(
         configuration: BenchConfiguration, url: RedisURL, records: any SalesRecord, timeouts: RedisTimeouts, template: Showtime,
-        http: (operations: HTTPSeatOperations, showtimes: [Showtime])? = nil
+        http: (operations: SeatAPIClient, showtimes: [Showtime])? = nil
     ) {
         self.configuration = configuration
         self.url = url

@@ -1,6 +1,7 @@
 import Foundation
 import Histogram
 import RedisClient
+import SeatAPIClient
 import SeatLocking
 
 /// How fast one seat change reaches every viewer of a showtime: `streams` event streams
@@ -24,14 +25,14 @@ public struct FanoutBench: Sendable {
     }
 
     let configuration: Configuration
-    let operations: HTTPSeatOperations
+    let operations: SeatAPIClient
     let host: String
     let port: Int
     /// A token for each stream's viewer.
     let tokens: @Sendable (Int) async throws -> String
 
     public init(
-        configuration: Configuration, operations: HTTPSeatOperations, host: String, port: Int,
+        configuration: Configuration, operations: SeatAPIClient, host: String, port: Int,
         tokens: @escaping @Sendable (Int) async throws -> String
     ) {
         self.configuration = configuration

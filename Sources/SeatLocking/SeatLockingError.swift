@@ -10,6 +10,8 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
     case notLockOwner([String])
     case lockExpired([String])
     case redisUnavailable(String)
+    /// The API server (for a client of it) did not answer, or not over HTTP.
+    case serverUnreachable(String)
     /// The database of record cannot be reached; nothing was sold.
     case databaseUnavailable(String)
     /// A write was sent but no answer came: it may or may not have happened. Repeating
@@ -28,6 +30,7 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         case .notLockOwner: "not_lock_owner"
         case .lockExpired: "lock_expired"
         case .redisUnavailable: "redis_unavailable"
+        case .serverUnreachable: "server_unreachable"
         case .databaseUnavailable: "database_unavailable"
         case .outcomeUnknown: "outcome_unknown"
         case .internalError: "internal_error"
@@ -41,7 +44,7 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         case .invalidRequest, .unknownShowtime, .unknownSeats, .tooManySeats: 2
         case .seatsUnavailable: 3
         case .notLockOwner, .lockExpired: 4
-        case .redisUnavailable, .databaseUnavailable: 69
+        case .redisUnavailable, .serverUnreachable, .databaseUnavailable: 69
         case .outcomeUnknown: 75
         case .internalError: 70
         }
@@ -73,6 +76,8 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
             return "Your hold on \(Self.list(seats)) has expired or was released; lock \(seats.count == 1 ? "it" : "them") again."
         case let .redisUnavailable(reason):
             return "Redis is unavailable: \(reason)."
+        case let .serverUnreachable(reason):
+            return "The server is unreachable: \(reason)."
         case let .databaseUnavailable(reason):
             return "\(reason) Nothing was booked."
         case let .outcomeUnknown(reason):
@@ -84,10 +89,18 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
 
     public var description: String { message }
 
-    /// Redis or the database did not answer: try again once they are back.
+    /// Redis, or the server in front of it, did not answer at all.
+    public var isUnreachable: Bool {
+        switch self {
+        case .redisUnavailable, .serverUnreachable: true
+        default: false
+        }
+    }
+
+    /// Redis, the server or the database did not answer: try again once they are back.
     public var isOutage: Bool {
         switch self {
-        case .redisUnavailable, .databaseUnavailable, .outcomeUnknown: true
+        case .redisUnavailable, .serverUnreachable, .databaseUnavailable, .outcomeUnknown: true
         default: false
         }
     }

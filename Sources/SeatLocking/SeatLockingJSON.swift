@@ -134,6 +134,59 @@ public enum SeatLockingJSON {
         }
     }
 
+    /// One showtime in full: its layout row by row (as in a fixture), the seats sold at the
+    /// box office, and the rules of holds; what a client needs to draw its seat map.
+    public struct ShowtimeDetail: Codable, Sendable {
+        public struct Row: Codable, Sendable {
+            let row: String
+            let seats: String
+        }
+
+        public struct Layout: Codable, Sendable {
+            let id: Int
+            let title: String
+            let auditorium: String
+            let starts_at: String
+            let seat_count: Int
+            let rows: [Row]
+            let occupied: [String]
+        }
+
+        public struct Policy: Codable, Sendable {
+            let lock_seconds: Int
+            let max_hold_seconds: Int
+            let max_seats_per_user: Int
+        }
+
+        var ok = true
+        let showtime: Layout
+        let policy: Policy
+
+        public init(_ showtime: Showtime, policy: LockPolicy) {
+            self.showtime = Layout(
+                id: showtime.id, title: showtime.title, auditorium: showtime.auditorium,
+                starts_at: SeatLockingJSON.timestamp(showtime.startsAt), seat_count: showtime.layout.seatCount,
+                rows: showtime.layout.rowPatterns.map { Row(row: $0.label, seats: $0.pattern) }, occupied: showtime.occupied.sorted())
+            self.policy = Policy(
+                lock_seconds: Int(policy.ttl.components.seconds), max_hold_seconds: Int(policy.maximumHold.components.seconds),
+                max_seats_per_user: policy.maximumSeatsPerUser)
+        }
+
+        /// The showtime and rules this answer describes; nil when it is not a valid layout.
+        public func decoded() -> (showtime: Showtime, policy: LockPolicy)? {
+            guard let startsAt = SeatLockingJSON.date(fromTimestamp: showtime.starts_at),
+                  let layout = try? SeatLayout(rowPatterns: showtime.rows.map { (label: $0.row, pattern: $0.seats) })
+            else { return nil }
+            return (
+                Showtime(
+                    id: showtime.id, title: showtime.title, auditorium: showtime.auditorium, startsAt: startsAt, layout: layout,
+                    occupied: Set(showtime.occupied)),
+                LockPolicy(
+                    ttl: .seconds(policy.lock_seconds), maximumHold: .seconds(policy.max_hold_seconds),
+                    maximumSeatsPerUser: policy.max_seats_per_user))
+        }
+    }
+
     public struct Showtimes: Encodable, Sendable {
         let ok = true
         let showtimes: [ShowtimeSummary]

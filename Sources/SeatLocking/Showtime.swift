@@ -67,6 +67,20 @@ public struct SeatLayout: Sendable, Hashable {
         self.init(rows: rows)
     }
 
+    /// Each row as `init(rowPatterns:)` reads it: the layout's own text form.
+    public var rowPatterns: [(label: String, pattern: String)] {
+        rows.map { row in
+            (row.label, String(row.cells.map { cell in
+                switch cell?.category {
+                case .standard?: "s"
+                case .premium?: "p"
+                case .wheelchair?: "w"
+                case nil: "_"
+                }
+            }))
+        }
+    }
+
     public var seatCount: Int { seatsByCode.count }
 
     public func seat(_ code: String) -> Seat? { seatsByCode[code] }

@@ -26,14 +26,14 @@ public enum SeatMapError: Error, Sendable, CustomStringConvertible {
 /// time, in the order `update` asked for them, so a release never overtakes its lock.
 /// The change feed and SIGINT, SIGTERM, SIGHUP and SIGWINCH arrive through the inbox.
 public struct SeatMapApp: Sendable {
-    public let service: SeatLockingService
+    public let operations: any SeatOperations
     public let showtime: Showtime
     public let user: String
     public let settings: SeatMapSettings
     let logger: Logger
 
-    public init(service: SeatLockingService, showtime: Showtime, user: String, settings: SeatMapSettings, logger: Logger) {
-        self.service = service
+    public init(operations: any SeatOperations, showtime: Showtime, user: String, settings: SeatMapSettings, logger: Logger) {
+        self.operations = operations
         self.showtime = showtime
         self.user = user
         self.settings = settings
@@ -45,11 +45,11 @@ public struct SeatMapApp: Sendable {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATerminal }
         let inbox = try Inbox()
         let (effects, effectSink) = AsyncStream.makeStream(of: SeatMapEffect.self)
-        let runner = SeatMapEffectRunner(service: service, showtime: showtime.id, user: user)
+        let runner = SeatMapEffectRunner(operations: operations, showtime: showtime.id, user: user)
         let worker = Task {
             for await effect in effects { inbox.post(await runner.perform(effect)) }
         }
-        let feed = try? service.events(showtime: showtime.id)
+        let feed = try? operations.events(showtime: showtime.id)
         let listener = Task {
             guard let feed else { return }
             for await event in feed { inbox.post(.feed(event)) }

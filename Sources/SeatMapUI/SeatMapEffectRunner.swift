@@ -1,9 +1,9 @@
 import SeatLocking
 
-/// Carries out the seat map's effects with the seat-locking core and turns each answer,
-/// success or failure, into the event that reports it.
+/// Carries out the seat map's effects with the seat operations (the core, or a server
+/// over HTTP) and turns each answer, success or failure, into the event that reports it.
 struct SeatMapEffectRunner: Sendable {
-    let service: SeatLockingService
+    let operations: any SeatOperations
     let showtime: Int
     let user: String
 
@@ -11,41 +11,39 @@ struct SeatMapEffectRunner: Sendable {
         switch effect {
         case let .lock(seats):
             return .locked(seats, await outcome { () throws(SeatLockingError) in
-                try await service.lock(seats, showtime: showtime, user: user)
+                try await operations.lock(seats, showtime: showtime, user: user, ttl: nil)
             })
         case let .unlock(seats):
             return .unlocked(seats, await outcome { () throws(SeatLockingError) in
-                try await service.unlock(seats, showtime: showtime, user: user)
+                try await operations.unlock(seats, showtime: showtime, user: user)
             })
         case let .extend(seats):
             return .extended(await outcome { () throws(SeatLockingError) in
-                try await service.extend(seats, showtime: showtime, user: user)
+                try await operations.extend(seats, showtime: showtime, user: user, ttl: nil)
             })
         case let .book(seats):
             return .booked(await outcome { () throws(SeatLockingError) in
-                try await service.book(seats, showtime: showtime, user: user)
+                try await operations.book(seats, showtime: showtime, user: user)
             })
         case .refresh:
-            return await loadStatus()
-        case let .poll(since):
-            switch await outcome({ () throws(SeatLockingError) in try await service.revision(showtime: showtime) }) {
-            case let .success(reading?) where reading.revision == since: return .statusUnchanged(serverTime: reading.serverTime)
+            switch await outcome({ () throws(SeatLockingError) in try await operations.status(showtime: showtime, viewer: user) }) {
+            case let .success(status): return .statusLoaded(status)
             case let .failure(error): return .statusFailed(error)
-            case .success: return await loadStatus()
+            }
+        case let .poll(since):
+            switch await outcome({ () throws(SeatLockingError) in
+                try await operations.status(showtime: showtime, viewer: user, ifChangedSince: since)
+            }) {
+            case let .success(.unchanged(serverTime)): return .statusUnchanged(serverTime: serverTime)
+            case let .success(.changed(status)): return .statusLoaded(status)
+            case let .failure(error): return .statusFailed(error)
             }
         case let .leave(seats):
             guard !seats.isEmpty else { return .left(released: [], failure: nil) }
-            switch await outcome({ () throws(SeatLockingError) in try await service.unlock(seats, showtime: showtime, user: user) }) {
+            switch await outcome({ () throws(SeatLockingError) in try await operations.unlock(seats, showtime: showtime, user: user) }) {
             case let .success(release): return .left(released: release.released, failure: nil)
             case let .failure(error): return .left(released: [], failure: error)
             }
-        }
-    }
-
-    private func loadStatus() async -> SeatMapEvent {
-        switch await outcome({ () throws(SeatLockingError) in try await service.status(showtime: showtime, viewer: user) }) {
-        case let .success(status): return .statusLoaded(status)
-        case let .failure(error): return .statusFailed(error)
         }
     }
 

@@ -86,9 +86,9 @@ struct SeatMapRenderer {
             let seconds = max(0, Int(retryAt.timeIntervalSince(state.now).rounded(.up)))
             let retry = seconds > 0 ? "retrying in \(seconds) s" : "retrying…"
             screen.fill(y: 1, style: look.banner)
-            put(" Redis unreachable — \(retry); the map may be out of date", x: 0, y: 1, look.banner)
+            put(" \(state.settings.source.headline) unreachable — \(retry); the map may be out of date", x: 0, y: 1, look.banner)
         } else if state.redisReachable == nil {
-            put(" Connecting to Redis…", x: 0, y: 1, look.quiet)
+            put(" Connecting to \(state.settings.source.rawValue)…", x: 0, y: 1, look.quiet)
         }
     }
 

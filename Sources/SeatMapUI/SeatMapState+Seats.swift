@@ -28,7 +28,7 @@ extension SeatMapState {
         }
         let shown = state(of: code)
         if shown == .selected || shown == .available, redisReachable == false {
-            message = Message(text: "Redis is unreachable, so \(code) cannot change now; retrying…", kind: .error)
+            message = Message(text: "\(settings.source.title) is unreachable, so \(code) cannot change now; retrying…", kind: .error)
             return requestRefresh()
         }
         switch shown {
@@ -90,7 +90,7 @@ extension SeatMapState {
             return []
         }
         guard redisReachable != false else {
-            message = Message(text: "Redis is unreachable, so no seat can be locked now; retrying…", kind: .error)
+            message = Message(text: "\(settings.source.title) is unreachable, so no seat can be locked now; retrying…", kind: .error)
             return requestRefresh()
         }
         cursor = block[0]
@@ -110,7 +110,7 @@ extension SeatMapState {
             return []
         }
         if redisReachable == false {
-            message = Message(text: "Redis is unreachable, so no seats can be locked now; retrying…", kind: .error)
+            message = Message(text: "\(settings.source.title) is unreachable, so no seats can be locked now; retrying…", kind: .error)
             return requestRefresh()
         }
         let taken = Set(seats.filter { $0.value != .available }.map(\.key))
@@ -195,9 +195,9 @@ extension SeatMapState {
                     text: "\(SeatMapFormat.list(taken)) \(taken.count == 1 ? "was" : "were") just taken by someone else." + tail,
                     kind: .warning)
                 return requestRefresh()
-            case .redisUnavailable:
+            case .redisUnavailable, .serverUnreachable:
                 unreachable()
-                message = Message(text: "Redis is unreachable: \(SeatMapFormat.list(requested)) could not be locked.", kind: .error)
+                message = Message(text: "\(settings.source.title) is unreachable: \(SeatMapFormat.list(requested)) could not be locked.", kind: .error)
                 return []
             case _ where error.isOutage:
                 unreachable()
@@ -235,7 +235,7 @@ extension SeatMapState {
             }
             if error.isOutage {
                 unreachable()
-                message = Message(text: "Redis is unreachable: \(SeatMapFormat.list(requested)) is still held for you.", kind: .error)
+                message = Message(text: "\(settings.source.title) is unreachable: \(SeatMapFormat.list(requested)) is still held for you.", kind: .error)
                 return []
             }
             message = Message(text: error.message, kind: .error)
@@ -261,9 +261,9 @@ extension SeatMapState {
             message = Message(
                 text: "Booked \(SeatMapFormat.list(booking.seats)) — booking \(booking.id). Enjoy the film!", kind: .success)
         case let .failure(error):
-            if case .redisUnavailable = error {
+            if error.isUnreachable {
                 unreachable()
-                message = Message(text: "Redis is unreachable: nothing was booked, and your seats are still held.", kind: .error)
+                message = Message(text: "\(settings.source.title) is unreachable: nothing was booked, and your seats are still held.", kind: .error)
                 return []
             }
             if error.isOutage {

@@ -191,7 +191,7 @@ extension SeatMapState {
     mutating func reachable(serverTime: Date) {
         clockOffset = serverTime.timeIntervalSince(now)
         if redisReachable == false {
-            message = Message(text: "Redis is back; the map is up to date again.", kind: .success)
+            message = Message(text: "\(settings.source.title) is back; the map is up to date again.", kind: .success)
         }
         redisReachable = true
         failures = 0

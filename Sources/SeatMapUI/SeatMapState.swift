@@ -12,10 +12,23 @@ public struct SeatMapSettings: Sendable {
     public var timeZone: TimeZone
     /// How long leaving may wait for the seats to be released.
     public var leaveTimeout: Duration
+    /// What the map talks to, as its messages name it: Redis, or the server over the API.
+    public var source: Source
+
+    public enum Source: String, Sendable {
+        case redis = "Redis"
+        case server = "the server"
+
+        /// At the start of a sentence.
+        var title: String { self == .redis ? rawValue : "The server" }
+        /// In a headline: "Redis unreachable", "Server unreachable".
+        var headline: String { self == .redis ? rawValue : "Server" }
+    }
 
     public init(
         pollInterval: Duration = .seconds(10), extendInterval: Duration = .seconds(30), policy: LockPolicy = LockPolicy(),
-        appearance: Appearance = .full, timeZone: TimeZone = .current, leaveTimeout: Duration = .seconds(5)
+        appearance: Appearance = .full, timeZone: TimeZone = .current, leaveTimeout: Duration = .seconds(5),
+        source: Source = .redis
     ) {
         self.pollInterval = pollInterval
         self.extendInterval = extendInterval
@@ -23,6 +36,7 @@ public struct SeatMapSettings: Sendable {
         self.appearance = appearance
         self.timeZone = timeZone
         self.leaveTimeout = leaveTimeout
+        self.source = source
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RedisClient
 import SeatAPI
+import SeatAPIClient
 import SeatBench
 import SeatLocking
 
@@ -146,7 +147,7 @@ struct BenchCommand: AsyncParsableCommand {
                     exitCode: ExitStatus.brokenConfiguration)
             }
             OpenFileLimit.raise()
-            let operations = HTTPSeatOperations(base: target, catalog: catalog, connections: 4) { user in
+            let operations = SeatAPIClient(base: target, catalog: catalog, connections: 4) { user in
                 try await minter.mint(user: user, ttl: .seconds(86_400))
             }
             let bench = FanoutBench(
@@ -235,7 +236,7 @@ private struct BenchSession {
 extension BenchSession {
     /// With `--target`: the HTTP client (checked healthy) and the server's showtimes to
     /// play on, those sharing the chosen layout, the chosen one first.
-    func httpTarget(catalog: Catalog, template: Showtime) async throws -> (operations: HTTPSeatOperations, showtimes: [Showtime])? {
+    func httpTarget(catalog: Catalog, template: Showtime) async throws -> (operations: SeatAPIClient, showtimes: [Showtime])? {
         guard let target = command.target else { return nil }
         let minter = TokenMinter()
         guard minter.secret != nil else {
@@ -253,7 +254,7 @@ extension BenchSession {
                 message: "Only \(showtimes.count) showtime(s) share the layout of showtime \(template.id); ask for fewer --showtimes.",
                 exitCode: ExitStatus.invalidInput)
         }
-        let operations = HTTPSeatOperations(base: target, catalog: catalog, connections: command.users) { user in
+        let operations = SeatAPIClient(base: target, catalog: catalog, connections: command.users) { user in
             try await minter.mint(user: user, ttl: .seconds(86_400))
         }
         do {

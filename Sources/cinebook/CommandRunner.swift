@@ -48,6 +48,18 @@ struct CommandRunner {
         }
     }
 
+    /// Like `run`, with no Redis and no database: for a client of a server's API. Logs go
+    /// to the log file when there is one.
+    func runWithoutBackend(_ work: () async throws -> Output) async throws {
+        try await run(opening: { () async throws(StartupError) in
+            if let logFile {
+                bootstrapFileLogging(logFile, level: options.level(default: defaultLogLevel))
+            } else {
+                bootstrapLogging(options.level(default: defaultLogLevel))
+            }
+        }, { _ in try await work() })
+    }
+
     /// Like `run`, with the database alone (no Redis needed).
     func runOnDatabase(_ work: (any SalesRecord) async throws -> Output) async throws {
         try await run(opening: { () async throws(StartupError) in

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SeatAPIClient
 import SeatLocking
 import SeatMapUI
 
@@ -13,6 +14,10 @@ struct SeatsCommand: AsyncParsableCommand {
             b books your seats, r refreshes, ? lists every key, q quits and releases your seats. \
             Other people's choices appear as they happen. Logs go to cinebook.log in the state directory \
             ($XDG_STATE_HOME/cinebook or ~/.local/state/cinebook).
+
+            With --api the map works through a cinebook server's HTTP API instead of Redis: you are whoever \
+            your token (--token or $CINEBOOK_TOKEN) says, changes arrive over the server's event stream, and \
+            the screen and keys are the same.
             """)
 
     @OptionGroup var common: CommonOptions
@@ -22,9 +27,28 @@ struct SeatsCommand: AsyncParsableCommand {
     var user: String?
     @Option(help: ArgumentHelp("Seconds between full reloads of the map; changes also arrive as they happen.", valueName: "seconds"))
     var poll: Double = 10
+    @Option(help: ArgumentHelp("Use the seat map through the HTTP API of the cinebook server at this address.", valueName: "http://host:port"))
+    var api: String?
+    @Option(help: ArgumentHelp("With --api: your access token (default: $CINEBOOK_TOKEN).", valueName: "token"))
+    var token: String?
 
     func validate() throws {
         guard poll >= 0.5, poll <= 3600 else { throw ValidationError("--poll must be from 0.5 to 3600 seconds.") }
+        if let api {
+            guard let url = URL(string: api), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--api must be a server address such as http://127.0.0.1:8080.")
+            }
+            guard user == nil else { throw ValidationError("With --api you are who your token says; leave out --user.") }
+            guard accessToken != nil else {
+                throw ValidationError("--api needs your access token: --token TOKEN or CINEBOOK_TOKEN (the cinema gives it to you).")
+            }
+        } else if token != nil {
+            throw ValidationError("--token only applies with --api.")
+        }
+    }
+
+    private var accessToken: String? {
+        (token ?? ProcessInfo.processInfo.environment["CINEBOOK_TOKEN"]).flatMap { $0.isEmpty ? nil : $0 }
     }
 
     func run() async throws {
@@ -40,22 +64,59 @@ struct SeatsCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("cinebook: \(error.message)\n".utf8))
             throw ExitCode(error.exitCode)
         }
+        if let api { return try await runOverAPI(api, runner: runner) }
         try await runner.run { service in
             let id = showtime ?? service.catalog.showtimes[0].id
             guard let chosen = service.catalog.showtime(id) else { throw SeatLockingError.unknownShowtime(id) }
             let name = try SeatLockingService.validatedUser(user ?? LoginName.current)
-            let app = SeatMapApp(
-                service: service, showtime: chosen, user: name,
-                settings: SeatMapSettings(pollInterval: .milliseconds(Int64(poll * 1000)), policy: service.policy),
-                logger: Logger(label: "cinebook.seats"))
-            do {
-                let outcome = try await runner.logFile!.capturingStandardError { try await app.run() }
-                let text = Text.farewell(outcome, user: name, showtime: id)
-                return Output(text: text, json: text)
-            } catch let error as SeatMapError {
-                throw StartupError(code: "terminal_unavailable", message: error.description, exitCode: ExitStatus.invalidInput)
-            }
+            return try await openMap(on: service, showtime: chosen, user: name, policy: service.policy, source: .redis, runner: runner)
         }
+    }
+}
+
+extension SeatsCommand {
+    /// Runs the seat map until the user leaves, and says what it left behind.
+    private func openMap(
+        on operations: any SeatOperations, showtime: Showtime, user: String, policy: LockPolicy, source: SeatMapSettings.Source,
+        runner: CommandRunner
+    ) async throws -> Output {
+        let app = SeatMapApp(
+            operations: operations, showtime: showtime, user: user,
+            settings: SeatMapSettings(pollInterval: .milliseconds(Int64(poll * 1000)), policy: policy, source: source),
+            logger: Logger(label: "cinebook.seats"))
+        do {
+            let outcome = try await runner.logFile!.capturingStandardError { try await app.run() }
+            let text = Text.farewell(outcome, user: user, showtime: showtime.id)
+            return Output(text: text, json: text)
+        } catch let error as SeatMapError {
+            throw StartupError(code: "terminal_unavailable", message: error.description, exitCode: ExitStatus.invalidInput)
+        }
+    }
+
+    /// `--api`: the same map, with the server's API as its seat operations.
+    private func runOverAPI(_ base: String, runner: CommandRunner) async throws {
+        let token = accessToken!
+        let client = SeatAPIClient(base: base, connections: 4, requestTimeout: .seconds(3)) { _ in token }
+        let outcome: Result<Void, any Error>
+        do {
+            try await runner.runWithoutBackend {
+                let id: Int
+                if let showtime {
+                    id = showtime
+                } else {
+                    guard let first = try await client.showtimeIDs().first else { throw SeatLockingError.unknownShowtime(0) }
+                    id = first
+                }
+                let (chosen, policy) = try await client.showtime(id)
+                let name = try await client.viewer(of: "you", showtime: id)
+                return try await openMap(on: client, showtime: chosen, user: name, policy: policy, source: .server, runner: runner)
+            }
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        await client.shutdown()
+        try outcome.get()
     }
 }
 

@@ -26,6 +26,30 @@ import TestSupport
         }
     }
 
+    /// A client draws its map from this answer: it gives back the very showtime and rules.
+    @Test func aShowtimeIsDescribedWithItsLayoutAndRulesWithoutAToken() async throws {
+        let layout = try SeatLayout(rowPatterns: [(label: "A", pattern: "wss_ssw"), (label: "B", pattern: "pp__pp_"), (label: "C", pattern: "s")])
+        let showtime = Showtime(
+            id: TestShowtimes.uniqueID(), title: #"The "Quoted" Film"#, auditorium: "Hall 9",
+            startsAt: Date(timeIntervalSince1970: 1_800_000_000.25), layout: layout, occupied: ["A2", "B1"])
+        let policy = LockPolicy(ttl: .seconds(600), maximumHold: .seconds(1800), maximumSeatsPerUser: 6)
+        let api = try await APIHarness.make(showtimes: [showtime], policy: policy)
+        try await api.run { client in
+            let response = try await client.send(.get, "/api/v1/showtimes/\(showtime.id)")
+            #expect(response.status == 200)
+            let detail = try JSONDecoder().decode(SeatLockingJSON.ShowtimeDetail.self, from: Data(response.text.utf8))
+            let decoded = try #require(detail.decoded())
+            #expect(decoded.showtime == showtime)
+            #expect(decoded.policy.ttl == policy.ttl && decoded.policy.maximumHold == policy.maximumHold)
+            #expect(decoded.policy.maximumSeatsPerUser == 6)
+
+            let unknown = try await client.send(.get, "/api/v1/showtimes/\(showtime.id + 1)")
+            #expect(unknown.status == 404 && unknown.json["error"] as? String == "unknown_showtime")
+            let bad = try await client.send(.get, "/api/v1/showtimes/abc")
+            #expect(bad.status == 400 && bad.isFailureJSON)
+        }
+    }
+
     @Test func lockTakesAnOptionalTTL() async throws {
         let api = try await APIHarness.make()
         try await api.run { client in

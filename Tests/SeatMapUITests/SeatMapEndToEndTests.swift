@@ -1,5 +1,6 @@
 import Foundation
 import RedisClient
+import Synchronization
 import Testing
 import TestSupport
 
@@ -75,6 +76,61 @@ import TestSupport
     }
 }
 
+/// The seat map through `cinebook serve` instead of Redis: two panes with two tokens, the
+/// same screen and keys, pushes over the event stream, and the server stopped and started.
+@Suite struct SeatMapOverTheAPITests {
+    @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(2)))
+    func twoTokensSeeEachOthersSeatsBookAndQuitAndTheMapSurvivesAServerRestart() async throws {
+        let redis = try RedisTestServer.shared()
+        var world = try World(redis: redis.urlString, cli: ["-s", redis.socketPath])
+        defer { world.tearDown() }
+        try await world.startServer()
+
+        try world.open("one", user: "alice")
+        try world.open("two", user: "bob")
+        #expect(try await world.until(seconds: 20) { try world.screen("one").contains("● live") && world.screen("two").contains("● live") },
+                "both maps load and hear the event stream: \((try? world.screen("one")) ?? "")")
+        #expect(try world.screen("one").contains(" alice · "), "the token says who the user is")
+
+        // alice picks B3: the lock is hers in Redis, and bob sees it held within a second.
+        try world.keys("one", "Space")
+        let lockKey = "seat_lock:{\(world.showtime)}:B3"
+        #expect(try await world.until(seconds: 5) { try world.redis("HGET", lockKey, "user_id") == "alice" }, "the lock is alice's")
+        #expect(try await world.until(seconds: 1) { try world.seat("B3", in: "two") == "◐" }, "bob sees B3 held within 1 s")
+
+        // bob picks B4 and books it: sold on both maps.
+        try world.keys("two", "l", "Space")
+        #expect(try await world.until(seconds: 5) { try world.seat("B4", in: "two") == "●" })
+        try world.keys("two", "b")
+        try world.keys("two", "y")
+        #expect(try await world.until(seconds: 5) { try world.screen("two").contains("Booked B4") }, "\((try? world.screen("two")) ?? "")")
+        #expect(try await world.until(seconds: 2) { try world.seat("B4", in: "one") == "×" }, "alice sees B4 sold")
+        #expect(try world.redis("HEXISTS", "seat_sold:{\(world.showtime)}", "B4") == "1", "sold in Redis")
+
+        // The server stops: the banner, within a couple of seconds of the next action.
+        try world.stopServer()
+        try world.keys("two", "l", "Space")
+        #expect(try await world.until(seconds: 5) { try world.screen("two").contains("Server unreachable") }, "the outage banner")
+        // It comes back: the map is live again by itself, and works.
+        try await world.startServer()
+        #expect(try await world.until(seconds: 20) {
+            let screen = try world.screen("two")
+            return screen.contains("● live") && !screen.contains("Server unreachable")
+        }, "live again without a restart: \((try? world.screen("two")) ?? "")")
+        try world.keys("two", "l", "Space")
+        #expect(try await world.until(seconds: 5) { try world.redis("HGET", "seat_lock:{\(world.showtime)}:B6", "user_id") == "bob" },
+                "bob locks again: \((try? world.screen("two")) ?? "")")
+
+        // q releases alice's seat through the server; SIGHUP releases bob's.
+        try world.keys("one", "q")
+        #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", lockKey) == "0" }, "q releases the lock")
+        let pid = try #require(Int32(try world.tmux("display-message", "-p", "-t", "two", "#{pane_pid}")))
+        kill(pid, SIGHUP)
+        #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", "seat_lock:{\(world.showtime)}:B6") == "0" },
+                "SIGHUP releases the lock")
+    }
+}
+
 /// The seat map while the primary of its showtime is killed: the outage banner, then the
 /// map works again once the replica has taken over, without a restart.
 @Suite struct SeatMapFailoverTests {
@@ -107,9 +163,13 @@ import TestSupport
     }
 }
 
-/// One tmux server, a showtime of its own and the binary under test.
+/// One tmux server, a showtime of its own and the binary under test; with `startServer`,
+/// a `cinebook serve` too, and the maps use its API.
 private struct World {
     let showtime = 700_000 + Int.random(in: 0..<100_000)
+    /// The server's port and secret, once started; its process while it runs.
+    private(set) var server: (port: Int, secret: String)?
+    private let serverProcess = ServerProcess()
     let directory: URL
     let socket: String
     let redisURL: String
@@ -148,21 +208,54 @@ private struct World {
     /// socket, which tmux leaves behind, and the fixtures.
     func tearDown() {
         _ = try? tmux("kill-server")
+        try? stopServer()
         let socketDirectory = (ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp") + "/tmux-\(getuid())"
         try? FileManager.default.removeItem(atPath: "\(socketDirectory)/\(socket)")
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// A detached 100×30 session running the seat map for `user`.
+    /// The backend options every process of this world shares.
+    private var backend: [String] {
+        ["--redis", redisURL, "--fixtures", directory.appendingPathComponent("fixtures").path,
+         "--database", "sqlite://" + directory.appendingPathComponent("cinebook.sqlite").path]
+    }
+
+    /// Starts `cinebook serve` (on the same port and secret as before, if it ran before)
+    /// and waits until it answers.
+    mutating func startServer() async throws {
+        let server = try self.server ?? (try unusedTCPPort(), String(repeating: "e2e-secret-", count: 4))
+        self.server = server
+        let log = directory.appendingPathComponent("serve.log").path
+        let line = (["exec", "env", "CINEBOOK_SECRET=\(server.secret)", binary, "serve", "--port", String(server.port), "--rate-limit", "0"]
+            + backend).map { "'\($0)'" }.joined(separator: " ")
+        try serverProcess.start(try ChildProcess.spawn("/bin/sh", ["-c", "\(line) >>'\(log)' 2>&1"]))
+        let port = server.port
+        guard try await until(seconds: 20, { acceptsConnections(port: port) }) else {
+            throw HelperError(message: "cinebook serve did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        }
+    }
+
+    /// SIGTERM to the server, and waits for it to end.
+    func stopServer() throws {
+        serverProcess.stop()
+    }
+
+    /// A detached 100×30 session running the seat map for `user`: on Redis, or through
+    /// the server's API with a token for `user` once the server runs.
     func open(_ session: String, user: String) throws {
-        let command = [
+        var command = [
             "exec", "env", "-u", "NO_COLOR", "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
             "XDG_STATE_HOME=\(directory.appendingPathComponent("state").path)",
-            binary, "seats", "--showtime", String(showtime), "--user", user, "--redis", redisURL,
-            "--fixtures", directory.appendingPathComponent("fixtures").path,
-            "--database", "sqlite://" + directory.appendingPathComponent("cinebook.sqlite").path,
-        ].map { "'\($0)'" }.joined(separator: " ")
-        try tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command)
+        ]
+        if let server {
+            let minted = try Helper.run("env", ["CINEBOOK_SECRET=\(server.secret)", binary, "token", user])
+            guard minted.status == 0 else { throw HelperError(message: "cinebook token failed: \(minted.output)") }
+            command += ["CINEBOOK_TOKEN=\(minted.output.trimmingCharacters(in: .whitespacesAndNewlines))",
+                        binary, "seats", "--showtime", String(showtime), "--api", "http://127.0.0.1:\(server.port)"]
+        } else {
+            command += [binary, "seats", "--showtime", String(showtime), "--user", user] + backend
+        }
+        try tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command.map { "'\($0)'" }.joined(separator: " "))
     }
 
     func keys(_ session: String, _ keys: String...) throws {
@@ -254,6 +347,19 @@ private struct World {
             if Date() >= deadline { return false }
             try await Task.sleep(for: .milliseconds(25))
         }
+    }
+}
+
+/// The server's process id while it runs.
+private final class ServerProcess: Sendable {
+    private let pid = Mutex<pid_t?>(nil)
+
+    func start(_ process: pid_t) { pid.withLock { $0 = process } }
+
+    func stop() {
+        guard let process = pid.withLock({ current in defer { current = nil }; return current }) else { return }
+        kill(process, SIGTERM)
+        ChildProcess.wait(process)
     }
 }
 

@@ -1,0 +1,260 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SeatLocking
+import Synchronization
+
+/// The seat operations through the HTTP API of a running `cinebook serve`, as any client
+/// would call them: a bearer token per user, JSON in and out. Answers are read back into
+/// the core's types, and error answers into the core's errors, so the seat map and the
+/// benchmark work the same through the API as on the core. A server that cannot be
+/// reached is `serverUnreachable`, within the request timeout.
+public final class SeatAPIClient: SeatOperations {
+    let client: HTTPClient
+    /// `http://host:port` of the server.
+    public let base: String
+    private let showtimes: Mutex<[Int: Showtime]>
+    private let token: @Sendable (String) async throws -> String
+    private let tokens = Mutex<[String: String]>([:])
+    /// Server time minus local time, from the last answer that said: a 304 carries no
+    /// `server_time`, so its time is estimated with this.
+    private let clockOffset = Mutex<TimeInterval>(0)
+    let requestTimeout: Duration
+
+    /// `base` is `http://host:port`; `catalog` gives the layouts of showtimes known ahead
+    /// (others are fetched with `showtime(_:)`); `token` gives the bearer token of a user
+    /// (for a client with one token: that token, whoever is asked for).
+    public init(
+        base: String, catalog: Catalog = Catalog(showtimes: []), connections: Int, requestTimeout: Duration = .seconds(5),
+        token: @escaping @Sendable (String) async throws -> String
+    ) {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        // Reads wait at most this long between bytes; an event stream hears a heartbeat every 15 s.
+        configuration.timeout = .init(connect: .seconds(2), read: .seconds(45))
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.base = base.hasSuffix("/") ? String(base.dropLast()) : base
+        showtimes = Mutex(Dictionary(uniqueKeysWithValues: catalog.showtimes.map { ($0.id, $0) }))
+        self.token = token
+        self.requestTimeout = requestTimeout
+    }
+
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    /// The server answers `/health` with 200.
+    public func checkHealth() async throws(SeatLockingError) {
+        let (status, body, _) = try await send(.GET, "/health", user: nil)
+        guard status == 200 else { throw .serverUnreachable("the server at \(base) is not healthy: \(status) \(body)") }
+    }
+
+    // MARK: Showtimes
+
+    /// The ids of the server's showtimes, in its order.
+    public func showtimeIDs() async throws(SeatLockingError) -> [Int] {
+        let json = try answer(try await send(.GET, "/api/v1/showtimes", user: nil))
+        return (json["showtimes"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? NSNumber)?.intValue }
+    }
+
+    /// Showtime `id` with its layout, and the server's rules for holds.
+    public func showtime(_ id: Int) async throws(SeatLockingError) -> (showtime: Showtime, policy: LockPolicy) {
+        let (status, body, _) = try await send(.GET, "/api/v1/showtimes/\(id)", user: nil)
+        if status == 404 { throw .unknownShowtime(id) }
+        _ = try answer((status, body, [:]))
+        guard let detail = try? JSONDecoder().decode(SeatLockingJSON.ShowtimeDetail.self, from: Data(body.utf8)),
+              let decoded = detail.decoded()
+        else { throw .internalError("the server described showtime \(id) in a form this client does not read") }
+        showtimes.withLock { $0[id] = decoded.showtime }
+        return decoded
+    }
+
+    private func known(_ id: Int) throws(SeatLockingError) -> Showtime {
+        guard let showtime = showtimes.withLock({ $0[id] }) else { throw .unknownShowtime(id) }
+        return showtime
+    }
+
+    // MARK: Seat operations
+
+    public func lock(_ seats: [String], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
+        try grant(try await send(.POST, "/api/v1/showtimes/\(showtime)/seats/lock", user: user, seats: seats), showtime: showtime, user: user)
+    }
+
+    public func extend(_ seats: [String], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
+        try grant(try await send(.PUT, "/api/v1/showtimes/\(showtime)/seats/extend-lock", user: user, seats: seats), showtime: showtime, user: user)
+    }
+
+    public func unlock(_ seats: [String], showtime: Int, user: String) async throws(SeatLockingError) -> Release {
+        let json = try answer(try await send(.DELETE, "/api/v1/showtimes/\(showtime)/seats/unlock", user: user, seats: seats))
+        return Release(showtimeID: showtime, released: json["released"] as? [String] ?? [], serverTime: try serverTime(json))
+    }
+
+    public func book(_ seats: [String], showtime: Int, user: String) async throws(SeatLockingError) -> Booking {
+        let json = try answer(try await send(.POST, "/api/v1/showtimes/\(showtime)/bookings", user: user, seats: seats))
+        guard let id = (json["booking_id"] as? NSNumber)?.int64Value, let sold = json["seats"] as? [String] else {
+            throw .internalError("a booking answer without booking_id or seats")
+        }
+        let bookedAt = Self.date(json["booked_at"]) ?? Date()
+        observe(serverTime: bookedAt)
+        return Booking(id: id, showtimeID: showtime, user: user, seats: sold, bookedAt: bookedAt)
+    }
+
+    public func status(showtime: Int, viewer: String?) async throws(SeatLockingError) -> ShowtimeStatus {
+        try await status(showtime: showtime, viewer: viewer, tag: nil)!
+    }
+
+    /// A conditional GET: `If-None-Match` with the revision's tag, and a 304 when current.
+    public func status(
+        showtime: Int, viewer: String, ifChangedSince revision: ShowtimeRevision
+    ) async throws(SeatLockingError) -> StatusReading {
+        let reading = try await status(showtime: showtime, viewer: viewer, tag: revision.tag(showtime: showtime, viewer: viewer))
+        if let status = reading { return .changed(status) }
+        return .unchanged(serverTime: Date().addingTimeInterval(clockOffset.withLock { $0 }))
+    }
+
+    /// The viewer the server sees for `user`'s token (the token's subject).
+    public func viewer(of user: String, showtime: Int) async throws(SeatLockingError) -> String {
+        guard let viewer = try await status(showtime: showtime, viewer: user).viewer else {
+            throw .internalError("the server's status answer names no viewer")
+        }
+        return viewer
+    }
+
+    /// The status, or nil on a 304 to `tag`.
+    private func status(showtime: Int, viewer: String?, tag: String?) async throws(SeatLockingError) -> ShowtimeStatus? {
+        let known = try known(showtime)
+        let response = try await send(
+            .GET, "/api/v1/showtimes/\(showtime)/seats/status", user: viewer ?? "bench-viewer", headers: tag.map { ["If-None-Match": $0] } ?? [:])
+        if response.status == 304 { return nil }
+        let json = try answer(response)
+        let entries = json["seats"] as? [[String: Any]] ?? []
+        let seats = entries.compactMap { entry -> SeatStatus? in
+            guard let code = entry["seat"] as? String, let seat = known.layout.seat(code),
+                  let state = (entry["state"] as? String).flatMap(SeatState.init(rawValue:))
+            else { return nil }
+            return SeatStatus(seat: seat, state: state, expiresAt: Self.date(entry["expires_at"]))
+        }
+        let revision = response.headers["ETag"].flatMap(ShowtimeRevision.init(tag:)) ?? ShowtimeRevision()
+        return ShowtimeStatus(
+            showtime: known, viewer: json["viewer"] as? String, seats: seats, serverTime: try serverTime(json), revision: revision)
+    }
+
+    public func events(showtime: Int) throws(SeatLockingError) -> AsyncStream<SeatFeedEvent> {
+        _ = try known(showtime)
+        return EventStreamReader(client: self, showtime: showtime).feed()
+    }
+
+    // MARK: Requests and answers
+
+    func bearer(for user: String) async throws(SeatLockingError) -> String {
+        if let token = tokens.withLock({ $0[user] }) { return token }
+        do {
+            let token = try await token(user)
+            tokens.withLock { $0[user] = token }
+            return token
+        } catch {
+            throw .invalidRequest("no token for \(user): \(error)")
+        }
+    }
+
+    private typealias Answer = (status: Int, body: String, headers: [String: String])
+
+    private func send(
+        _ method: HTTPMethod, _ path: String, user: String?, seats: [String]? = nil, headers: [String: String] = [:]
+    ) async throws(SeatLockingError) -> Answer {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        if let user { request.headers.add(name: "Authorization", value: "Bearer \(try await bearer(for: user))") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let seats {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: SeatLockingJSON.encode(["seats": seats])))
+        }
+        do {
+            let response = try await client.execute(request, timeout: .nanoseconds(requestTimeout.nanosecondsClamped))
+            let body = try await response.body.collect(upTo: 4 << 20)
+            let fields = Dictionary(response.headers.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+            return (Int(response.status.code), String(buffer: body), fields)
+        } catch {
+            throw .serverUnreachable("\(method) \(base)\(path): \(Self.describe(error))")
+        }
+    }
+
+    /// A transport failure in a few words.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout: return "no connection within 2 s"
+            case .deadlineExceeded, .readTimeout: return "no answer in time"
+            case .remoteConnectionClosed: return "the server closed the connection"
+            default: break
+            }
+        }
+        let text = "\(error)"
+        return text.contains("Connection refused") ? "connection refused" : text
+    }
+
+    /// The JSON object of a 2xx answer; other answers become the core's error of their code.
+    private func answer(_ response: Answer) throws(SeatLockingError) -> [String: Any] {
+        let (status, body, _) = response
+        let json = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+        if (200..<300).contains(status) { return json }
+        let seats = json["seats"] as? [String] ?? []
+        let message = json["message"] as? String ?? "HTTP \(status)"
+        switch json["error"] as? String {
+        case "seats_unavailable":
+            throw .seatsUnavailable(json["unavailable"] as? [String] ?? [], suggestions: json["suggestions"] as? [[String]] ?? [])
+        case "not_lock_owner": throw .notLockOwner(seats)
+        case "lock_expired": throw .lockExpired(seats)
+        case "too_many_seats":
+            throw .tooManySeats(
+                requested: (json["requested"] as? NSNumber)?.intValue ?? seats.count,
+                alreadyHeld: (json["held"] as? NSNumber)?.intValue ?? 0, limit: (json["limit"] as? NSNumber)?.intValue ?? 10)
+        case "redis_unavailable": throw .redisUnavailable(message)
+        case "database_unavailable": throw .databaseUnavailable(message)
+        case "outcome_unknown": throw .outcomeUnknown(message)
+        case "invalid_request", "unknown_seat", "unauthorized", "forbidden", "rate_limited", "payload_too_large":
+            throw .invalidRequest(message)
+        default:
+            if status == 502 || status == 503 || status == 504 { throw .serverUnreachable("HTTP \(status)") }
+            throw .internalError("HTTP \(status): \(body.prefix(200))")
+        }
+    }
+
+    private func grant(_ response: Answer, showtime: Int, user: String) throws(SeatLockingError) -> LockGrant {
+        let json = try answer(response)
+        let held = (json["held"] as? [[String: Any]] ?? []).compactMap { entry -> HeldSeat? in
+            guard let code = entry["seat"] as? String, let expiry = Self.date(entry["expires_at"]),
+                  let token = (entry["token"] as? NSNumber)?.int64Value
+            else { return nil }
+            return HeldSeat(code: code, expiresAt: expiry, token: token)
+        }
+        guard !held.isEmpty else { throw .internalError("a grant without held seats") }
+        return LockGrant(showtimeID: showtime, user: user, seats: held, serverTime: try serverTime(json))
+    }
+
+    /// The answer's `server_time`, also kept to estimate the server's clock.
+    private func serverTime(_ json: [String: Any]) throws(SeatLockingError) -> Date {
+        guard let at = Self.date(json["server_time"]) else { throw .internalError("an answer without server_time") }
+        observe(serverTime: at)
+        return at
+    }
+
+    private func observe(serverTime: Date) {
+        clockOffset.withLock { $0 = serverTime.timeIntervalSinceNow }
+    }
+
+    static func date(_ value: Any?) -> Date? {
+        (value as? String).flatMap(SeatLockingJSON.date(fromTimestamp:))
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, clamped to what `Int64` holds.
+    var nanosecondsClamped: Int64 {
+        let (seconds, attoseconds) = components
+        guard seconds < Int64.max / 1_000_000_000 else { return .max }
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// The `data:` of the API's event stream: written by the server, read by its clients.
+public enum SeatEventJSON {
+    /// `{"event": "locked", "showtime_id": 3, "seats": ["F7"], "expires_at": "...", "at": "...",
+    /// "version": 12}`; who made the change is never said.
+    public struct Change: Codable, Sendable {
+        let event: String
+        let showtime_id: Int
+        let seats: [String]
+        let expires_at: String?
+        let at: String
+        let version: Int64?
+
+        public init(_ change: SeatEvent) {
+            event = change.kind.rawValue
+            showtime_id = change.showtimeID
+            seats = change.seats
+            expires_at = change.expiresAt.map(SeatLockingJSON.timestamp)
+            at = SeatLockingJSON.timestamp(change.at)
+            version = change.version
+        }
+
+        /// The change this data describes; nil when it is not a seat change.
+        public var decoded: SeatEvent? {
+            guard let kind = SeatEvent.Kind(rawValue: event), let at = SeatLockingJSON.date(fromTimestamp: at) else { return nil }
+            return SeatEvent(
+                kind: kind, showtimeID: showtime_id, seats: seats, expiresAt: expires_at.flatMap(SeatLockingJSON.date(fromTimestamp:)),
+                at: at, version: version)
+        }
+    }
+
+    /// `connected`, `disconnected` and `resync`: whether changes are arriving, and whether
+    /// the client missed some (then it should reload the status).
+    public struct Notice: Codable, Sendable {
+        public let event: String
+        let showtime_id: Int
+        let version: Int64?
+        public let message: String?
+
+        public init(event: String, showtime_id: Int, version: Int64?, message: String?) {
+            self.event = event
+            self.showtime_id = showtime_id
+            self.version = version
+            self.message = message
+        }
+    }
+}

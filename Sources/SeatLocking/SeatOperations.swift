@@ -1,0 +1,39 @@
+import Foundation
+
+/// What a front end asks of the seat locks, whoever carries it out: the core on Redis
+/// (`SeatLockingService`) or a server over its HTTP API (`SeatAPIClient`). The seat map and
+/// the benchmark are written against this, so they run the same either way.
+public protocol SeatOperations: Sendable {
+    func lock(_ seats: [String], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant
+    func unlock(_ seats: [String], showtime: Int, user: String) async throws(SeatLockingError) -> Release
+    func extend(_ seats: [String], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant
+    func book(_ seats: [String], showtime: Int, user: String) async throws(SeatLockingError) -> Booking
+    func status(showtime: Int, viewer: String?) async throws(SeatLockingError) -> ShowtimeStatus
+    /// The status as `viewer` sees it, only if it changed since the map of `revision`.
+    func status(showtime: Int, viewer: String, ifChangedSince revision: ShowtimeRevision) async throws(SeatLockingError) -> StatusReading
+    /// The showtime's changes as they happen; the feed reconnects by itself.
+    func events(showtime: Int) throws(SeatLockingError) -> AsyncStream<SeatFeedEvent>
+}
+
+/// The answer of a conditional status read.
+public enum StatusReading: Sendable {
+    /// The map of the given revision is still current, at this server time.
+    case unchanged(serverTime: Date)
+    case changed(ShowtimeStatus)
+}
+
+extension SeatLockingService: SeatOperations {
+    public func unlock(_ seats: [String], showtime: Int, user: String) async throws(SeatLockingError) -> Release {
+        try await unlock(seats, showtime: showtime, user: user, strict: false)
+    }
+
+    /// One small script for the revision; the whole map only when it moved on.
+    public func status(
+        showtime: Int, viewer: String, ifChangedSince revision: ShowtimeRevision
+    ) async throws(SeatLockingError) -> StatusReading {
+        if let reading = try await self.revision(showtime: showtime), reading.revision == revision {
+            return .unchanged(serverTime: reading.serverTime)
+        }
+        return .changed(try await status(showtime: showtime, viewer: viewer))
+    }
+}
