@@ -32,7 +32,7 @@ public final class SeatAPIClient: SeatOperations {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
         // Reads wait at most this long between bytes; an event stream hears a heartbeat every 15 s.
-        configuration.timeout = .init(connect: .seconds(2), read: .seconds(45))
+        configuration.timeout = .init(connect: .seconds(1), read: .seconds(45))
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.base = base.hasSuffix("/") ? String(base.dropLast()) : base
         showtimes = Mutex(Dictionary(uniqueKeysWithValues: catalog.showtimes.map { ($0.id, $0) }))
@@ -185,7 +185,7 @@ public final class SeatAPIClient: SeatOperations {
     static func describe(_ error: any Error) -> String {
         if let error = error as? HTTPClientError {
             switch error {
-            case .connectTimeout: return "no connection within 2 s"
+            case .connectTimeout: return "no connection within 1 s"
             case .deadlineExceeded, .readTimeout: return "no answer in time"
             case .remoteConnectionClosed: return "the server closed the connection"
             default: break

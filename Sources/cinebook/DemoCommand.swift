@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RedisClient
+import SeatAPI
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +11,8 @@ struct DemoCommand: AsyncParsableCommand {
             The users are alice, bob, carol, dave, … A seat picked in one pane turns "held" in the others \
             at once. Inside tmux the maps open in a new window; outside, in a new session that is attached \
             right away. Ctrl-b d leaves tmux (the demo keeps running); q in a pane quits that map and \
-            releases its seats.
+            releases its seats. With --api the maps go through a `cinebook serve` that the demo starts in a \
+            pane of its own (a fresh secret, a token per user), as moviegoers at home would use them.
             """)
 
     static let names = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj"]
@@ -20,6 +22,8 @@ struct DemoCommand: AsyncParsableCommand {
     var users = 3
     @Option(help: ArgumentHelp("The showtime id (default: the first; see `cinebook showtimes`).", valueName: "id"))
     var showtime: Int?
+    @Flag(help: "Run the maps through the HTTP API of a server the demo starts, each with its user's token.")
+    var api = false
 
     func validate() throws {
         guard (1...Self.names.count).contains(users) else {
@@ -44,9 +48,15 @@ struct DemoCommand: AsyncParsableCommand {
             }
             // Resolved once, so every pane shares the same Redis (the embedded one if none is configured).
             let url = try await RedisLocator(timeouts: runner.timeouts).resolve(explicit: common.redis)
-            let demo = TmuxDemo(
-                tmux: tmux, users: Array(Self.names.prefix(users)), showtime: id,
-                paneArguments: try paneArguments(url: url, showtime: id), environment: paneEnvironment(url: url))
+            let names = Array(Self.names.prefix(users))
+            let demo = api
+                ? try await serverDemo(tmux: tmux, users: names, showtime: id, url: url)
+                : TmuxDemo(
+                    tmux: tmux, users: names, showtime: id,
+                    panes: try names.map { user throws(StartupError) in
+                        .init(title: user, arguments: [binary, "seats", "--showtime", String(id), "--user", user] + (try backendOptions(url: url)),
+                              environment: paneEnvironment(url: url))
+                    })
             try demo.open()
         } catch let error as StartupError {
             FileHandle.standardError.write(Data("cinebook: \(error.message)\n".utf8))
@@ -54,15 +64,50 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    /// This same binary's `seats` command, with everything that must match across panes.
-    private func paneArguments(url: RedisURL, showtime: Int) throws(StartupError) -> [String] {
-        let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        let fixtures = try FixtureDirectory.locate(explicit: common.fixtures).path
-        var arguments = [binary, "seats", "--showtime", String(showtime), "--fixtures", fixtures,
-                         "--redis-timeout", String(common.redisTimeout)]
+    private var binary: String { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path }
+
+    /// The options every pane (and the server) must share: the same showtimes, Redis and log level.
+    private func backendOptions(url: RedisURL) throws(StartupError) -> [String] {
+        var arguments = ["--fixtures", try FixtureDirectory.locate(explicit: common.fixtures).path, "--redis-timeout", String(common.redisTimeout)]
         if url.password == nil { arguments += ["--redis", url.description] }
         if let level = common.logLevel { arguments += ["--log-level", level] }
         return arguments
+    }
+
+    /// `--api`: a server on a free port with a fresh secret in the first pane, then one map
+    /// per user through it, each with a token of its own (passed in the environment).
+    private func serverDemo(tmux: String, users: [String], showtime: Int, url: RedisURL) async throws(StartupError) -> TmuxDemo {
+        let port: Int
+        do { port = try unusedTCPPort() } catch {
+            throw StartupError(code: "server_failed", message: "\(error).", exitCode: 70)
+        }
+        let secret = AccessTokens.generateSecret()
+        let minter = TokenMinter(environment: ["CINEBOOK_SECRET": secret])
+        var environment = paneEnvironment(url: url)
+        environment["CINEBOOK_SECRET"] = secret
+        let server = TmuxDemo.Pane(
+            title: "server :\(port)",
+            arguments: [binary, "serve", "--port", String(port)] + (try backendOptions(url: url)), environment: environment)
+        var panes = [server]
+        for user in users {
+            let token = try await minter.mint(user: user, ttl: .seconds(86_400))
+            panes.append(.init(
+                title: user,
+                arguments: [binary, "seats", "--showtime", String(showtime), "--api", "http://127.0.0.1:\(port)"],
+                environment: paneEnvironment(url: url).merging(["CINEBOOK_TOKEN": token]) { $1 }))
+        }
+        var demo = TmuxDemo(tmux: tmux, users: users, showtime: showtime, panes: panes)
+        demo.afterFirstPane = { () throws(StartupError) in
+            let deadline = Date().addingTimeInterval(30)
+            while !acceptsConnections(port: port) {
+                guard Date() < deadline else {
+                    throw StartupError(
+                        code: "server_failed", message: "The demo's server did not start on port \(port); see its pane.", exitCode: 70)
+                }
+                usleep(100_000)
+            }
+        }
+        return demo
     }
 
     /// Settings the panes need from this environment; a Redis password and the database

@@ -1,15 +1,24 @@
 import Foundation
 import RedisClient
 
-/// Lays out one seat map per user in a tmux window: a new window of the current
-/// session when run inside tmux, else a new session that is attached at once.
+/// Lays out one seat map per user in a tmux window (after the server's pane, when the
+/// maps go through one): a new window of the current session when run inside tmux, else
+/// a new session that is attached at once.
 struct TmuxDemo {
+    /// One pane: its title, its command line and what its environment adds.
+    struct Pane {
+        let title: String
+        let arguments: [String]
+        let environment: [String: String]
+    }
+
     let tmux: String
     let users: [String]
     let showtime: Int
-    /// The `seats` command line shared by every pane; `--user` is added per pane.
-    let paneArguments: [String]
-    let environment: [String: String]
+    /// Every pane, in order; the first opens the window.
+    let panes: [Pane]
+    /// Called once the first pane runs, before the others open (to wait for a server).
+    var afterFirstPane: () throws(StartupError) -> Void = {}
 
     private var leaving: String { "Ctrl-b d leaves tmux (the demo keeps running) · q quits a map and releases its seats" }
 
@@ -22,7 +31,7 @@ struct TmuxDemo {
     }
 
     private func openWindow() throws(StartupError) {
-        let ids = try run(["new-window", "-n", "seats", "-P", "-F", "#{window_id} #{pane_id}"] + environmentFlags + command(for: users[0]))
+        let ids = try run(["new-window", "-n", "seats", "-P", "-F", "#{window_id} #{pane_id}"] + flags(panes[0]))
         try fill(ids)
         _ = try? run(["display-message", "-d", "8000", leaving])
         print("""
@@ -40,7 +49,7 @@ struct TmuxDemo {
         let (width, height) = hasSize ? (Int(size.ws_col), Int(size.ws_row)) : (160, 48)
         let ids = try run(
             ["new-session", "-d", "-s", name, "-n", "seats", "-x", String(width), "-y", String(height), "-P", "-F", "#{window_id} #{pane_id}"]
-                + environmentFlags + command(for: users[0]))
+                + flags(panes[0]))
         try fill(ids)
         try run(["set-option", "-t", name, "mouse", "on"])
         try run(["set-option", "-t", name, "status-right", " Ctrl-b d leaves tmux · q quits a map "])
@@ -64,34 +73,35 @@ struct TmuxDemo {
         }
     }
 
-    /// Splits the window into one pane per user, tiled, each titled with its user.
+    /// Splits the window into the other panes, tiled, each titled; the first seat map
+    /// has the focus.
     private func fill(_ ids: String) throws(StartupError) {
         let parts = ids.split(separator: " ").map(String.init)
         guard parts.count == 2 else {
             throw StartupError(code: "tmux_failed", message: "tmux answered '\(ids)' instead of a window and pane id.", exitCode: 70)
         }
-        let (window, first) = (parts[0], parts[1])
-        try run(["select-pane", "-t", first, "-T", users[0]])
-        for user in users.dropFirst() {
-            let pane = try run(["split-window", "-t", window, "-P", "-F", "#{pane_id}"] + environmentFlags + command(for: user))
-            try run(["select-pane", "-t", pane, "-T", user])
+        let window = parts[0]
+        var opened = [parts[1]]
+        try run(["select-pane", "-t", parts[1], "-T", panes[0].title])
+        try afterFirstPane()
+        for pane in panes.dropFirst() {
+            let id = try run(["split-window", "-t", window, "-P", "-F", "#{pane_id}"] + flags(pane))
+            try run(["select-pane", "-t", id, "-T", pane.title])
             try run(["select-layout", "-t", window, "tiled"])
+            opened.append(id)
         }
         try run(["set-option", "-w", "-t", window, "pane-border-status", "top"])
         try run(["set-option", "-w", "-t", window, "pane-border-format", " #{pane_title} "])
-        try run(["select-pane", "-t", first])
+        try run(["select-pane", "-t", opened[panes.count - users.count]])
     }
 
-    /// The pane's shell command: the seat map, and if it fails, its message stays
-    /// readable until Enter is pressed.
-    private func command(for user: String) -> [String] {
-        let line = (paneArguments + ["--user", user]).map(Self.quoted).joined(separator: " ")
+    /// `-e` for each variable of the pane's environment, then its shell command: the
+    /// program, and if it fails, its message stays readable until Enter is pressed.
+    private func flags(_ pane: Pane) -> [String] {
+        let line = pane.arguments.map(Self.quoted).joined(separator: " ")
         let keepOnError = #"[ $status -eq 0 ] || { printf '\ncinebook stopped (exit %s); press Enter to close this pane. ' $status; read _; }"#
-        return ["sh", "-c", "\(line); status=$?; \(keepOnError)"]
-    }
-
-    private var environmentFlags: [String] {
-        environment.sorted { $0.key < $1.key }.flatMap { ["-e", "\($0.key)=\($0.value)"] }
+        return pane.environment.sorted { $0.key < $1.key }.flatMap { ["-e", "\($0.key)=\($0.value)"] }
+            + ["sh", "-c", "\(line); status=$?; \(keepOnError)"]
     }
 
     private func freeSessionName() throws(StartupError) -> String {

@@ -21,7 +21,7 @@ public func unusedTCPPort() throws -> Int {
 }
 
 /// True when `port` on 127.0.0.1 can be bound right now.
-func isFree(_ port: Int) -> Bool {
+public func isFree(_ port: Int) -> Bool {
     onLoopback(port) { bind($0, $1, $2) == 0 }
 }
 
@@ -47,5 +47,6 @@ private func onLoopback(_ port: Int, _ use: (Int32, UnsafePointer<sockaddr>, soc
 }
 
 public struct FreePortError: Error, CustomStringConvertible {
+    public init() {}
     public var description: String { "cannot find a free TCP port on 127.0.0.1" }
 }
