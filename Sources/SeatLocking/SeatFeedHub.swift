@@ -20,15 +20,16 @@ final class SeatFeedHub: Sendable {
         let listener = nextListener.add(1, ordering: .relaxed).newValue
         channels.withLock { channels in
             if channels[id] == nil {
-                let relay = Task { [weak self] in
-                    for await event in open() { self?.deliver(event, showtime: id) }
+                // The relay holds the hub until the last listener leaves and cancels it.
+                let relay = Task {
+                    for await event in open() { self.deliver(event, showtime: id) }
                 }
                 channels[id] = Channel(relay: relay)
             }
             channels[id]?.listeners[listener] = continuation
             if channels[id]?.isConnected == true { continuation.yield(.connected) }
         }
-        continuation.onTermination = { [weak self] _ in self?.leave(listener, showtime: id) }
+        continuation.onTermination = { _ in self.leave(listener, showtime: id) }
         return stream
     }
 
