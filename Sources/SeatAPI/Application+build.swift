@@ -7,7 +7,9 @@ import SeatLocking
 ///
 /// ```
 /// GET    /health
+/// GET    /metrics                                   Prometheus text
 /// GET    /api/v1/showtimes
+/// GET    /api/v1/showtimes/{id}
 /// POST   /api/v1/showtimes/{id}/seats/lock          bearer token
 /// DELETE /api/v1/showtimes/{id}/seats/unlock        bearer token
 /// GET    /api/v1/showtimes/{id}/seats/status        bearer token
@@ -24,11 +26,18 @@ public func buildRouter(
     redis: RedisClient,
     tokens: AccessTokens,
     configuration: APIConfiguration = APIConfiguration(),
-    maintenance: MaintenanceLog = MaintenanceLog()
+    maintenance: MaintenanceLog = MaintenanceLog(),
+    metrics: APIMetrics = APIMetrics()
 ) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     router.add(middleware: JSONErrorMiddleware())
+    router.get("metrics") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+    }
     HealthController(redis: redis, maintenance: maintenance).addRoutes(to: router)
     router.get("api/v1/showtimes") { _, _ in JSONResponse.make(SeatLockingJSON.Showtimes(service.catalog)) }
     router.get("api/v1/showtimes/{id}") { _, context in
@@ -37,7 +46,7 @@ public func buildRouter(
     }
     let showtime = router.group("api/v1/showtimes/{id}").add(middleware: BearerAuthMiddleware(tokens: tokens))
     if let limit = configuration.rateLimit {
-        showtime.add(middleware: RateLimitMiddleware(limiter: RedisRateLimiter(redis: redis, limit: limit)))
+        showtime.add(middleware: RateLimitMiddleware(limiter: RedisRateLimiter(redis: redis, limit: limit), refusals: metrics.rateLimited))
     }
     showtime.add(middleware: IdempotencyMiddleware(store: IdempotencyStore(redis: redis), maximumBodySize: configuration.maximumBodySize))
     SeatController(service: service, maximumBodySize: configuration.maximumBodySize).addRoutes(to: showtime)
@@ -45,7 +54,8 @@ public func buildRouter(
         JSONResponse.make(SeatLockingJSON.Bookings(try await service.bookings(showtime: nil, user: try context.authenticatedUser())))
     }
     SeatEventController(
-        service: service, gate: EventStreamGate(limit: configuration.maximumEventStreams), heartbeat: configuration.heartbeat
+        service: service, gate: EventStreamGate(limit: configuration.maximumEventStreams, gauge: metrics.streamsOpen),
+        heartbeat: configuration.heartbeat
     ).addRoutes(to: showtime)
     return router
 }
@@ -57,15 +67,18 @@ public func buildApplication(
     redis: RedisClient,
     tokens: AccessTokens,
     configuration: APIConfiguration = APIConfiguration(),
+    metrics: APIMetrics = APIMetrics(),
     logger: Logger = Logger(label: "cinebook.api")
 ) -> some ApplicationProtocol {
     let maintenance = MaintenanceLog()
-    let router = buildRouter(service: service, redis: redis, tokens: tokens, configuration: configuration, maintenance: maintenance)
+    let router = buildRouter(
+        service: service, redis: redis, tokens: tokens, configuration: configuration, maintenance: maintenance, metrics: metrics)
     var application = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cinebook"),
         logger: logger)
     if let interval = configuration.sweepInterval {
+        maintenance.expect(every: interval)
         application.addServices(SweepService(service: service, redis: redis, interval: interval, maintenance: maintenance))
     }
     return application

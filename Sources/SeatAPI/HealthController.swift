@@ -3,7 +3,7 @@ import RedisClient
 import SeatLocking
 
 /// `GET /health`: 200 while Redis answers a PING (with its round-trip time, its memory
-/// against its limit, a cluster's state, and the last reconciliation), 503 when it does not.
+/// against its limit, a cluster's state, and the periodic jobs), 503 when it does not.
 struct HealthController: Sendable {
     let redis: RedisClient
     let maintenance: MaintenanceLog
@@ -17,7 +17,7 @@ struct HealthController: Sendable {
             let roundTrip = try await redis.ping()
             return JSONResponse.make(HealthReport(
                 roundTrip: roundTrip, memory: await RedisMemory.read(from: redis), clusterState: try? await redis.clusterState(),
-                reconciliation: maintenance.lastReconciliation))
+                jobs: maintenance.jobs()))
         } catch {
             context.logger.warning("health check: Redis unavailable", metadata: ["error": "\(error)"])
             return JSONResponse.make(HealthReport(failure: error), status: .serviceUnavailable, headers: [.retryAfter: "1"])

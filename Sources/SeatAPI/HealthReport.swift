@@ -2,9 +2,9 @@ import SeatLocking
 
 /// `{"ok": true, "status": "ok", "redis": {"reachable": true, "rtt_ms": 0.12,
 /// "used_memory_bytes": ..., "maxmemory_bytes": ..., "memory_used_share": ...,
-/// "cluster_state": "ok"}, "reconciliation": {...}}`: "degraded" when Redis is above 90 %
-/// of its memory limit, a cluster is not ok, or the last reconciliation failed; with
-/// `"ok": false` the error fields every failure has.
+/// "cluster_state": "ok"}, "jobs": {"sweep": {...}, "reconcile": {...}}}`: "degraded" when
+/// Redis is above 90 % of its memory limit, a cluster is not ok, or a periodic pass failed
+/// or is overdue; with `"ok": false` the error fields every failure has.
 struct HealthReport: Encodable, Sendable {
     struct Redis: Encodable, Sendable {
         let reachable: Bool
@@ -19,28 +19,29 @@ struct HealthReport: Encodable, Sendable {
     let ok: Bool
     let status: String
     let redis: Redis
-    let reconciliation: MaintenanceLog.Reconciliation?
+    let jobs: [String: MaintenanceLog.Job]?
     let error: String?
     let message: String?
 
-    init(roundTrip: Duration, memory: RedisMemory?, clusterState: String?, reconciliation: MaintenanceLog.Reconciliation?) {
+    init(roundTrip: Duration, memory: RedisMemory?, clusterState: String?, jobs: [String: MaintenanceLog.Job]) {
         ok = true
         let clusterFailing = clusterState.map { $0 != "ok" } ?? false
-        let degraded = memory?.isNearlyFull == true || clusterFailing || reconciliation?.error != nil
+        let troubled = jobs.filter { !$0.value.isHealthy }.keys.sorted()
+        let degraded = memory?.isNearlyFull == true || clusterFailing || !troubled.isEmpty
         status = degraded ? "degraded" : "ok"
         let (seconds, attoseconds) = roundTrip.components
         redis = Redis(
             reachable: true, rtt_ms: ((Double(seconds) * 1000 + Double(attoseconds) / 1e15) * 1000).rounded() / 1000,
             used_memory_bytes: memory?.usedBytes, maxmemory_bytes: memory?.maximumBytes,
             memory_used_share: memory?.usedShare.map { ($0 * 1000).rounded() / 1000 }, cluster_state: clusterState)
-        self.reconciliation = reconciliation
+        self.jobs = jobs
         error = nil
         message = if memory?.isNearlyFull == true {
             "Redis uses more than 90 % of its maxmemory; when it is full, holds and bookings are refused."
         } else if clusterFailing {
             "The Redis Cluster is not ok: the showtimes of a shard without a primary answer redis_unavailable until a replica takes over."
-        } else if reconciliation?.error != nil {
-            "The last reconciliation with the database failed."
+        } else if !troubled.isEmpty {
+            troubled.map { "The \($0) job is \(jobs[$0]!.status)" }.joined(separator: "; ") + "."
         } else {
             nil
         }
@@ -50,7 +51,7 @@ struct HealthReport: Encodable, Sendable {
         ok = false
         status = "unavailable"
         redis = Redis(reachable: false, rtt_ms: nil, used_memory_bytes: nil, maxmemory_bytes: nil, memory_used_share: nil, cluster_state: nil)
-        reconciliation = nil
+        jobs = nil
         error = "redis_unavailable"
         message = "Redis is unavailable: \(failure)."
     }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Hummingbird
 
 /// Counts each request of the authenticated user against the rate limit; the excess
@@ -6,6 +7,8 @@ struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
     let limiter: RedisRateLimiter
+    /// Counts the requests refused.
+    let refusals: CoreMetrics.Counter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let user = try context.authenticatedUser()
@@ -16,6 +19,7 @@ struct RateLimitMiddleware: RouterMiddleware {
             let (seconds, attoseconds) = retryAfter.components
             let wait = max(1, Int(seconds) + (attoseconds > 0 ? 1 : 0))
             context.logger.notice("rate limited", metadata: ["retry_after_s": "\(wait)"])
+            refusals.increment()
             throw APIError.rateLimited(
                 retryAfter: wait,
                 message: "Too many seat operations: at most \(Self.rate(limiter.limit.perSecond)) a second, "

@@ -15,6 +15,11 @@ public struct SweepService: Service, CustomStringConvertible {
         /// Another process held the sweep lock.
         case skipped
         case failed(String)
+
+        var succeeded: Bool {
+            if case .failed = self { return false }
+            return true
+        }
     }
 
     let service: SeatLockingService
@@ -59,6 +64,24 @@ public struct SweepService: Service, CustomStringConvertible {
 
     /// One pass: take the lock, sweep, release the lock.
     public func sweepOnce() async -> Outcome {
+        let started = ContinuousClock.now
+        let outcome = await sweepUnderLock()
+        let took = ContinuousClock.now - started
+        switch outcome {
+        case let .swept(report):
+            maintenance.record(.sweep, took: took, expired: report.total)
+        case .skipped:
+            // Another server holds the lock and runs both passes.
+            maintenance.record(.sweep, took: took, skipped: true)
+            maintenance.record(.reconcile, took: took, skipped: true)
+        case let .failed(reason):
+            maintenance.record(.sweep, took: took, failure: reason)
+        }
+        if case .skipped = outcome {} else { service.metrics.job(.sweep, took: took, succeeded: outcome.succeeded) }
+        return outcome
+    }
+
+    private func sweepUnderLock() async -> Outcome {
         let token = UUID().uuidString
         do {
             let taken = try await redis.send(
@@ -87,19 +110,23 @@ public struct SweepService: Service, CustomStringConvertible {
         return outcome
     }
 
-    /// Makes Redis agree with the database for every showtime; the result goes to `/health`.
+    /// Makes Redis agree with the database for every showtime; the result goes to `/health`
+    /// and the metrics.
     private func reconcile() async {
         let clock = ContinuousClock()
         let start = clock.now
         do {
             let reports = try await service.reconcile(repair: true)
-            maintenance.record(reports, took: clock.now - start)
+            maintenance.record(
+                .reconcile, took: clock.now - start, showtimes: reports.count, repaired: reports.filter(\.repaired).count)
+            service.metrics.job(.reconcile, took: clock.now - start, succeeded: true)
             let repaired = reports.filter(\.repaired)
             if !repaired.isEmpty {
                 logger.notice("reconciled \(repaired.count) showtime(s) with the database", metadata: ["showtimes": "\(repaired.map(\.showtimeID))"])
             }
         } catch {
-            maintenance.record(failure: error, took: clock.now - start)
+            maintenance.record(.reconcile, took: clock.now - start, failure: error.message)
+            service.metrics.job(.reconcile, took: clock.now - start, succeeded: false)
             logger.warning("reconciliation failed; next try in \(interval.components.seconds) s", metadata: ["error": "\(error)"])
         }
     }

@@ -172,7 +172,7 @@ public final class SeatAPIClient: SeatOperations {
             request.body = .bytes(ByteBuffer(string: SeatLockingJSON.encode(["seats": seats])))
         }
         do {
-            let response = try await client.execute(request, timeout: .nanoseconds(requestTimeout.nanosecondsClamped))
+            let response = try await client.execute(request, timeout: TimeAmount(requestTimeout))
             let body = try await response.body.collect(upTo: 4 << 20)
             let fields = Dictionary(response.headers.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
             return (Int(response.status.code), String(buffer: body), fields)
@@ -247,14 +247,5 @@ public final class SeatAPIClient: SeatOperations {
 
     static func date(_ value: Any?) -> Date? {
         (value as? String).flatMap(SeatLockingJSON.date(fromTimestamp:))
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds, clamped to what `Int64` holds.
-    var nanosecondsClamped: Int64 {
-        let (seconds, attoseconds) = components
-        guard seconds < Int64.max / 1_000_000_000 else { return .max }
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

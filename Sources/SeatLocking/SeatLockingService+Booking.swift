@@ -17,6 +17,10 @@ extension SeatLockingService {
     /// Sells the user's held seats, all or none. Booking seats the user has booked
     /// already answers with that booking, so a retry after an unanswered call is safe.
     public func book(_ seats: [String], showtime id: Int, user: String) async throws(SeatLockingError) -> Booking {
+        try await counted(.book) { () throws(SeatLockingError) in try await sell(seats, showtime: id, user: user) }
+    }
+
+    private func sell(_ seats: [String], showtime id: Int, user: String) async throws(SeatLockingError) -> Booking {
         let request = try validated(seats, showtime: id, user: user)
         let clock = ContinuousClock()
         let started = clock.now
@@ -35,7 +39,7 @@ extension SeatLockingService {
         let sale = Sale(showtimeID: id, user: request.user, seats: request.seats, at: try claim.serverTime)
         let outcome: SaleOutcome
         do {
-            outcome = try await records.commit(sale)
+            outcome = try await database("commit") { () async throws(RecordsError) in try await records.commit(sale) }
         } catch {
             switch error {
             case let .unavailable(reason):
@@ -118,7 +122,7 @@ extension SeatLockingService {
     /// The user's booking of exactly these seats or more, if the database has one.
     private func bookedAlready(_ request: Request) async throws(SeatLockingError) -> Booking? {
         let bookings: [BookingRecord]
-        do { bookings = try await records.bookings(showtime: request.showtime.id, user: request.user) } catch {
+        do { bookings = try await database("bookings") { () async throws(RecordsError) in try await records.bookings(showtime: request.showtime.id, user: request.user) } } catch {
             throw Self.failure(error)
         }
         return Self.booking(of: request, among: bookings)
@@ -134,6 +138,7 @@ extension SeatLockingService {
     private func markSold(_ record: BookingRecord, _ request: Request) async {
         let keys = SeatKeys(showtime: record.showtimeID)
         do {
+            defer { metrics.holdsEnded(.booked, seats: record.seats.count) }
             _ = try await run(
                 SeatScripts.sell, keys: [keys.index, keys.sold, keys.claims, keys.holds(request.user)] + record.seats.map(keys.lock)
                     + [keys.version],
@@ -167,7 +172,7 @@ extension SeatLockingService {
     public func bookings(showtime id: Int?, user: String?) async throws(SeatLockingError) -> [Booking] {
         if let id, catalog.showtime(id) == nil { throw .unknownShowtime(id) }
         let user = try user.map(Self.validatedUser)
-        do { return try await records.bookings(showtime: id, user: user) } catch { throw Self.failure(error) }
+        do { return try await database("bookings") { () async throws(RecordsError) in try await records.bookings(showtime: id, user: user) } } catch { throw Self.failure(error) }
     }
 }
 

@@ -51,7 +51,7 @@ extension SeatLockingService {
         let claims = try state.pairs(at: 3)
         let locked = Set(try state.strings(at: 4))
         let sold: [String: Int64]
-        do { sold = try await records.sold(showtime: id) } catch { throw Self.failure(error) }
+        do { sold = try await database("sold") { () async throws(RecordsError) in try await records.sold(showtime: id) } } catch { throw Self.failure(error) }
 
         let interrupted = claims.compactMap { seat, claim -> ReconcileReport.InterruptedBooking? in
             guard let separator = claim.firstIndex(of: "|"), let deadline = Int64(claim[..<separator]),

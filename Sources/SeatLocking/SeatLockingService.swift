@@ -17,14 +17,17 @@ public struct SeatLockingService: Sendable {
     let feeds = SeatFeedHub()
     /// For the crash tests only: the booking step after which this process kills itself.
     public var crashAfter: BookingStep?
+    /// What the operations count and time.
+    public let metrics: SeatMetrics
 
     /// The Redis this service works on.
     public var redisURL: RedisURL { redis.configuration.url }
 
     public init(
         redis: RedisClient, records: any SalesRecord, catalog: Catalog, policy: LockPolicy = LockPolicy(),
-        logger: Logger = Logger(label: "cinebook.core")
+        logger: Logger = Logger(label: "cinebook.core"), metrics: SeatMetrics = .disabled
     ) {
+        self.metrics = metrics
         self.redis = redis
         self.records = records
         self.catalog = catalog
@@ -35,6 +38,10 @@ public struct SeatLockingService: Sendable {
     /// Locks all the seats for the user, or none. Seats the user already holds count as
     /// success and get a fresh TTL (never past the maximum hold).
     public func lock(_ seats: [String], showtime id: Int, user: String, ttl: Duration? = nil) async throws(SeatLockingError) -> LockGrant {
+        try await counted(.lock) { () throws(SeatLockingError) in try await grantLock(seats, showtime: id, user: user, ttl: ttl) }
+    }
+
+    private func grantLock(_ seats: [String], showtime id: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
         let request = try validated(seats, showtime: id, user: user)
         let ttl = try validatedTTL(ttl)
         let boxOffice = request.seats.filter(request.showtime.occupied.contains)
@@ -86,6 +93,14 @@ public struct SeatLockingService: Sendable {
     /// held by someone else, as the HTTP API answers 409; the check and the release are
     /// one script.
     public func unlock(_ seats: [String], showtime id: Int, user: String, strict: Bool = false) async throws(SeatLockingError) -> Release {
+        let release = try await counted(.unlock) { () throws(SeatLockingError) in
+            try await releaseLocks(seats, showtime: id, user: user, strict: strict)
+        }
+        metrics.holdsEnded(.released, seats: release.released.count)
+        return release
+    }
+
+    private func releaseLocks(_ seats: [String], showtime id: Int, user: String, strict: Bool) async throws(SeatLockingError) -> Release {
         let request = try validated(seats, showtime: id, user: user)
         if strict {
             let boxOffice = request.seats.filter(request.showtime.occupied.contains)
@@ -109,6 +124,10 @@ public struct SeatLockingService: Sendable {
     /// Gives every seat a fresh TTL, or none: each must still be held by the user.
     /// An expired lock is not recreated; no hold grows past the maximum hold time.
     public func extend(_ seats: [String], showtime id: Int, user: String, ttl: Duration? = nil) async throws(SeatLockingError) -> LockGrant {
+        try await counted(.extend) { () throws(SeatLockingError) in try await extendLocks(seats, showtime: id, user: user, ttl: ttl) }
+    }
+
+    private func extendLocks(_ seats: [String], showtime id: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
         let request = try validated(seats, showtime: id, user: user)
         let ttl = try validatedTTL(ttl)
         let keys = SeatKeys(showtime: id)
@@ -178,6 +197,7 @@ public struct SeatLockingService: Sendable {
             } while found.count == batch
         }
         let report = SweepReport(expired: expired.filter { !$0.value.isEmpty })
+        metrics.holdsEnded(.expired, seats: report.total)
         logger.debug("swept", metadata: ["expired": "\(report.total)"])
         return report
     }
@@ -221,6 +241,8 @@ public struct SeatLockingService: Sendable {
     func run(
         _ script: RedisScript, keys: [String], arguments: [String], _ request: Request, write: Bool = false
     ) async throws(SeatLockingError) -> ScriptReply {
+        let started = ContinuousClock.now
+        defer { metrics.script(script.name, took: ContinuousClock.now - started) }
         do {
             return ScriptReply(try await redis.evaluate(script, keys: keys, arguments: arguments))
         } catch let error as RedisConnectionError where write && (error.kind == .timeout || error.kind == .broken) {
@@ -236,6 +258,29 @@ public struct SeatLockingService: Sendable {
             logger.error("script failed", metadata: request.metadata(["operation": "\(script.name)", "error": "\(error)"]))
             throw .internalError("\(script.name): \(error)")
         }
+    }
+
+    /// Runs one seat operation and counts how it ended.
+    func counted<Value>(
+        _ operation: SeatMetrics.Operation, _ work: () async throws(SeatLockingError) -> Value
+    ) async throws(SeatLockingError) -> Value {
+        do {
+            let value = try await work()
+            metrics.record(operation, nil)
+            return value
+        } catch {
+            metrics.record(operation, error)
+            throw error
+        }
+    }
+
+    /// A call to the database of record, timed.
+    func database<Value, Failure: Error>(
+        _ operation: String, _ call: () async throws(Failure) -> Value
+    ) async throws(Failure) -> Value {
+        let started = ContinuousClock.now
+        defer { metrics.database(operation, took: ContinuousClock.now - started) }
+        return try await call()
     }
 
     /// Server errors that mean "not now" rather than a bug.

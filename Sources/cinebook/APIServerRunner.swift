@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SeatAPI
+import SeatLocking
 
 /// Starts `cinebook serve`: the secret, the service, the server; reports a failure to
 /// start on stderr with the documented exit code.
@@ -13,14 +14,17 @@ struct APIServerRunner {
             let (tokens, generatedSecret) = try await TokenMinter().tokensForServer(development: options.dev)
             var runner = CommandRunner(options: options.common, json: false)
             runner.defaultLogLevel = .info
-            let (service, redis) = try await runner.makeBackend(connections: options.redisConnections)
+            let metrics = APIMetrics()
+            let (service, redis) = try await runner.makeBackend(
+                connections: options.redisConnections, metrics: SeatMetrics(factory: metrics.factory))
             defer { redis.close() }
             if let generatedSecret {
                 print(try await developmentNotice(secret: generatedSecret, tokens: tokens))
                 fflush(nil)
             }
             let configuration = configuration(logger: Logger(label: "cinebook.serve"))
-            let application = buildApplication(service: service, redis: redis, tokens: tokens, configuration: configuration)
+            let application = buildApplication(
+                service: service, redis: redis, tokens: tokens, configuration: configuration, metrics: metrics)
             do {
                 try await application.runService()
             } catch {

@@ -73,7 +73,9 @@ struct CommandRunner {
     }
 
     /// The service and the Redis client under it, with `connections` pooled connections.
-    func makeBackend(connections: Int = 1) async throws(StartupError) -> (service: SeatLockingService, redis: RedisClient) {
+    func makeBackend(
+        connections: Int = 1, metrics: SeatMetrics = .disabled
+    ) async throws(StartupError) -> (service: SeatLockingService, redis: RedisClient) {
         if let logFile {
             bootstrapFileLogging(logFile, level: options.level(default: defaultLogLevel))
         } else {
@@ -84,7 +86,7 @@ struct CommandRunner {
         let redis = RedisClient(url: url, timeouts: timeouts, connections: connections)
         try await checkEviction(redis)
         let records = try await openRecords(stateDirectory: locator.stateDirectory)
-        return (SeatLockingService(redis: redis, records: records, catalog: try await loadCatalog(records)), redis)
+        return (SeatLockingService(redis: redis, records: records, catalog: try await loadCatalog(records), metrics: metrics), redis)
     }
 
     /// A Redis that may evict keys without a TTL could forget sold seats: refused.

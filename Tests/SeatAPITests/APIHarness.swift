@@ -15,6 +15,8 @@ struct APIHarness: Sendable {
     let redis: RedisClient
     let tokens: AccessTokens
     let configuration: APIConfiguration
+    /// This server's metrics, the core's among them.
+    let metrics: APIMetrics
 
     var showtime: Showtime { showtimes[0] }
     var id: Int { showtime.id }
@@ -34,19 +36,23 @@ struct APIHarness: Sendable {
             url: try url ?? RedisTestServer.shared().url, timeouts: RedisTimeouts(connect: timeout, command: timeout), connections: 2)
         var configuration = APIConfiguration(sweepInterval: nil)
         configure(&configuration)
+        let metrics = APIMetrics()
         return APIHarness(
             showtimes: showtimes,
-            service: SeatLockingService(redis: redis, records: try records ?? TestRecords.shared(), catalog: Catalog(showtimes: showtimes), policy: policy, logger: quietLogger),
+            service: SeatLockingService(
+                redis: redis, records: try records ?? TestRecords.shared(), catalog: Catalog(showtimes: showtimes), policy: policy,
+                logger: quietLogger, metrics: SeatMetrics(factory: metrics.factory)),
             redis: redis,
             tokens: try await AccessTokens(secret: AccessTokens.generateSecret()),
-            configuration: configuration)
+            configuration: configuration,
+            metrics: metrics)
     }
 
     /// Runs `body` against the live server, then shuts the server down.
     func run<Value: Sendable>(_ body: @Sendable (APIClient) async throws -> Value) async throws -> Value {
         defer { redis.close() }
         let application = buildApplication(
-            service: service, redis: redis, tokens: tokens, configuration: configuration, logger: quietLogger)
+            service: service, redis: redis, tokens: tokens, configuration: configuration, metrics: metrics, logger: quietLogger)
         return try await application.test(.ahc(.http)) { client in
             try await body(APIClient(client: client, tokens: tokens))
         }
@@ -54,7 +60,7 @@ struct APIHarness: Sendable {
 
     /// The router alone, for checks that need no server.
     func router() -> Router<APIRequestContext> {
-        buildRouter(service: service, redis: redis, tokens: tokens, configuration: configuration)
+        buildRouter(service: service, redis: redis, tokens: tokens, configuration: configuration, metrics: metrics)
     }
 }
 

@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import RedisClient
 import SeatAPI
 import SeatLocking
@@ -12,7 +14,9 @@ import TestSupport
         let (service, redis) = try SharedRedis.service([showtime])
         defer { redis.close() }
         let lockKey = "sweep_lock:test:\(showtime.id)"
-        let sweeper = SweepService(service: service, redis: redis, interval: .seconds(60), lockKey: lockKey, logger: quietLogger)
+        let maintenance = MaintenanceLog()
+        let sweeper = SweepService(
+            service: service, redis: redis, interval: .seconds(60), lockKey: lockKey, maintenance: maintenance, logger: quietLogger)
         _ = try await service.lock(["A1", "A2"], showtime: showtime.id, user: TestUsers.unique(), ttl: .seconds(1))
         try await Task.sleep(for: .milliseconds(1_100))
 
@@ -32,22 +36,59 @@ import TestSupport
             return
         }
         #expect(second.total == 0)
+        let jobs = maintenance.jobs()
+        #expect(jobs["sweep"]?.last_run?.result == "ok")
+        #expect(jobs["sweep"]?.last_run?.expired == 0, "the last pass found nothing")
+        #expect(jobs["reconcile"]?.last_run?.showtimes == 1)
     }
 
-    @Test func theServerSweepsOnScheduleAndStopsWithIt() async throws {
-        let api = try await APIHarness.make(policy: LockPolicy(ttl: .seconds(1))) { $0.sweepInterval = .milliseconds(300) }
-        let recorder = EventRecorder(api.redis.subscribe(to: "seat_events:{\(api.id)}"))
-        defer { recorder.stop() }
-        #expect(await recorder.waitUntilSubscribed())
-        let start = ContinuousClock.now
-        try await api.run { client throws in
-            let lock = try await client.lock(["B2"], showtime: api.id, as: TestUsers.unique())
-            #expect(lock.status == 200)
-            let expired = await recorder.waitForJSON(timeout: .seconds(10)) { $0["event"] as? String == "expired" }
-            #expect(expired?["seats"] as? [String] == ["B2"], "the sweeper announced the expired lock")
+    /// A job is ok while its last pass worked and its last success is under two intervals
+    /// old; then overdue; failed at once when a pass fails.
+    @Test func aJobIsOverdueAfterTwoIntervalsWithoutSuccessAndFailedAfterAFailure() {
+        let maintenance = MaintenanceLog()
+        #expect(maintenance.jobs()["sweep"]?.status == "off", "no sweeper, no expectation")
+        maintenance.expect(every: .seconds(60))
+        maintenance.record(.sweep, took: .milliseconds(3), expired: 0)
+        #expect(maintenance.jobs()["sweep"]?.status == "ok")
+        #expect(maintenance.jobs(now: Date().addingTimeInterval(110))["sweep"]?.status == "ok", "one interval late is fine")
+        #expect(maintenance.jobs(now: Date().addingTimeInterval(121))["sweep"]?.status == "overdue")
+        #expect(maintenance.jobs(now: Date().addingTimeInterval(121))["reconcile"]?.status == "overdue", "never ran since the start")
+        maintenance.record(.sweep, took: .milliseconds(3), failure: "Redis is unavailable")
+        #expect(maintenance.jobs()["sweep"]?.status == "failed")
+        #expect(maintenance.jobs()["sweep"]?.last_run?.error == "Redis is unavailable")
+    }
+
+    /// A sweeper that stops (or hangs) turns `/health` degraded within two intervals.
+    @Test func aStoppedSweeperTurnsHealthDegraded() async throws {
+        let api = try await APIHarness.make()
+        let maintenance = MaintenanceLog()
+        maintenance.expect(every: .milliseconds(200))
+        maintenance.record(.sweep, took: .milliseconds(3), expired: 0)
+        maintenance.record(.reconcile, took: .milliseconds(4), showtimes: 1, repaired: 0)
+        let router = buildRouter(service: api.service, redis: api.redis, tokens: api.tokens, maintenance: maintenance)
+        defer { api.redis.close() }
+        try await Application(router: router).test(.router) { client in
+            func health() async throws -> [String: Any] {
+                let response = try await client.execute(uri: "/health", method: .get)
+                return (try JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
+            }
+            func job(_ json: [String: Any], _ name: String) -> [String: Any] {
+                (json["jobs"] as? [String: Any])?[name] as? [String: Any] ?? [:]
+            }
+            // No pass comes any more: overdue after two intervals.
+            #expect(await eventually(timeout: .seconds(10)) {
+                let json = (try? await health()) ?? [:]
+                return json["status"] as? String == "degraded" && job(json, "sweep")["status"] as? String == "overdue"
+            }, "a stopped sweeper turns /health degraded")
+            let overdue = try await health()
+            #expect((overdue["message"] as? String)?.contains("sweep job is overdue") == true, "\(overdue)")
+            #expect(job(overdue, "sweep")["every_s"] as? Double == 0.2)
+            #expect((job(overdue, "sweep")["last_run"] as? [String: Any])?["result"] as? String == "ok")
+
+            maintenance.record(.reconcile, took: .milliseconds(3), failure: "PostgreSQL is unavailable")
+            let failed = try await health()
+            #expect(job(failed, "reconcile")["status"] as? String == "failed")
+            #expect(failed["status"] as? String == "degraded")
         }
-        // A sweeper that did not stop would keep the server running for good; a loaded
-        // two-core machine running every other test may take a while, but finishes.
-        #expect(ContinuousClock.now - start < .seconds(30), "the sweeper stops with the server")
     }
 }
