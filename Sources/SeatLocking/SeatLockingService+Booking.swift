@@ -141,8 +141,8 @@ extension SeatLockingService {
             defer { metrics.holdsEnded(.booked, seats: record.seats.count) }
             _ = try await run(
                 SeatScripts.sell, keys: [keys.index, keys.sold, keys.claims, keys.holds(request.user)] + record.seats.map(keys.lock)
-                    + [keys.version],
-                arguments: [String(record.showtimeID), keys.events, String(record.id)] + record.seats, request, write: true)
+                    + keys.historyKeys,
+                arguments: [String(record.showtimeID), keys.events, String(record.id), request.user] + record.seats, request, write: true)
         } catch {
             logger.warning("booked, but Redis was not told; reconciliation will", metadata: request.metadata(["error": "\(error)"]))
         }

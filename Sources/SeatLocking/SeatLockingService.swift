@@ -79,7 +79,7 @@ public struct SeatLockingService: Sendable {
         try await runLoaded(
             SeatScripts.lock,
             keys: [keys.index, keys.sold, keys.sequence, keys.holds(request.user), keys.claims, keys.loaded]
-                + request.seats.map(keys.lock) + [keys.version],
+                + request.seats.map(keys.lock) + keys.historyKeys,
             arguments: [
                 String(request.showtime.id), request.user, String(ttl.milliseconds), String(policy.maximumHold.milliseconds),
                 String(policy.maximumSeatsPerUser), keys.events,
@@ -109,7 +109,7 @@ public struct SeatLockingService: Sendable {
         let keys = SeatKeys(showtime: id)
         let reply = try await run(
             SeatScripts.unlock,
-            keys: [keys.index, keys.holds(request.user), keys.sold] + request.seats.map(keys.lock) + [keys.version],
+            keys: [keys.index, keys.holds(request.user), keys.sold] + request.seats.map(keys.lock) + keys.historyKeys,
             arguments: [String(id), request.user, keys.events, strict ? "1" : "0"] + request.seats,
             request, write: true)
         if strict, reply.count > 2 {
@@ -190,7 +190,7 @@ public struct SeatLockingService: Sendable {
             var found: [String]
             repeat {
                 let reply = try await run(
-                    SeatScripts.sweep, keys: [keys.index, keys.version], arguments: [String(showtime.id), keys.events, String(batch)],
+                    SeatScripts.sweep, keys: [keys.index] + keys.historyKeys, arguments: [String(showtime.id), keys.events, String(batch)],
                     Request(showtime: showtime, user: "", seats: []))
                 found = try reply.strings(at: 1)
                 expired[showtime.id, default: []].append(contentsOf: found)

@@ -30,6 +30,29 @@ enum SeatScripts {
 
         """
 
+    /// The hold history: when each seat's hold began (the third key from the end, a hash),
+    /// and each hold's start, end or refusal in the showtime's capped stream (the second
+    /// key from the end), in the same step as the change itself.
+    private static let history = """
+        local function heldSince(seats)
+          if #seats == 0 then return false end
+          local earliest = false
+          for _, value in ipairs(redis.call('HMGET', KEYS[#KEYS - 2], unpack(seats))) do
+            local at = tonumber(value)
+            if at and (not earliest or at < earliest) then earliest = at end
+          end
+          redis.call('HDEL', KEYS[#KEYS - 2], unpack(seats))
+          return earliest
+        end
+        local function remember(event, seats, user, at, since)
+          local fields = {'event', event, 'seats', table.concat(seats, ' '), 'at', at}
+          if user then fields[#fields + 1] = 'user'; fields[#fields + 1] = user end
+          if since then fields[#fields + 1] = 'held_ms'; fields[#fields + 1] = at - since end
+          redis.call('XADD', KEYS[#KEYS - 1], 'MAXLEN', '~', '\(HoldHistory.capacity)', '*', unpack(fields))
+        end
+
+        """
+
     /// Seats being booked: `<deadline ms>|<user>` in the claims hash.
     private static let claims = """
         local function claimOf(value)
@@ -69,7 +92,7 @@ enum SeatScripts {
 
     /// Locks seats for one user, all or nothing.
     /// KEYS: index, sold, sequence, holds of the user, claims, loaded marker, then one
-    ///       lock key per seat, then the version.
+    ///       lock key per seat, then the hold starts, the history and the version.
     /// ARGV: showtime id, user, ttl ms, maximum hold ms, maximum seats per user,
     ///       events channel, then the seat codes.
     /// Reply: {'ok', now, epoch (when Redis last loaded the sold seats), seat, expiry, token, ...}
@@ -77,9 +100,9 @@ enum SeatScripts {
     ///         {seats whose booking claim has passed its deadline}}
     ///     or {'too_many', now, seats already held}
     ///     or {'not_loaded', now}
-    static let lock = RedisScript(name: "lock", source: now + keepUntil + claims + announce + requireLoaded("KEYS[6]") + """
+    static let lock = RedisScript(name: "lock", source: now + keepUntil + claims + announce + history + requireLoaded("KEYS[6]") + """
         local user = ARGV[2]
-        local count = #KEYS - 7
+        local count = #KEYS - 9
         local seats = {unpack(ARGV, 7, 6 + count)}
         local sold = redis.call('HMGET', KEYS[2], unpack(seats))
         local claimed = redis.call('HMGET', KEYS[5], unpack(seats))
@@ -89,6 +112,7 @@ enum SeatScripts {
         local live = redis.call('ZMSCORE', KEYS[1], unpack(seats))
         local current = {}
         local unavailable = {}
+        local lapsed = {}
         for i = 1, count do
           current[i] = {}
           if sold[i] or claimed[i] then
@@ -97,9 +121,12 @@ enum SeatScripts {
           elseif live[i] and tonumber(live[i]) > now then
             current[i] = redis.call('HMGET', KEYS[6 + i], 'user_id', 'locked_at', 'token')
             if current[i][1] and current[i][1] ~= user then unavailable[#unavailable + 1] = seats[i] end
+          elseif live[i] then
+            lapsed[#lapsed + 1] = i
           end
         end
         if #unavailable > 0 then
+          remember('unavailable', unavailable, user, now, false)
           local taken = redis.call('HKEYS', KEYS[2])
           for _, seat in ipairs(redis.call('HKEYS', KEYS[5])) do taken[#taken + 1] = seat end
           for _, seat in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')) do
@@ -113,13 +140,22 @@ enum SeatScripts {
         for _, score in ipairs(redis.call('ZMSCORE', KEYS[4], unpack(seats))) do
           if not score then added = added + 1 end
         end
-        if held + added > tonumber(ARGV[5]) then return {'too_many', now, held} end
+        if held + added > tonumber(ARGV[5]) then
+          remember('too_many', seats, user, now, false)
+          return {'too_many', now, held}
+        end
+        -- Holds that ran out but were not swept yet end now, at their expiry.
+        for _, i in ipairs(lapsed) do
+          local expiry = tonumber(live[i])
+          remember('expired', {seats[i]}, false, expiry, heldSince({seats[i]}))
+        end
         local ttl = tonumber(ARGV[3])
         local maximumHold = tonumber(ARGV[4])
         local token = false
         local reply = {'ok', now, epoch}
         local entries = {}
         local latest = 0
+        local began = {}
         for i = 1, count do
           local key = KEYS[6 + i]
           local lockedAt = tonumber(current[i][2])
@@ -132,6 +168,7 @@ enum SeatScripts {
             seatToken = token
             expiry = now + math.min(ttl, maximumHold)
             redis.call('HSET', key, 'user_id', user, 'locked_at', now, 'showtime_id', ARGV[1], 'token', token)
+            began[#began + 1] = seats[i]
           end
           redis.call('PEXPIREAT', key, expiry)
           entries[#entries + 1] = expiry
@@ -144,6 +181,12 @@ enum SeatScripts {
         redis.call('ZADD', KEYS[1], unpack(entries))
         redis.call('ZADD', KEYS[4], unpack(entries))
         keepUntil(KEYS[4], latest)
+        if #began > 0 then
+          local starts = {}
+          for _, seat in ipairs(began) do starts[#starts + 1] = seat; starts[#starts + 1] = now end
+          redis.call('HSET', KEYS[#KEYS - 2], unpack(starts))
+          remember('held', began, user, now, false)
+        end
         announce(ARGV[6], {event = 'locked', showtime_id = tonumber(ARGV[1]),
           seats = seats, expires_at = latest, at = now})
         return reply
@@ -151,11 +194,12 @@ enum SeatScripts {
 
     /// Releases the seats this user holds; others' locks are left alone. Strict (ARGV[4]
     /// is '1'): if any seat is sold or held by someone else, nothing is released.
-    /// KEYS: index, holds of the user, sold, then one lock key per seat, then the version.
+    /// KEYS: index, holds of the user, sold, then one lock key per seat, then the hold
+    /// starts, the history and the version.
     /// ARGV: showtime id, user, events channel, strict, then the seat codes.
     /// Reply: {now, {released seats}} or {now, {}, {seats sold or held by others}}
-    static let unlock = RedisScript(name: "unlock", source: now + announce + """
-        local count = #KEYS - 4
+    static let unlock = RedisScript(name: "unlock", source: now + announce + history + """
+        local count = #KEYS - 6
         local owners = {}
         local others = {}
         for i = 1, count do
@@ -176,6 +220,7 @@ enum SeatScripts {
         if #released > 0 then
           redis.call('ZREM', KEYS[1], unpack(released))
           redis.call('ZREM', KEYS[2], unpack(released))
+          remember('released', released, ARGV[2], now, heldSince(released))
           announce(ARGV[3], {event = 'released', showtime_id = tonumber(ARGV[1]), seats = released, at = now})
         end
         return {now, released}
@@ -267,11 +312,12 @@ enum SeatScripts {
 
     /// Booking, last step, once the database has committed the booking: the seats are
     /// sold, their claims and locks go, and everybody is told.
-    /// KEYS: index, sold, claims, holds of the user, then one lock key per seat, then the version.
-    /// ARGV: showtime id, events channel, booking id, then the seat codes.
+    /// KEYS: index, sold, claims, holds of the user, then one lock key per seat, then the
+    /// hold starts, the history and the version.
+    /// ARGV: showtime id, events channel, booking id, user, then the seat codes.
     /// Reply: {now}
-    static let sell = RedisScript(name: "sell", source: now + announce + """
-        local seats = {unpack(ARGV, 4, #ARGV)}
+    static let sell = RedisScript(name: "sell", source: now + announce + history + """
+        local seats = {unpack(ARGV, 5, #ARGV)}
         for i, seat in ipairs(seats) do
           redis.call('HSET', KEYS[2], seat, ARGV[3])
           redis.call('DEL', KEYS[4 + i])
@@ -279,6 +325,7 @@ enum SeatScripts {
         redis.call('HDEL', KEYS[3], unpack(seats))
         redis.call('ZREM', KEYS[1], unpack(seats))
         redis.call('ZREM', KEYS[4], unpack(seats))
+        remember('booked', seats, ARGV[4], now, heldSince(seats))
         announce(ARGV[2], {event = 'booked', showtime_id = tonumber(ARGV[1]),
           seats = seats, booking_id = tonumber(ARGV[3]), at = now})
         return {now}
@@ -288,12 +335,13 @@ enum SeatScripts {
     /// locks and claims), frees seats Redis believes sold without a booking, and ends
     /// claims whose booking never committed. With `complete`, the sold seats are now
     /// exactly the database's, and the showtime's marker says so.
-    /// KEYS: index, sold, claims, loaded marker, then the lock key of each seat to sell, then the version.
+    /// KEYS: index, sold, claims, loaded marker, then the lock key of each seat to sell, then
+    /// the hold starts, the history and the version.
     /// ARGV: showtime id, events channel, complete ('1' or '0'), number of seats to sell,
     ///       number of seats to free, then the seats to sell, their booking ids, the seats
     ///       to free, and the seats whose claims end.
     /// Reply: {now}
-    static let settle = RedisScript(name: "settle", source: now + marker + announce + """
+    static let settle = RedisScript(name: "settle", source: now + marker + announce + history + """
         local selling, freeing = tonumber(ARGV[4]), tonumber(ARGV[5])
         local sold, freed = {}, {}
         for i = 1, selling do
@@ -316,9 +364,11 @@ enum SeatScripts {
         -- node had not loaded the showtime, not when a second process restores the same seats.
         if ARGV[3] == '1' and not loadedEpoch(KEYS[4]) then redis.call('SET', KEYS[4], now .. '|' .. thisNode()) end
         if #sold > 0 then
+          heldSince(sold)
           announce(ARGV[2], {event = 'booked', showtime_id = tonumber(ARGV[1]), seats = sold, at = now})
         end
         if #freed > 0 then
+          heldSince(freed)
           announce(ARGV[2], {event = 'released', showtime_id = tonumber(ARGV[1]), seats = freed, at = now})
         end
         return {now}
@@ -357,10 +407,16 @@ enum SeatScripts {
         """)
 
     /// Drops index entries of expired locks and announces them.
-    /// KEYS: index, version. ARGV: showtime id, events channel, most entries to drop.
+    /// KEYS: index, hold starts, history, version. ARGV: showtime id, events channel, most
+    /// entries to drop. Each expired hold goes into the history at its expiry.
     /// Reply: {now, {expired seats}}
-    static let sweep = RedisScript(name: "sweep", source: now + announce + """
-        local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
+    static let sweep = RedisScript(name: "sweep", source: now + announce + history + """
+        local found = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))
+        local expired = {}
+        for i = 1, #found, 2 do
+          expired[#expired + 1] = found[i]
+          remember('expired', {found[i]}, false, tonumber(found[i + 1]), heldSince({found[i]}))
+        end
         if #expired > 0 then
           redis.call('ZREM', KEYS[1], unpack(expired))
           announce(ARGV[2], {event = 'expired', showtime_id = tonumber(ARGV[1]), seats = expired, at = now})

@@ -32,10 +32,17 @@ public struct ShowtimeState {
         _ = try await service.book(["B1"], showtime: id, user: "bob")
     }
 
-    /// Every key of the showtime with its serialized value and whether it has a TTL.
+    /// Every key of the showtime with its serialized value and whether it has a TTL. The
+    /// hold history is read as its holds only: a refused lock adds a line to the log of
+    /// refusals (for the conflict rate) and changes nothing else.
     public func snapshot() async throws -> [String: Entry] {
         var entries: [String: Entry] = [:]
         for key in try await redis.keys(ofShowtime: id) {
+            if key.hasPrefix("seat_history:") {
+                let holds = try await service.history(showtime: id, limit: 100_000).filter { ![.unavailable, .tooMany].contains($0.event) }
+                entries[key] = Entry(value: .array(holds.map { .bulk(Array("\($0)".utf8)) }), expires: false)
+                continue
+            }
             let value = try await redis.send("DUMP", key, routingKey: key)
             entries[key] = Entry(value: value, expires: try await redis.pttl(key) > 0)
         }

@@ -1,0 +1,61 @@
+import Foundation
+import SeatLocking
+import Testing
+import TestSupport
+
+/// Every hold's start and end, and every refused lock, is in the showtime's history, written
+/// by the same script as the change.
+@Suite struct HoldHistoryTests {
+    @Test func aScriptedSequenceLeavesExactlyItsHistory() async throws {
+        let showtime = try TestShowtimes.grid(rows: 5, seats: 4)
+        let (service, redis) = try SharedRedis.service([showtime], policy: LockPolicy(maximumSeatsPerUser: 2))
+        defer { redis.close() }
+        let id = showtime.id
+        let (alice, bob, carol, dave) = (TestUsers.unique("alice"), TestUsers.unique("bob"), TestUsers.unique("carol"), TestUsers.unique("dave"))
+
+        _ = try await service.lock(["A1", "A2"], showtime: id, user: alice)
+        await #expect(throws: SeatLockingError.self) { try await service.lock(["A2"], showtime: id, user: bob) }
+        _ = try await service.lock(["A1"], showtime: id, user: alice)                 // held already: no new hold
+        _ = try await service.unlock(["A1"], showtime: id, user: alice)
+        _ = try await service.lock(["C1", "C2"], showtime: id, user: carol)
+        await #expect(throws: SeatLockingError.self) { try await service.lock(["C3"], showtime: id, user: carol) }
+        let short = try await service.lock(["B1"], showtime: id, user: bob, ttl: .seconds(1))
+        let swept = try await service.lock(["E1"], showtime: id, user: bob, ttl: .seconds(1))
+        // B1 runs out and is taken by dave before any sweep; E1 runs out and is swept.
+        #expect(await eventually(timeout: .seconds(10)) {
+            let seats = (try? await service.status(showtime: id))?.seats ?? []
+            return seats.filter { ["B1", "E1"].contains($0.seat.code) }.allSatisfy { $0.state == .available }
+        }, "both holds ran out")
+        _ = try await service.lock(["B1"], showtime: id, user: dave)
+        #expect(try await service.sweep().expired[id] == ["E1"])
+        _ = try await service.book(["A2"], showtime: id, user: alice)
+
+        let history = try await service.history(showtime: id)
+        let summary = history.map { "\($0.event.rawValue) \($0.seats.joined(separator: ",")) \($0.user ?? "-")" }
+        #expect(summary == [
+            "held A1,A2 \(alice)",
+            "unavailable A2 \(bob)",
+            "released A1 \(alice)",
+            "held C1,C2 \(carol)",
+            "too_many C3 \(carol)",
+            "held B1 \(bob)",
+            "held E1 \(bob)",
+            "expired B1 -",
+            "held B1 \(dave)",
+            "expired E1 -",
+            "booked A2 \(alice)",
+        ], "\(summary)")
+        let expiredB1 = try #require(history.first { $0.event == .expired && $0.seats == ["B1"] })
+        #expect(expiredB1.heldMilliseconds == 1000, "a hold that ran out lasted its TTL")
+        #expect(expiredB1.at == short.expiresAt, "and ended at its expiry")
+        let expiredE1 = try #require(history.first { $0.event == .expired && $0.seats == ["E1"] })
+        #expect(expiredE1.at == swept.expiresAt)
+        for ended in history where [.released, .booked].contains(ended.event) {
+            #expect((ended.heldMilliseconds ?? -1) >= 0, "an end says how long the hold lasted: \(ended)")
+        }
+        #expect(history.filter { $0.event == .held || $0.event == .unavailable }.allSatisfy { $0.heldMilliseconds == nil })
+        #expect(Set(history.map(\.id)).count == history.count, "ids are unique")
+        let later = try await service.history(showtime: id, after: history[4].id)
+        #expect(later.map(\.id) == history.dropFirst(5).map(\.id), "reading on after an entry")
+    }
+}
