@@ -1,7 +1,7 @@
 import Foundation
 import RedisClient
 
-/// How holds began and ended, as the scripts record them in each showtime's capped stream
+/// How holds ended and which locks were refused, as the scripts record them in each showtime's capped stream
 /// (`seat_history:{id}`), in the same atomic step as the change: the raw material of the
 /// success metrics (conflict and abandonment rates, time to booking, seat popularity).
 public enum HoldHistory {
@@ -11,9 +11,7 @@ public enum HoldHistory {
     /// One entry of the history.
     public struct Entry: Sendable, Hashable {
         public enum Event: String, Sendable, Hashable, CaseIterable {
-            /// A hold began (new seats of a granted lock).
-            case held
-            /// A hold ended.
+            /// A hold ended; it began `heldMilliseconds` before.
             case booked, released, expired
             /// A lock was refused: seats taken, or the user's limit reached.
             case unavailable

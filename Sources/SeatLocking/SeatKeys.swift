@@ -27,11 +27,12 @@ struct SeatKeys: Sendable {
     /// seat map shows (each event carries it). With the earliest expiry of a live lock it
     /// names what a status answer shows, for `ETag`s and "changed since?" polls.
     var version: String { "seat_version:\(tag)" }
-    /// HASH seat → when its current hold began (ms): the start of each hold, kept past the
-    /// lock's own expiry so that the hold's end can say how long it lasted.
+    /// HASH seat → when its latest hold began (ms), kept past the lock's own expiry so that
+    /// an expiry can say how long the hold lasted; one entry per seat, overwritten by the
+    /// next hold.
     var starts: String { "seat_starts:\(tag)" }
-    /// STREAM, capped at `HoldHistory.capacity` entries: each hold's start (`held`), end
-    /// (`booked`, `released`, `expired`, with `held_ms`) and each refused lock (`unavailable`,
+    /// STREAM, capped at `HoldHistory.capacity` entries: each hold's end (`booked`,
+    /// `released`, `expired`, with `held_ms`) and each refused lock (`unavailable`,
     /// `too_many`), with `seats`, `at` and, where known, `user`. The history keys, then the
     /// version, end the key list of every script that writes them.
     var history: String { "seat_history:\(tag)" }

@@ -95,7 +95,7 @@ extension SeatLockingService {
         let keys = SeatKeys(showtime: id)
         let selling = sell.keys.sorted()
         _ = try await run(
-            SeatScripts.settle, keys: [keys.index, keys.sold, keys.claims, keys.loaded] + selling.map(keys.lock) + keys.historyKeys,
+            SeatScripts.settle, keys: [keys.index, keys.sold, keys.claims, keys.loaded] + selling.map(keys.lock) + [keys.version],
             arguments: [String(id), keys.events, complete ? "1" : "0", String(selling.count), String(free.count)]
                 + selling + selling.map { String(sell[$0]!) } + free + unclaim,
             request, write: true)

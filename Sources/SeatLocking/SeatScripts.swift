@@ -30,9 +30,10 @@ enum SeatScripts {
 
         """
 
-    /// The hold history: when each seat's hold began (the third key from the end, a hash),
-    /// and each hold's start, end or refusal in the showtime's capped stream (the second
-    /// key from the end), in the same step as the change itself.
+    /// The hold history: when each seat's latest hold began (the third key from the end, a
+    /// hash of at most one entry per seat, overwritten by the next hold), and each hold's
+    /// end or refused lock in the showtime's capped stream (the second key from the end),
+    /// in the same step as the change itself. A hold's start is its end less `held_ms`.
     private static let history = """
         local function heldSince(seats)
           if #seats == 0 then return false end
@@ -41,7 +42,6 @@ enum SeatScripts {
             local at = tonumber(value)
             if at and (not earliest or at < earliest) then earliest = at end
           end
-          redis.call('HDEL', KEYS[#KEYS - 2], unpack(seats))
           return earliest
         end
         local function remember(event, seats, user, at, since)
@@ -185,7 +185,6 @@ enum SeatScripts {
           local starts = {}
           for _, seat in ipairs(began) do starts[#starts + 1] = seat; starts[#starts + 1] = now end
           redis.call('HSET', KEYS[#KEYS - 2], unpack(starts))
-          remember('held', began, user, now, false)
         end
         announce(ARGV[6], {event = 'locked', showtime_id = tonumber(ARGV[1]),
           seats = seats, expires_at = latest, at = now})
@@ -201,26 +200,31 @@ enum SeatScripts {
     static let unlock = RedisScript(name: "unlock", source: now + announce + history + """
         local count = #KEYS - 6
         local owners = {}
+        local starts = {}
         local others = {}
         for i = 1, count do
-          owners[i] = redis.call('HGET', KEYS[3 + i], 'user_id')
+          local lock = redis.call('HMGET', KEYS[3 + i], 'user_id', 'locked_at')
+          owners[i] = lock[1]
+          starts[i] = tonumber(lock[2])
           if ARGV[4] == '1' and ((owners[i] and owners[i] ~= ARGV[2]) or redis.call('HEXISTS', KEYS[3], ARGV[4 + i]) == 1) then
             others[#others + 1] = ARGV[4 + i]
           end
         end
         if #others > 0 then return {now, {}, others} end
         local released = {}
+        local since = false
         for i = 1, count do
           local seat = ARGV[4 + i]
           if owners[i] == ARGV[2] then
             redis.call('DEL', KEYS[3 + i])
             released[#released + 1] = seat
+            if starts[i] and (not since or starts[i] < since) then since = starts[i] end
           end
         end
         if #released > 0 then
           redis.call('ZREM', KEYS[1], unpack(released))
           redis.call('ZREM', KEYS[2], unpack(released))
-          remember('released', released, ARGV[2], now, heldSince(released))
+          remember('released', released, ARGV[2], now, since)
           announce(ARGV[3], {event = 'released', showtime_id = tonumber(ARGV[1]), seats = released, at = now})
         end
         return {now, released}
@@ -335,13 +339,12 @@ enum SeatScripts {
     /// locks and claims), frees seats Redis believes sold without a booking, and ends
     /// claims whose booking never committed. With `complete`, the sold seats are now
     /// exactly the database's, and the showtime's marker says so.
-    /// KEYS: index, sold, claims, loaded marker, then the lock key of each seat to sell, then
-    /// the hold starts, the history and the version.
+    /// KEYS: index, sold, claims, loaded marker, then the lock key of each seat to sell, then the version.
     /// ARGV: showtime id, events channel, complete ('1' or '0'), number of seats to sell,
     ///       number of seats to free, then the seats to sell, their booking ids, the seats
     ///       to free, and the seats whose claims end.
     /// Reply: {now}
-    static let settle = RedisScript(name: "settle", source: now + marker + announce + history + """
+    static let settle = RedisScript(name: "settle", source: now + marker + announce + """
         local selling, freeing = tonumber(ARGV[4]), tonumber(ARGV[5])
         local sold, freed = {}, {}
         for i = 1, selling do
@@ -364,11 +367,9 @@ enum SeatScripts {
         -- node had not loaded the showtime, not when a second process restores the same seats.
         if ARGV[3] == '1' and not loadedEpoch(KEYS[4]) then redis.call('SET', KEYS[4], now .. '|' .. thisNode()) end
         if #sold > 0 then
-          heldSince(sold)
           announce(ARGV[2], {event = 'booked', showtime_id = tonumber(ARGV[1]), seats = sold, at = now})
         end
         if #freed > 0 then
-          heldSince(freed)
           announce(ARGV[2], {event = 'released', showtime_id = tonumber(ARGV[1]), seats = freed, at = now})
         end
         return {now}

@@ -9,20 +9,7 @@
 set -euo pipefail
 port=${PORT:-8090}
 source "$(dirname "$0")/serve.sh"
-python3 - "$here/../../Fixtures/showtime-3.json" >"$work/seats.txt" <<'PY'
-import json, sys
-showtime = json.load(open(sys.argv[1]))
-for row in showtime["rows"]:
-    number = 0
-    for kind in row["seats"]:
-        if kind == "_":
-            continue
-        number += 1
-        code = f"{row['row']}{number}"
-        if kind == "s" and code not in showtime["occupied"]:
-            print(code)
-PY
-for user in $(seq 0 49); do "$cinebook" token "load-$user"; done >"$work/tokens.txt"
+lock_load
 cd "$work"
 seconds=${1:-15}
 rss() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$server/status"; }

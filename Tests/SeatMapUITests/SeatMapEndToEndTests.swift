@@ -100,7 +100,8 @@ import TestSupport
 
         // bob picks B4 and books it: sold on both maps.
         try world.keys("two", "l", "Space")
-        #expect(try await world.until(seconds: 5) { try world.seat("B4", in: "two") == "●" })
+        // A pick shows at once; b books only once the server has granted it.
+        #expect(try await world.until(seconds: 5) { try world.screen("two").contains("B4 is yours") }, "the lock is granted")
         try world.keys("two", "b")
         try world.keys("two", "y")
         #expect(try await world.until(seconds: 5) { try world.screen("two").contains("Booked B4") }, "\((try? world.screen("two")) ?? "")")
