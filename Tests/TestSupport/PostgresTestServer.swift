@@ -53,23 +53,37 @@ public final class PostgresTestServer: Sendable {
     }
 
     /// Runs one SQL statement with psql, as the superuser.
-    public func execute(_ sql: String) throws {
+    @discardableResult
+    public func execute(_ sql: String) throws -> String {
         let finished = try ChildProcess.run("\(binaries)/psql", [
-            "-h", "127.0.0.1", "-p", String(port), "-U", "cinebook", "-d", "postgres", "-q", "-c", sql,
+            "-h", "127.0.0.1", "-p", String(port), "-U", "cinebook", "-d", "postgres", "-q", "-t", "-A", "-c", sql,
         ])
         guard finished.status == 0 else { throw TestServerError(message: "\(sql) failed: \(finished.output)") }
+        return finished.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Every COMMIT waits for a synchronous standby that does not exist: it is made on
     /// this server but never confirmed, until `confirmCommits()`.
     public func holdCommits() throws {
         try execute("ALTER SYSTEM SET synchronous_standby_names = 'nobody'")
-        try execute("SELECT pg_reload_conf()")
+        try reload(until: "nobody")
     }
 
     public func confirmCommits() throws {
         try execute("ALTER SYSTEM RESET synchronous_standby_names")
+        try reload(until: "")
+    }
+
+    /// `pg_reload_conf()` only signals the server. Once a new session sees the setting, the
+    /// server has read the file and signalled every session it had, so an open connection
+    /// (the one under test) applies it before its next statement.
+    private func reload(until value: String) throws {
         try execute("SELECT pg_reload_conf()")
+        let deadline = Date().addingTimeInterval(10)
+        while try execute("SHOW synchronous_standby_names") != value {
+            guard Date() < deadline else { throw TestServerError(message: "synchronous_standby_names never became '\(value)'") }
+            usleep(10_000)
+        }
     }
 
     public func stop() throws {
