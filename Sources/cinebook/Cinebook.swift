@@ -19,7 +19,7 @@ struct Cinebook: AsyncParsableCommand {
             SeatsCommand.self,
             LockCommand.self, UnlockCommand.self, ExtendCommand.self, BookCommand.self,
             BestCommand.self, StatusCommand.self, ShowtimesCommand.self, SweepCommand.self,
-            BookingsCommand.self, ReconcileCommand.self,
+            BookingsCommand.self, ReconcileCommand.self, StatsCommand.self,
             ServeCommand.self, TokenCommand.self,
             DemoCommand.self, BenchCommand.self,
         ],

@@ -50,6 +50,18 @@ import TestSupport
         }
         #expect(history.filter { $0.event == .unavailable || $0.event == .tooMany }.allSatisfy { $0.heldMilliseconds == nil })
         #expect(Set(history.map(\.id)).count == history.count, "ids are unique")
+        // The success metrics of the same sequence, in seats.
+        let stats = try await service.stats(showtime: id)
+        #expect(stats.conflictingSeats == 1 && stats.limitRefusals == 1)
+        #expect((stats.booked, stats.released, stats.expired) == (1, 1, 2))
+        #expect(stats.conflictRate == 0.2, "1 seat found taken of 5 asked for")
+        #expect(stats.abandonmentRate == 0.75, "3 of 4 holds ended without a booking")
+        let booked = try #require(history.last)
+        #expect(stats.medianMillisecondsToBooking == booked.heldMilliseconds)
+        #expect(stats.seats.mapValues { [$0.held, $0.booked] } == ["A1": [1, 0], "A2": [1, 1], "B1": [1, 0], "E1": [1, 0]])
+        let none = try await service.stats(showtime: id, since: booked.at.addingTimeInterval(1))
+        #expect(none.holdsEnded == 0 && none.conflictRate == nil && none.abandonmentRate == nil && none.seats.isEmpty)
+
         let later = try await service.history(showtime: id, after: history[2].id)
         #expect(later.map(\.id) == history.dropFirst(3).map(\.id), "reading on after an entry")
     }
