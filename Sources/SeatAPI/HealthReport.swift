@@ -2,7 +2,7 @@ import SeatLocking
 
 /// `{"ok": true, "status": "ok", "redis": {"reachable": true, "rtt_ms": 0.12,
 /// "used_memory_bytes": ..., "maxmemory_bytes": ..., "memory_used_share": ...,
-/// "cluster_state": "ok"}, "jobs": {"sweep": {...}, "reconcile": {...}}}`: "degraded" when
+/// "cluster_state": "ok"}, "jobs": {"sweep": {...}, "reconcile": {...}, "archive": {...}}}`: "degraded" when
 /// Redis is above 90 % of its memory limit, a cluster is not ok, or a periodic pass failed
 /// or is overdue; with `"ok": false` the error fields every failure has.
 struct HealthReport: Encodable, Sendable {

@@ -20,6 +20,8 @@ public final class MaintenanceLog: Sendable {
         /// A reconciliation: the showtimes it compared, and those it repaired.
         public let showtimes: Int?
         public let repaired: Int?
+        /// An archive pass: the history entries it moved into the database.
+        public let archived: Int?
     }
 
     /// What `/health` says of one job.
@@ -54,12 +56,12 @@ public final class MaintenanceLog: Sendable {
     }
 
     public func record(_ job: SeatMetrics.Job, took duration: Duration, failure: String? = nil, skipped: Bool = false,
-                expired: Int? = nil, showtimes: Int? = nil, repaired: Int? = nil) {
+                expired: Int? = nil, showtimes: Int? = nil, repaired: Int? = nil, archived: Int? = nil) {
         let now = Date()
         let run = Run(
             finished_at: SeatLockingJSON.timestamp(now), duration_ms: RequestLogMiddleware.milliseconds(duration),
             result: failure != nil ? "failed" : skipped ? "skipped" : "ok", error: failure,
-            expired: expired, showtimes: showtimes, repaired: repaired)
+            expired: expired, showtimes: showtimes, repaired: repaired, archived: archived)
         state.withLock {
             $0.runs[job] = run
             if failure == nil { $0.successes[job] = now }

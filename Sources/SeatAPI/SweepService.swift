@@ -4,9 +4,10 @@ import RedisClient
 import SeatLocking
 import ServiceLifecycle
 
-/// The cleanup job as a service of the server's lifecycle: sweeps expired locks, then
-/// reconciles Redis with the database of record (repairing what differs), at start and
-/// then every `interval`, until the server shuts down. A short Redis lock around each
+/// The cleanup job as a service of the server's lifecycle: sweeps expired locks,
+/// reconciles Redis with the database of record (repairing what differs), and moves the
+/// hold history into the database, at start and then every `interval`, until the server
+/// shuts down. A short Redis lock around each
 /// pass keeps several server processes from sweeping at the same moment.
 public struct SweepService: Service, CustomStringConvertible {
     /// What one pass did.
@@ -71,9 +72,8 @@ public struct SweepService: Service, CustomStringConvertible {
         case let .swept(report):
             maintenance.record(.sweep, took: took, expired: report.total)
         case .skipped:
-            // Another server holds the lock and runs both passes.
-            maintenance.record(.sweep, took: took, skipped: true)
-            maintenance.record(.reconcile, took: took, skipped: true)
+            // Another server holds the lock and runs every pass.
+            for job in SeatMetrics.Job.allCases { maintenance.record(job, took: took, skipped: true) }
         case let .failed(reason):
             maintenance.record(.sweep, took: took, failure: reason)
         }
@@ -106,6 +106,7 @@ public struct SweepService: Service, CustomStringConvertible {
             outcome = .failed(error.message)
         }
         await reconcile()
+        await archive()
         _ = try? await redis.evaluate(Self.release, keys: [lockKey], arguments: [token])
         return outcome
     }
@@ -128,6 +129,22 @@ public struct SweepService: Service, CustomStringConvertible {
             maintenance.record(.reconcile, took: clock.now - start, failure: error.message)
             service.metrics.job(.reconcile, took: clock.now - start, succeeded: false)
             logger.warning("reconciliation failed; next try in \(interval.components.seconds) s", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Moves the hold history into the database of record.
+    private func archive() async {
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            let report = try await service.archiveHistory()
+            maintenance.record(.archive, took: clock.now - start, archived: report.total)
+            service.metrics.job(.archive, took: clock.now - start, succeeded: true)
+            if report.total > 0 { logger.debug("archived \(report.total) history entries") }
+        } catch {
+            maintenance.record(.archive, took: clock.now - start, failure: error.message)
+            service.metrics.job(.archive, took: clock.now - start, succeeded: false)
+            logger.warning("archiving the hold history failed; next try in \(interval.components.seconds) s", metadata: ["error": "\(error)"])
         }
     }
 

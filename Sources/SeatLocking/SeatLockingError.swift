@@ -105,6 +105,13 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         }
     }
 
+    /// A fault of the system rather than of the request: an outage, or a bug. These count
+    /// towards the error rate.
+    public var isFault: Bool {
+        if case .internalError = self { return true }
+        return isOutage
+    }
+
     /// The seats the error is about, where it is about seats.
     public var seats: [String] {
         switch self {

@@ -307,10 +307,13 @@ public enum SeatLockingJSON {
         let ok = true
         let expired: [String: [String]]
         let total: Int
+        /// History entries moved into the database of record.
+        let archived: Int
 
-        public init(_ report: SweepReport) {
+        public init(_ report: SweepReport, _ archive: ArchiveReport) {
             expired = Dictionary(uniqueKeysWithValues: report.expired.map { (String($0.key), $0.value) })
             total = report.total
+            archived = archive.total
         }
     }
 

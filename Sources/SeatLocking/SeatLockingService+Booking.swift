@@ -17,7 +17,9 @@ extension SeatLockingService {
     /// Sells the user's held seats, all or none. Booking seats the user has booked
     /// already answers with that booking, so a retry after an unanswered call is safe.
     public func book(_ seats: [String], showtime id: Int, user: String) async throws(SeatLockingError) -> Booking {
-        try await counted(.book) { () throws(SeatLockingError) in try await sell(seats, showtime: id, user: user) }
+        try await counted(.book, showtime: id, seats: seats, user: user) { () throws(SeatLockingError) in
+            try await sell(seats, showtime: id, user: user)
+        }
     }
 
     private func sell(_ seats: [String], showtime id: Int, user: String) async throws(SeatLockingError) -> Booking {

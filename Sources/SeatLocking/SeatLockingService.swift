@@ -15,6 +15,8 @@ public struct SeatLockingService: Sendable {
     let logger: Logger
     /// The showtimes' event subscriptions, shared by every listener of this service.
     let feeds = SeatFeedHub()
+    /// Failed operations that Redis could not take into the history yet.
+    let pendingFailures = HoldHistory.PendingFailures()
     /// For the crash tests only: the booking step after which this process kills itself.
     public var crashAfter: BookingStep?
     /// What the operations count and time.
@@ -38,7 +40,9 @@ public struct SeatLockingService: Sendable {
     /// Locks all the seats for the user, or none. Seats the user already holds count as
     /// success and get a fresh TTL (never past the maximum hold).
     public func lock(_ seats: [String], showtime id: Int, user: String, ttl: Duration? = nil) async throws(SeatLockingError) -> LockGrant {
-        try await counted(.lock) { () throws(SeatLockingError) in try await grantLock(seats, showtime: id, user: user, ttl: ttl) }
+        try await counted(.lock, showtime: id, seats: seats, user: user) { () throws(SeatLockingError) in
+            try await grantLock(seats, showtime: id, user: user, ttl: ttl)
+        }
     }
 
     private func grantLock(_ seats: [String], showtime id: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
@@ -93,7 +97,7 @@ public struct SeatLockingService: Sendable {
     /// held by someone else, as the HTTP API answers 409; the check and the release are
     /// one script.
     public func unlock(_ seats: [String], showtime id: Int, user: String, strict: Bool = false) async throws(SeatLockingError) -> Release {
-        let release = try await counted(.unlock) { () throws(SeatLockingError) in
+        let release = try await counted(.unlock, showtime: id, seats: seats, user: user) { () throws(SeatLockingError) in
             try await releaseLocks(seats, showtime: id, user: user, strict: strict)
         }
         metrics.holdsEnded(.released, seats: release.released.count)
@@ -124,7 +128,9 @@ public struct SeatLockingService: Sendable {
     /// Gives every seat a fresh TTL, or none: each must still be held by the user.
     /// An expired lock is not recreated; no hold grows past the maximum hold time.
     public func extend(_ seats: [String], showtime id: Int, user: String, ttl: Duration? = nil) async throws(SeatLockingError) -> LockGrant {
-        try await counted(.extend) { () throws(SeatLockingError) in try await extendLocks(seats, showtime: id, user: user, ttl: ttl) }
+        try await counted(.extend, showtime: id, seats: seats, user: user) { () throws(SeatLockingError) in
+            try await extendLocks(seats, showtime: id, user: user, ttl: ttl)
+        }
     }
 
     private func extendLocks(_ seats: [String], showtime id: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
@@ -162,7 +168,7 @@ public struct SeatLockingService: Sendable {
             if locked[seat.code] != nil { return SeatStatus(seat: seat, state: .locked, expiresAt: nil) }
             return SeatStatus(seat: seat, state: .available, expiresAt: nil)
         }
-        let nextExpiry = locked.values.min().map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? 0
+        let nextExpiry = locked.values.min()?.milliseconds ?? 0
         return ShowtimeStatus(
             showtime: showtime, viewer: viewer, seats: seats, serverTime: try reply.time(at: 0),
             revision: ShowtimeRevision(version: try reply.integer(at: 4), nextExpiry: nextExpiry))
@@ -262,14 +268,18 @@ public struct SeatLockingService: Sendable {
 
     /// Runs one seat operation and counts how it ended.
     func counted<Value>(
-        _ operation: SeatMetrics.Operation, _ work: () async throws(SeatLockingError) -> Value
+        _ operation: SeatMetrics.Operation, showtime: Int, seats: [String], user: String,
+        _ work: () async throws(SeatLockingError) -> Value
     ) async throws(SeatLockingError) -> Value {
         do {
             let value = try await work()
             metrics.record(operation, nil)
+            // Redis answers again: failures noted meanwhile go into the history.
+            if !pendingFailures.isEmpty { try? await writePendingFailures() }
             return value
         } catch {
             metrics.record(operation, error)
+            await recordFailure(operation, error, showtime: showtime, seats: seats, user: user)
             throw error
         }
     }

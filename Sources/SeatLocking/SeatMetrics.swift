@@ -17,7 +17,7 @@ import Synchronization
 /// - `cinebook_redis_script_duration_seconds{script}`, `cinebook_database_duration_seconds{operation}`:
 ///   round trips.
 /// - `cinebook_job_runs_total{job, result}`, `cinebook_job_duration_seconds{job}`,
-///   `cinebook_job_last_success_timestamp_seconds{job}`: the sweep and reconcile passes.
+///   `cinebook_job_last_success_timestamp_seconds{job}`: the sweep, reconcile and archive passes.
 public final class SeatMetrics: Sendable {
     public enum Operation: String, Sendable, CaseIterable {
         case lock, unlock, extend, book
@@ -32,7 +32,7 @@ public final class SeatMetrics: Sendable {
     }
 
     public enum Job: String, Sendable, CaseIterable {
-        case sweep, reconcile
+        case sweep, reconcile, archive
     }
 
     /// Round trips are timed in these buckets, from a tenth of a millisecond.
@@ -91,7 +91,7 @@ public final class SeatMetrics: Sendable {
 
     /// One seat operation and how it ended; a lock also as a lock attempt.
     func record(_ operation: Operation, _ failure: SeatLockingError?) {
-        let result = failure.map { $0.isOutage || $0.code == "internal_error" ? "error" : "refused" } ?? "ok"
+        let result = failure.map { $0.isFault ? "error" : "refused" } ?? "ok"
         operations["\(operation.rawValue).\(result)"]?.increment()
         guard operation == .lock else { return }
         let outcome: LockOutcome

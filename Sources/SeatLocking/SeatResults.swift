@@ -149,4 +149,7 @@ extension Date {
     init(milliseconds: Int64) {
         self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
+
+    /// Milliseconds since 1970, as Redis and the scripts count time.
+    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
 }

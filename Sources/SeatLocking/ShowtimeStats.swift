@@ -1,9 +1,9 @@
 import Foundation
 
 /// The story's success metrics for one showtime, from its hold history: how often a lock
-/// met seats already taken, how many holds ended without a booking, how long booking
-/// took, and how often each seat was held and booked. Counted in seats, so a party of four
-/// weighs four times a single seat.
+/// met seats already taken, how many holds ended without a booking, how often an
+/// operation failed for a fault of ours, how long booking took, and how often each seat
+/// was held and booked. Counted in seats, so a party of four weighs four times a single seat.
 public struct ShowtimeStats: Sendable {
     public let showtimeID: Int
     public let since: Date?
@@ -11,6 +11,11 @@ public struct ShowtimeStats: Sendable {
     public let conflictingSeats: Int
     /// Lock requests refused for the user's seat limit.
     public let limitRefusals: Int
+    /// Seats asked for by those requests.
+    public let limitRefusedSeats: Int
+    /// Seats of operations that failed for a fault of the system (Redis or the database
+    /// unavailable, an unknown outcome, a bug), by operation.
+    public let failedSeats: [String: Int]
     public let booked: Int
     public let released: Int
     public let expired: Int
@@ -27,6 +32,15 @@ public struct ShowtimeStats: Sendable {
     /// Holds that ended released or expired over every hold that ended.
     public var abandonmentRate: Double? { ratio(released + expired, holdsEnded) }
 
+    public var failures: Int { failedSeats.values.reduce(0, +) }
+
+    /// Seat operations: each seat a lock asked for (granted, refused or failed), each seat
+    /// booked or released, and each seat of another operation that failed.
+    public var operations: Int { conflictingSeats + limitRefusedSeats + holdsEnded + booked + released + failures }
+
+    /// Seat operations that failed for a fault of the system, over every seat operation.
+    public var errorRate: Double? { ratio(failures, operations) }
+
     public var medianMillisecondsToBooking: Int64? {
         let sorted = millisecondsToBooking.sorted()
         guard !sorted.isEmpty else { return nil }
@@ -37,13 +51,17 @@ public struct ShowtimeStats: Sendable {
     public init(showtimeID: Int, entries: [HoldHistory.Entry], since: Date? = nil) {
         self.showtimeID = showtimeID
         self.since = since
-        var conflicting = 0, limits = 0, booked = 0, released = 0, expired = 0
+        var conflicting = 0, limits = 0, limitSeats = 0, booked = 0, released = 0, expired = 0
+        var failed: [String: Int] = [:]
         var toBooking: [Int64] = []
         var seats: [String: (held: Int, booked: Int)] = [:]
         for entry in entries where since.map({ entry.at >= $0 }) ?? true {
             switch entry.event {
             case .unavailable: conflicting += entry.seats.count
-            case .tooMany: limits += 1
+            case .tooMany:
+                limits += 1
+                limitSeats += entry.seats.count
+            case .error: failed[entry.operation ?? "unknown", default: 0] += entry.seats.count
             case .booked, .released, .expired:
                 for seat in entry.seats {
                     seats[seat, default: (0, 0)].held += 1
@@ -60,6 +78,8 @@ public struct ShowtimeStats: Sendable {
         }
         conflictingSeats = conflicting
         limitRefusals = limits
+        limitRefusedSeats = limitSeats
+        failedSeats = failed
         self.booked = booked
         self.released = released
         self.expired = expired
@@ -85,9 +105,13 @@ extension SeatLockingJSON {
         let since: String?
         let conflict_rate: Double?
         let abandonment_rate: Double?
+        let error_rate: Double?
         let median_seconds_to_booking: Double?
         let conflicting_seats: Int
         let limit_refusals: Int
+        let operations: Int
+        /// Failed seat operations by operation.
+        let failures: [String: Int]
         let holds_ended: Int
         let booked: Int
         let released: Int
@@ -99,9 +123,12 @@ extension SeatLockingJSON {
             since = stats.since.map(SeatLockingJSON.timestamp)
             conflict_rate = stats.conflictRate
             abandonment_rate = stats.abandonmentRate
+            error_rate = stats.errorRate
             median_seconds_to_booking = stats.medianMillisecondsToBooking.map { Double($0) / 1000 }
             conflicting_seats = stats.conflictingSeats
             limit_refusals = stats.limitRefusals
+            operations = stats.operations
+            failures = stats.failedSeats
             holds_ended = stats.holdsEnded
             booked = stats.booked
             released = stats.released
@@ -112,15 +139,9 @@ extension SeatLockingJSON {
 }
 
 extension SeatLockingService {
-    /// The showtime's figures from its whole history in Redis (from `since`, if given).
+    /// The showtime's figures from its whole history, in the database of record and in
+    /// Redis (from `since`, if given).
     public func stats(showtime id: Int, since: Date? = nil) async throws(SeatLockingError) -> ShowtimeStats {
-        var entries: [HoldHistory.Entry] = []
-        var after: String?
-        repeat {
-            let page = try await history(showtime: id, after: after, limit: 1000)
-            entries += page
-            after = page.count == 1000 ? page.last?.id : nil
-        } while after != nil
-        return ShowtimeStats(showtimeID: id, entries: entries, since: since)
+        ShowtimeStats(showtimeID: id, entries: try await completeHistory(showtime: id, since: since), since: since)
     }
 }

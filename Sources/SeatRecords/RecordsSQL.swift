@@ -58,6 +58,22 @@ package enum RecordsSQL {
               PRIMARY KEY (showtime_id, seat)
             )
             """,
+        ], [
+            // The hold history moved out of Redis, under the stream entry's id.
+            """
+            CREATE TABLE hold_history (
+              showtime_id BIGINT NOT NULL,
+              entry_ms BIGINT NOT NULL,
+              entry_seq BIGINT NOT NULL,
+              event TEXT NOT NULL,
+              seats TEXT NOT NULL,
+              user_id TEXT,
+              at BIGINT NOT NULL,
+              held_ms BIGINT,
+              operation TEXT,
+              PRIMARY KEY (showtime_id, entry_ms, entry_seq)
+            )
+            """,
         ]]
     }
 
@@ -115,6 +131,62 @@ package enum RecordsSQL {
 
     package static let purgeSold = "DELETE FROM sold_seats WHERE showtime_id = ?"
     package static let purgeBookings = "DELETE FROM bookings WHERE showtime_id = ?"
+    package static let purgeHistory = "DELETE FROM hold_history WHERE showtime_id = ?"
+
+    // MARK: The hold history
+
+    /// Rows per insert statement (nine values each: well under either database's limit).
+    package static let historyBatch = 200
+
+    /// `count` history entries; an entry kept already (same showtime and id) is skipped.
+    package static func insertHistory(_ count: Int) -> String {
+        "INSERT INTO hold_history (showtime_id, entry_ms, entry_seq, event, seats, user_id, at, held_ms, operation) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: count).joined(separator: ", ")
+            + " ON CONFLICT DO NOTHING"
+    }
+
+    package static func values(_ entry: HistoryEntry) -> [SQLValue] {
+        [
+            .integer(Int64(entry.showtimeID)), .integer(entry.id.milliseconds), .integer(entry.id.sequence), .text(entry.event.rawValue),
+            .text(entry.seats.joined(separator: " ")), entry.user.map(SQLValue.text) ?? .null, .integer(milliseconds(entry.at)),
+            entry.heldMilliseconds.map(SQLValue.integer) ?? .null, entry.operation.map(SQLValue.text) ?? .null,
+        ]
+    }
+
+    package static let selectLastArchived = """
+        SELECT entry_ms, entry_seq FROM hold_history WHERE showtime_id = ? ORDER BY entry_ms DESC, entry_seq DESC LIMIT 1
+        """
+
+    package static let selectHistory = """
+        SELECT entry_ms, entry_seq, event, seats, user_id, at, held_ms, operation FROM hold_history
+        WHERE showtime_id = ? AND at >= ? ORDER BY entry_ms, entry_seq
+        """
+
+    package static func historyValues(showtime: Int, since: Date?) -> [SQLValue] {
+        [.integer(Int64(showtime)), .integer(since.map(milliseconds) ?? Int64.min)]
+    }
+
+    package static func lastArchived(_ rows: [[SQLValue]]) -> HistoryEntry.ID? {
+        guard let row = rows.first, row.count == 2, let milliseconds = row[0].integer, let sequence = row[1].integer else { return nil }
+        return HistoryEntry.ID(milliseconds: milliseconds, sequence: sequence)
+    }
+
+    /// Rows of `selectHistory`; an event this program does not know (written by a newer
+    /// one) is left out.
+    package static func history(_ rows: [[SQLValue]], showtime: Int) throws(RecordsError) -> [HistoryEntry] {
+        var entries: [HistoryEntry] = []
+        for row in rows {
+            guard row.count == 8, let milliseconds = row[0].integer, let sequence = row[1].integer, let event = row[2].text,
+                  let seats = row[3].text, let at = row[5].integer
+            else { throw .unusable("The hold_history table has a row this program cannot read: \(row.prefix(2)).") }
+            guard let known = HistoryEntry.Event(rawValue: event) else { continue }
+            entries.append(HistoryEntry(
+                id: .init(milliseconds: milliseconds, sequence: sequence), showtimeID: showtime, event: known,
+                seats: seats.split(separator: " ").map(String.init), user: row[4].text, at: date(at), heldMilliseconds: row[6].integer,
+                operation: row[7].text))
+        }
+        return entries
+    }
 
     // MARK: Values in, rows out
 

@@ -83,11 +83,33 @@ final class SQLiteRecords: SalesRecord {
         return try rows.map { row throws(RecordsError) in try RecordsSQL.booking(row) }
     }
 
+    func archive(_ entries: [HistoryEntry]) async throws(RecordsError) {
+        guard !entries.isEmpty else { return }
+        try await write { db in
+            for batch in stride(from: 0, to: entries.count, by: RecordsSQL.historyBatch) {
+                let rows = entries[batch..<min(batch + RecordsSQL.historyBatch, entries.count)]
+                try Self.rows(db, RecordsSQL.insertHistory(rows.count), rows.flatMap(RecordsSQL.values))
+            }
+        }
+    }
+
+    func lastArchived(showtime: Int) async throws(RecordsError) -> HistoryEntry.ID? {
+        RecordsSQL.lastArchived(try await read { db in try Self.rows(db, RecordsSQL.selectLastArchived, [.integer(Int64(showtime))]) })
+    }
+
+    func history(showtime: Int, since: Date?) async throws(RecordsError) -> [HistoryEntry] {
+        let rows = try await read { db in
+            try Self.rows(db, RecordsSQL.selectHistory, RecordsSQL.historyValues(showtime: showtime, since: since))
+        }
+        return try RecordsSQL.history(rows, showtime: showtime)
+    }
+
     func purge(showtimes: [Int]) async throws(RecordsError) {
         try await write { db in
             for id in showtimes {
                 try Self.rows(db, RecordsSQL.purgeSold, [.integer(Int64(id))])
                 try Self.rows(db, RecordsSQL.purgeBookings, [.integer(Int64(id))])
+                try Self.rows(db, RecordsSQL.purgeHistory, [.integer(Int64(id))])
             }
         }
     }

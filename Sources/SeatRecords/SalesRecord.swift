@@ -16,7 +16,14 @@ public protocol SalesRecord: Sendable {
     func sold(showtime: Int) async throws(RecordsError) -> [String: Int64]
     /// Bookings, newest last, of one showtime or all, of one user or all.
     func bookings(showtime: Int?, user: String?) async throws(RecordsError) -> [BookingRecord]
-    /// Removes the bookings of these showtimes; for the load benchmark's own showtimes.
+    /// Keeps hold-history entries for good, in one transaction; an entry kept already (the
+    /// same showtime and id) is skipped, so a pass that is repeated changes nothing.
+    func archive(_ entries: [HistoryEntry]) async throws(RecordsError)
+    /// The id of the newest entry kept of a showtime's history.
+    func lastArchived(showtime: Int) async throws(RecordsError) -> HistoryEntry.ID?
+    /// The showtime's history as kept, oldest first; from `since` (by `at`) if given.
+    func history(showtime: Int, since: Date?) async throws(RecordsError) -> [HistoryEntry]
+    /// Removes the bookings and history of these showtimes; for the load benchmark's own showtimes.
     func purge(showtimes: [Int]) async throws(RecordsError)
     /// Closes the connections; further calls fail.
     func close() async

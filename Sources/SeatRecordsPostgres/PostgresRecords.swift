@@ -97,11 +97,35 @@ final class PostgresRecords: SalesRecord {
         return try rows.map { row throws(RecordsError) in try RecordsSQL.booking(row) }
     }
 
+    func archive(_ entries: [HistoryEntry]) async throws(RecordsError) {
+        guard !entries.isEmpty else { return }
+        try await transaction(write: false) { connection in
+            for batch in stride(from: 0, to: entries.count, by: RecordsSQL.historyBatch) {
+                let rows = entries[batch..<min(batch + RecordsSQL.historyBatch, entries.count)]
+                try await Self.rows(connection, RecordsSQL.insertHistory(rows.count), rows.flatMap(RecordsSQL.values))
+            }
+        }
+    }
+
+    func lastArchived(showtime: Int) async throws(RecordsError) -> HistoryEntry.ID? {
+        RecordsSQL.lastArchived(try await transaction(write: false) {
+            try await Self.rows($0, RecordsSQL.selectLastArchived, [.integer(Int64(showtime))])
+        })
+    }
+
+    func history(showtime: Int, since: Date?) async throws(RecordsError) -> [HistoryEntry] {
+        let rows = try await transaction(write: false) {
+            try await Self.rows($0, RecordsSQL.selectHistory, RecordsSQL.historyValues(showtime: showtime, since: since))
+        }
+        return try RecordsSQL.history(rows, showtime: showtime)
+    }
+
     func purge(showtimes: [Int]) async throws(RecordsError) {
         try await transaction(write: false) { connection in
             for id in showtimes {
                 try await Self.rows(connection, RecordsSQL.purgeSold, [.integer(Int64(id))])
                 try await Self.rows(connection, RecordsSQL.purgeBookings, [.integer(Int64(id))])
+                try await Self.rows(connection, RecordsSQL.purgeHistory, [.integer(Int64(id))])
             }
         }
     }

@@ -99,9 +99,10 @@ enum ShowtimeFiles {
 struct SweepCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
-        abstract: "Clean up after expired locks and announce them.",
+        abstract: "Clean up after expired locks and announce them; keep the hold history.",
         discussion: """
-            Removes index entries of expired locks and publishes an `expired` event per showtime. \
+            Removes index entries of expired locks and publishes an `expired` event per showtime, then \
+            moves the hold history from Redis into the database of record (what `cinebook stats` reads). \
             Runs once, or with --every until interrupted; a failed pass is logged and retried.
             """)
 
@@ -120,7 +121,8 @@ struct SweepCommand: AsyncParsableCommand {
         guard let every else {
             try await runner.run { service in
                 let report = try await service.sweep()
-                return Output(text: Text.swept(report), json: SeatLockingJSON.Swept(report))
+                let archived = try await service.archiveHistory()
+                return Output(text: Text.swept(report, archived), json: SeatLockingJSON.Swept(report, archived))
             }
             return
         }
@@ -130,7 +132,8 @@ struct SweepCommand: AsyncParsableCommand {
             while true {
                 do {
                     let report = try await service.sweep()
-                    print(json ? SeatLockingJSON.encode(SeatLockingJSON.Swept(report)) : Text.swept(report))
+                    let archived = try await service.archiveHistory()
+                    print(json ? SeatLockingJSON.encode(SeatLockingJSON.Swept(report, archived)) : Text.swept(report, archived))
                     fflush(nil)
                 } catch {
                     logger.warning("sweep failed; retrying in \(every) s", metadata: ["error": "\(error)"])

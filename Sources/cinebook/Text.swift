@@ -51,10 +51,11 @@ enum Text {
         }.joined(separator: "\n")
     }
 
-    static func swept(_ report: SweepReport) -> String {
-        guard report.total > 0 else { return "Swept: no expired locks." }
+    static func swept(_ report: SweepReport, _ archive: ArchiveReport) -> String {
+        let archived = " Archived \(archive.total) history entr\(archive.total == 1 ? "y" : "ies")."
+        guard report.total > 0 else { return "Swept: no expired locks." + archived }
         let parts = report.expired.sorted { $0.key < $1.key }.map { "showtime \($0.key): \($0.value.joined(separator: " "))" }
-        return "Swept \(report.total) expired lock\(report.total == 1 ? "" : "s") (\(parts.joined(separator: "; ")))."
+        return "Swept \(report.total) expired lock\(report.total == 1 ? "" : "s") (\(parts.joined(separator: "; ")))." + archived
     }
 
     static func showtimes(_ catalog: Catalog) -> String {

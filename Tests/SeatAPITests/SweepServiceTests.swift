@@ -30,6 +30,9 @@ import TestSupport
             return
         }
         #expect(report.expired == [showtime.id: ["A1", "A2"]])
+        #expect(maintenance.jobs()["archive"]?.last_run?.archived == 2, "the two expiries went into the database")
+        #expect(try await service.history(showtime: showtime.id).isEmpty)
+        #expect(try await service.stats(showtime: showtime.id).expired == 2)
         #expect(try await redis.send("EXISTS", lockKey) == .integer(0), "the sweep lock is released after the pass")
         guard case let .swept(second) = await sweeper.sweepOnce() else {
             Issue.record("the second pass ran")

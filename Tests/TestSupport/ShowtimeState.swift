@@ -39,7 +39,7 @@ public struct ShowtimeState {
         var entries: [String: Entry] = [:]
         for key in try await redis.keys(ofShowtime: id) {
             if key.hasPrefix("seat_history:") {
-                let holds = try await service.history(showtime: id, limit: 100_000).filter { ![.unavailable, .tooMany].contains($0.event) }
+                let holds = try await service.history(showtime: id, limit: 100_000).filter { ![.unavailable, .tooMany, .error].contains($0.event) }
                 entries[key] = Entry(value: .array(holds.map { .bulk(Array("\($0)".utf8)) }), expires: false)
                 continue
             }
