@@ -156,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SeatMapUITests",
-            dependencies: ["SeatMapUI", "SeatLocking", "RedisClient", "TestSupport"]
+            dependencies: ["SeatMapUI", "SeatLocking", "SeatRecords", "RedisClient", "TestSupport"]
         ),
         .testTarget(
             name: "SeatAPITests",

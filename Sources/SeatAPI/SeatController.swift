@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import SeatLocking
 
@@ -16,6 +17,7 @@ struct SeatController: Sendable {
         group.put("seats/extend-lock", use: extend)
         group.post("bookings", use: book)
         group.get("bookings/{booking}", use: booking)
+        group.get("stats", use: stats)
     }
 
     @Sendable func lock(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -81,5 +83,20 @@ struct SeatController: Sendable {
         let selection = try await SeatSelection.required(in: request, limit: maximumBodySize)
         let booking = try await service.book(selection.seats, showtime: showtime, user: user)
         return JSONResponse.make(SeatLockingJSON.Booked(booking), status: .created)
+    }
+
+    /// The showtime's success metrics and seat popularity, as `cinebook stats --json`;
+    /// `?since=` an ISO 8601 time.
+    @Sendable func stats(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let showtime = try context.showtimeID(in: service.catalog)
+        _ = try context.authenticatedUser()
+        var since: Date?
+        if let text = request.uri.queryParameters.get("since") {
+            guard let date = SeatLockingJSON.date(fromTimestamp: text) else {
+                throw APIError.badRequest("since must be an ISO 8601 time such as 2026-11-25T19:00:00Z.")
+            }
+            since = date
+        }
+        return JSONResponse.make(SeatLockingJSON.Stats(try await service.stats(showtime: showtime, since: since)))
     }
 }

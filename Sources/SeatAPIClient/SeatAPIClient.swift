@@ -113,6 +113,19 @@ public final class SeatAPIClient: SeatOperations {
         return .unchanged(serverTime: Date().addingTimeInterval(clockOffset.withLock { $0 }))
     }
 
+    public func stats(showtime: Int, since: Date?) async throws(SeatLockingError) -> ShowtimeStats {
+        let query = since.map { "?since=" + SeatLockingJSON.timestamp($0).replacingOccurrences(of: "+", with: "%2B") } ?? ""
+        let (status, body, headers) = try await send(.GET, "/api/v1/showtimes/\(showtime)/stats\(query)", user: Self.anyViewer)
+        _ = try answer((status, body, headers))
+        guard let wire = try? JSONDecoder().decode(SeatLockingJSON.Stats.self, from: Data(body.utf8)), let stats = ShowtimeStats(wire) else {
+            throw .internalError("the server sent figures of showtime \(showtime) in a form this client does not read")
+        }
+        return stats
+    }
+
+    /// Whose token reads what any user may read (a client with one token sends that one).
+    private static let anyViewer = "bench-viewer"
+
     /// The viewer the server sees for `user`'s token (the token's subject).
     public func viewer(of user: String, showtime: Int) async throws(SeatLockingError) -> String {
         guard let viewer = try await status(showtime: showtime, viewer: user).viewer else {
@@ -125,7 +138,7 @@ public final class SeatAPIClient: SeatOperations {
     private func status(showtime: Int, viewer: String?, tag: String?) async throws(SeatLockingError) -> ShowtimeStatus? {
         let known = try known(showtime)
         let response = try await send(
-            .GET, "/api/v1/showtimes/\(showtime)/seats/status", user: viewer ?? "bench-viewer", headers: tag.map { ["If-None-Match": $0] } ?? [:])
+            .GET, "/api/v1/showtimes/\(showtime)/seats/status", user: viewer ?? Self.anyViewer, headers: tag.map { ["If-None-Match": $0] } ?? [:])
         if response.status == 304 { return nil }
         let json = try answer(response)
         let entries = json["seats"] as? [[String: Any]] ?? []

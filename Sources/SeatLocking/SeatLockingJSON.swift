@@ -373,9 +373,10 @@ public enum SeatLockingJSON {
         date.formatted(timestampStyle)
     }
 
-    /// The date of a `timestamp`, or nil when the text is not one.
+    /// The date of a `timestamp`, or of an ISO 8601 time without fractions of a second;
+    /// nil when the text is neither.
     public static func date(fromTimestamp text: String) -> Date? {
-        try? Date(text, strategy: timestampStyle)
+        (try? Date(text, strategy: timestampStyle)) ?? (try? Date(text, strategy: .iso8601))
     }
 
     private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)

@@ -19,10 +19,15 @@ public struct ShowtimeStats: Sendable {
     public let booked: Int
     public let released: Int
     public let expired: Int
-    /// The hold time of booked seats, in milliseconds: from the first hold to the booking.
-    public let millisecondsToBooking: [Int64]
+    /// The median hold time of booked seats, in milliseconds: from the first hold to the booking.
+    public let medianMillisecondsToBooking: Int64?
     /// Per seat: holds that ended, and of those, bookings.
-    public let seats: [String: (held: Int, booked: Int)]
+    public let seats: [String: SeatCounts]
+
+    public struct SeatCounts: Sendable, Hashable, Codable {
+        public var held: Int
+        public var booked: Int
+    }
 
     public var holdsEnded: Int { booked + released + expired }
 
@@ -41,12 +46,6 @@ public struct ShowtimeStats: Sendable {
     /// Seat operations that failed for a fault of the system, over every seat operation.
     public var errorRate: Double? { ratio(failures, operations) }
 
-    public var medianMillisecondsToBooking: Int64? {
-        let sorted = millisecondsToBooking.sorted()
-        guard !sorted.isEmpty else { return nil }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
-
     /// The figures of `entries` at or after `since`.
     public init(showtimeID: Int, entries: [HoldHistory.Entry], since: Date? = nil) {
         self.showtimeID = showtimeID
@@ -54,7 +53,7 @@ public struct ShowtimeStats: Sendable {
         var conflicting = 0, limits = 0, limitSeats = 0, booked = 0, released = 0, expired = 0
         var failed: [String: Int] = [:]
         var toBooking: [Int64] = []
-        var seats: [String: (held: Int, booked: Int)] = [:]
+        var seats: [String: SeatCounts] = [:]
         for entry in entries where since.map({ entry.at >= $0 }) ?? true {
             switch entry.event {
             case .unavailable: conflicting += entry.seats.count
@@ -64,8 +63,8 @@ public struct ShowtimeStats: Sendable {
             case .error: failed[entry.operation ?? "unknown", default: 0] += entry.seats.count
             case .booked, .released, .expired:
                 for seat in entry.seats {
-                    seats[seat, default: (0, 0)].held += 1
-                    if entry.event == .booked { seats[seat, default: (0, 0)].booked += 1 }
+                    seats[seat, default: SeatCounts(held: 0, booked: 0)].held += 1
+                    if entry.event == .booked { seats[seat, default: SeatCounts(held: 0, booked: 0)].booked += 1 }
                 }
                 switch entry.event {
                 case .booked:
@@ -83,8 +82,30 @@ public struct ShowtimeStats: Sendable {
         self.booked = booked
         self.released = released
         self.expired = expired
-        millisecondsToBooking = toBooking
+        let sorted = toBooking.sorted()
+        medianMillisecondsToBooking = sorted.isEmpty ? nil
+            : sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         self.seats = seats
+    }
+
+    /// The figures as a server sent them (`SeatLockingJSON.Stats`).
+    public init?(_ wire: SeatLockingJSON.Stats) {
+        showtimeID = wire.showtime_id
+        if let since = wire.since {
+            guard let date = SeatLockingJSON.date(fromTimestamp: since) else { return nil }
+            self.since = date
+        } else {
+            since = nil
+        }
+        conflictingSeats = wire.conflicting_seats
+        limitRefusals = wire.limit_refusals
+        limitRefusedSeats = wire.limit_refused_seats
+        failedSeats = wire.failures
+        booked = wire.booked
+        released = wire.released
+        expired = wire.expired
+        medianMillisecondsToBooking = wire.median_seconds_to_booking.map { Int64(($0 * 1000).rounded()) }
+        seats = wire.seats
     }
 
     private func ratio(_ part: Int, _ whole: Int) -> Double? {
@@ -93,14 +114,10 @@ public struct ShowtimeStats: Sendable {
 }
 
 extension SeatLockingJSON {
-    /// `cinebook stats --json`: rates as fractions (null without data), seats by code.
-    public struct Stats: Encodable, Sendable {
-        struct SeatCounts: Encodable, Sendable {
-            let held: Int
-            let booked: Int
-        }
-
-        let ok = true
+    /// `cinebook stats --json` and `GET /api/v1/showtimes/{id}/stats`: rates as fractions
+    /// (null without data), seats by code.
+    public struct Stats: Codable, Sendable {
+        var ok = true
         let showtime_id: Int
         let since: String?
         let conflict_rate: Double?
@@ -109,6 +126,7 @@ extension SeatLockingJSON {
         let median_seconds_to_booking: Double?
         let conflicting_seats: Int
         let limit_refusals: Int
+        let limit_refused_seats: Int
         let operations: Int
         /// Failed seat operations by operation.
         let failures: [String: Int]
@@ -116,7 +134,7 @@ extension SeatLockingJSON {
         let booked: Int
         let released: Int
         let expired: Int
-        let seats: [String: SeatCounts]
+        let seats: [String: ShowtimeStats.SeatCounts]
 
         public init(_ stats: ShowtimeStats) {
             showtime_id = stats.showtimeID
@@ -127,13 +145,14 @@ extension SeatLockingJSON {
             median_seconds_to_booking = stats.medianMillisecondsToBooking.map { Double($0) / 1000 }
             conflicting_seats = stats.conflictingSeats
             limit_refusals = stats.limitRefusals
+            limit_refused_seats = stats.limitRefusedSeats
             operations = stats.operations
             failures = stats.failedSeats
             holds_ended = stats.holdsEnded
             booked = stats.booked
             released = stats.released
             expired = stats.expired
-            seats = stats.seats.mapValues { SeatCounts(held: $0.held, booked: $0.booked) }
+            seats = stats.seats
         }
     }
 }

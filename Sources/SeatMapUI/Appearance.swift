@@ -40,6 +40,20 @@ public struct Appearance: Sendable, Hashable {
         }
     }
 
+    /// A heat level of the popularity view, 0 (never picked) to `SeatPopularity.levels`:
+    /// denser glyphs for more picks, so the levels read without colour too.
+    public func heatGlyph(_ level: Int) -> Unicode.Scalar {
+        let glyphs: [Unicode.Scalar] = unicode ? ["·", "░", "▒", "▓", "█"] : [".", ":", "+", "*", "#"]
+        return glyphs[max(0, min(glyphs.count - 1, level))]
+    }
+
+    /// Blue to red from few picks to many; never picked is dim.
+    public func heatStyle(_ level: Int) -> CellStyle {
+        let colors: [TerminalColor?] = [nil, .blue, .green, .yellow, .red]
+        let level = max(0, min(colors.count - 1, level))
+        return CellStyle(foreground: color ? colors[level] : nil, bold: level == colors.count - 1, dim: level == 0)
+    }
+
     public var title: CellStyle { CellStyle(bold: true) }
     public var statusBar: CellStyle { CellStyle(reverse: true) }
     public var banner: CellStyle { CellStyle(foreground: color ? .red : nil, bold: true, reverse: true) }
@@ -61,7 +75,7 @@ public struct Appearance: Sendable, Hashable {
         guard !unicode, !text.allSatisfy(\.isASCII) else { return text }
         let replacements: [Character: String] = [
             "·": "|", "—": "-", "–": "-", "…": "...", "←": "<", "→": ">", "↑": "^", "↓": "v",
-            "○": ".", "●": "@", "◐": "#", "×": "X", "‘": "'", "’": "'", "“": "\"", "”": "\"",
+            "○": ".", "●": "@", "◐": "#", "×": "X", "░": ":", "▒": "+", "▓": "*", "█": "#", "‘": "'", "’": "'", "“": "\"", "”": "\"",
         ]
         var result = ""
         for character in text {

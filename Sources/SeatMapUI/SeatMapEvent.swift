@@ -31,6 +31,8 @@ public enum SeatMapEvent: Sendable {
     case extended(Result<LockGrant, SeatLockingError>)
     case booked(Result<Booking, SeatLockingError>)
     case feed(SeatFeedEvent)
+    /// The figures behind the popularity view.
+    case statsLoaded(Result<ShowtimeStats, SeatLockingError>)
     /// The seats held when leaving were released, or could not be.
     case left(released: [String], failure: SeatLockingError?)
 }
@@ -44,6 +46,8 @@ public enum SeatMapEffect: Sendable, Hashable {
     case refresh
     /// Reload the status only if it changed since the map of this revision was loaded.
     case poll(since: ShowtimeRevision)
+    /// Load the showtime's figures for the popularity view.
+    case loadStats
     /// Release these seats (maybe none), then report `.left`.
     case leave(releasing: [String])
 }

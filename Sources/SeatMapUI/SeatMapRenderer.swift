@@ -136,11 +136,18 @@ struct SeatMapRenderer {
         }
     }
 
+    /// The popularity view's figures, once loaded.
+    private var popularity: SeatPopularity? {
+        if case let .popularity(popularity) = state.mode { return popularity }
+        return nil
+    }
+
     private mutating func drawSeat(_ seat: Seat, y: Int) {
         let seatState = state.state(of: seat.code)
-        var style = look.style(seatState)
+        let level = popularity?.level(of: seat.code)
+        var style = level.map(look.heatStyle) ?? look.style(seatState)
         let x = geometry.x(ofColumn: seat.column)
-        let glyph = look.glyph(seatState)
+        let glyph = level.map(look.heatGlyph) ?? look.glyph(seatState)
         let wide = geometry.cellWidth == 3
         guard seat.code == state.cursor.code else {
             screen[wide ? x + 1 : x, y] = Cell(glyph, style: style)
@@ -170,6 +177,10 @@ struct SeatMapRenderer {
     // MARK: Below the grid
 
     private mutating func drawLegend() {
+        if let popularity {
+            drawHeatLegend(popularity)
+            return
+        }
         var counts: [SeatState: Int] = [:]
         for value in state.seats.values { counts[value, default: 0] += 1 }
         let entries: [(SeatState, long: String, short: String)] = [
@@ -198,6 +209,23 @@ struct SeatMapRenderer {
         }
     }
 
+    /// `times picked  · never  ░ 1  ▒ 2  ▓ 3  █ 4–5`; the label goes first when narrow.
+    private mutating func drawHeatLegend(_ popularity: SeatPopularity) {
+        let entries = (0...SeatPopularity.levels).compactMap { level -> (Int, String)? in
+            guard let range = popularity.range(of: level) else { return nil }
+            let text = level == 0 ? "never" : range.count == 1 ? "\(range.lowerBound)" : "\(range.lowerBound)–\(range.upperBound)"
+            return (level, look.text(text))
+        }
+        let y = geometry.belowGrid + 1
+        let length = entries.reduce(0) { $0 + 2 + $1.1.count } + 2 * (entries.count - 1)
+        var x = margin
+        if length + 14 <= width - margin { x = screen.write("times picked", x: x, y: y, style: look.emphasis) + 2 }
+        for (level, text) in entries {
+            screen[x, y] = Cell(look.heatGlyph(level), style: look.heatStyle(level))
+            x = screen.write(text, x: x + 2, y: y) + 2
+        }
+    }
+
     private mutating func drawSeatDetails() {
         let seat = state.cursor
         let kind = switch seat.category {
@@ -222,6 +250,13 @@ struct SeatMapRenderer {
         }
         let y = geometry.belowGrid + 2
         let x = screen.write(look.text(seat.code), x: margin, y: y, style: look.emphasis)
+        if let popularity {
+            let picks = popularity.picks[seat.code] ?? 0
+            let booked = popularity.bookings[seat.code] ?? 0
+            let figures = (picks == 0 ? "never picked" : "picked \(picks == 1 ? "once" : "\(picks) times")") + (booked > 0 ? ", booked \(booked == 1 ? "once" : "\(booked) times")" : "")
+            put(look.dot + figures + look.dot + kind, x: x, y: y)
+            return
+        }
         put(look.dot + kind + look.dot + what, x: x, y: y, seat.category == .standard ? .plain : look.emphasis)
     }
 
@@ -231,6 +266,12 @@ struct SeatMapRenderer {
         if case let .confirmingBooking(seats) = state.mode {
             let lines = wrap("Book \(SeatMapFormat.list(seats)) for \(state.user)? Press y to book, any other key to cancel.", width: room)
             for (offset, line) in lines.prefix(2).enumerated() { put(line, x: margin, y: first + offset, look.warning) }
+            return
+        }
+        if case let .popularity(popularity) = state.mode {
+            let text = popularity == nil ? "Loading seat popularity…"
+                : "Seat popularity: how often each seat was held, from the showtime's history and the holds now. p or Esc: back to the map."
+            for (offset, line) in wrap(text, width: room).prefix(2).enumerated() { put(line, x: margin, y: first + offset, look.emphasis) }
             return
         }
         if state.mode == .choosingPartySize {
@@ -304,6 +345,7 @@ struct SeatMapRenderer {
         "a               best seats together (asks how many)",
         "a  1–3          take a suggested seat, when offered",
         "b               book your seats (y to confirm)",
+        "p               seat popularity (a heat map)",
         "r               refresh now",
         "Esc             dismiss the message",
         "?               show or hide this help",

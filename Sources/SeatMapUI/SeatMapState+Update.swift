@@ -10,7 +10,7 @@ extension SeatMapState {
         switch mode {
         case .finished: return []
         case let .leaving(since, releasing): return whileLeaving(event, since: since, releasing: releasing)
-        case .browsing, .help, .confirmingBooking, .choosingPartySize: break
+        case .browsing, .help, .confirmingBooking, .choosingPartySize, .popularity: break
         }
         switch event {
         case let .key(key):
@@ -40,6 +40,9 @@ extension SeatMapState {
             return bookingAnswered(result)
         case let .feed(event):
             return feedChanged(event)
+        case let .statsLoaded(result):
+            statsArrived(result)
+            return []
         case .left:
             return []
         }
@@ -65,6 +68,8 @@ extension SeatMapState {
                 return []
             }
             return lockBestAvailable(count: count)
+        case .popularity:
+            return whileShowingPopularity(key)
         default:
             break
         }
@@ -78,6 +83,9 @@ extension SeatMapState {
         case .character("r"): return requestRefresh()
         case .character("q"): return leave()
         case .character("?"): mode = .help
+        case .character("p"):
+            mode = .popularity(nil)
+            return [.loadStats]
         case .character("a"):
             guard suggestions.isEmpty else { return acceptSuggestion(0) }
             mode = .choosingPartySize
@@ -93,7 +101,8 @@ extension SeatMapState {
     }
 
     private mutating func clicked(x: Int, y: Int) -> [SeatMapEffect] {
-        guard mode == .browsing else {
+        let browsing = mode == .browsing
+        if case .popularity = mode {} else if !browsing {
             if mode == .help { mode = .browsing }
             return []
         }
@@ -103,7 +112,40 @@ extension SeatMapState {
         else { return [] }
         cursor = seat
         preferredColumn = seat.column
-        return toggle(seat)
+        // The popularity view only points at a seat.
+        return browsing ? toggle(seat) : []
+    }
+
+    // MARK: Popularity
+
+    /// Moving shows each seat's figures; `p`, Esc, Enter or `q` go back to the map, `r` reloads.
+    private mutating func whileShowingPopularity(_ key: Key) -> [SeatMapEffect] {
+        switch key {
+        case .up, .character("k"): move(rows: -1)
+        case .down, .character("j"): move(rows: 1)
+        case .left, .character("h"): move(columns: -1)
+        case .right, .character("l"): move(columns: 1)
+        case .character("r"):
+            mode = .popularity(nil)
+            return [.loadStats]
+        case .character("p"), .character("q"), .escape, .enter:
+            mode = .browsing
+        default:
+            break
+        }
+        return []
+    }
+
+    private mutating func statsArrived(_ result: Result<ShowtimeStats, SeatLockingError>) {
+        guard case .popularity = mode else { return }
+        switch result {
+        case let .success(stats):
+            let held = seats.filter { $0.value == .selected || $0.value == .locked }.keys
+            mode = .popularity(SeatPopularity(stats, held: held))
+        case let .failure(error):
+            mode = .browsing
+            message = Message(text: "Seat popularity is unavailable: \(error.message)", kind: .error)
+        }
     }
 
     // MARK: Moving

@@ -48,6 +48,8 @@ public struct SeatMapState: Sendable {
         case confirmingBooking([String])
         /// Waiting for the number of seats to find together (`a` with no suggestions shown).
         case choosingPartySize
+        /// The hall as a heat map of how often each seat was picked; nil while it loads.
+        case popularity(SeatPopularity?)
         /// Releasing the held seats before the program ends.
         case leaving(since: Date, releasing: [String])
         case finished

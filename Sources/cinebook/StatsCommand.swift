@@ -38,7 +38,7 @@ struct StatsCommand: AsyncParsableCommand {
 
     /// An ISO 8601 time, or a number of minutes, hours or days before `now`.
     static func date(_ text: String, now: Date) -> Date? {
-        if let date = SeatLockingJSON.date(fromTimestamp: text) ?? (try? Date(text, strategy: .iso8601)) { return date }
+        if let date = SeatLockingJSON.date(fromTimestamp: text) { return date }
         guard let unit = text.last, let amount = Double(text.dropLast()), amount >= 0 else { return nil }
         let seconds: Double
         switch unit {
@@ -53,12 +53,16 @@ struct StatsCommand: AsyncParsableCommand {
     static func text(_ stats: ShowtimeStats) -> String {
         func percent(_ value: Double?) -> String { value.map { String(format: "%.1f %%", $0 * 100) } ?? "—" }
         func count(_ number: Int, _ thing: String) -> String { "\(number) \(thing)\(number == 1 ? "" : "s")" }
-        var lines = [
-            "Showtime \(stats.showtimeID)" + (stats.since.map { " since \(SeatLockingJSON.timestamp($0))" } ?? ""),
-            "  conflict rate     \(percent(stats.conflictRate))  (\(count(stats.conflictingSeats, "seat")) found taken; \(count(stats.limitRefusals, "lock")) over the seat limit)",
-            "  abandonment rate  \(percent(stats.abandonmentRate))  (\(count(stats.holdsEnded, "hold")) ended: \(stats.booked) booked, \(stats.released) released, \(stats.expired) expired)",
-            "  time to booking   " + (stats.medianMillisecondsToBooking.map { String(format: "%.1f s (median)", Double($0) / 1000) } ?? "—"),
-        ]
+        let failures = stats.failedSeats.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        let toBooking = stats.medianMillisecondsToBooking.map { String(format: "%.1f s (median)", Double($0) / 1000) } ?? "—"
+        var lines: [String] = ["Showtime \(stats.showtimeID)" + (stats.since.map { " since \(SeatLockingJSON.timestamp($0))" } ?? "")]
+        lines.append("  conflict rate     \(percent(stats.conflictRate))  (\(count(stats.conflictingSeats, "seat")) found taken; "
+            + "\(count(stats.limitRefusals, "lock")) over the seat limit)")
+        lines.append("  abandonment rate  \(percent(stats.abandonmentRate))  (\(count(stats.holdsEnded, "hold")) ended: "
+            + "\(stats.booked) booked, \(stats.released) released, \(stats.expired) expired)")
+        lines.append("  error rate        \(percent(stats.errorRate))  (\(stats.failures) of \(count(stats.operations, "seat operation")) failed"
+            + (failures.isEmpty ? ")" : ": \(failures))"))
+        lines.append("  time to booking   " + toBooking)
         let seats = stats.seats.sorted { ($1.value.held, $0.key) < ($0.value.held, $1.key) }
         if !seats.isEmpty {
             lines.append("  seat   held  booked")

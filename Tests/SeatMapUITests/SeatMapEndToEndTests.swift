@@ -164,6 +164,53 @@ import TestSupport
     }
 }
 
+/// Key `p` in the real binary: the hold history written by the command line, moved into the
+/// database by `cinebook sweep`, read by `cinebook stats` and drawn as a heat map, in colour
+/// and with `NO_COLOR`.
+@Suite struct SeatPopularityEndToEndTests {
+    @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(2)))
+    func theHeatMapShowsHowOftenEachSeatWasPicked() async throws {
+        let redis = try RedisTestServer.shared()
+        let world = try World(redis: redis.urlString, cli: ["-s", redis.socketPath])
+        defer { world.tearDown() }
+        // B2 is picked three times (released twice, then booked), B3 once (booked).
+        for (user, command, seats) in [
+            ("u1", "lock", ["B2"]), ("u1", "unlock", ["B2"]), ("u2", "lock", ["B2"]), ("u2", "unlock", ["B2"]),
+            ("u3", "lock", ["B2", "B3"]), ("u3", "book", ["B2", "B3"]),
+        ] {
+            try world.cinebook([command, "--showtime", String(world.showtime), "--user", user] + seats)
+        }
+        #expect(try world.cinebook(["sweep"]).contains("Archived 3 history entries."))
+        let json = try world.cinebook(["stats", "--showtime", String(world.showtime), "--json"])
+        let stats = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(stats["released"] as? Int == 2 && stats["booked"] as? Int == 2 && stats["abandonment_rate"] as? Double == 0.5)
+        #expect(stats["error_rate"] as? Double == 0 && stats["conflict_rate"] as? Double == 0)
+        let seats = stats["seats"] as? [String: [String: Int]]
+        #expect(seats?["B2"] == ["held": 3, "booked": 1] && seats?["B3"] == ["held": 1, "booked": 1], "\(json)")
+
+        try world.open("colour", user: "alice")
+        try world.open("plain", user: "bob", environment: ["NO_COLOR=1"])
+        for session in ["colour", "plain"] {
+            #expect(try await world.until(seconds: 20) { try world.screen(session).contains("live") }, "the map loads")
+            try world.keys(session, "p")
+            #expect(try await world.until(seconds: 5) { try world.screen(session).contains("times picked") }, "the heat map is drawn")
+            let screen = try world.screen(session)
+            #expect(screen.contains("· never") && screen.contains("▒ 1") && screen.contains("▓ 2") && screen.contains("█ 3"), "\(screen)")
+            #expect(try world.seat("B2", in: session, glyphs: "·░▒▓█") == "█")
+            #expect(try world.seat("B3", in: session, glyphs: "·░▒▓█") == "▒")
+            #expect(try world.seat("A1", in: session, glyphs: "·░▒▓█") == "·", "sold at the box office, never picked here")
+        }
+        let colours = try world.colours(in: "colour")
+        #expect(colours["█"]?.count == 1 && colours["▒"]?.count == 1 && colours["█"] != colours["▒"], "\(colours)")
+        #expect(colours["█"]?.contains("default") == false && colours["▒"]?.contains("default") == false)
+        let plain = try world.colours(in: "plain")
+        #expect(["·", "▒", "█"].allSatisfy { plain[Character($0)] == ["default"] }, "no colour with NO_COLOR: \(plain)")
+
+        try world.keys("colour", "p")
+        #expect(try await world.until(seconds: 5) { try world.seat("B2", in: "colour") == "×" }, "p again: the seat map, B2 sold")
+    }
+}
+
 /// One tmux server, a showtime of its own and the binary under test; with `startServer`,
 /// a `cinebook serve` too, and the maps use its API.
 private struct World {
@@ -243,11 +290,11 @@ private struct World {
 
     /// A detached 100×30 session running the seat map for `user`: on Redis, or through
     /// the server's API with a token for `user` once the server runs.
-    func open(_ session: String, user: String) throws {
+    func open(_ session: String, user: String, environment: [String] = []) throws {
         var command = [
             "exec", "env", "-u", "NO_COLOR", "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
             "XDG_STATE_HOME=\(directory.appendingPathComponent("state").path)",
-        ]
+        ] + environment
         if let server {
             let minted = try Helper.run("env", ["CINEBOOK_SECRET=\(server.secret)", binary, "token", user])
             guard minted.status == 0 else { throw HelperError(message: "cinebook token failed: \(minted.output)") }
@@ -259,6 +306,14 @@ private struct World {
         try tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command.map { "'\($0)'" }.joined(separator: " "))
     }
 
+    /// Runs a `cinebook` command on this world's Redis, showtimes and database; its output.
+    @discardableResult
+    func cinebook(_ arguments: [String]) throws -> String {
+        let finished = try ChildProcess.run(binary, arguments + backend)
+        guard finished.status == 0 else { throw HelperError(message: "cinebook \(arguments.joined(separator: " ")): \(finished.output)") }
+        return finished.output
+    }
+
     func keys(_ session: String, _ keys: String...) throws {
         try tmux(["send-keys", "-t", session] + keys)
     }
@@ -268,14 +323,14 @@ private struct World {
     }
 
     /// The glyph shown for a seat: the row's glyphs in order, by seat number.
-    func seat(_ code: String, in session: String) throws -> String? {
+    func seat(_ code: String, in session: String, glyphs shown: String = "○●◐×") throws -> String? {
         let row = String(code.prefix { $0.isLetter })
         let number = Int(code.dropFirst(row.count))!
         let line = try screen(session).split(separator: "\n").first { line in
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             return trimmed.hasPrefix(row + " ") && trimmed.hasSuffix(" " + row)
         }
-        let glyphs = (line ?? "").filter { "○●◐×".contains($0) }.map(String.init)
+        let glyphs = (line ?? "").filter { shown.contains($0) }.map(String.init)
         return glyphs.indices.contains(number - 1) ? glyphs[number - 1] : nil
     }
 
