@@ -196,12 +196,9 @@ struct RecordOfSalesTests {
 
 extension RecordOfSalesTests {
     @Test func anSQLiteFileKeptBusyByAnotherProcessIsReportedAndNothingIsBooked() async throws {
-        let path = TestRecords.temporaryPath("busy")
-        let records = try Records.sqlite(path: path, timeout: .seconds(1), seed: { [] })
         let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
-        let redis = try SharedRedis.client()
+        let (service, redis, path) = try SharedRedis.serviceOnItsOwnSQLite(showtime)
         defer { redis.close() }
-        let service = SeatLockingService(redis: redis, records: records, catalog: Catalog(showtimes: [showtime]))
         let alice = TestUsers.unique("alice")
         _ = try await service.lock(["A4"], showtime: showtime.id, user: alice)
 

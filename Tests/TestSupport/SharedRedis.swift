@@ -1,5 +1,6 @@
 import RedisClient
 import SeatLocking
+import SeatRecords
 
 /// Clients and services on the test run's shared Redis server.
 public enum SharedRedis {
@@ -15,6 +16,17 @@ public enum SharedRedis {
     ) throws -> (service: SeatLockingService, redis: RedisClient) {
         let redis = try client()
         return (SeatLockingService(redis: redis, records: try TestRecords.shared(), catalog: Catalog(showtimes: showtimes), policy: policy), redis)
+    }
+
+    /// A service over `showtime` on the shared server and an SQLite file of its own (at
+    /// `path`, with a 1 s timeout), which `SQLiteBlocker(path:)` can keep busy.
+    public static func serviceOnItsOwnSQLite(
+        _ showtime: Showtime
+    ) throws -> (service: SeatLockingService, redis: RedisClient, path: String) {
+        let path = TestRecords.temporaryPath("own")
+        let records = try Records.sqlite(path: path, timeout: .seconds(1), seed: { [] })
+        let redis = try client()
+        return (SeatLockingService(redis: redis, records: records, catalog: Catalog(showtimes: [showtime])), redis, path)
     }
 }
 
