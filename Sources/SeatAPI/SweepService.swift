@@ -122,7 +122,9 @@ public struct SweepService: Service, CustomStringConvertible {
                 .reconcile, took: clock.now - start, showtimes: reports.count, repaired: reports.filter(\.repaired).count)
             service.metrics.job(.reconcile, took: clock.now - start, succeeded: true)
             let repaired = reports.filter(\.repaired)
-            if !repaired.isEmpty {
+            if repaired.isEmpty {
+                logger.info("reconciled \(reports.count) showtimes: Redis agrees with the database")
+            } else {
                 logger.notice("reconciled \(repaired.count) showtime(s) with the database", metadata: ["showtimes": "\(repaired.map(\.showtimeID))"])
             }
         } catch {
@@ -140,7 +142,7 @@ public struct SweepService: Service, CustomStringConvertible {
             let report = try await service.archiveHistory()
             maintenance.record(.archive, took: clock.now - start, archived: report.total)
             service.metrics.job(.archive, took: clock.now - start, succeeded: true)
-            if report.total > 0 { logger.debug("archived \(report.total) history entries") }
+            logger.info("archived \(report.total) hold history entr\(report.total == 1 ? "y" : "ies") into the database")
         } catch {
             maintenance.record(.archive, took: clock.now - start, failure: error.message)
             service.metrics.job(.archive, took: clock.now - start, succeeded: false)
