@@ -44,19 +44,30 @@ final class RedisConnection {
         _ = Self.ignoreBrokenPipes
         disconnect()
         let wait = timeval(timeouts.connect)
-        let made: UnsafeMutablePointer<redisContext>?
-        switch url.endpoint {
-        case let .tcp(host, port): made = redisConnectWithTimeout(host, Int32(port), wait)
-        case let .unix(path): made = redisConnectUnixWithTimeout(path, wait)
+        let deadline = ContinuousClock.now + timeouts.connect
+        var pause = Duration.milliseconds(1)
+        var made: UnsafeMutablePointer<redisContext>?
+        while true {
+            switch url.endpoint {
+            case let .tcp(host, port): made = redisConnectWithTimeout(host, Int32(port), wait)
+            case let .unix(path): made = redisConnectUnixWithTimeout(path, wait)
+            }
+            guard let attempt = made else {
+                throw RedisConnectionError(kind: .connect, endpoint: url.description, detail: "out of memory")
+            }
+            guard attempt.pointee.err != 0 else { break }
+            let detail = Self.errorText(attempt)
+            redisFree(attempt)
+            // A Unix socket whose queue of connections is full says "try again" (EAGAIN)
+            // at once: a busy server, not a missing one. Tried again until the timeout.
+            let busy = { if case .unix = url.endpoint { detail.contains("temporarily unavailable") } else { false } }()
+            guard busy, ContinuousClock.now + pause < deadline else {
+                throw RedisConnectionError(kind: .connect, endpoint: url.description, detail: detail)
+            }
+            Thread.sleep(forTimeInterval: Double(pause.milliseconds) / 1000)
+            pause = min(pause * 2, .milliseconds(50))
         }
-        guard let made else {
-            throw RedisConnectionError(kind: .connect, endpoint: url.description, detail: "out of memory")
-        }
-        if made.pointee.err != 0 {
-            let detail = Self.errorText(made)
-            redisFree(made)
-            throw RedisConnectionError(kind: .connect, endpoint: url.description, detail: detail)
-        }
+        guard let made else { return }
         redisSetTimeout(made, timeval(timeouts.command))
         if case .tcp = url.endpoint { redisEnableKeepAlive(made) }
         context = made

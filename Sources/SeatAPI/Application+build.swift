@@ -73,13 +73,18 @@ public func buildApplication(
     let maintenance = MaintenanceLog()
     let router = buildRouter(
         service: service, redis: redis, tokens: tokens, configuration: configuration, maintenance: maintenance, metrics: metrics)
+    // The sweeper's first pass waits until the server listens: one that cannot bind sweeps nothing.
+    let (listening, bound) = AsyncStream<Void>.makeStream()
     var application = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cinebook"),
+        onServerRunning: { _ in bound.finish() },
         logger: logger)
     if let interval = configuration.sweepInterval {
         maintenance.expect(every: interval)
-        application.addServices(SweepService(service: service, redis: redis, interval: interval, maintenance: maintenance))
+        application.addServices(SweepService(
+            service: service, redis: redis, interval: interval, maintenance: maintenance,
+            startAfter: { for await _ in listening {} }))
     }
     return application
 }

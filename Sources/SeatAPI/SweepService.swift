@@ -30,6 +30,8 @@ public struct SweepService: Service, CustomStringConvertible {
     let lockTTL: Duration
     let maintenance: MaintenanceLog
     let logger: Logger
+    /// Returns when the first pass may run (the server listens).
+    let startAfter: @Sendable () async -> Void
 
     public init(
         service: SeatLockingService,
@@ -38,8 +40,10 @@ public struct SweepService: Service, CustomStringConvertible {
         lockKey: String = "sweep_lock",
         lockTTL: Duration = .seconds(30),
         maintenance: MaintenanceLog = MaintenanceLog(),
-        logger: Logger = Logger(label: "cinebook.sweep")
+        logger: Logger = Logger(label: "cinebook.sweep"),
+        startAfter: @escaping @Sendable () async -> Void = {}
     ) {
+        self.startAfter = startAfter
         self.maintenance = maintenance
         self.service = service
         self.redis = redis
@@ -52,6 +56,8 @@ public struct SweepService: Service, CustomStringConvertible {
     public var description: String { "SweepService(every: \(interval))" }
 
     public func run() async throws {
+        await cancelWhenGracefulShutdown { [startAfter] in await startAfter() }
+        guard !Task.isShuttingDownGracefully && !Task.isCancelled else { return }
         logger.info("sweeping expired locks every \(interval.components.seconds) s")
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             _ = await sweepOnce()

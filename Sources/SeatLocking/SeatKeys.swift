@@ -6,7 +6,9 @@ struct SeatKeys: Sendable {
     private var tag: String { "{\(showtime)}" }
 
     /// HASH `user_id`, `locked_at`, `showtime_id`, `token`, with the lock's TTL.
-    func lock(_ seat: String) -> String { "seat_lock:\(tag):\(seat)" }
+    func lock(_ seat: String) -> String { lockPrefix + seat }
+    /// What every lock key of the showtime begins with.
+    var lockPrefix: String { "seat_lock:\(tag):" }
     /// ZSET seat → expiry in ms: every live lock of the showtime.
     var index: String { "seat_locks:\(tag)" }
     /// HASH seat → booking id: sold seats, never expiring.

@@ -38,7 +38,7 @@ public struct SeatLockingService: Sendable {
     }
 
     /// Locks all the seats for the user, or none. Seats the user already holds count as
-    /// success and get a fresh TTL (never past the maximum hold).
+    /// success and get a fresh TTL (never past the maximum hold, never earlier than before).
     public func lock(_ seats: [String], showtime id: Int, user: String, ttl: Duration? = nil) async throws(SeatLockingError) -> LockGrant {
         try await counted(.lock, showtime: id, seats: seats, user: user) { () throws(SeatLockingError) in
             try await grantLock(seats, showtime: id, user: user, ttl: ttl)
@@ -126,7 +126,8 @@ public struct SeatLockingService: Sendable {
     }
 
     /// Gives every seat a fresh TTL, or none: each must still be held by the user.
-    /// An expired lock is not recreated; no hold grows past the maximum hold time.
+    /// An expired lock is not recreated; no hold grows past the maximum hold time, and
+    /// none ends earlier than it did (a hold asked for longer keeps its expiry).
     public func extend(_ seats: [String], showtime id: Int, user: String, ttl: Duration? = nil) async throws(SeatLockingError) -> LockGrant {
         try await counted(.extend, showtime: id, seats: seats, user: user) { () throws(SeatLockingError) in
             try await extendLocks(seats, showtime: id, user: user, ttl: ttl)
@@ -155,7 +156,7 @@ public struct SeatLockingService: Sendable {
         let keys = SeatKeys(showtime: id)
         let reply = try await runLoaded(
             SeatScripts.status, keys: [keys.index, keys.sold, keys.holds(viewer ?? ""), keys.claims, keys.loaded, keys.version],
-            arguments: [],
+            arguments: [keys.lockPrefix, viewer ?? ""],
             Request(showtime: showtime, user: viewer ?? "", seats: []))
         let sold = Set(try reply.strings(at: 1))
         let locked = try reply.expiries(at: 2)

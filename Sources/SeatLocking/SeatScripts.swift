@@ -162,7 +162,8 @@ enum SeatScripts {
           local seatToken = current[i][3]
           local expiry
           if lockedAt then
-            expiry = math.min(now + ttl, lockedAt + maximumHold)
+            -- Held already: a fresh TTL, but never an expiry earlier than the one it has.
+            expiry = math.max(tonumber(live[i]), math.min(now + ttl, lockedAt + maximumHold))
           else
             if not token then token = redis.call('INCR', KEYS[3]) end
             seatToken = token
@@ -230,7 +231,8 @@ enum SeatScripts {
         return {now, released}
         """)
 
-    /// Gives the user's seats a fresh TTL, all or nothing, capped at the maximum hold.
+    /// Gives the user's seats a fresh TTL, all or nothing, capped at the maximum hold; a
+    /// hold that ends later already keeps its expiry (an extension never shortens a hold).
     /// KEYS: index, holds of the user, then one lock key per seat, then the version.
     /// ARGV: showtime id, user, ttl ms, maximum hold ms, events channel, then the seat codes.
     /// Reply: {'ok', now, seat, expiry, token, ...} or {'not_owner' | 'expired', now, {seats}}
@@ -256,7 +258,9 @@ enum SeatScripts {
         for i = 1, count do
           local key = KEYS[2 + i]
           local seat = ARGV[5 + i]
-          local expiry = math.min(now + ttl, tonumber(redis.call('HGET', key, 'locked_at')) + maximumHold)
+          -- Never earlier than now: a hold asked for longer keeps its expiry.
+          local expiry = math.max(redis.call('PEXPIRETIME', key),
+            math.min(now + ttl, tonumber(redis.call('HGET', key, 'locked_at')) + maximumHold))
           redis.call('PEXPIREAT', key, expiry)
           redis.call('ZADD', KEYS[1], expiry, seat)
           redis.call('ZADD', KEYS[2], expiry, seat)
@@ -375,6 +379,48 @@ enum SeatScripts {
         return {now}
         """)
 
+    /// One seat's state as an operator inspects it.
+    /// KEYS: sold, claims, then one lock key per seat. ARGV: the seat codes.
+    /// Reply: {now, {booking id or false, claim or false, user or false, locked_at, token, expiry ms}, ...}
+    static let seatInfo = RedisScript(name: "seat_info", source: now + """
+        local reply = {now}
+        for i = 3, #KEYS do
+          local seat = ARGV[i - 2]
+          local lock = redis.call('HMGET', KEYS[i], 'user_id', 'locked_at', 'token')
+          reply[#reply + 1] = {redis.call('HGET', KEYS[1], seat) or false, redis.call('HGET', KEYS[2], seat) or false,
+            lock[1] or false, lock[2] or false, lock[3] or false, redis.call('PEXPIRETIME', KEYS[i])}
+        end
+        return reply
+        """)
+
+    /// An operator ends holds whoever has them: each seat whose lock still carries the token
+    /// the operator saw (so a hold taken since is left alone) is released, as its holder's
+    /// own release would be, into the history and to every map.
+    /// KEYS: index, then per seat its lock key and its holder's holds, then the hold starts,
+    ///       the history and the version.
+    /// ARGV: showtime id, events channel, then per seat its code and the token seen.
+    /// Reply: {now, {released seats}}
+    static let forceUnlock = RedisScript(name: "force_unlock", source: now + announce + history + """
+        local count = (#KEYS - 4) / 2
+        local released = {}
+        for i = 1, count do
+          local lockKey, holdsKey = KEYS[2 * i], KEYS[2 * i + 1]
+          local seat, token = ARGV[1 + 2 * i], ARGV[2 + 2 * i]
+          local lock = redis.call('HMGET', lockKey, 'user_id', 'locked_at', 'token')
+          if lock[1] and lock[3] == token then
+            redis.call('DEL', lockKey)
+            redis.call('ZREM', KEYS[1], seat)
+            redis.call('ZREM', holdsKey, seat)
+            released[#released + 1] = seat
+            remember('released', {seat}, lock[1], now, tonumber(lock[2]))
+          end
+        end
+        if #released > 0 then
+          announce(ARGV[2], {event = 'released', showtime_id = tonumber(ARGV[1]), seats = released, at = now})
+        end
+        return {now, released}
+        """)
+
     /// What reconciliation compares with the database.
     /// KEYS: index, sold, claims, loaded marker.
     /// Reply: {now, this node's marker present (1 or 0), {seat, booking id, ...} sold,
@@ -385,7 +431,13 @@ enum SeatScripts {
         """)
 
     /// Every sold (or claimed) and live-locked seat, and which of the locks are the viewer's.
+    /// A seat counts as the viewer's only while its lock key says so: a lock that vanished
+    /// early (an eviction, a `PEXPIRE` by hand) leaves a stale entry in the viewer's holds,
+    /// and the seat may be someone else's since. Those lock keys are the only keys not in
+    /// KEYS (which seats they are is known only here): named from the prefix in ARGV, they
+    /// share the showtime's hash tag, and so its slot.
     /// KEYS: index, sold, holds of the viewer, claims, loaded marker, version.
+    /// ARGV: the showtime's lock key prefix (`seat_lock:{id}:`), the viewer.
     /// Reply: {now, {sold and claimed seats}, {seat, expiry, ...} locked, {seat, expiry, ...} the viewer's,
     ///         version}
     ///     or {'not_loaded', now}
@@ -393,9 +445,15 @@ enum SeatScripts {
         local live = '(' .. now
         local taken = redis.call('HKEYS', KEYS[2])
         for _, seat in ipairs(redis.call('HKEYS', KEYS[4])) do taken[#taken + 1] = seat end
-        return {now, taken,
-          redis.call('ZRANGEBYSCORE', KEYS[1], live, '+inf', 'WITHSCORES'),
-          redis.call('ZRANGEBYSCORE', KEYS[3], live, '+inf', 'WITHSCORES'),
+        local mine = {}
+        local held = redis.call('ZRANGEBYSCORE', KEYS[3], live, '+inf', 'WITHSCORES')
+        for i = 1, #held, 2 do
+          if redis.call('HGET', ARGV[1] .. held[i], 'user_id') == ARGV[2] then
+            mine[#mine + 1] = held[i]
+            mine[#mine + 1] = held[i + 1]
+          end
+        end
+        return {now, taken, redis.call('ZRANGEBYSCORE', KEYS[1], live, '+inf', 'WITHSCORES'), mine,
           tonumber(redis.call('GET', KEYS[6]) or '0')}
         """)
 

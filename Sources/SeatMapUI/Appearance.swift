@@ -14,6 +14,15 @@ public struct Appearance: Sendable, Hashable {
     }
 
     public static let full = Appearance(unicode: true, color: true)
+
+    /// Whether this process's locale (`LC_ALL`, `LC_CTYPE`, `LANG`) writes UTF-8.
+    public static var localeIsUnicode: Bool {
+        setlocale(LC_ALL, "")
+        return String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+    }
+
+    /// Plain text as this process's locale can show it (the command line's output).
+    public static let forThisLocale = Appearance(unicode: localeIsUnicode, color: false)
     public static let plain = Appearance(unicode: false, color: false)
 
     public func glyph(_ state: SeatState) -> Unicode.Scalar {

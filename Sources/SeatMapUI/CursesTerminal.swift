@@ -43,8 +43,7 @@ final class CursesTerminal {
             use_default_colors()
             color = true
         }
-        let unicode = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
-        appearance = Appearance(unicode: unicode, color: color)
+        appearance = Appearance(unicode: Appearance.localeIsUnicode, color: color)
         size = ScreenSize(width: Int(getmaxx(window)), height: Int(getmaxy(window)))
     }
 

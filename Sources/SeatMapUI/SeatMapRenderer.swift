@@ -349,7 +349,7 @@ struct SeatMapRenderer {
         "r               refresh now",
         "Esc             dismiss the message",
         "?               show or hide this help",
-        "q  Ctrl-C       quit and release your seats",
+        "q  Ctrl-C       quit, releasing the seats picked here",
         "",
         "Selected seats are held for you for 15 minutes;",
         "any key extends the hold (up to 60 minutes).",

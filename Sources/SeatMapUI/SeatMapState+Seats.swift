@@ -168,6 +168,7 @@ extension SeatMapState {
             for held in grant.seats {
                 pending[held.code] = nil
                 holds[held.code] = held.expiresAt
+                lockedHere.insert(held.code)
                 seats[held.code] = .selected
             }
             reachable(serverTime: grant.serverTime)
@@ -218,7 +219,7 @@ extension SeatMapState {
         case let .success(release):
             for code in requested where pending[code] == .unlocking {
                 pending[code] = nil
-                holds[code] = nil
+                endHold(code)
                 seats[code] = .available
             }
             reachable(serverTime: release.serverTime)
@@ -248,7 +249,7 @@ extension SeatMapState {
         switch result {
         case let .success(booking):
             for code in booking.seats {
-                holds[code] = nil
+                endHold(code)
                 pending[code] = nil
                 seats[code] = .occupied
             }
@@ -278,9 +279,10 @@ extension SeatMapState {
 
     // MARK: Leaving
 
-    /// `q`, Ctrl-C or a signal: release everything held or being locked, then finish.
+    /// `q`, Ctrl-C or a signal: release what this map locked (or is locking), then finish.
+    /// Seats the user holds from elsewhere stay held.
     mutating func leave() -> [SeatMapEffect] {
-        let releasing = inLayoutOrder(Set(holds.keys).union(pending.keys))
+        let releasing = inLayoutOrder(Set(holds.keys.filter(lockedHere.contains)).union(pending.keys))
         mode = .leaving(since: now, releasing: releasing)
         suggestions = []
         message = releasing.isEmpty ? nil : Message(text: "Releasing \(SeatMapFormat.list(releasing))…", kind: .info)

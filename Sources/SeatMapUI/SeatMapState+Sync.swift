@@ -22,19 +22,20 @@ extension SeatMapState {
     mutating func statusArrived(_ status: ShowtimeStatus) -> [SeatMapEffect] {
         let effects = statusConfirmed(serverTime: status.serverTime)
         loadedRevision = status.revision
-        var ended: [String] = []
+        var ran: [String] = [], gone: [String] = []
         for entry in status.seats where pending[entry.seat.code] == nil {
             let code = entry.seat.code
             if entry.state == .selected {
                 holds[code] = entry.expiresAt ?? holds[code] ?? status.serverTime
-            } else if holds.removeValue(forKey: code) != nil {
-                ended.append(code)
+            } else if let until = holds[code] {
+                // Without an announcement to say why, only a hold past its time is known to have expired.
+                if until <= status.serverTime { ran.append(code) } else { gone.append(code) }
+                endHold(code)
             }
             seats[code] = entry.state
         }
-        if !ended.isEmpty {
-            holdsEnded(ended)
-        }
+        if !ran.isEmpty { holdsEnded(ran, because: .expired) }
+        if !gone.isEmpty { holdsEnded(gone, because: .unknown) }
         return effects
     }
 
@@ -72,6 +73,17 @@ extension SeatMapState {
             feedConnected = false
             return []
         case let .change(change):
+            // My hold ended by another hand: another map or command of mine, or the sweep.
+            // (A booking of this map's own, announced before its answer, is left to the answer.)
+            let ended = change.seats.filter { holds[$0] != nil && pending[$0] == nil }
+                .filter { _ in !(bookingInFlight && change.kind == .booked) }
+            if !ended.isEmpty, let reason = HoldEnd(change.kind) {
+                for code in ended {
+                    endHold(code)
+                    seats[code] = reason == .bookedElsewhere ? .occupied : .available
+                }
+                holdsEnded(ended, because: reason)
+            }
             for code in change.seats where holds[code] == nil && pending[code] == nil && seats[code] != nil {
                 switch change.kind {
                 case .locked, .extended:
@@ -93,11 +105,11 @@ extension SeatMapState {
         var effects: [SeatMapEffect] = []
         if !expired.isEmpty {
             for code in expired {
-                holds[code] = nil
+                endHold(code)
                 pending[code] = nil
                 seats[code] = .available
             }
-            holdsEnded(expired)
+            holdsEnded(expired, because: .expired)
             effects += requestRefresh()
         }
         let pollDue = lastRefreshRequest.map { now.timeIntervalSince($0) >= settings.pollInterval.seconds } ?? true
@@ -117,13 +129,44 @@ extension SeatMapState {
         return max(nextSecond, lastRefreshRequest.addingTimeInterval(settings.pollInterval.seconds))
     }
 
-    /// Seats I held that are no longer mine, without my releasing them.
-    private mutating func holdsEnded(_ codes: [String]) {
+    /// Why a hold ended without this map's releasing it, as far as the map can know.
+    enum HoldEnd {
+        /// Its time ran out.
+        case expired
+        /// Released, or booked, by another map or command of the same user.
+        case releasedElsewhere, bookedElsewhere
+        /// It is gone before its time, with nothing announced: released elsewhere while
+        /// the map was not listening, or lost by Redis.
+        case unknown
+
+        init?(_ kind: SeatEvent.Kind) {
+            switch kind {
+            case .released: self = .releasedElsewhere
+            case .booked: self = .bookedElsewhere
+            case .expired: self = .expired
+            case .locked, .extended: return nil
+            }
+        }
+    }
+
+    /// A hold is over: the seat is no longer mine, nor this map's to release.
+    mutating func endHold(_ code: String) {
+        holds[code] = nil
+        lockedHere.remove(code)
+    }
+
+    /// Seats I held that are no longer mine, without this map's releasing them.
+    private mutating func holdsEnded(_ codes: [String], because reason: HoldEnd) {
         let ordered = inLayoutOrder(codes)
-        let verb = ordered.count == 1 ? "was" : "were"
-        message = Message(
-            text: "Your hold on \(SeatMapFormat.list(ordered)) expired, so \(ordered.count == 1 ? "it" : "they") \(verb) released.",
-            kind: .warning)
+        let list = SeatMapFormat.list(ordered)
+        let one = ordered.count == 1
+        let text = switch reason {
+        case .expired: "Your hold on \(list) expired, so \(one ? "it was" : "they were") released."
+        case .releasedElsewhere: "\(list) \(one ? "was" : "were") released by another session of yours."
+        case .bookedElsewhere: "\(list) \(one ? "was" : "were") booked by another session of yours."
+        case .unknown: "Your hold on \(list) ended before its time: released elsewhere, or lost by \(settings.source.rawValue)."
+        }
+        message = Message(text: text, kind: reason == .bookedElsewhere ? .info : .warning)
         if confirmedSeats.isEmpty {
             lastExtend = nil
             holdCapped = false
@@ -170,11 +213,14 @@ extension SeatMapState {
             lastExtend = nil
             switch error {
             case let .lockExpired(seats), let .notLockOwner(seats):
+                let ran = seats.filter { holds[$0].map { $0 <= serverNow } == true }
                 for code in seats {
-                    holds[code] = nil
+                    endHold(code)
                     self.seats[code] = .available
                 }
-                holdsEnded(seats)
+                if !ran.isEmpty { holdsEnded(ran, because: .expired) }
+                let gone = seats.filter { !ran.contains($0) }
+                if !gone.isEmpty { holdsEnded(gone, because: .unknown) }
                 return requestRefresh()
             case _ where error.isOutage:
                 unreachable()

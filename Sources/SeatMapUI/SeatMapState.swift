@@ -97,8 +97,11 @@ public struct SeatMapState: Sendable {
     var preferredColumn: Int
     /// Every seat as shown: the last status, with announced and pending changes applied.
     public internal(set) var seats: [String: SeatState]
-    /// The seats this user holds, with when each hold ends (Redis server time).
+    /// The seats this user holds, with when each hold ends (Redis server time): those this
+    /// map locked, and those the user holds from elsewhere (another map, the command line).
     public internal(set) var holds: [String: Date] = [:]
+    /// The seats of `holds` that this map locked itself: leaving releases these, and only these.
+    public internal(set) var lockedHere: Set<String> = []
     public internal(set) var pending: [String: PendingChange] = [:]
     public internal(set) var message: Message?
     /// Free blocks offered after a conflict; `a` or `1`–`3` takes one.

@@ -29,7 +29,7 @@ struct APIServerRunner {
                 try await application.runService()
             } catch {
                 throw StartupError(
-                    code: "server_failed", message: "The server on \(options.host):\(options.port) stopped: \(error)",
+                    code: "server_failed", message: ServerFailure.describe(error, host: options.host, port: options.port),
                     exitCode: ExitStatus.brokenConfiguration)
             }
         } catch let error as StartupError {

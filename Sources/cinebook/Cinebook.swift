@@ -13,13 +13,13 @@ struct Cinebook: AsyncParsableCommand {
             and sold when you book. Exit codes: 0 success, 2 invalid input, 3 seats unavailable, \
             4 not the lock owner or lock expired, 69 Redis or the database unavailable (nothing was done), \
             75 outcome unknown (run the same command again: it is safe and tells), 78 a configuration that \
-            cannot be used safely (a broken showtime file, an evicting Redis).
+            cannot be used (a broken showtime file, an evicting Redis, a missing secret, a port in use).
             """,
         subcommands: [
             SeatsCommand.self,
             LockCommand.self, UnlockCommand.self, ExtendCommand.self, BookCommand.self,
             BestCommand.self, StatusCommand.self, ShowtimesCommand.self, SweepCommand.self,
-            BookingsCommand.self, ReconcileCommand.self, StatsCommand.self,
+            BookingsCommand.self, ReconcileCommand.self, StatsCommand.self, SeatCommand.self, ReleaseCommand.self,
             ServeCommand.self, TokenCommand.self,
             DemoCommand.self, BenchCommand.self,
         ],
@@ -30,7 +30,7 @@ struct Cinebook: AsyncParsableCommand {
     /// with 2 (and a JSON error with `--json`), as every other invalid input does.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(Self.joiningNegativeValues(Array(CommandLine.arguments.dropFirst())))
             if var command = command as? AsyncParsableCommand {
                 try await command.run()
             } else {
@@ -44,11 +44,31 @@ struct Cinebook: AsyncParsableCommand {
             } else {
                 // Values echoed from the command line may hold control characters: each line
                 // is printed with them escaped, so they cannot drive the terminal.
-                let lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false)
+                // Every message of cinebook's starts with "cinebook: ", the parser's too.
+                var full = fullMessage(for: error)
+                if full.hasPrefix("Error: ") { full = "cinebook: " + full.dropFirst("Error: ".count) }
+                let lines = full.split(separator: "\n", omittingEmptySubsequences: false)
                 let text = lines.map { String($0).escapingInvisibles }.joined(separator: "\n")
                 FileHandle.standardError.write(Data((text + "\n").utf8))
             }
             Foundation.exit(ExitStatus.invalidInput)
         }
+    }
+
+    /// `--ttl -5` as `--ttl=-5`: a negative number after an option is that option's value,
+    /// so that it is refused for what it is ("--ttl must be …") rather than taken for an
+    /// unknown option and reported as a missing value. No cinebook argument begins with `-`
+    /// and a digit otherwise.
+    static func joiningNegativeValues(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        for argument in arguments {
+            if let option = result.last, option.hasPrefix("--"), !option.contains("="), argument.count > 1,
+               argument.first == "-", argument.dropFirst().first?.isNumber == true {
+                result[result.count - 1] = option + "=" + argument
+            } else {
+                result.append(argument)
+            }
+        }
+        return result
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RedisClient
 import SeatLocking
+import SeatMapUI
 import SeatRecords
 import SeatRecordsPostgres
 
@@ -40,7 +41,7 @@ struct CommandRunner {
         do {
             let resource = try await opening()
             let output = try await work(resource)
-            print(json ? SeatLockingJSON.encode(output.json) : output.text)
+            print(json ? SeatLockingJSON.encode(output.json) : Appearance.forThisLocale.text(output.text))
         } catch let error as SeatLockingError {
             throw report(code: error.code, message: error.message, exitCode: error.exitCode, json: SeatLockingJSON.Failure(error))
         } catch let error as StartupError {
@@ -157,7 +158,7 @@ struct CommandRunner {
         if json {
             print(SeatLockingJSON.encode(value))
         } else {
-            FileHandle.standardError.write(Data("cinebook: \(message)\n".utf8))
+            FileHandle.standardError.write(Data("cinebook: \(Appearance.forThisLocale.text(message))\n".utf8))
         }
         return ExitCode(exitCode)
     }

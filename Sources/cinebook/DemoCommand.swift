@@ -8,7 +8,8 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Open one seat map per user side by side in tmux, on one showtime and one Redis.",
         discussion: """
-            The users are alice, bob, carol, dave, … A seat picked in one pane turns "held" in the others \
+            The users are alice, bob, carol, dave, … with a mark of the run (alice-demo-7f3a), so that a \
+            demo on a shared Redis never takes or releases real people's seats. A seat picked in one pane turns "held" in the others \
             at once. Inside tmux the maps open in a new window; outside, in a new session that is attached \
             right away. Ctrl-b d leaves tmux (the demo keeps running); q in a pane quits that map and \
             releases its seats. With --api the maps go through a `cinebook serve` that the demo starts in a \
@@ -16,6 +17,11 @@ struct DemoCommand: AsyncParsableCommand {
             """)
 
     static let names = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj"]
+
+    /// The first `count` demo users, marked with `run`: names no real user has.
+    static func users(_ count: Int, run: String) -> [String] {
+        names.prefix(count).map { "\($0)-demo-\(run)" }
+    }
 
     @OptionGroup var common: CommonOptions
     @Option(help: ArgumentHelp("How many users, each in a pane of their own (1 to \(Self.names.count)).", valueName: "n"))
@@ -48,7 +54,7 @@ struct DemoCommand: AsyncParsableCommand {
             }
             // Resolved once, so every pane shares the same Redis (the embedded one if none is configured).
             let url = try await RedisLocator(timeouts: runner.timeouts).resolve(explicit: common.redis)
-            let names = Array(Self.names.prefix(users))
+            let names = Self.users(users, run: String(format: "%04x", UInt16.random(in: .min ... .max)))
             let demo = api
                 ? try await serverDemo(tmux: tmux, users: names, showtime: id, url: url)
                 : TmuxDemo(

@@ -75,6 +75,33 @@ enum Text {
         }.joined(separator: "\n")
     }
 
+    static func inspected(_ inspections: [SeatInspection], showtime: Int, now: Date) -> String {
+        inspections.map { inspection in
+            let what: String
+            switch inspection.state {
+            case .free: what = "free"
+            case let .held(user, since, until, token):
+                let left = Int64(until.timeIntervalSince(now).rounded(.up))
+                what = "held by \(user) since \(clock(since)) until \(clock(until)) (\(minutes(left)) left), token \(token)"
+            case let .beingBooked(user, deadline): what = "being booked by \(user) (the database is committing it until \(clock(deadline)))"
+            case let .sold(booking): what = "sold: booking \(booking)"
+            case .boxOffice: what = "sold at the box office"
+            }
+            return "\(inspection.seat) in showtime \(showtime): \(what)."
+        }.joined(separator: "\n")
+    }
+
+    static func forced(_ release: ForcedRelease) -> String {
+        var lines: [String] = []
+        if !release.released.isEmpty {
+            lines.append("Released \(release.released.map { "\($0.seat) (held by \($0.user))" }.joined(separator: ", ")) in showtime \(release.showtimeID).")
+        }
+        if !release.notHeld.isEmpty {
+            lines.append("Nobody held \(release.notHeld.joined(separator: " ")); left as \(release.notHeld.count == 1 ? "it was" : "they were").")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     /// `14:05:09`, local time.
     static func clock(_ date: Date) -> String {
         format(date, "HH:mm:ss")

@@ -123,7 +123,7 @@ struct CommandLineGenerator {
     /// How often a value is hostile and an option out of place: from none to most.
     var hostility = 0.2
 
-    static let commands = ["lock", "unlock", "extend", "book", "status", "showtimes", "sweep", "best", "token", "help"]
+    static let commands = ["lock", "unlock", "extend", "book", "status", "showtimes", "sweep", "best", "token", "seat", "release", "help"]
     static let users = ["alice", "bob", "carol", "dave"]
     /// The seats `ShowtimeState.reset()` holds or sells.
     static let takenSeats = ["A1", "A2", "B1", "C5"]
@@ -152,6 +152,13 @@ struct CommandLineGenerator {
         case "status":
             option("--showtime", required, showtimeValue)
             option("--user", 0.4, userValue)
+        case "seat", "release":
+            option("--showtime", required, showtimeValue)
+            for _ in 0..<random.pick([0, 1, 1, 2, 3, 11]) { units.append([seatValue(&random)]) }
+            if command == "release" {
+                if random.chance(required) { units.append(["--force"]) }
+                option("--operator", 0.3, userValue)
+            }
         case "sweep":
             option("--every", hostility) { random in random.pick(Self.invalidEvery) }
         case "best":

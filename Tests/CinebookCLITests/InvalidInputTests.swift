@@ -47,6 +47,37 @@ import TestSupport
         #expect((status.json["counts"] as? [String: Int])?["available"] == 40, "nothing was locked")
     }
 
+    /// A negative number is refused for what it is, not reported as a missing value.
+    @Test(arguments: [
+        (["lock", "--showtime", "SHOWTIME", "--user", "alice", "--ttl", "-5", "A1"], "A TTL must be from 1 to"),
+        (["extend", "--showtime", "SHOWTIME", "--user", "alice", "A1", "--ttl", "-5"], "A TTL must be from 1 to"),
+        (["status", "--showtime", "-1"], "no showtime -1"),
+        (["sweep", "--every", "-3"], "--every must be at least 1 second"),
+    ])
+    func negativeNumbersSayWhatIsWrongWithThem(_ arguments: [String], _ expected: String) async throws {
+        let result = try await cli.run(arguments.map { $0 == "SHOWTIME" ? showtime : $0 })
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+        #expect(!result.stderr.contains("Missing value"), "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("cinebook: "), "one prefix for every message: \(result.stderr)")
+    }
+
+    /// Under a locale that is not UTF-8 the command line writes ASCII, as the map does.
+    @Test func underLangCTheCommandLineWritesASCII() async throws {
+        var plain = cli
+        plain.environment = ["LANG": "C", "LC_ALL": "C"]
+        let ascii = try await plain.run(["stats", "--showtime", showtime])
+        #expect(ascii.status == 0, "\(ascii.stderr)")
+        let asciiOnly = ascii.stdout.unicodeScalars.allSatisfy(\.isASCII)
+        #expect(asciiOnly && ascii.stdout.contains("conflict rate     -"), "\(ascii.stdout)")
+        let failed = try await plain.run(["status", "--showtime", "-1"])
+        let failedASCII = failed.stderr.unicodeScalars.allSatisfy(\.isASCII)
+        #expect(failedASCII, "\(failed.stderr)")
+        var unicode = cli
+        unicode.environment = ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]
+        #expect(try await unicode.run(["stats", "--showtime", showtime]).stdout.contains("conflict rate     —"))
+    }
+
     @Test func everyCommandHasHelp() async throws {
         for command in ["lock", "unlock", "extend", "book", "status", "showtimes list", "showtimes import", "bookings", "reconcile", "sweep"] {
             let result = try await CLI.execute(command.split(separator: " ").map(String.init) + ["--help"])

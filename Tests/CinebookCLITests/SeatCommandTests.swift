@@ -27,6 +27,31 @@ import TestSupport
         #expect(ISO8601DateFormatter.withFractions.date(from: expires) != nil)
     }
 
+    /// An operator inspects a stuck hold and ends it: logged, and only with --force.
+    @Test func anOperatorInspectsAndForceReleasesAStuckHold() async throws {
+        let locked = try await seats("lock", "henry", "A3", "A4")
+        let token = try #require((locked.json["held"] as? [[String: Any]])?.first?["token"] as? Int)
+        let inspected = try await cli.run(["seat", "--showtime", showtime, "A3", "A5", "--json"])
+        #expect(inspected.status == 0, "\(inspected.stderr)")
+        let found = try #require(inspected.json["seats"] as? [[String: Any]])
+        #expect(found.map { $0["state"] as? String } == ["held", "free"])
+        #expect(found[0]["user"] as? String == "henry" && found[0]["token"] as? Int == token)
+        #expect(found[0]["expires_at"] as? String == locked.json["expires_at"] as? String)
+        let text = try await cli.run(["seat", "--showtime", showtime, "A3"])
+        #expect(text.stdout.contains("A3 in showtime \(showtime): held by henry since"), "\(text.stdout)")
+
+        let refused = try await cli.run(["release", "--showtime", showtime, "A3"])
+        #expect(refused.status == 2 && refused.stderr.contains("add --force"), "\(refused.stderr)")
+        let forced = try await cli.run(["release", "--showtime", showtime, "A3", "A5", "--force", "--operator", "olga", "--json"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect((forced.json["released"] as? [[String: String]]) == [["seat": "A3", "user": "henry"]])
+        #expect(forced.json["not_held"] as? [String] == ["A5"])
+        #expect(forced.stderr.contains("holds released by an operator") && forced.stderr.contains("olga"), "logged: \(forced.stderr)")
+        let after = try await cli.run(["seat", "--showtime", showtime, "A3", "A4", "--json"])
+        #expect((after.json["seats"] as? [[String: Any]])?.map { $0["state"] as? String } == ["free", "held"], "A4 is still henry's")
+        #expect(try await seats("lock", "ida", "A3").status == 0, "A3 can be picked again")
+    }
+
     @Test func conflictExitsThreeWithUnavailableSeatsAndSuggestions() async throws {
         #expect(try await seats("lock", "alice", "E6").status == 0)
         let result = try await seats("lock", "bob", "E5", "E6", "E7")
@@ -83,10 +108,13 @@ import TestSupport
     }
 
     @Test func extendNeedsALiveLockOfYourOwn() async throws {
-        #expect(try await seats("lock", "alice", "H3").status == 0)
+        let locked = try await cli.run(["lock", "--showtime", showtime, "--user", "alice", "--ttl", "300", "--json", "H3"])
+        #expect(locked.status == 0)
         let extended = try await cli.run(["extend", "--showtime", showtime, "--user", "alice", "--ttl", "600", "--json", "H3"])
         #expect(extended.status == 0)
-        #expect(extended.json["ttl_seconds"] as? Int == 600)
+        #expect((596...600).contains(extended.json["ttl_seconds"] as? Int ?? 0), "\(extended.stdout)")
+        let shorter = try await cli.run(["extend", "--showtime", showtime, "--user", "alice", "--ttl", "60", "--json", "H3"])
+        #expect(shorter.json["expires_at"] as? String == extended.json["expires_at"] as? String, "an extension never shortens a hold")
         let stranger = try await seats("extend", "bob", "H3")
         #expect(stranger.status == 4)
         #expect(stranger.json["error"] as? String == "not_lock_owner")

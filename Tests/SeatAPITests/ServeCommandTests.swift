@@ -14,6 +14,22 @@ import TestSupport
         #expect(server.stderr.contains("--dev"))
     }
 
+    /// A second server on a busy port says which address is busy, exits 78, and never
+    /// sweeps: its sweeper waits until the server listens.
+    @Test func aBusyPortIsNamedAndNothingIsSwept() async throws {
+        let port = try unusedTCPPort()
+        let first = try ServeProcess(["serve", "--dev", "--port", String(port)], secret: nil)
+        defer { first.forceStop() }
+        #expect(await eventually(timeout: .seconds(20)) { acceptsConnections(port: port) }, "the first server listens")
+        let second = try ServeProcess(["serve", "--dev", "--port", String(port), "--sweep-every", "1"], secret: nil)
+        defer { second.forceStop() }
+        #expect(await eventually(timeout: .seconds(20)) { !second.isRunning })
+        #expect(second.exitStatus == 78)
+        #expect(second.stderr.contains("127.0.0.1:\(port) is already in use by another program"), "\(second.stderr)")
+        #expect(!second.stderr.contains("bind(descriptor"), "\(second.stderr)")
+        #expect(!(second.stdout + second.stderr).contains("swept"), "no sweep before the server listens: \(second.stderr)")
+    }
+
     @Test func aDevelopmentServerPrintsHowToMintTokensAndStopsGracefullyOnSIGTERM() async throws {
         let port = try unusedTCPPort()
         let server = try ServeProcess(["serve", "--dev", "--port", String(port)], secret: nil)

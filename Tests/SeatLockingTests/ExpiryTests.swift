@@ -47,6 +47,26 @@ struct ExpiryTests {
         #expect(try await redis.hash(keys.lock("A1"))["user_id"] == bob)
     }
 
+    /// A lock key that vanished before its time (an eviction, a `PEXPIRE` by hand), and
+    /// another user's lock on the seat since: status follows the lock key, so the seat is
+    /// bob's alone, and alice's own seats are still hers.
+    @Test(arguments: RedisKind.allCases) func statusFollowsTheLockKeyWhenItVanishedEarly(on kind: RedisKind) async throws {
+        let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
+        let (service, redis) = try await kind.service([showtime])
+        defer { redis.close() }
+        let keys = RedisKeyNames(showtime: showtime.id)
+        let (alice, bob) = (TestUsers.unique("alice"), TestUsers.unique("bob"))
+        _ = try await service.lock(["A1", "A2"], showtime: showtime.id, user: alice)
+        try await redis.send("DEL", keys.lock("A1"), routingKey: keys.index)
+        _ = try await service.lock(["A1"], showtime: showtime.id, user: bob)
+
+        let seenByAlice = try await service.status(showtime: showtime.id, viewer: alice)
+        #expect(seenByAlice.state(of: "A1") == .locked, "bob's now, not alice's")
+        #expect(seenByAlice.state(of: "A2") == .selected)
+        let seenByBob = try await service.status(showtime: showtime.id, viewer: bob)
+        #expect(seenByBob.state(of: "A1") == .selected && seenByBob.state(of: "A2") == .locked)
+    }
+
     @Test(arguments: RedisKind.allCases) func sweepRemovesExpiredIndexEntriesAndPublishesExpired(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 2, seats: 4)
         let (service, redis) = try await kind.service([showtime])

@@ -57,6 +57,25 @@ struct HoldLimitTests {
         #expect(grant.seats.count == 2)
     }
 
+    /// `lock D1 --ttl 3600`, then `extend D1` or `lock D1` with the default TTL: the hold
+    /// keeps its hour.
+    @Test(arguments: RedisKind.allCases) func anExtensionNeverShortensAHold(on kind: RedisKind) async throws {
+        let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
+        let (service, redis) = try await kind.service([showtime], policy: LockPolicy(ttl: .seconds(900), maximumHold: .seconds(3600)))
+        defer { redis.close() }
+        let alice = TestUsers.unique("alice")
+        let long = try await service.lock(["A1"], showtime: showtime.id, user: alice, ttl: .seconds(3600))
+        let extended = try await service.extend(["A1"], showtime: showtime.id, user: alice)
+        #expect(extended.expiresAt == long.expiresAt, "extend kept the hour: \(extended.expiresAt) against \(long.expiresAt)")
+        let relocked = try await service.lock(["A1", "A2"], showtime: showtime.id, user: alice)
+        #expect(relocked.seats.first { $0.code == "A1" }?.expiresAt == long.expiresAt, "so did locking it again")
+        let keys = RedisKeyNames(showtime: showtime.id)
+        let remaining = try await redis.pttl(keys.lock("A1"))
+        #expect(remaining > 3_000_000, "the lock key itself still lives about an hour: \(remaining) ms")
+        let status = try await service.status(showtime: showtime.id, viewer: alice)
+        #expect(status.seats.first { $0.seat.code == "A1" }?.expiresAt == long.expiresAt)
+    }
+
     @Test(arguments: RedisKind.allCases) func extendCannotPushPastTheMaximumHold(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
         let policy = LockPolicy(ttl: .seconds(2), maximumHold: .seconds(3))

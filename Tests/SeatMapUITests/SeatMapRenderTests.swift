@@ -84,7 +84,7 @@ import Testing
         var state = mixed()
         _ = state.update(.key(.character("?")), now: Fixture.start)
         let text = render(state, size: state.size).lines.joined(separator: "\n")
-        for key in ["←↑↓→  h j k l", "Space  Enter", "mouse click", "a  1–3", "b ", "r ", "Esc", "? ", "q  Ctrl-C"] {
+        for key in ["←↑↓→  h j k l", "Space  Enter", "mouse click", "a  1–3", "b ", "p ", "r ", "Esc", "? ", "q  Ctrl-C"] {
             #expect(text.contains("│ " + key), "help lists \(key)")
         }
     }

@@ -385,6 +385,43 @@ import Testing
         #expect(state.outcome?.released == ["B2", "C4", "C5"])
     }
 
+    /// alice holds A3 from the command line and C4 from this map: quitting releases C4 only.
+    @Test func quittingReleasesOnlyWhatThisMapLocked() {
+        var state = Fixture.holding(["C4"])
+        let later = Fixture.serverTime(at: 900)
+        _ = state.update(.statusLoaded(Fixture.status(at: 1, mine: ["A3": later, "C4": later])), now: Fixture.at(1))
+        #expect(state.mySeats == ["A3", "C4"], "both show as hers")
+        #expect(state.update(.key(.character("q")), now: Fixture.at(2)) == [.leave(releasing: ["C4"])])
+        #expect(state.message?.text == "Releasing C4…")
+    }
+
+    /// Two maps of alice's: the other one quits and releases its seat, then books one of
+    /// this map's seats. Neither is called an expiry, and this map no longer releases them.
+    @Test func aHoldEndedByAnotherSessionSaysSoNotExpired() {
+        var state = Fixture.holding(["C4", "C5"])
+        let later = Fixture.serverTime(at: 900)
+        _ = state.update(.statusLoaded(Fixture.status(at: 1, mine: ["A3": later, "C4": later, "C5": later])), now: Fixture.at(1))
+        let released = SeatEvent(kind: .released, showtimeID: Fixture.showtime.id, seats: ["A3"], at: Fixture.serverTime(at: 2))
+        _ = state.update(.feed(.change(released)), now: Fixture.at(2))
+        #expect(state.message == .init(text: "A3 was released by another session of yours.", kind: .warning))
+        #expect(state.state(of: "A3") == .available && state.mySeats == ["C4", "C5"])
+        let booked = SeatEvent(kind: .booked, showtimeID: Fixture.showtime.id, seats: ["C5"], at: Fixture.serverTime(at: 3))
+        _ = state.update(.feed(.change(booked)), now: Fixture.at(3))
+        #expect(state.message == .init(text: "C5 was booked by another session of yours.", kind: .info))
+        #expect(state.state(of: "C5") == .occupied && state.lockedHere == ["C4"])
+        #expect(state.update(.key(.character("q")), now: Fixture.at(4)) == [.leave(releasing: ["C4"])])
+    }
+
+    /// A hold missing from a reload long before its expiry, with nothing announced, is not
+    /// called an expiry: the map cannot know whether it was released elsewhere or lost.
+    @Test func aHoldGoneBeforeItsTimeIsNotCalledExpired() {
+        var state = Fixture.holding(["C4"])
+        _ = state.update(.statusLoaded(Fixture.status(at: 60)), now: Fixture.at(60))
+        #expect(state.mySeats.isEmpty && state.lockedHere.isEmpty)
+        #expect(state.message?.text == "Your hold on C4 ended before its time: released elsewhere, or lost by Redis.")
+        #expect(state.message?.text.contains("expired") == false)
+    }
+
     @Test func aSignalOrCtrlCLeavesLikeQuit() {
         var state = Fixture.holding(["C4"])
         #expect(state.update(.terminate, now: Fixture.at(1)) == [.leave(releasing: ["C4"])])
