@@ -6,10 +6,18 @@ public struct APIRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set only from a valid, unexpired token; never from the request body.
     public var user: String?
+    /// Whether the caller connected from this machine (loopback, or a Unix socket).
+    public let isLocalCaller: Bool
 
     public init(source: Source) {
         coreContext = .init(source: source)
         user = nil
+        isLocalCaller = switch source.channel.remoteAddress {
+        case let .v4(address)?: address.host.hasPrefix("127.")
+        case let .v6(address)?: address.host == "::1" || address.host.hasPrefix("::ffff:127.")
+        case .unixDomainSocket?: true
+        case nil: false
+        }
     }
 
     /// The authenticated user; routes behind `BearerAuthMiddleware` always have one.

@@ -38,7 +38,7 @@ public func buildRouter(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
     }
-    HealthController(redis: redis, maintenance: maintenance).addRoutes(to: router)
+    HealthController(redis: redis, maintenance: maintenance, tokens: tokens).addRoutes(to: router)
     router.get("api/v1/showtimes") { _, _ in JSONResponse.make(SeatLockingJSON.Showtimes(service.catalog)) }
     router.get("api/v1/showtimes/{id}") { _, context in
         let id = try context.showtimeID(in: service.catalog)

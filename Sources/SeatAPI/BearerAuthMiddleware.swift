@@ -9,6 +9,15 @@ struct BearerAuthMiddleware: RouterMiddleware {
     let tokens: AccessTokens
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let user = try await Self.user(of: request, tokens: tokens)
+        context.user = user
+        context.logger[metadataKey: "user"] = .string(user)
+        return try await next(request, context)
+    }
+
+    /// The user the request's bearer token names; 401 without a valid one.
+    static func user(of request: Request, tokens: AccessTokens) async throws(APIError) -> String {
         guard let header = request.headers[.authorization] else {
             throw APIError.unauthorized("This endpoint needs an Authorization: Bearer token; `cinebook token NAME` mints one.")
         }
@@ -16,10 +25,6 @@ struct BearerAuthMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw APIError.unauthorized("Use the Bearer scheme: Authorization: Bearer <token>.")
         }
-        var context = context
-        let user = try await tokens.user(fromToken: String(parts[1]).trimmingSpaces)
-        context.user = user
-        context.logger[metadataKey: "user"] = .string(user)
-        return try await next(request, context)
+        return try await tokens.user(fromToken: String(parts[1]).trimmingSpaces)
     }
 }

@@ -2,25 +2,34 @@ import Hummingbird
 import RedisClient
 import SeatLocking
 
-/// `GET /health`: 200 while Redis answers a PING (with its round-trip time, its memory
-/// against its limit, a cluster's state, and the periodic jobs), 503 when it does not.
+/// `GET /health`: 200 while Redis answers a PING, 503 when it does not. A caller on this
+/// machine, or one with a valid bearer token, also gets the details (Redis's round trip,
+/// memory and address in errors, a cluster's state, the periodic jobs); anyone else
+/// learns only whether the service is ok, degraded or unavailable.
 struct HealthController: Sendable {
     let redis: RedisClient
     let maintenance: MaintenanceLog
+    let tokens: AccessTokens
 
     func addRoutes(to router: Router<APIRequestContext>) {
         router.get("health", use: check)
     }
 
     @Sendable func check(_ request: Request, context: APIRequestContext) async -> Response {
+        var detailed = context.isLocalCaller
+        if !detailed { detailed = (try? await BearerAuthMiddleware.user(of: request, tokens: tokens)) != nil }
         do {
             let roundTrip = try await redis.ping()
-            return JSONResponse.make(HealthReport(
+            let report = HealthReport(
                 roundTrip: roundTrip, memory: await RedisMemory.read(from: redis), clusterState: try? await redis.clusterState(),
-                jobs: maintenance.jobs()))
+                jobs: maintenance.jobs())
+            return detailed ? JSONResponse.make(report) : JSONResponse.make(report.summary)
         } catch {
             context.logger.warning("health check: Redis unavailable", metadata: ["error": "\(error)"])
-            return JSONResponse.make(HealthReport(failure: error), status: .serviceUnavailable, headers: [.retryAfter: "1"])
+            let report = HealthReport(failure: error)
+            return detailed
+                ? JSONResponse.make(report, status: .serviceUnavailable, headers: [.retryAfter: "1"])
+                : JSONResponse.make(report.summary, status: .serviceUnavailable, headers: [.retryAfter: "1"])
         }
     }
 }

@@ -47,6 +47,15 @@ struct HealthReport: Encodable, Sendable {
         }
     }
 
+    /// What anyone may know: ok, degraded or unavailable, and nothing of what is behind.
+    struct Summary: Encodable, Sendable {
+        let ok: Bool
+        let status: String
+        let error: String?
+    }
+
+    var summary: Summary { Summary(ok: ok, status: status, error: error) }
+
     init(failure: any Error) {
         ok = false
         status = "unavailable"

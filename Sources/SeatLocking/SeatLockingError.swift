@@ -73,7 +73,8 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         case let .notLockOwner(seats):
             return "You do not hold \(Self.list(seats)); someone else does, or \(seats.count == 1 ? "it is" : "they are") sold."
         case let .lockExpired(seats):
-            return "Your hold on \(Self.list(seats)) has expired or was released; lock \(seats.count == 1 ? "it" : "them") again."
+            // Nothing says whether there ever was a hold, or how it ended: say only what is known.
+            return "You hold no lock on \(Self.list(seats)) now; lock \(seats.count == 1 ? "it" : "them") first."
         case let .redisUnavailable(reason):
             return "Redis is unavailable: \(reason)."
         case let .serverUnreachable(reason):

@@ -44,9 +44,11 @@ extension SeatLockingService {
         return canonical
     }
 
-    /// A user id is 1–64 printable characters (surrounding spaces are dropped).
+    /// A user id is 1–64 printable characters (surrounding spaces are dropped), in Unicode
+    /// normal form C: `é` typed as one character or as `e` and an accent is one user. Every
+    /// name that enters (the command line, a token, the seat map) comes through here.
     public static func validatedUser(_ user: String) throws(SeatLockingError) -> String {
-        let trimmed = user.trimmingSpaces
+        let trimmed = user.trimmingSpaces.precomposedStringWithCanonicalMapping
         guard !trimmed.isEmpty else { throw .invalidRequest("A user name is required.") }
         guard trimmed.count <= LockPolicy.maximumUserLength else {
             throw .invalidRequest("The user name is \(trimmed.count) characters long; at most \(LockPolicy.maximumUserLength) are allowed.")

@@ -121,6 +121,8 @@ import TestSupport
         let never = try await seats("extend", "alice", "H4")
         #expect(never.status == 4)
         #expect(never.json["error"] as? String == "lock_expired")
+        let message = never.json["message"] as? String ?? ""
+        #expect(message == "You hold no lock on H4 now; lock it first.", "no claim of an expiry that never was: \(message)")
     }
 
     @Test func bookSellsHeldSeatsAndOnlyThose() async throws {

@@ -70,11 +70,15 @@ import TestSupport
         maintenance.record(.reconcile, took: .milliseconds(4), showtimes: 1, repaired: 0)
         let router = buildRouter(service: api.service, redis: api.redis, tokens: api.tokens, maintenance: maintenance)
         defer { api.redis.close() }
+        let operatorToken = try await api.tokens.mint(user: "operator", ttl: .seconds(600))
         try await Application(router: router).test(.router) { client in
-            func health() async throws -> [String: Any] {
-                let response = try await client.execute(uri: "/health", method: .get)
+            // Not a local caller here: the details need a token.
+            func health(token bearer: String?) async throws -> [String: Any] {
+                let response = try await client.execute(
+                    uri: "/health", method: .get, headers: bearer.map { [.authorization: "Bearer \($0)"] } ?? [:])
                 return (try JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
             }
+            func health() async throws -> [String: Any] { try await health(token: operatorToken) }
             func job(_ json: [String: Any], _ name: String) -> [String: Any] {
                 (json["jobs"] as? [String: Any])?[name] as? [String: Any] ?? [:]
             }
@@ -92,6 +96,11 @@ import TestSupport
             let failed = try await health()
             #expect(job(failed, "reconcile")["status"] as? String == "failed")
             #expect(failed["status"] as? String == "degraded")
+
+            // Without a token, from elsewhere: whether it is ok, and nothing of what is behind.
+            let anonymous = try await health(token: nil)
+            #expect(anonymous.keys.sorted() == ["ok", "status"] && anonymous["status"] as? String == "degraded", "\(anonymous)")
+            #expect(try await health(token: "not-a-token").keys.sorted() == ["ok", "status"])
         }
     }
 }

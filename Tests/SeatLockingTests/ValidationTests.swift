@@ -122,6 +122,22 @@ struct ValidationTests {
         #expect(try await redis.keys(ofShowtime: showtime.id).isEmpty)
     }
 
+    /// `é` as one character (NFC) or as `e` and a combining accent (NFD): one user.
+    @Test func userNamesInEitherUnicodeFormAreOneUser() async throws {
+        let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
+        let (service, redis) = try SharedRedis.service([showtime])
+        defer { redis.close() }
+        let suffix = TestUsers.unique("")
+        let (composed, decomposed) = ("zo\u{E9}\(suffix)", "zoe\u{301}\(suffix)")
+        #expect(Array(composed.utf8) != Array(decomposed.utf8))
+        let grant = try await service.lock(["A1"], showtime: showtime.id, user: decomposed)
+        #expect(Array(grant.user.utf8) == Array(composed.utf8), "kept in NFC")
+        let fields = try await redis.hash(RedisKeyNames(showtime: showtime.id).lock("A1"))
+        #expect(fields["user_id"].map { Array($0.utf8) } == Array(composed.utf8))
+        #expect(try await service.status(showtime: showtime.id, viewer: composed).state(of: "A1") == .selected)
+        #expect(try await service.unlock(["A1"], showtime: showtime.id, user: composed).released == ["A1"])
+    }
+
     @Test func seatCodesAreNormalizedAndUserTrimmed() async throws {
         let showtime = try TestShowtimes.grid(rows: 2, seats: 4)
         let (service, redis) = try SharedRedis.service([showtime])
