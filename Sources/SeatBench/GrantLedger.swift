@@ -192,7 +192,3 @@ final class GrantLedger: Sendable {
         if violations.count < maximumViolations { violations.append(violation) }
     }
 }
-
-extension Date {
-    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
-}

@@ -146,10 +146,11 @@ public struct SweepReport: Sendable, Hashable {
 }
 
 extension Date {
-    init(milliseconds: Int64) {
+    /// A time in milliseconds since 1970, as Redis and the scripts count time.
+    public init(milliseconds: Int64) {
         self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 
     /// Milliseconds since 1970, as Redis and the scripts count time.
-    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+    public var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
 }

@@ -38,6 +38,9 @@ public struct Appearance: Sendable, Hashable {
         }
     }
 
+    /// A seat whose state is not known yet (the map has not loaded).
+    public var unknownGlyph: Unicode.Scalar { "?" }
+
     /// Green free, cyan mine, yellow held by others, red sold; without colour: plain,
     /// bold, underlined and dim.
     public func style(_ state: SeatState) -> CellStyle {

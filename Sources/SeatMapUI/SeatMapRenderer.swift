@@ -145,9 +145,10 @@ struct SeatMapRenderer {
     private mutating func drawSeat(_ seat: Seat, y: Int) {
         let seatState = state.state(of: seat.code)
         let level = popularity?.level(of: seat.code)
-        var style = level.map(look.heatStyle) ?? look.style(seatState)
+        let unknown = !state.hasLoaded && seatState != .occupied
+        var style = level.map(look.heatStyle) ?? (unknown ? look.quiet : look.style(seatState))
         let x = geometry.x(ofColumn: seat.column)
-        let glyph = level.map(look.heatGlyph) ?? look.glyph(seatState)
+        let glyph = level.map(look.heatGlyph) ?? (unknown ? look.unknownGlyph : look.glyph(seatState))
         let wide = geometry.cellWidth == 3
         guard seat.code == state.cursor.code else {
             screen[wide ? x + 1 : x, y] = Cell(glyph, style: style)
@@ -179,6 +180,11 @@ struct SeatMapRenderer {
     private mutating func drawLegend() {
         if let popularity {
             drawHeatLegend(popularity)
+            return
+        }
+        guard state.hasLoaded else {
+            screen[margin, geometry.belowGrid + 1] = Cell(look.unknownGlyph, style: look.quiet)
+            put(" not known yet: the map is loading", x: margin + 1, y: geometry.belowGrid + 1, look.quiet)
             return
         }
         var counts: [SeatState: Int] = [:]
@@ -237,6 +243,7 @@ struct SeatMapRenderer {
         switch (state.pending[seat.code], state.state(of: seat.code)) {
         case (.locking?, _): what = "locking…"
         case (.unlocking?, _): what = "releasing…"
+        case (nil, .available) where !state.hasLoaded: what = "not known yet: the map is loading"
         case (nil, .available): what = "available — Space selects it"
         case (nil, .locked): what = "held by someone else"
         case (nil, .occupied): what = "sold"

@@ -27,6 +27,10 @@ extension SeatMapState {
             return []
         }
         let shown = state(of: code)
+        guard hasLoaded || shown == .occupied else {
+            message = Message(text: "The map has not loaded yet, so no seat can be picked; \(code) may be taken.", kind: .info)
+            return requestRefresh()
+        }
         if shown == .selected || shown == .available, redisReachable == false {
             message = Message(text: "\(settings.source.title) is unreachable, so \(code) cannot change now; retrying…", kind: .error)
             return requestRefresh()
@@ -101,6 +105,10 @@ extension SeatMapState {
     /// Finds the best `count` free seats together on the map as shown and locks them
     /// (one round trip); a conflict then offers alternatives as for any pick.
     mutating func lockBestAvailable(count: Int) -> [SeatMapEffect] {
+        guard hasLoaded else {
+            message = Message(text: "The map has not loaded yet, so no seats can be found together.", kind: .info)
+            return requestRefresh()
+        }
         let room = settings.policy.maximumSeatsPerUser - selectedSeats.count
         guard count <= room else {
             message = Message(

@@ -114,10 +114,23 @@ extension SeatMapState {
         }
         let pollDue = lastRefreshRequest.map { now.timeIntervalSince($0) >= settings.pollInterval.seconds } ?? true
         let retryDue = retryAt.map { now >= $0 }
-        if !refreshInFlight, retryDue ?? pollDue {
-            effects += requestRefresh(conditional: retryDue == nil)
+        if !refreshInFlight, retryDue ?? (pollDue || othersHoldRanOut) {
+            effects += requestRefresh(conditional: retryDue == nil && !othersHoldRanOut)
         }
         return effects
+    }
+
+    /// When the earliest hold on the map (someone else's, maybe) ends, on the local clock.
+    /// Nobody announces an expiry until a sweep runs, so the map reloads itself then.
+    var nextExpiryShown: Date? {
+        guard let next = loadedRevision?.nextExpiry, next > 0 else { return nil }
+        return Date(milliseconds: next).addingTimeInterval(-clockOffset)
+    }
+
+    /// A hold on the map has run out since the map was last asked for.
+    private var othersHoldRanOut: Bool {
+        guard let expiry = nextExpiryShown, now >= expiry else { return false }
+        return lastRefreshRequest.map { $0 < expiry } ?? true
     }
 
     /// When a tick next matters: every second while a countdown is on screen (a hold,
@@ -126,7 +139,9 @@ extension SeatMapState {
         let nextSecond = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down) + 1)
         if case .leaving = mode { return nextSecond }
         guard holds.isEmpty, redisReachable != false, let lastRefreshRequest else { return nextSecond }
-        return max(nextSecond, lastRefreshRequest.addingTimeInterval(settings.pollInterval.seconds))
+        let poll = lastRefreshRequest.addingTimeInterval(settings.pollInterval.seconds)
+        let expiry = nextExpiryShown.flatMap { $0 > lastRefreshRequest ? $0 : nil }
+        return max(nextSecond, min(poll, expiry ?? poll))
     }
 
     /// Why a hold ended without this map's releasing it, as far as the map can know.

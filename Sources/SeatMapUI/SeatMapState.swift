@@ -156,6 +156,10 @@ public struct SeatMapState: Sendable {
 
     public var isFinished: Bool { mode == .finished }
 
+    /// A status has arrived: until then only the box office's seats are known, and no
+    /// seat can be picked.
+    public var hasLoaded: Bool { lastRefresh != nil }
+
     public func state(of code: String) -> SeatState { seats[code] ?? .available }
 
     /// My seats in layout order.

@@ -13,8 +13,3 @@ struct RedisKeyNames {
     var events: String { "seat_events:{\(showtime)}" }
     func holds(_ user: String) -> String { "seat_holds:{\(showtime)}:\(user)" }
 }
-
-extension Date {
-    /// Milliseconds since 1970, as the scripts store times.
-    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
-}

@@ -320,6 +320,39 @@ import Testing
         #expect(state.state(of: "B2") == .available)
     }
 
+    /// Nobody announces an expiry while no sweep runs: the map reloads itself when the
+    /// earliest hold it shows runs out, not at its next poll.
+    @Test func someoneElsesHoldThatRunsOutGoesWithinASecond() {
+        var state = Fixture.connected()
+        let expiry = Fixture.serverTime(at: 4.5)
+        let revision = ShowtimeRevision(version: 8, nextExpiry: expiry.milliseconds)
+        _ = state.update(.statusLoaded(Fixture.status(at: 0.2, states: ["B2": .locked], revision: revision)), now: Fixture.at(0.2))
+        #expect(state.nextTick(after: Fixture.at(1)) == Fixture.at(4.5), "it wakes for the expiry, not the poll at 10 s")
+        #expect(state.update(.tick, now: Fixture.at(4)).isEmpty)
+        #expect(state.update(.tick, now: Fixture.at(4.6)) == [.refresh], "a full reload, as the revision has moved on")
+        let after = ShowtimeRevision(version: 8, nextExpiry: 0)
+        _ = state.update(.statusLoaded(Fixture.status(at: 4.7, revision: after)), now: Fixture.at(4.7))
+        #expect(state.state(of: "B2") == .available)
+        #expect(state.update(.tick, now: Fixture.at(5.6)).isEmpty, "once")
+    }
+
+    /// Started with Redis unreachable, the map shows no fake empty hall: seats it does
+    /// not know are `?` and cannot be picked; the box office's are sold.
+    @Test func aMapThatNeverLoadedShowsUnknownSeatsThatCannotBePicked() {
+        var state = Fixture.state()
+        _ = state.update(.tick, now: Fixture.start)
+        _ = state.update(.statusFailed(.redisUnavailable("refused")), now: Fixture.at(0.1))
+        let screen = render(state, size: state.size)
+        #expect(screen.row("A")?.trimmingCharacters(in: .whitespaces) == "A  ×  ?  ?  ?     ?  ?  ?  ?  A")
+        #expect(screen.line(containing: "? not known yet: the map is loading") != nil)
+        #expect(screen.line(containing: "not known yet: the map is loading") != nil)
+        let effects = state.update(.key(.character(" ")), now: Fixture.at(0.2))
+        #expect(!effects.contains { if case .lock = $0 { true } else { false } }, "nothing is locked: \(effects)")
+        #expect(state.message?.text.hasPrefix("The map has not loaded yet") == true)
+        _ = state.update(.statusLoaded(Fixture.status(at: 1)), now: Fixture.at(1))
+        #expect(render(state, size: state.size).row("A")?.trimmingCharacters(in: .whitespaces) == "A  ×  ○  ○  ○     ○  ○  ○  ○  A")
+    }
+
     @Test func myOwnLockAnnouncedBeforeItsAnswerStaysMine() {
         var state = Fixture.connected()
         _ = state.update(.key(.character(" ")), now: Fixture.start)
