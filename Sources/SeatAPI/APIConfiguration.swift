@@ -13,6 +13,8 @@ public struct APIConfiguration: Sendable {
     public static let defaultMaximumEventStreams = 20_000
     /// An idle event stream sends a comment this often, so dead connections are noticed.
     public var heartbeat: Duration
+    /// Origins (`https://cinema.example`) whose web pages may use the API (CORS).
+    public var crossOrigins: Set<String>
 
     public init(
         host: String = "127.0.0.1",
@@ -21,8 +23,10 @@ public struct APIConfiguration: Sendable {
         sweepInterval: Duration? = .seconds(300),
         maximumBodySize: Int = 16 * 1024,
         maximumEventStreams: Int = APIConfiguration.defaultMaximumEventStreams,
-        heartbeat: Duration = .seconds(15)
+        heartbeat: Duration = .seconds(15),
+        crossOrigins: Set<String> = []
     ) {
+        self.crossOrigins = crossOrigins
         self.host = host
         self.port = port
         self.rateLimit = rateLimit

@@ -31,13 +31,14 @@ public struct AccessTokens: Sendable {
     }
 
     /// A token for `user` that works for `ttl` from now.
-    public func mint(user: String, ttl: Duration) async throws(AccessTokenError) -> String {
+    public func mint(user: String, ttl: Duration, notBefore: Date? = nil) async throws(AccessTokenError) -> String {
         let user = try Self.validated(user)
         let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         let claims = UserClaims(
             sub: SubjectClaim(value: user),
             exp: ExpirationClaim(value: now.addingTimeInterval(Double(ttl.components.seconds))),
-            iat: IssuedAtClaim(value: now))
+            iat: IssuedAtClaim(value: now),
+            nbf: notBefore.map { NotBeforeClaim(value: $0) })
         do {
             return try await keys.sign(claims)
         } catch {
@@ -47,9 +48,14 @@ public struct AccessTokens: Sendable {
 
     /// The user a valid, unexpired HS256 token names; any other token is refused.
     public func user(fromToken token: String) async throws(APIError) -> String {
+        try await verify(token).user
+    }
+
+    /// The user a valid token names, and when the token expires.
+    public func verify(_ token: String) async throws(APIError) -> (user: String, expires: Date) {
         if let known = verified.entry(for: token) {
             guard known.expires > Date() else { throw Self.expired }
-            return known.user
+            return (known.user, known.expires)
         }
         guard Self.algorithm(of: token) == "HS256" else {
             throw .unauthorized("The bearer token is not an HS256 token from this server.")
@@ -59,6 +65,8 @@ public struct AccessTokens: Sendable {
             claims = try await keys.verify(token, as: UserClaims.self)
         } catch is UserClaims.Expired {
             throw Self.expired
+        } catch let early as UserClaims.NotYetValid {
+            throw .unauthorized("The bearer token is not valid before \(SeatLockingJSON.timestamp(early.from)) (its nbf).")
         } catch {
             throw .unauthorized("The bearer token is not valid: it is malformed or was not signed with this server's secret.")
         }
@@ -69,7 +77,7 @@ public struct AccessTokens: Sendable {
             throw .unauthorized("The bearer token names no valid user: \(error.message)")
         }
         verified.remember(token, VerifiedTokens.Entry(user: user, expires: claims.exp.value))
-        return user
+        return (user, claims.exp.value)
     }
 
     private static let expired = APIError.unauthorized("The bearer token has expired; mint a new one with `cinebook token NAME`.")

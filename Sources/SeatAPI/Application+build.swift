@@ -32,7 +32,9 @@ public func buildRouter(
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
-    router.add(middleware: JSONErrorMiddleware())
+    if !configuration.crossOrigins.isEmpty { router.add(middleware: CrossOriginMiddleware(origins: configuration.crossOrigins)) }
+    let routes = RouteTable()
+    router.add(middleware: JSONErrorMiddleware(routes: routes))
     router.get("metrics") { _, _ in
         Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -57,6 +59,7 @@ public func buildRouter(
         service: service, gate: EventStreamGate(limit: configuration.maximumEventStreams, gauge: metrics.streamsOpen),
         heartbeat: configuration.heartbeat
     ).addRoutes(to: showtime)
+    routes.fill(from: router)
     return router
 }
 

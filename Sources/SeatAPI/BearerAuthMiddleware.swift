@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import SeatLocking
 
@@ -10,14 +11,23 @@ struct BearerAuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let user = try await Self.user(of: request, tokens: tokens)
+        let (user, expires) = try await Self.verify(request, tokens: tokens)
         context.user = user
+        context.tokenExpires = expires
         context.logger[metadataKey: "user"] = .string(user)
         return try await next(request, context)
     }
 
     /// The user the request's bearer token names; 401 without a valid one.
     static func user(of request: Request, tokens: AccessTokens) async throws(APIError) -> String {
+        try await verify(request, tokens: tokens).user
+    }
+
+    /// The user the request's bearer token names and when it expires; 401 without a valid one.
+    static func verify(_ request: Request, tokens: AccessTokens) async throws(APIError) -> (user: String, expires: Date) {
+        if request.headers[.authorization] == nil, let token = eventStreamToken(request) {
+            return try await tokens.verify(token)
+        }
         guard let header = request.headers[.authorization] else {
             throw APIError.unauthorized("This endpoint needs an Authorization: Bearer token; `cinebook token NAME` mints one.")
         }
@@ -25,6 +35,16 @@ struct BearerAuthMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw APIError.unauthorized("Use the Bearer scheme: Authorization: Bearer <token>.")
         }
-        return try await tokens.user(fromToken: String(parts[1]).trimmingSpaces)
+        return try await tokens.verify(String(parts[1]).trimmingSpaces)
+    }
+
+    /// A browser's `EventSource` cannot send headers, so the event stream alone also takes
+    /// the token as `?access_token=`. The trade-off: a URL may be kept in a proxy's or a
+    /// browser's history, so such a token should be short-lived; the request log never
+    /// prints queries.
+    private static func eventStreamToken(_ request: Request) -> String? {
+        guard request.method == .get, request.uri.path.hasSuffix("/seats/events") else { return nil }
+        guard let token = request.uri.queryParameters.get("access_token"), !token.isEmpty else { return nil }
+        return String(token)
     }
 }

@@ -27,8 +27,7 @@ enum BestQuery {
             }
             wheelchair = flag
         }
-        let list = query.get("near") ?? ""
-        let near = list.isEmpty ? [] : list.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        return try service.wish(count: count, near: near, category: category, wheelchair: wheelchair, showtime: showtime)
+        return try service.wish(
+            count: count, near: request.queryList("near"), category: category, wheelchair: wheelchair, showtime: showtime)
     }
 }

@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// `GET /api/v1/showtimes/{id}/seats/events`: seat changes as Server-Sent Events, fed by
 /// the showtime's pub/sub channel. `Last-Event-ID` (the version of the last event a client
 /// saw) resumes a stream: a client that missed changes gets `resync`. A stream ends when
-/// the client goes away or the server shuts down.
+/// the client goes away, the server shuts down, or the token expires (`token_expired`).
 struct SeatEventController: Sendable {
     let service: SeatLockingService
     let gate: EventStreamGate
@@ -30,6 +30,7 @@ struct SeatEventController: Sendable {
         let stream = SeatEventFrames(
             feed: try service.events(showtime: showtime), showtime: showtime, heartbeat: heartbeat,
             lastEventID: request.headers[Self.lastEventID].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) },
+            tokenExpires: context.tokenExpires,
             version: { try? await service.revision(showtime: showtime)?.revision.version })
         let logger = context.logger
         logger.debug("event stream opened", metadata: ["showtime": "\(showtime)", "open_streams": "\(gate.openCount)"])

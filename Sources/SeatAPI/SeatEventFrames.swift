@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import SeatLocking
 import Synchronization
@@ -6,14 +7,15 @@ import Synchronization
 /// `id` is the showtime's version after it, `connected`/`disconnected` as the Redis feed
 /// comes and goes, `resync` when the client has missed changes (its `Last-Event-ID`, or the
 /// last event of this stream, is older than the showtime's version once the feed is back),
-/// and a comment line as a heartbeat while nothing happens.
+/// a comment line as a heartbeat while nothing happens, and `token_expired` as the last
+/// event when the client's token runs out.
 final class SeatEventFrames: Sendable {
     let frames: AsyncStream<ByteBuffer>
     private let continuation: AsyncStream<ByteBuffer>.Continuation
 
     /// `version` reads the showtime's version now (nil when Redis does not say).
     init(
-        feed: AsyncStream<SeatFeedEvent>, showtime: Int, heartbeat: Duration, lastEventID: Int64?,
+        feed: AsyncStream<SeatFeedEvent>, showtime: Int, heartbeat: Duration, lastEventID: Int64?, tokenExpires: Date? = nil,
         version: @escaping @Sendable () async -> Int64?
     ) {
         (frames, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(1024))
@@ -45,9 +47,20 @@ final class SeatEventFrames: Sendable {
                 continuation.yield(ByteBuffer(string: ": keepalive\n\n"))
             }
         }
+        // A stream lives no longer than the token that opened it.
+        let expiry = Task { [continuation] in
+            guard let tokenExpires else { return }
+            try? await Task.sleep(for: .milliseconds(max(0, Int64(tokenExpires.timeIntervalSinceNow * 1000))))
+            guard !Task.isCancelled else { return }
+            continuation.yield(ByteBuffer(string: Self.notice(
+                "token_expired", showtime: showtime, version: nil,
+                message: "The access token has expired; open the stream again with a new one.")))
+            continuation.finish()
+        }
         continuation.onTermination = { _ in
             relay.cancel()
             beat.cancel()
+            expiry.cancel()
         }
     }
 

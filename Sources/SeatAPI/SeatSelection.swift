@@ -58,11 +58,11 @@ struct SeatSelection: Decodable, Sendable {
         }
     }
 
-    /// Seats named in the query instead, as in `?seats=A1,A2`; nil when there are none.
+    /// Seats named in the query instead, as in `?seats=A1,A2` or `?seats=A1&seats=A2`; nil
+    /// when there are none.
     static func fromQuery(of request: Request) -> SeatSelection? {
-        guard let list = request.uri.queryParameters.get("seats"), !list.isEmpty else { return nil }
-        let seats = list.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
-        return SeatSelection(seats: seats, ttlSeconds: nil)
+        let seats = request.queryList("seats")
+        return seats.isEmpty ? nil : SeatSelection(seats: seats, ttlSeconds: nil)
     }
 
     /// `application/json`, with or without parameters such as `charset=utf-8`.

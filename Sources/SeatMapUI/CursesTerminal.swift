@@ -19,6 +19,12 @@ final class CursesTerminal {
 
     /// Starts full-screen mode on the standard input and output.
     init() throws(SeatMapError) {
+        // A terminal that cannot move the cursor would show nothing, yet take keys.
+        if ProcessInfo.processInfo.environment["TERM"] == "dumb" {
+            throw .terminal(
+                "TERM=dumb cannot move the cursor, so it cannot draw the seat map; use a terminal such as xterm-256color, "
+                    + "or `cinebook status --showtime ID` for the map as text")
+        }
         setlocale(LC_ALL, "")
         guard let screen = cb_newterm_stdio() else {
             throw .terminal("cannot use the terminal '\(ProcessInfo.processInfo.environment["TERM"] ?? "")'; set TERM to a known type")

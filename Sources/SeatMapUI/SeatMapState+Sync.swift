@@ -249,10 +249,15 @@ extension SeatMapState {
 
     // MARK: Connection
 
+    /// Said once the source answers again after an outage.
+    private var backAgain: Message {
+        Message(text: "\(settings.source.title) is back; the map is up to date again.", kind: .success)
+    }
+
     mutating func reachable(serverTime: Date) {
         clockOffset = serverTime.timeIntervalSince(now)
         if redisReachable == false {
-            message = Message(text: "\(settings.source.title) is back; the map is up to date again.", kind: .success)
+            message = backAgain
         }
         redisReachable = true
         failures = 0
@@ -261,6 +266,8 @@ extension SeatMapState {
 
     /// Redis did not answer: retry after 0.5 s, 1 s, 2 s, … up to 10 s.
     mutating func unreachable() {
+        // The banner says it is gone again: "is back" no longer holds.
+        if message == backAgain { message = nil }
         redisReachable = false
         failures += 1
         let backoff = min(0.5 * pow(2, Double(failures - 1)), 10)

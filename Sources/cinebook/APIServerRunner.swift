@@ -53,7 +53,7 @@ struct APIServerRunner {
             host: options.host, port: options.port,
             rateLimit: options.rateLimit > 0 ? RateLimit(perSecond: options.rateLimit, burst: options.rateBurst) : nil,
             sweepInterval: options.sweepEvery > 0 ? .seconds(options.sweepEvery) : nil,
-            maximumEventStreams: streams)
+            maximumEventStreams: streams, crossOrigins: Set(options.corsOrigins))
     }
 
     private func developmentNotice(secret: String, tokens: AccessTokens) async throws -> String {

@@ -19,6 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
     var port = 8080
     @Flag(help: "Development: without $CINEBOOK_SECRET, generate a secret for this run and print how to mint tokens.")
     var dev = false
+    @Option(name: .customLong("cors-origin"), help: ArgumentHelp(
+        "An origin (https://cinema.example) whose web pages may use the API; repeat for more.", valueName: "origin"))
+    var corsOrigins: [String] = []
     @Option(name: .customLong("rate-limit"), help: ArgumentHelp("Seat operations per second per user; 0 turns the limit off.", valueName: "n"))
     var rateLimit: Double = 10
     @Option(name: .customLong("rate-burst"), help: ArgumentHelp("Seat operations a user may make at once.", valueName: "n"))
@@ -38,6 +41,14 @@ struct ServeCommand: AsyncParsableCommand {
         guard sweepEvery >= 0 else { throw ValidationError("--sweep-every must be 0 or more seconds.") }
         guard (1...64).contains(redisConnections) else { throw ValidationError("--redis-connections must be from 1 to 64.") }
         guard (1...1_000_000).contains(maxStreams) else { throw ValidationError("--max-streams must be from 1 to 1000000.") }
+        for origin in corsOrigins {
+            // An origin is a scheme, a host and maybe a port: nothing after them.
+            guard let url = URL(string: origin), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+                  url.path.isEmpty, url.query == nil, !origin.hasSuffix("/")
+            else {
+                throw ValidationError("--cors-origin '\(origin.escapingInvisibles)' is not an origin; write it as https://cinema.example or http://localhost:3000.")
+            }
+        }
     }
 
     func run() async throws {

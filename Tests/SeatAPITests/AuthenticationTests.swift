@@ -87,6 +87,60 @@ import TestSupport
         #expect(error?.message.contains("expired") == true)
     }
 
+    /// A token is refused before its `nbf`, and works from then on.
+    @Test func aTokenIsNotValidBeforeItsNotBefore() async throws {
+        let tokens = try await AccessTokens(secret: AccessTokens.generateSecret())
+        let early = try await tokens.mint(user: "nina", ttl: .seconds(60), notBefore: Date().addingTimeInterval(2))
+        let error = await #expect(throws: APIError.self) { try await tokens.user(fromToken: early) }
+        #expect(error?.message.contains("not valid before") == true, "\(String(describing: error))")
+        #expect(await eventually(timeout: .seconds(10), every: .milliseconds(100)) {
+            (try? await tokens.user(fromToken: early)) == "nina"
+        }, "valid from its nbf on")
+    }
+
+    /// A web page of a configured origin may use the API: its preflight is answered and
+    /// its answers carry its origin; any other origin gets no CORS header.
+    @Test func configuredOriginsGetCORSAndOthersDoNot() async throws {
+        let api = try await APIHarness.make { $0.crossOrigins = ["https://cinema.example"] }
+        try await api.run { client in
+            let path = "/api/v1/showtimes/\(api.id)/seats/lock"
+            let preflight = try await client.raw(.options, path, headers: [
+                .origin: "https://cinema.example", .accessControlRequestMethod: "POST",
+                .accessControlRequestHeaders: "authorization, content-type",
+            ])
+            #expect(preflight.status == 204)
+            #expect(preflight.headers[.accessControlAllowOrigin] == "https://cinema.example")
+            #expect(preflight.headers[.accessControlAllowMethods]?.contains("POST") == true)
+            #expect(preflight.headers[.accessControlAllowHeaders]?.contains("Authorization") == true)
+            let token = try await client.token(TestUsers.unique("web"))
+            let lock = try await client.raw(.post, path, headers: [
+                .origin: "https://cinema.example", .authorization: "Bearer \(token)", .contentType: "application/json",
+            ], body: .init(string: #"{"seats":["A1"]}"#))
+            #expect(lock.status == 200 && lock.headers[.accessControlAllowOrigin] == "https://cinema.example")
+            let refused = try await client.raw(.get, "/api/v1/showtimes/\(api.id)/seats/status", headers: [.origin: "https://evil.example"])
+            #expect(refused.headers[.accessControlAllowOrigin] == nil, "another origin gets no CORS header")
+            let otherPreflight = try await client.raw(.options, path, headers: [.origin: "https://evil.example", .accessControlRequestMethod: "POST"])
+            #expect(otherPreflight.headers[.accessControlAllowOrigin] == nil)
+        }
+    }
+
+    /// A browser's EventSource sends no headers: the event stream takes `?access_token=`;
+    /// no other route does.
+    @Test func theEventStreamTakesATokenInTheQueryAndNoOtherRouteDoes() async throws {
+        let api = try await APIHarness.make()
+        try await api.run { client in
+            let token = try await client.token(TestUsers.unique("web"))
+            let reader = try RawConnection(port: client.port, path: "/api/v1/showtimes/\(api.id)/seats/events?access_token=\(token)", headers: [:])
+            defer { reader.stop() }
+            #expect(await reader.waitFor("event: connected"), "\(reader.text)")
+            let status = try await client.raw(.get, "/api/v1/showtimes/\(api.id)/seats/status?access_token=\(token)")
+            #expect(status.status == 401, "only the event stream takes a token in the query")
+            let bad = try RawConnection(port: client.port, path: "/api/v1/showtimes/\(api.id)/seats/events?access_token=forged", headers: [:])
+            defer { bad.stop() }
+            #expect(await bad.waitFor("401"), "\(bad.text)")
+        }
+    }
+
     @Test func secretsMustBeLongEnough() async throws {
         await #expect(throws: AccessTokenError.self) { try await AccessTokens(secret: "short") }
         #expect(AccessTokens.generateSecret().count == 64)

@@ -86,6 +86,25 @@ import TestSupport
         }
     }
 
+    /// A path that exists with another method is a 405 naming the methods it takes.
+    @Test func aWrongMethodIs405WithAllow() async throws {
+        let api = try await APIHarness.make()
+        try await api.run { client in
+            for (method, path, allow) in [
+                (HTTPRequest.Method.put, "/api/v1/showtimes/\(api.id)/seats/lock", "POST"),
+                (.get, "/api/v1/showtimes/\(api.id)/seats/lock", "POST"),
+                (.delete, "/health", "GET"),
+                (.post, "/api/v1/showtimes/\(api.id)/bookings/12", "GET"),
+            ] {
+                let response = try await client.raw(method, path)
+                #expect(response.status == 405, "\(method) \(path)")
+                #expect(response.headers[.allow] == allow, "\(method) \(path): \(response.headers)")
+                #expect(response.json["error"] as? String == "method_not_allowed")
+            }
+            #expect(try await client.raw(.get, "/api/v1/nowhere").status == 404, "a path that does not exist is still a 404")
+        }
+    }
+
     @Test func unlockQueriesOfAnySizeAreHandled() async throws {
         let api = try await APIHarness.make()
         try await api.run { client in

@@ -25,6 +25,9 @@ import TestSupport
 
             let near = try await client.send(.get, "/api/v1/showtimes/\(api.id)/seats/best?count=2&near=a1,A2", as: alice)
             #expect((near.json["offers"] as? [[String: Any]])?.first?["seats"] as? [String] == ["A1", "A2"])
+            let repeated = try await client.send(.get, "/api/v1/showtimes/\(api.id)/seats/best?count=2&near=a1&near=A2", as: alice)
+            #expect((repeated.json["offers"] as? [[String: Any]])?.first?["seats"] as? [String] == ["A1", "A2"],
+                    "repeated parameters count like the comma form: \(repeated.json)")
         }
     }
 

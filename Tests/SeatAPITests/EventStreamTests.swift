@@ -34,6 +34,21 @@ import TestSupport
         }
     }
 
+    /// A stream lives no longer than its token: at its expiry, `token_expired`, then the end.
+    @Test func aStreamEndsWhenItsTokenExpires() async throws {
+        let api = try await APIHarness.make()
+        try await api.run { client in
+            let token = try await api.tokens.mint(user: TestUsers.unique("carl"), ttl: .seconds(2))
+            let reader = try RawConnection(
+                port: client.port, path: "/api/v1/showtimes/\(api.id)/seats/events", headers: ["Authorization": "Bearer \(token)"])
+            defer { reader.stop() }
+            #expect(await reader.waitFor("event: connected"), "subscribed: \(reader.text)")
+            #expect(await reader.waitFor("event: token_expired", timeout: .seconds(5)), "told why: \(reader.text)")
+            #expect(reader.text.contains("open the stream again with a new one"))
+            #expect(await eventually(timeout: .seconds(5)) { reader.ended }, "and the stream ends")
+        }
+    }
+
     @Test func eventsCarryTheVersionAndAResumedStreamThatMissedChangesIsToldToResync() async throws {
         let api = try await APIHarness.make()
         try await api.run { client in

@@ -211,6 +211,24 @@ import TestSupport
     }
 }
 
+/// A terminal that cannot draw the map is refused with a clear message, not a blank screen.
+@Suite struct DumbTerminalTests {
+    @Test(.enabled(if: Helper.find("tmux") != nil, "needs tmux"), .timeLimit(.minutes(1)))
+    func theMapRefusesTermDumbAndSaysWhatToUse() async throws {
+        let redis = try RedisTestServer.shared()
+        let world = try World(redis: redis.urlString, cli: ["-s", redis.socketPath])
+        defer { world.tearDown() }
+        let command = ["env", "TERM=dumb", world.binary, "seats", "--showtime", String(world.showtime), "--user", "dora"] + world.backend
+        try world.tmux("new-session", "-d", "-s", "dumb", "-x", "100", "-y", "20",
+                       command.map { "'\($0)'" }.joined(separator: " ") + "; echo EXIT=$?; sleep 60")
+        #expect(try await world.until(seconds: 20) { try world.screen("dumb").contains("EXIT=") }, "it ends by itself")
+        let screen = try world.screen("dumb")
+        #expect(screen.contains("TERM=dumb cannot move the cursor") && screen.contains("xterm-256color"), "\(screen)")
+        #expect(screen.contains("EXIT=2"), "\(screen)")
+        #expect(try world.redis("KEYS", "seat_lock:{\(world.showtime)}:*").isEmpty, "nothing was locked")
+    }
+}
+
 /// One tmux server, a showtime of its own and the binary under test; with `startServer`,
 /// a `cinebook serve` too, and the maps use its API.
 private struct World {
@@ -263,7 +281,7 @@ private struct World {
     }
 
     /// The backend options every process of this world shares.
-    private var backend: [String] {
+    var backend: [String] {
         ["--redis", redisURL, "--fixtures", directory.appendingPathComponent("fixtures").path,
          "--database", "sqlite://" + directory.appendingPathComponent("cinebook.sqlite").path]
     }

@@ -396,6 +396,18 @@ import Testing
         #expect(render(state, size: state.size).line(1).isEmpty)
     }
 
+    /// "Redis is back" never stays beside a banner that says it is unreachable again.
+    @Test func anOutageMessageNeverContradictsTheBanner() {
+        var state = Fixture.connected()
+        _ = state.update(.statusFailed(.redisUnavailable("refused")), now: Fixture.at(1))
+        _ = state.update(.statusLoaded(Fixture.status(at: 2)), now: Fixture.at(2))
+        #expect(state.message?.text == "Redis is back; the map is up to date again.")
+        _ = state.update(.statusFailed(.redisUnavailable("refused")), now: Fixture.at(3))
+        let screen = render(state, size: state.size)
+        #expect(screen.line(containing: "Redis unreachable") != nil)
+        #expect(screen.line(containing: "is back") == nil, "\(screen.lines)")
+    }
+
     @Test func aFailedLockWhileRedisIsDownIsUndone() {
         var state = Fixture.connected()
         _ = state.update(.key(.character(" ")), now: Fixture.start)
