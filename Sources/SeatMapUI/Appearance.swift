@@ -74,6 +74,9 @@ public struct Appearance: Sendable, Hashable {
     public var quiet: CellStyle { CellStyle(dim: true) }
     public var emphasis: CellStyle { CellStyle(bold: true) }
 
+    /// Ends text cut to fit.
+    var ellipsis: String { unicode ? "…" : "..." }
+
     /// The screen marker's line, the separator in running text, and the box of the help.
     var screenLine: String { unicode ? "━" : "-" }
     var dot: String { unicode ? " · " : " | " }

@@ -94,7 +94,10 @@ final class CursesTerminal {
     }
 
     private func draw(_ cell: Cell, x: Int, y: Int) {
-        var characters: [wchar_t] = [wchar_t(bitPattern: cell.glyph.value), 0]
+        // The right half of a wide character is drawn with its left half.
+        guard !cell.isContinuation else { return }
+        // A cell of ncurses holds at most CCHARW_MAX (5) wide characters.
+        var characters = cell.text.unicodeScalars.prefix(5).map { wchar_t(bitPattern: $0.value) } + [0]
         var attributes = cb_a_normal()
         if cell.style.bold { attributes |= cb_a_bold() }
         if cell.style.dim { attributes |= cb_a_dim() }

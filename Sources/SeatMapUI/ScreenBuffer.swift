@@ -39,22 +39,41 @@ public struct CellStyle: Sendable, Hashable {
     public static let plain = CellStyle()
 }
 
-/// One character cell. It holds a single Unicode scalar: everything the seat map draws
-/// is one column wide, and a plain value keeps rendering and diffing cheap.
+/// One character cell: one character as the terminal shows it (a letter with its accents,
+/// an emoji), or the right half of a wide character drawn in the cell to its left.
 public struct Cell: Sendable, Hashable {
-    public var glyph: Unicode.Scalar
+    /// What the cell shows; empty for the right half of a wide character.
+    public var text: String
     public var style: CellStyle
 
     public init(_ glyph: Unicode.Scalar = " ", style: CellStyle = .plain) {
-        self.glyph = glyph
+        text = String(glyph)
         self.style = style
     }
+
+    init(character: Character, style: CellStyle) {
+        text = String(character)
+        self.style = style
+    }
+
+    /// The right half of a wide character.
+    static func continuation(style: CellStyle) -> Cell {
+        var cell = Cell(" ", style: style)
+        cell.text = ""
+        return cell
+    }
+
+    var isContinuation: Bool { text.isEmpty }
+
+    /// The first scalar of the character: the seat glyphs are one scalar each.
+    public var glyph: Unicode.Scalar { text.unicodeScalars.first ?? " " }
 
     public static let blank = Cell()
 }
 
-/// A screen's worth of cells, filled by `render` and painted by the terminal edge.
-/// Every scalar takes one cell; writes beyond the edges are clipped.
+/// A screen's worth of cells, filled by `render` and painted by the terminal edge. A
+/// wide character takes two cells; writes beyond the edges are clipped, and a wide
+/// character that does not fit at the right edge becomes a space.
 public struct ScreenBuffer: Sendable, Hashable {
     public let size: ScreenSize
     public private(set) var cells: [Cell]
@@ -66,25 +85,44 @@ public struct ScreenBuffer: Sendable, Hashable {
 
     public subscript(x: Int, y: Int) -> Cell {
         get { cells[y * size.width + x] }
-        set {
-            guard contains(x: x, y: y) else { return }
-            cells[y * size.width + x] = newValue
-        }
+        set { place(newValue, x: x, y: y) }
     }
 
     public func contains(x: Int, y: Int) -> Bool {
         x >= 0 && y >= 0 && x < size.width && y < size.height
     }
 
+    /// Puts one cell, and blanks the other half of any wide character it overwrites.
+    private mutating func place(_ cell: Cell, x: Int, y: Int) {
+        guard contains(x: x, y: y) else { return }
+        let index = y * size.width + x
+        if cells[index].isContinuation, x > 0 { cells[index - 1] = Cell(" ", style: cells[index - 1].style) }
+        if x + 1 < size.width, cells[index + 1].isContinuation, !cell.isContinuation {
+            cells[index + 1] = Cell(" ", style: cells[index + 1].style)
+        }
+        cells[index] = cell
+    }
+
     /// Writes text from (x, y) to the right; returns the column after its end.
     @discardableResult
     public mutating func write(_ text: String, x: Int, y: Int, style: CellStyle = .plain) -> Int {
         var column = x
-        for scalar in text.unicodeScalars {
-            if y >= 0, y < size.height, column >= 0, column < size.width {
-                cells[y * size.width + column] = Cell(scalar, style: style)
+        for character in text {
+            switch DisplayWidth.of(character) {
+            case 0:
+                continue
+            case 2:
+                if column + 1 < size.width {
+                    place(Cell(character: character, style: style), x: column, y: y)
+                    place(.continuation(style: style), x: column + 1, y: y)
+                } else {
+                    place(Cell(" ", style: style), x: column, y: y)
+                }
+                column += 2
+            default:
+                place(Cell(character: character, style: style), x: column, y: y)
+                column += 1
             }
-            column += 1
         }
         return column
     }
@@ -105,10 +143,8 @@ public struct ScreenBuffer: Sendable, Hashable {
     /// The text of one line, trailing spaces dropped: what tests compare.
     public func line(_ y: Int) -> String {
         guard y >= 0, y < size.height else { return "" }
-        var row = cells[(y * size.width)..<((y + 1) * size.width)].map(\.glyph)
-        while row.last == " " { row.removeLast() }
-        var text = ""
-        text.unicodeScalars.append(contentsOf: row)
+        var text = cells[(y * size.width)..<((y + 1) * size.width)].map(\.text).joined()
+        while text.last == " " { text.removeLast() }
         return text
     }
 

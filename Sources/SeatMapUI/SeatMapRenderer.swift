@@ -60,14 +60,17 @@ struct SeatMapRenderer {
         if state.mode == .help { drawHelp() }
     }
 
-    private mutating func put(_ text: String, x: Int, y: Int, _ style: CellStyle = .plain) {
-        screen.write(look.text(text), x: x, y: y, style: style)
+    /// Writes text as this terminal can show it; what would run past the right edge is cut
+    /// with an ellipsis, never mid-character.
+    @discardableResult
+    private mutating func put(_ text: String, x: Int, y: Int, _ style: CellStyle = .plain) -> Int {
+        screen.write(DisplayWidth.fitted(look.text(text), to: max(0, width - x), ellipsis: look.ellipsis), x: x, y: y, style: style)
     }
 
     private mutating func centered(_ text: String, y: Int, from left: Int = 0, width span: Int? = nil, _ style: CellStyle = .plain) {
         let text = look.text(text)
         let span = span ?? width
-        put(text, x: left + max(0, (span - text.count) / 2), y: y, style)
+        put(text, x: left + max(0, (span - DisplayWidth.of(text)) / 2), y: y, style)
     }
 
     // MARK: Header
@@ -78,7 +81,7 @@ struct SeatMapRenderer {
             .joined(separator: look.dot)
         put(title, x: 0, y: 0, look.title)
         let tag = "showtime \(showtime.id) "
-        if title.count + tag.count + 2 <= width { put(tag, x: width - tag.count, y: 0, look.quiet) }
+        if DisplayWidth.of(look.text(title)) + tag.count + 2 <= width { put(tag, x: width - tag.count, y: 0, look.quiet) }
     }
 
     private mutating func drawBanner() {
@@ -312,7 +315,9 @@ struct SeatMapRenderer {
         let y = height - 1
         screen.fill(y: y, style: look.statusBar)
         let selected = state.selectedSeats
-        var parts: [String] = [state.user]
+        // A long or wide name gives way to the countdown and the connection.
+        let name = DisplayWidth.fitted(look.text(state.user), to: max(6, min(24, width / 4)), ellipsis: look.ellipsis)
+        var parts: [String] = [name]
         parts.append(selected.isEmpty ? "no seats" : selected.count > 6
             ? selected.prefix(5).joined(separator: " ") + " +\(selected.count - 5)"
             : selected.joined(separator: " "))
@@ -332,13 +337,13 @@ struct SeatMapRenderer {
         var line: String
         repeat {
             line = " " + (parts + optional.sorted { $0.order < $1.order }.map(\.text)).joined(separator: look.dot)
-            guard line.count >= width, let lowest = optional.min(by: { $0.priority < $1.priority }) else { break }
+            guard DisplayWidth.of(look.text(line)) >= width, let lowest = optional.min(by: { $0.priority < $1.priority }) else { break }
             optional.removeAll { $0.priority == lowest.priority }
         } while true
         put(line, x: 0, y: y, look.statusBar)
         var bold = look.statusBar
         bold.bold = true
-        screen.restyle(x: 1, y: y, width: state.user.unicodeScalars.count) { $0 = bold }
+        screen.restyle(x: 1, y: y, width: DisplayWidth.of(name)) { $0 = bold }
     }
 
     // MARK: Overlays
@@ -365,11 +370,18 @@ struct SeatMapRenderer {
 
     private mutating func drawHelp() {
         let policy = state.settings.policy
-        let lines = Self.helpLines.map { line in
+        var lines = Self.helpLines.map { line in
             line.replacingOccurrences(of: "15 minutes", with: "\(Int(policy.ttl.seconds / 60)) minutes")
                 .replacingOccurrences(of: "60 minutes", with: "\(Int(policy.maximumHold.seconds / 60)) minutes")
         }.map(look.text)
-        let inner = (lines.map(\.unicodeScalars.count).max() ?? 0) + 2
+        // Too short a terminal: the blank lines go first, then the last keys, and a last
+        // line says so; how to close the help always shows.
+        let room = height - 2
+        if lines.count > room { lines.removeAll { $0.isEmpty } }
+        if lines.count > room {
+            lines = Array(lines.prefix(max(0, room - 1))) + [look.text("… more if taller; ? closes")]
+        }
+        let inner = (lines.map(DisplayWidth.of).max() ?? 0) + 2
         let boxWidth = min(width, inner + 2)
         let boxHeight = min(height, lines.count + 2)
         let left = max(0, (width - boxWidth) / 2)
@@ -385,8 +397,8 @@ struct SeatMapRenderer {
         for (index, line) in lines.enumerated() where index + 1 < boxHeight - 1 {
             let y = top + 1 + index
             put(box.vertical, x: left, y: y, frame)
+            put(DisplayWidth.fitted(line, to: max(0, boxWidth - 4), ellipsis: look.ellipsis), x: left + 2, y: y, index == 0 ? look.emphasis : .plain)
             put(box.vertical, x: left + boxWidth - 1, y: y, frame)
-            put(line, x: left + 2, y: y, index == 0 ? look.emphasis : .plain)
         }
     }
 
@@ -406,7 +418,7 @@ struct SeatMapRenderer {
         for word in text.split(separator: " ") {
             if current.isEmpty {
                 current = String(word)
-            } else if current.count + 1 + word.count <= width {
+            } else if DisplayWidth.of(current) + 1 + DisplayWidth.of(word) <= width {
                 current += " " + word
             } else {
                 lines.append(current)

@@ -211,12 +211,15 @@ import TestSupport
     @Test func unknownRoutesGetAJSONNotFound() async throws {
         let api = try await APIHarness.make()
         try await api.run { client in
-            for (method, path) in [(HTTPRequest.Method.get, "/nothing"), (.get, "/api/v1/showtimes/\(api.id)/seats/lock"), (.patch, "/health")] {
+            for (method, path) in [(HTTPRequest.Method.get, "/nothing"), (.get, "/api/v1/showtimes/\(api.id)/seat/lock"), (.patch, "/healthz")] {
                 let response = try await client.send(method, path)
                 #expect(response.status == 404, "\(method) \(path)")
                 #expect(response.error == "not_found")
                 #expect(response.isFailureJSON)
             }
+            // A path that exists with another method: 405 (see BadInputTests), in JSON too.
+            let wrongMethod = try await client.send(.patch, "/health")
+            #expect(wrongMethod.status == 405 && wrongMethod.error == "method_not_allowed" && wrongMethod.isFailureJSON)
         }
     }
 }

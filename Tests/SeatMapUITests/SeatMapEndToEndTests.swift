@@ -211,6 +211,21 @@ import TestSupport
     }
 }
 
+/// A wide name in a narrow terminal, as a person sees it: cut with an ellipsis, the
+/// footer in one piece.
+@Suite struct WideNameEndToEndTests {
+    @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(1)))
+    func aWideNameFitsAFortyColumnFooter() async throws {
+        let redis = try RedisTestServer.shared()
+        let world = try World(redis: redis.urlString, cli: ["-s", redis.socketPath])
+        defer { world.tearDown() }
+        try world.open("wide", user: "🎬🎬🎬 Zoë 中文名字", width: 40, height: 20)
+        #expect(try await world.until(seconds: 20) { try world.screen("wide").contains("live") }, "the map loads")
+        let footer = try world.screen("wide").split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        #expect(footer.hasPrefix(" 🎬🎬🎬 Zo") && footer.contains("…") && footer.contains("live"), "\(footer)")
+    }
+}
+
 /// A terminal that cannot draw the map is refused with a clear message, not a blank screen.
 @Suite struct DumbTerminalTests {
     @Test(.enabled(if: Helper.find("tmux") != nil, "needs tmux"), .timeLimit(.minutes(1)))
@@ -308,7 +323,7 @@ private struct World {
 
     /// A detached 100×30 session running the seat map for `user`: on Redis, or through
     /// the server's API with a token for `user` once the server runs.
-    func open(_ session: String, user: String, environment: [String] = []) throws {
+    func open(_ session: String, user: String, environment: [String] = [], width: Int = 100, height: Int = 30) throws {
         var command = [
             "exec", "env", "-u", "NO_COLOR", "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
             "XDG_STATE_HOME=\(directory.appendingPathComponent("state").path)",
@@ -321,7 +336,7 @@ private struct World {
         } else {
             command += [binary, "seats", "--showtime", String(showtime), "--user", user] + backend
         }
-        try tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", command.map { "'\($0)'" }.joined(separator: " "))
+        try tmux("new-session", "-d", "-s", session, "-x", String(width), "-y", String(height), command.map { "'\($0)'" }.joined(separator: " "))
     }
 
     /// Runs a `cinebook` command on this world's Redis, showtimes and database; its output.

@@ -23,9 +23,10 @@ enum Fixture {
     static let settings = SeatMapSettings(appearance: .full, timeZone: TimeZone(identifier: "UTC")!)
 
     static func state(
-        showtime: Showtime = showtime, settings: SeatMapSettings = settings, size: ScreenSize = ScreenSize(width: 80, height: 24)
+        showtime: Showtime = showtime, settings: SeatMapSettings = settings, size: ScreenSize = ScreenSize(width: 80, height: 24),
+        user: String = "alice"
     ) -> SeatMapState {
-        SeatMapState(showtime: showtime, user: "alice", settings: settings, size: size, now: start)
+        SeatMapState(showtime: showtime, user: user, settings: settings, size: size, now: start)
     }
 
     static func at(_ seconds: TimeInterval) -> Date { start.addingTimeInterval(seconds) }
@@ -51,8 +52,11 @@ enum Fixture {
     }
 
     /// A state that loaded its first status and is connected to the change feed.
-    static func connected(showtime: Showtime = showtime, settings: SeatMapSettings = settings, size: ScreenSize = ScreenSize(width: 80, height: 24)) -> SeatMapState {
-        var state = state(showtime: showtime, settings: settings, size: size)
+    static func connected(
+        showtime: Showtime = showtime, settings: SeatMapSettings = settings, size: ScreenSize = ScreenSize(width: 80, height: 24),
+        user: String = "alice"
+    ) -> SeatMapState {
+        var state = state(showtime: showtime, settings: settings, size: size, user: user)
         _ = state.update(.tick, now: start)
         _ = state.update(.statusLoaded(status(showtime, at: 0)), now: start)
         _ = state.update(.feed(.connected), now: start)
@@ -61,8 +65,10 @@ enum Fixture {
     }
 
     /// A connected state holding `seats`, locked at time 0.
-    static func holding(_ seats: [String], settings: SeatMapSettings = settings) -> SeatMapState {
-        var state = connected(settings: settings)
+    static func holding(
+        _ seats: [String], settings: SeatMapSettings = settings, size: ScreenSize = ScreenSize(width: 80, height: 24), user: String = "alice"
+    ) -> SeatMapState {
+        var state = connected(settings: settings, size: size, user: user)
         _ = state.update(.locked(seats, .success(grant(seats, at: 0, ttl: settings.policy.ttl.seconds))), now: start)
         return state
     }

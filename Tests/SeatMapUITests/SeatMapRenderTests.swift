@@ -89,6 +89,44 @@ import Testing
         }
     }
 
+    /// Wide names are measured in columns and cut with an ellipsis: the footer never
+    /// garbles, and the countdown and the connection stay on screen.
+    @Test(arguments: [40, 50])
+    func aWideNameFitsTheStatusBar(width: Int) throws {
+        let size = ScreenSize(width: width, height: 20)
+        let state = Fixture.holding(["C4"], size: size, user: "🎬🎬🎬 Zoë 中文名字")
+        let screen = render(state, size: size)
+        let last = screen.line(size.height - 1)
+        #expect(DisplayWidth.of(last) <= width, "\(last)")
+        #expect(last.hasPrefix(" 🎬🎬🎬 Zo") && last.contains("…"), "\(last)")
+        #expect(last.contains("hold 15:00"), "\(last)")
+        for x in [1, 3, 5] { #expect(screen[x + 1, size.height - 1].isContinuation, "each emoji takes two columns") }
+    }
+
+    @Test func aLongNameLeavesRoomForTheCountdownAndTheConnection() {
+        let state = Fixture.holding(["C4"], user: String(repeating: "n", count: 64))
+        let last = render(state, size: state.size).line(23)
+        #expect(last.contains("hold 15:00") && last.contains("● live"), "\(last)")
+        #expect(last.contains("nnnn…"))
+    }
+
+    @Test func textCutToFitEndsWithAnEllipsis() {
+        var state = Fixture.connected(size: ScreenSize(width: 40, height: 20))
+        _ = state.update(.statusLoaded(Fixture.status(at: 0, states: ["C4": .locked])), now: Fixture.start)
+        let line = render(state, size: state.size).line(containing: "C4 ·")
+        #expect(line?.hasSuffix("…") == true, "\(line ?? "")")
+        #expect(line.map { DisplayWidth.of($0) <= 40 } == true)
+    }
+
+    @Test(arguments: [ScreenSize(width: 30, height: 13), ScreenSize(width: 60, height: 16)])
+    func theHelpAlwaysSaysHowToCloseIt(size: ScreenSize) {
+        var state = Fixture.connected(size: size)
+        _ = state.update(.key(.character("?")), now: Fixture.start)
+        let text = render(state, size: size).lines.joined(separator: "\n")
+        #expect(text.contains("? closes") || text.contains("Press ? or Esc to close."), "\(text)")
+        #expect(text.contains("Keys"))
+    }
+
     @Test func aTooSmallTerminalSaysHowBigItMustBe() {
         var state = mixed()
         _ = state.update(.resize(ScreenSize(width: 24, height: 8)), now: Fixture.start)
