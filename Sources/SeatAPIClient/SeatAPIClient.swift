@@ -123,6 +123,16 @@ public final class SeatAPIClient: SeatOperations {
         return stats
     }
 
+    /// The caller's bookings (the token's user), of one showtime or all.
+    public func bookings(showtime: Int?, user: String?) async throws(SeatLockingError) -> [Booking] {
+        let (status, body, headers) = try await send(.GET, "/api/v1/bookings", user: user ?? Self.anyViewer)
+        _ = try answer((status, body, headers))
+        guard let wire = try? JSONDecoder().decode(SeatLockingJSON.Bookings.self, from: Data(body.utf8)), let all = wire.decoded else {
+            throw .internalError("the server listed bookings in a form this client does not read")
+        }
+        return showtime.map { id in all.filter { $0.showtimeID == id } } ?? all
+    }
+
     /// Whose token reads what any user may read (a client with one token sends that one).
     private static let anyViewer = "bench-viewer"
 

@@ -63,8 +63,8 @@ public enum SeatLockingJSON {
     }
 
     /// `{"ok": true, "bookings": [{"booking_id", "showtime_id", "user", "seats", "booked_at"}]}`
-    public struct Bookings: Encodable, Sendable {
-        struct Entry: Encodable, Sendable {
+    public struct Bookings: Codable, Sendable {
+        struct Entry: Codable, Sendable {
             let booking_id: Int64
             let showtime_id: Int
             let user: String
@@ -72,13 +72,23 @@ public enum SeatLockingJSON {
             let booked_at: String
         }
 
-        let ok = true
+        var ok = true
         let bookings: [Entry]
 
         public init(_ bookings: [Booking]) {
             self.bookings = bookings.map {
                 Entry(booking_id: $0.id, showtime_id: $0.showtimeID, user: $0.user, seats: $0.seats, booked_at: SeatLockingJSON.timestamp($0.bookedAt))
             }
+        }
+
+        /// The bookings as a server sent them; nil when one cannot be read.
+        public var decoded: [Booking]? {
+            let found = bookings.compactMap { entry in
+                SeatLockingJSON.date(fromTimestamp: entry.booked_at).map {
+                    Booking(id: entry.booking_id, showtimeID: entry.showtime_id, user: entry.user, seats: entry.seats, bookedAt: $0)
+                }
+            }
+            return found.count == bookings.count ? found : nil
         }
     }
 

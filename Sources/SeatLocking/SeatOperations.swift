@@ -11,6 +11,9 @@ public protocol SeatOperations: Sendable {
     func status(showtime: Int, viewer: String?) async throws(SeatLockingError) -> ShowtimeStatus
     /// The status as `viewer` sees it, only if it changed since the map of `revision`.
     func status(showtime: Int, viewer: String, ifChangedSince revision: ShowtimeRevision) async throws(SeatLockingError) -> StatusReading
+    /// Bookings, oldest first, of one showtime or all, of one user or all (over the API:
+    /// the caller's own, whatever `user` says).
+    func bookings(showtime: Int?, user: String?) async throws(SeatLockingError) -> [Booking]
     /// The showtime's success metrics and how often each seat was held and booked, from its
     /// hold history (from `since`, if given).
     func stats(showtime: Int, since: Date?) async throws(SeatLockingError) -> ShowtimeStats

@@ -38,6 +38,22 @@ public struct Appearance: Sendable, Hashable {
         }
     }
 
+    /// A seat this user bought: sold, and theirs.
+    public var bookedGlyph: Unicode.Scalar { unicode ? "◆" : "B" }
+    public var bookedStyle: CellStyle { CellStyle(foreground: color ? .cyan : nil, dim: !color) }
+
+    /// A free seat of a category other than standard, so that premium seats and wheelchair
+    /// spaces show before the cursor reaches them.
+    public func availableGlyph(_ category: SeatCategory) -> Unicode.Scalar {
+        switch (category, unicode) {
+        case (.standard, _): glyph(.available)
+        case (.premium, true): "◎"
+        case (.premium, false): "p"
+        case (.wheelchair, true): "Ⓦ"
+        case (.wheelchair, false): "w"
+        }
+    }
+
     /// A seat whose state is not known yet (the map has not loaded).
     public var unknownGlyph: Unicode.Scalar { "?" }
 
@@ -90,7 +106,7 @@ public struct Appearance: Sendable, Hashable {
         guard !unicode, !text.allSatisfy(\.isASCII) else { return text }
         let replacements: [Character: String] = [
             "·": "|", "—": "-", "–": "-", "…": "...", "←": "<", "→": ">", "↑": "^", "↓": "v",
-            "○": ".", "●": "@", "◐": "#", "×": "X", "░": ":", "▒": "+", "▓": "*", "█": "#", "‘": "'", "’": "'", "“": "\"", "”": "\"",
+            "○": ".", "●": "@", "◐": "#", "×": "X", "◆": "B", "◎": "p", "Ⓦ": "w", "░": ":", "▒": "+", "▓": "*", "█": "#", "‘": "'", "’": "'", "“": "\"", "”": "\"",
         ]
         var result = ""
         for character in text {

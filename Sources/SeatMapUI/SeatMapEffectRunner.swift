@@ -38,6 +38,8 @@ struct SeatMapEffectRunner: Sendable {
             case let .success(.changed(status)): return .statusLoaded(status)
             case let .failure(error): return .statusFailed(error)
             }
+        case .loadBookings:
+            return .bookingsLoaded(await outcome { () throws(SeatLockingError) in try await operations.bookings(showtime: showtime, user: user) })
         case .loadStats:
             return .statsLoaded(await outcome { () throws(SeatLockingError) in try await operations.stats(showtime: showtime, since: nil) })
         case let .leave(seats):

@@ -33,6 +33,8 @@ public enum SeatMapEvent: Sendable {
     case feed(SeatFeedEvent)
     /// The figures behind the popularity view.
     case statsLoaded(Result<ShowtimeStats, SeatLockingError>)
+    /// The user's bookings of the showtime, to mark their seats as theirs.
+    case bookingsLoaded(Result<[Booking], SeatLockingError>)
     /// The seats held when leaving were released, or could not be.
     case left(released: [String], failure: SeatLockingError?)
 }
@@ -48,6 +50,8 @@ public enum SeatMapEffect: Sendable, Hashable {
     case poll(since: ShowtimeRevision)
     /// Load the showtime's figures for the popularity view.
     case loadStats
+    /// Load the user's bookings of the showtime.
+    case loadBookings
     /// Release these seats (maybe none), then report `.left`.
     case leave(releasing: [String])
 }

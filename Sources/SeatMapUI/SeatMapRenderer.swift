@@ -149,9 +149,12 @@ struct SeatMapRenderer {
         let seatState = state.state(of: seat.code)
         let level = popularity?.level(of: seat.code)
         let unknown = !state.hasLoaded && seatState != .occupied
-        var style = level.map(look.heatStyle) ?? (unknown ? look.quiet : look.style(seatState))
+        let mine = seatState == .occupied && state.booked.contains(seat.code)
+        var style = level.map(look.heatStyle) ?? (unknown ? look.quiet : mine ? look.bookedStyle : look.style(seatState))
         let x = geometry.x(ofColumn: seat.column)
-        let glyph = level.map(look.heatGlyph) ?? (unknown ? look.unknownGlyph : look.glyph(seatState))
+        let glyph = level.map(look.heatGlyph)
+            ?? (unknown ? look.unknownGlyph : mine ? look.bookedGlyph
+                : seatState == .available ? look.availableGlyph(seat.category) : look.glyph(seatState))
         let wide = geometry.cellWidth == 3
         guard seat.code == state.cursor.code else {
             screen[wide ? x + 1 : x, y] = Cell(glyph, style: style)
@@ -214,7 +217,26 @@ struct SeatMapRenderer {
                 screen[x, y] = Cell(look.glyph(seatState), style: look.style(seatState))
                 x = screen.write(look.text(text), x: x + 1, y: y) + gap
             }
+            drawMarks(x: x, y: y, long: form == 0)
             return
+        }
+    }
+
+    /// What else the map marks: the user's own bookings, premium seats, wheelchair spaces.
+    /// They go on the line above the legend when no scroll hint needs it, else after the
+    /// legend, each where there is room.
+    private mutating func drawMarks(x legendEnd: Int, y legendLine: Int, long: Bool) {
+        let categories = Set(state.showtime.layout.seats.map(\.category))
+        var marks: [(Unicode.Scalar, CellStyle, String)] = []
+        let booked = state.booked.count
+        if booked > 0 { marks.append((look.bookedGlyph, look.bookedStyle, long ? " booked by you \(booked)" : " booked \(booked)")) }
+        if categories.contains(.premium) { marks.append((look.availableGlyph(.premium), look.style(.available), " premium")) }
+        if categories.contains(.wheelchair) { marks.append((look.availableGlyph(.wheelchair), look.style(.available), " wheelchair")) }
+        let hinted = geometry.hiddenAbove + geometry.hiddenBelow + geometry.hiddenLeft + geometry.hiddenRight > 0
+        var (x, y) = hinted ? (legendEnd, legendLine) : (margin, geometry.belowGrid)
+        for (glyph, style, text) in marks where x + 1 + DisplayWidth.of(look.text(text)) <= width {
+            screen[x, y] = Cell(glyph, style: style)
+            x = screen.write(look.text(text), x: x + 1, y: y) + 2
         }
     }
 
@@ -249,6 +271,7 @@ struct SeatMapRenderer {
         case (nil, .available) where !state.hasLoaded: what = "not known yet: the map is loading"
         case (nil, .available): what = "available — Space selects it"
         case (nil, .locked): what = "held by someone else"
+        case (nil, .occupied) where state.booked.contains(seat.code): what = "booked by you"
         case (nil, .occupied): what = "sold"
         case (nil, .selected):
             if let until = state.holds[seat.code] {

@@ -262,6 +262,7 @@ extension SeatMapState {
                 seats[code] = .occupied
             }
             bookings.append(booking)
+            booked.formUnion(booking.seats)
             reachable(serverTime: booking.bookedAt)
             if confirmedSeats.isEmpty {
                 lastExtend = nil

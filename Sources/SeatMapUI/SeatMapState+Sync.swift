@@ -36,7 +36,9 @@ extension SeatMapState {
         }
         if !ran.isEmpty { holdsEnded(ran, because: .expired) }
         if !gone.isEmpty { holdsEnded(gone, because: .unknown) }
-        return effects
+        guard !bookingsAsked else { return effects }
+        bookingsAsked = true
+        return effects + [.loadBookings]
     }
 
     /// A reload answered (or the conditional poll found the map current): Redis is

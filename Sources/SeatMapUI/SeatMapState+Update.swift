@@ -43,6 +43,12 @@ extension SeatMapState {
         case let .statsLoaded(result):
             statsArrived(result)
             return []
+        case let .bookingsLoaded(result):
+            switch result {
+            case let .success(found): booked.formUnion(found.filter { $0.showtimeID == showtime.id }.flatMap(\.seats))
+            case .failure: bookingsAsked = false
+            }
+            return []
         case .left:
             return []
         }

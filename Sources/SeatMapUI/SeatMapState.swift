@@ -107,6 +107,10 @@ public struct SeatMapState: Sendable {
     /// Free blocks offered after a conflict; `a` or `1`–`3` takes one.
     public internal(set) var suggestions: [[String]] = []
     public internal(set) var bookings: [Booking] = []
+    /// Seats this user has bought (this session or before): sold, and marked as theirs.
+    public internal(set) var booked: Set<String> = []
+    /// Whether the user's earlier bookings were asked for (they are, with the first status).
+    var bookingsAsked = false
     public internal(set) var outcome: Outcome?
 
     /// Local time of the last status that arrived.

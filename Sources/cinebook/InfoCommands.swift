@@ -19,7 +19,10 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner(options: common, json: json).run { service in
             let status = try await service.status(showtime: showtime, viewer: user)
-            return Output(text: SeatMapText.render(status), json: SeatLockingJSON.Status(status))
+            // The viewer's own sales, from the database of record, are marked as theirs.
+            var seats = Set<String>()
+            if let viewer = status.viewer { seats = Set(try await service.bookings(showtime: showtime, user: viewer).flatMap(\.seats)) }
+            return Output(text: SeatMapText.render(status, booked: seats), json: SeatLockingJSON.Status(status))
         }
     }
 }

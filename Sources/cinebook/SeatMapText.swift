@@ -12,7 +12,11 @@ import SeatLocking
 enum SeatMapText {
     static let glyphs: [SeatState: Character] = [.available: ".", .occupied: "X", .locked: "#", .selected: "@"]
 
-    static func render(_ status: ShowtimeStatus) -> String {
+    /// The viewer's own sold seats.
+    static let booked: Character = "B"
+
+    /// `booked`: the viewer's sold seats, marked `B` (their own bookings).
+    static func render(_ status: ShowtimeStatus, booked: Set<String> = []) -> String {
         let showtime = status.showtime
         let layout = showtime.layout
         let states = Dictionary(uniqueKeysWithValues: status.seats.map { ($0.seat.code, $0.state) })
@@ -30,7 +34,8 @@ enum SeatMapText {
             let label = row.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
             let cells = row.cells.map { cell -> String in
                 guard let seat = cell else { return "   " }
-                return pad(String(glyphs[states[seat.code] ?? .available]!))
+                let state = states[seat.code] ?? .available
+                return pad(String(state == .occupied && booked.contains(seat.code) ? Self.booked : glyphs[state]!))
             }.joined()
             lines.append("\(label)  \(cells)  \(row.label)")
         }
@@ -38,7 +43,8 @@ enum SeatMapText {
         let counts = SeatState.allCases.map { state in
             "\(glyphs[state]!) \(state.rawValue) \(status.seats.filter { $0.state == state }.count)"
         }
-        lines.append(counts.joined(separator: "   "))
+        let yours = status.seats.filter { $0.state == .occupied && booked.contains($0.seat.code) }.count
+        lines.append((counts + (yours > 0 ? ["\(Self.booked) booked by \(status.viewer ?? "you") \(yours)"] : [])).joined(separator: "   "))
         let mine = status.seats(in: .selected)
         if let viewer = status.viewer, let until = mine.compactMap(\.expiresAt).min() {
             lines.append("\(viewer) holds \(mine.map(\.seat.code).joined(separator: " ")) until \(Text.clock(until)).")

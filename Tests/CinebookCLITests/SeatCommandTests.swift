@@ -52,6 +52,18 @@ import TestSupport
         #expect(try await seats("lock", "ida", "A3").status == 0, "A3 can be picked again")
     }
 
+    /// In `status --user`, the user's own sold seats are marked as theirs.
+    @Test func statusMarksTheViewersOwnBookings() async throws {
+        #expect(try await seats("lock", "olive", "J1").status == 0)
+        #expect(try await seats("book", "olive", "J1").status == 0)
+        #expect(try await seats("lock", "pat", "J2").status == 0)
+        #expect(try await seats("book", "pat", "J2").status == 0)
+        let mine = try await cli.run(["status", "--showtime", showtime, "--user", "olive"])
+        let row = mine.stdout.split(separator: "\n").first { $0.hasPrefix("J ") }.map(String.init) ?? ""
+        #expect(row.hasPrefix("J    B  X"), "J1 olive's, J2 someone else's: \(row)")
+        #expect(mine.stdout.contains("B booked by olive 1"), "\(mine.stdout)")
+    }
+
     @Test func conflictExitsThreeWithUnavailableSeatsAndSuggestions() async throws {
         #expect(try await seats("lock", "alice", "E6").status == 0)
         let result = try await seats("lock", "bob", "E5", "E6", "E7")

@@ -127,6 +127,36 @@ import Testing
         #expect(text.contains("Keys"))
     }
 
+    /// Your own bookings are marked as yours, and premium seats and wheelchair spaces show
+    /// on the map, with the legend naming them.
+    @Test func yourBookingsPremiumSeatsAndWheelchairSpacesAreMarked() throws {
+        var state = Fixture.state()
+        _ = state.update(.tick, now: Fixture.start)
+        let effects = state.update(.statusLoaded(Fixture.status(at: 0, states: ["A2": .occupied, "A3": .occupied])), now: Fixture.start)
+        #expect(effects.filter { $0 == .loadBookings }.count == 1, "the user's bookings are asked for with the first status: \(effects)")
+        #expect(!state.update(.statusLoaded(Fixture.status(at: 1, states: ["A2": .occupied, "A3": .occupied])), now: Fixture.at(1)).contains(.loadBookings))
+        let mine = Booking(id: 7, showtimeID: Fixture.showtime.id, user: "alice", seats: ["A2"], bookedAt: Fixture.serverTime(at: 0))
+        _ = state.update(.bookingsLoaded(.success([mine])), now: Fixture.at(1))
+        let screen = render(state, size: state.size)
+        #expect(screen.row("A")?.trimmingCharacters(in: .whitespaces) == "A  ×  ◆  ×  ○     ○  ○  ○  ○  A", "A2 is alice's, A3 someone else's")
+        #expect(screen.row("D")?.trimmingCharacters(in: .whitespaces) == "D  ◎  ◎  ◎  ◎     ◎  ◎  ◎  ◎  D")
+        #expect(screen.row("E")?.trimmingCharacters(in: .whitespaces) == "E  Ⓦ  ○  ○  ○     ○  ○  ○  Ⓦ  E")
+        let marks = try #require(screen.line(containing: "premium"), "\(screen.lines)")
+        #expect(marks.contains("◆ booked by you 1") && marks.contains("◎ premium") && marks.contains("Ⓦ wheelchair"), "\(marks)")
+        #expect(screen.line(containing: "○ available") != nil, "the legend of the states is as it was")
+        let y = try #require(screen.lines.firstIndex { $0 == screen.row("A") })
+        #expect(screen.cell(of: "◆", inLine: y)?.style.foreground == .cyan)
+
+        var plain = Fixture.settings
+        plain.appearance = .plain
+        var ascii = Fixture.connected(settings: plain)
+        _ = ascii.update(.bookingsLoaded(.success([mine])), now: Fixture.at(1))
+        _ = ascii.update(.statusLoaded(Fixture.status(at: 1, states: ["A2": .occupied])), now: Fixture.at(1))
+        let text = render(ascii, size: ascii.size)
+        #expect(text.row("A")?.trimmingCharacters(in: .whitespaces) == "A  X  B  .  .     .  .  .  .  A")
+        #expect(text.row("E")?.trimmingCharacters(in: .whitespaces) == "E  w  .  .  .     .  .  .  w  E")
+    }
+
     @Test func aTooSmallTerminalSaysHowBigItMustBe() {
         var state = mixed()
         _ = state.update(.resize(ScreenSize(width: 24, height: 8)), now: Fixture.start)
