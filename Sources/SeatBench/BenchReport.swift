@@ -71,13 +71,7 @@ public struct BenchReport: Sendable, Codable {
             baseline.pingMicroseconds / 1000, baseline.scriptMicroseconds / 1000, baseline.setMicroseconds / 1000,
             baseline.setP99Microseconds / 1000))
         lines.append("")
-        lines.append("operation      count    p50 ms   p90 ms   p99 ms  p99.9 ms    max ms   p50/floor")
-        for figure in latencies {
-            lines.append(String(
-                format: "%-9@ %10d %9.3f %8.3f %8.3f %9.3f %9.3f   %5.2f× %@",
-                figure.operation, figure.count, figure.p50_ms, figure.p90_ms, figure.p99_ms, figure.p999_ms, figure.max_ms,
-                figure.p50_over_floor, figure.floor))
-        }
+        lines += Self.table(latencies)
         lines.append("")
         lines.append(String(format: "conflicts: %.1f%% of locks · refusals: %d · errors: %d", conflict_rate * 100, refusals, errors)
             + (last_error.map { " (last: \($0))" } ?? ""))
@@ -98,5 +92,25 @@ public struct BenchReport: Sendable, Codable {
             lines.append(contentsOf: invariants.violations.map { "  - \($0)" })
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The latency table, every column right-aligned under its heading (the operation's
+    /// left-aligned), whatever the numbers' widths.
+    static func table(_ latencies: [OperationFigures]) -> [String] {
+        let headings = ["operation", "count", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "p50/floor", "floor"]
+        let rows = latencies.map { figure in
+            [figure.operation, String(figure.count)]
+                + [figure.p50_ms, figure.p90_ms, figure.p99_ms, figure.p999_ms, figure.max_ms].map { String(format: "%.3f", $0) }
+                + [String(format: "%.2fx", figure.p50_over_floor), figure.floor]
+        }
+        let widths = headings.indices.map { column in ([headings] + rows).map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.indices.map { column in
+                let padding = String(repeating: " ", count: widths[column] - cells[column].count)
+                // The first and the last (names) read from the left, the numbers from the right.
+                return column == 0 || column == cells.count - 1 ? cells[column] + padding : padding + cells[column]
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        return [line(headings)] + rows.map(line)
     }
 }

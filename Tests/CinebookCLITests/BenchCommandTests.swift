@@ -26,6 +26,23 @@ import TestSupport
         #expect(Set(latencies.compactMap { $0["operation"] as? String }).isSuperset(of: ["lock", "unlock", "book"]))
     }
 
+    /// The text report's table: each number ends under the end of its heading.
+    @Test func theTextTableLinesUp() async throws {
+        let result = try await cli.run(["bench", "--users", "5", "--operations", "300"], limit: 90)
+        #expect(result.status == 0, "\(result.stderr) \(result.stdout)")
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let header = try #require(lines.first { $0.hasPrefix("operation") }, "\(result.stdout)")
+        let rows = lines.drop { $0 != header }.dropFirst().prefix { !$0.isEmpty }
+        #expect(rows.count >= 3, "\(result.stdout)")
+        for heading in ["count", "p50 ms", "p99 ms", "max ms", "p50/floor"] {
+            let end = try #require(header.range(of: heading)).upperBound.utf16Offset(in: header)
+            for row in rows {
+                let characters = Array(row.utf16)
+                #expect(characters.count > end && characters[end] == 32 && characters[end - 1] != 32, "\(heading) in '\(row)' under '\(header)'")
+            }
+        }
+    }
+
     /// Every booked visit sells its seats, so the 40-seat hall sells out again and again:
     /// each performance left behind is audited and removed during the run (which keeps
     /// a run of a million operations flat in memory), and every audit passes.
