@@ -106,9 +106,10 @@ public enum ChildProcess {
         case .inherit:
             break
         }
-        for descriptor in openDescriptors() where descriptor > 2 {
-            posix_spawn_file_actions_addclose(&actions, descriptor)
-        }
+        // Nothing else the parent has open reaches the child: a pipe another thread opens
+        // meanwhile would otherwise stay open in a long-lived child, and its reader never
+        // see the end. Closed in the child itself, at the spawn, so there is no window.
+        _ = closeFrom(&actions, 3)
 
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let environment = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -122,8 +123,9 @@ public enum ChildProcess {
         return pid
     }
 
-    private static func openDescriptors() -> [Int32] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        return names.compactMap { Int32($0) }
-    }
 }
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which its header
+/// declares only for GNU sources, so Swift does not see it: declared here by its C name.
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func closeFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32
