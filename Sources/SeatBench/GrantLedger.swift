@@ -86,7 +86,16 @@ final class GrantLedger: Sendable {
                         holds[index].lost = true
                         state.lostHolds += 1
                     }
-                    holds.append(Hold(user: grant.user, token: seat.token, epoch: epoch, start: now, end: seat.expiresAt.milliseconds))
+                    var hold = Hold(user: grant.user, token: seat.token, epoch: epoch, start: now, end: seat.expiresAt.milliseconds)
+                    // A grant of an earlier epoch noted after a later one (answers of concurrent
+                    // users arrive in any order): Redis lost it when the later epoch began.
+                    let latest = state.showtimes[id.showtime]?.epoch ?? epoch
+                    if latest > epoch, hold.end > latest {
+                        hold.end = latest
+                        hold.lost = true
+                        state.lostHolds += 1
+                    }
+                    holds.append(hold)
                     if holds.count > Self.window {
                         let oldest = holds.min { $0.order < $1.order }!
                         Self.check(oldest, against: holds, seat: id, into: &state.violations)

@@ -85,11 +85,15 @@ struct VirtualUser {
             } else if outcomeUnknown {
                 ledger.maybeBooked(seats, showtime: showtime, user: name)
             }
-        } else if let release = await measure(.unlock, { try await $0.unlock(seats, showtime: showtime, user: name) }) {
-            ledger.released(release, user: name)
-        } else if outcomeUnknown {
-            // Redis may still run the unlock once it answers again: the hold may end any time from now.
-            ledger.released(Release(showtimeID: showtime, released: seats, serverTime: Date()), user: name)
+        } else {
+            let sent = Date()
+            if let release = await measure(.unlock, { try await $0.unlock(seats, showtime: showtime, user: name) }) {
+                ledger.released(release, user: name)
+            } else if outcomeUnknown {
+                // Redis may have run the unlock at any moment since it was sent (or will run it
+                // once it answers again): the hold may have ended from then on.
+                ledger.released(Release(showtimeID: showtime, released: seats, serverTime: sent), user: name)
+            }
         }
     }
 
