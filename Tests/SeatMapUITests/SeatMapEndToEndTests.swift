@@ -211,6 +211,41 @@ import TestSupport
     }
 }
 
+/// Two maps of one user, as a person sees them: quitting one releases only the seat it
+/// locked, and the other says how that seat ended, not that it expired.
+@Suite struct TwoMapsOfOneUserEndToEndTests {
+    @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(2)))
+    func quittingOneMapReleasesOnlyItsOwnSeat() async throws {
+        let redis = try RedisTestServer.shared()
+        let world = try World(redis: redis.urlString, cli: ["-s", redis.socketPath])
+        defer { world.tearDown() }
+        try world.open("one", user: "alice")
+        #expect(try await world.until(seconds: 20) { try world.screen("one").contains("● live") })
+        try world.open("two", user: "alice")
+        #expect(try await world.until(seconds: 20) { try world.screen("two").contains("● live") })
+        // Pane one takes B3 (the cursor starts there); pane two takes B4.
+        try world.keys("one", "Space")
+        #expect(try await world.until(seconds: 5) { try world.redis("HGET", "seat_lock:{\(world.showtime)}:B3", "user_id") == "alice" })
+        try world.keys("two", "l", "Space")
+        #expect(try await world.until(seconds: 5) { try world.redis("HGET", "seat_lock:{\(world.showtime)}:B4", "user_id") == "alice" })
+        #expect(try await world.until(seconds: 5) { try world.seat("B3", in: "two") == "●" }, "both are alice's in either map")
+
+        try world.keys("one", "q")
+        #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", "seat_lock:{\(world.showtime)}:B3") == "0" }, "B3 released")
+        #expect(try world.redis("EXISTS", "seat_lock:{\(world.showtime)}:B4") == "1", "B4, locked in pane two, is still held")
+        // Announced, the release is named as such; had the announcement been missed, the next
+        // reload would say only that the hold ended before its time. Never "expired".
+        let told = try await world.until(seconds: 5) {
+            let screen = try world.screen("two")
+            return screen.contains("B3 was released by another session of yours") || screen.contains("Your hold on B3 ended before its time")
+        }
+        let two = try world.screen("two")
+        #expect(told, "\(two)")
+        #expect(!two.contains("expired"), "\(two)")
+        #expect(try world.seat("B4", in: "two") == "●")
+    }
+}
+
 /// A wide name in a narrow terminal, as a person sees it: cut with an ellipsis, the
 /// footer in one piece.
 @Suite struct WideNameEndToEndTests {
