@@ -136,13 +136,18 @@ package enum RecordsSQL {
     // MARK: The hold history
 
     /// Rows per insert statement (nine values each: well under either database's limit).
-    package static let historyBatch = 200
+    private static let historyBatch = 200
 
-    /// `count` history entries; an entry kept already (same showtime and id) is skipped.
-    package static func insertHistory(_ count: Int) -> String {
-        "INSERT INTO hold_history (showtime_id, entry_ms, entry_seq, event, seats, user_id, at, held_ms, operation) VALUES "
-            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: count).joined(separator: ", ")
-            + " ON CONFLICT DO NOTHING"
+    /// The statements that insert `entries`, a batch of rows each; an entry kept already
+    /// (same showtime and id) is skipped.
+    package static func insertHistory(_ entries: [HistoryEntry]) -> [(sql: String, values: [SQLValue])] {
+        stride(from: 0, to: entries.count, by: historyBatch).map { start in
+            let rows = entries[start..<min(start + historyBatch, entries.count)]
+            let sql = "INSERT INTO hold_history (showtime_id, entry_ms, entry_seq, event, seats, user_id, at, held_ms, operation) VALUES "
+                + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows.count).joined(separator: ", ")
+                + " ON CONFLICT DO NOTHING"
+            return (sql, rows.flatMap(values))
+        }
     }
 
     package static func values(_ entry: HistoryEntry) -> [SQLValue] {
@@ -153,10 +158,6 @@ package enum RecordsSQL {
         ]
     }
 
-    package static let selectLastArchived = """
-        SELECT entry_ms, entry_seq FROM hold_history WHERE showtime_id = ? ORDER BY entry_ms DESC, entry_seq DESC LIMIT 1
-        """
-
     package static let selectHistory = """
         SELECT entry_ms, entry_seq, event, seats, user_id, at, held_ms, operation FROM hold_history
         WHERE showtime_id = ? AND at >= ? ORDER BY entry_ms, entry_seq
@@ -164,11 +165,6 @@ package enum RecordsSQL {
 
     package static func historyValues(showtime: Int, since: Date?) -> [SQLValue] {
         [.integer(Int64(showtime)), .integer(since.map(milliseconds) ?? Int64.min)]
-    }
-
-    package static func lastArchived(_ rows: [[SQLValue]]) -> HistoryEntry.ID? {
-        guard let row = rows.first, row.count == 2, let milliseconds = row[0].integer, let sequence = row[1].integer else { return nil }
-        return HistoryEntry.ID(milliseconds: milliseconds, sequence: sequence)
     }
 
     /// Rows of `selectHistory`; an event this program does not know (written by a newer

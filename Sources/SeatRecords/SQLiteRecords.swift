@@ -86,15 +86,8 @@ final class SQLiteRecords: SalesRecord {
     func archive(_ entries: [HistoryEntry]) async throws(RecordsError) {
         guard !entries.isEmpty else { return }
         try await write { db in
-            for batch in stride(from: 0, to: entries.count, by: RecordsSQL.historyBatch) {
-                let rows = entries[batch..<min(batch + RecordsSQL.historyBatch, entries.count)]
-                try Self.rows(db, RecordsSQL.insertHistory(rows.count), rows.flatMap(RecordsSQL.values))
-            }
+            for insert in RecordsSQL.insertHistory(entries) { try Self.rows(db, insert.sql, insert.values) }
         }
-    }
-
-    func lastArchived(showtime: Int) async throws(RecordsError) -> HistoryEntry.ID? {
-        RecordsSQL.lastArchived(try await read { db in try Self.rows(db, RecordsSQL.selectLastArchived, [.integer(Int64(showtime))]) })
     }
 
     func history(showtime: Int, since: Date?) async throws(RecordsError) -> [HistoryEntry] {

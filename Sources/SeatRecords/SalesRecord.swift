@@ -19,8 +19,6 @@ public protocol SalesRecord: Sendable {
     /// Keeps hold-history entries for good, in one transaction; an entry kept already (the
     /// same showtime and id) is skipped, so a pass that is repeated changes nothing.
     func archive(_ entries: [HistoryEntry]) async throws(RecordsError)
-    /// The id of the newest entry kept of a showtime's history.
-    func lastArchived(showtime: Int) async throws(RecordsError) -> HistoryEntry.ID?
     /// The showtime's history as kept, oldest first; from `since` (by `at`) if given.
     func history(showtime: Int, since: Date?) async throws(RecordsError) -> [HistoryEntry]
     /// Removes the bookings and history of these showtimes; for the load benchmark's own showtimes.

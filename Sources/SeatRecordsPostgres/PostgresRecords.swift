@@ -100,17 +100,8 @@ final class PostgresRecords: SalesRecord {
     func archive(_ entries: [HistoryEntry]) async throws(RecordsError) {
         guard !entries.isEmpty else { return }
         try await transaction(write: false) { connection in
-            for batch in stride(from: 0, to: entries.count, by: RecordsSQL.historyBatch) {
-                let rows = entries[batch..<min(batch + RecordsSQL.historyBatch, entries.count)]
-                try await Self.rows(connection, RecordsSQL.insertHistory(rows.count), rows.flatMap(RecordsSQL.values))
-            }
+            for insert in RecordsSQL.insertHistory(entries) { try await Self.rows(connection, insert.sql, insert.values) }
         }
-    }
-
-    func lastArchived(showtime: Int) async throws(RecordsError) -> HistoryEntry.ID? {
-        RecordsSQL.lastArchived(try await transaction(write: false) {
-            try await Self.rows($0, RecordsSQL.selectLastArchived, [.integer(Int64(showtime))])
-        })
     }
 
     func history(showtime: Int, since: Date?) async throws(RecordsError) -> [HistoryEntry] {
