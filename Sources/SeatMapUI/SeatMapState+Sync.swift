@@ -22,20 +22,17 @@ extension SeatMapState {
     mutating func statusArrived(_ status: ShowtimeStatus) -> [SeatMapEffect] {
         let effects = statusConfirmed(serverTime: status.serverTime)
         loadedRevision = status.revision
-        var ran: [String] = [], gone: [String] = []
+        var vanished: [String] = []
         for entry in status.seats where pending[entry.seat.code] == nil {
             let code = entry.seat.code
             if entry.state == .selected {
                 holds[code] = entry.expiresAt ?? holds[code] ?? status.serverTime
-            } else if let until = holds[code] {
-                // Without an announcement to say why, only a hold past its time is known to have expired.
-                if until <= status.serverTime { ran.append(code) } else { gone.append(code) }
-                endHold(code)
+            } else if holds[code] != nil {
+                vanished.append(code)
             }
             seats[code] = entry.state
         }
-        if !ran.isEmpty { holdsEnded(ran, because: .expired) }
-        if !gone.isEmpty { holdsEnded(gone, because: .unknown) }
+        holdsVanished(vanished, at: status.serverTime)
         guard !bookingsAsked else { return effects }
         bookingsAsked = true
         return effects + [.loadBookings]
@@ -172,6 +169,17 @@ extension SeatMapState {
         lockedHere.remove(code)
     }
 
+    /// Holds found gone with nothing announced to say why: those past their time expired;
+    /// of the others, the map cannot know the cause.
+    private mutating func holdsVanished(_ codes: [String], at now: Date) {
+        guard !codes.isEmpty else { return }
+        let ran = codes.filter { holds[$0].map { $0 <= now } == true }
+        let gone = codes.filter { !ran.contains($0) }
+        for code in codes { endHold(code) }
+        if !ran.isEmpty { holdsEnded(ran, because: .expired) }
+        if !gone.isEmpty { holdsEnded(gone, because: .unknown) }
+    }
+
     /// Seats I held that are no longer mine, without this map's releasing them.
     private mutating func holdsEnded(_ codes: [String], because reason: HoldEnd) {
         let ordered = inLayoutOrder(codes)
@@ -230,14 +238,8 @@ extension SeatMapState {
             lastExtend = nil
             switch error {
             case let .lockExpired(seats), let .notLockOwner(seats):
-                let ran = seats.filter { holds[$0].map { $0 <= serverNow } == true }
-                for code in seats {
-                    endHold(code)
-                    self.seats[code] = .available
-                }
-                if !ran.isEmpty { holdsEnded(ran, because: .expired) }
-                let gone = seats.filter { !ran.contains($0) }
-                if !gone.isEmpty { holdsEnded(gone, because: .unknown) }
+                holdsVanished(seats, at: serverNow)
+                for code in seats { self.seats[code] = .available }
                 return requestRefresh()
             case _ where error.isOutage:
                 unreachable()

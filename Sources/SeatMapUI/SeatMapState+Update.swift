@@ -79,11 +79,8 @@ extension SeatMapState {
         default:
             break
         }
+        if moved(by: key) { return [] }
         switch key {
-        case .up, .character("k"): move(rows: -1)
-        case .down, .character("j"): move(rows: 1)
-        case .left, .character("h"): move(columns: -1)
-        case .right, .character("l"): move(columns: 1)
         case .enter, .character(" "): return toggle(cursor)
         case .character("b"): askToBook()
         case .character("r"): return requestRefresh()
@@ -126,11 +123,8 @@ extension SeatMapState {
 
     /// Moving shows each seat's figures; `p`, Esc, Enter or `q` go back to the map, `r` reloads.
     private mutating func whileShowingPopularity(_ key: Key) -> [SeatMapEffect] {
+        if moved(by: key) { return [] }
         switch key {
-        case .up, .character("k"): move(rows: -1)
-        case .down, .character("j"): move(rows: 1)
-        case .left, .character("h"): move(columns: -1)
-        case .right, .character("l"): move(columns: 1)
         case .character("r"):
             mode = .popularity(nil)
             return [.loadStats]
@@ -155,6 +149,18 @@ extension SeatMapState {
     }
 
     // MARK: Moving
+
+    /// Arrows and `h` `j` `k` `l` move the cursor; false for any other key.
+    private mutating func moved(by key: Key) -> Bool {
+        switch key {
+        case .up, .character("k"): move(rows: -1)
+        case .down, .character("j"): move(rows: 1)
+        case .left, .character("h"): move(columns: -1)
+        case .right, .character("l"): move(columns: 1)
+        default: return false
+        }
+        return true
+    }
 
     /// Moves to the next seat left or right in the row, skipping aisle gaps.
     mutating func move(columns step: Int) {
