@@ -18,11 +18,6 @@ struct BearerAuthMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The user the request's bearer token names; 401 without a valid one.
-    static func user(of request: Request, tokens: AccessTokens) async throws(APIError) -> String {
-        try await verify(request, tokens: tokens).user
-    }
-
     /// The user the request's bearer token names and when it expires; 401 without a valid one.
     static func verify(_ request: Request, tokens: AccessTokens) async throws(APIError) -> (user: String, expires: Date) {
         if request.headers[.authorization] == nil, let token = eventStreamToken(request) {

@@ -17,7 +17,7 @@ struct HealthController: Sendable {
 
     @Sendable func check(_ request: Request, context: APIRequestContext) async -> Response {
         var detailed = context.isLocalCaller
-        if !detailed { detailed = (try? await BearerAuthMiddleware.user(of: request, tokens: tokens)) != nil }
+        if !detailed { detailed = (try? await BearerAuthMiddleware.verify(request, tokens: tokens)) != nil }
         do {
             let roundTrip = try await redis.ping()
             let report = HealthReport(

@@ -60,12 +60,12 @@ public final class SeatAPIClient: SeatOperations {
 
     /// Showtime `id` with its layout, and the server's rules for holds.
     public func showtime(_ id: Int) async throws(SeatLockingError) -> (showtime: Showtime, policy: LockPolicy) {
-        let (status, body, _) = try await send(.GET, "/api/v1/showtimes/\(id)", user: nil)
-        if status == 404 { throw .unknownShowtime(id) }
-        _ = try answer((status, body, [:]))
-        guard let detail = try? JSONDecoder().decode(SeatLockingJSON.ShowtimeDetail.self, from: Data(body.utf8)),
-              let decoded = detail.decoded()
-        else { throw .internalError("the server described showtime \(id) in a form this client does not read") }
+        let response = try await send(.GET, "/api/v1/showtimes/\(id)", user: nil)
+        if response.status == 404 { throw .unknownShowtime(id) }
+        let what = "showtime \(id)"
+        guard let decoded = try self.decoded(SeatLockingJSON.ShowtimeDetail.self, from: response, what: what).decoded() else {
+            throw Self.unreadable(what)
+        }
         showtimes.withLock { $0[id] = decoded.showtime }
         return decoded
     }
@@ -115,21 +115,16 @@ public final class SeatAPIClient: SeatOperations {
 
     public func stats(showtime: Int, since: Date?) async throws(SeatLockingError) -> ShowtimeStats {
         let query = since.map { "?since=" + SeatLockingJSON.timestamp($0).replacingOccurrences(of: "+", with: "%2B") } ?? ""
-        let (status, body, headers) = try await send(.GET, "/api/v1/showtimes/\(showtime)/stats\(query)", user: Self.anyViewer)
-        _ = try answer((status, body, headers))
-        guard let wire = try? JSONDecoder().decode(SeatLockingJSON.Stats.self, from: Data(body.utf8)), let stats = ShowtimeStats(wire) else {
-            throw .internalError("the server sent figures of showtime \(showtime) in a form this client does not read")
-        }
+        let response = try await send(.GET, "/api/v1/showtimes/\(showtime)/stats\(query)", user: Self.anyViewer)
+        let what = "figures of showtime \(showtime)"
+        guard let stats = ShowtimeStats(try decoded(SeatLockingJSON.Stats.self, from: response, what: what)) else { throw Self.unreadable(what) }
         return stats
     }
 
     /// The caller's bookings (the token's user), of one showtime or all.
     public func bookings(showtime: Int?, user: String?) async throws(SeatLockingError) -> [Booking] {
-        let (status, body, headers) = try await send(.GET, "/api/v1/bookings", user: user ?? Self.anyViewer)
-        _ = try answer((status, body, headers))
-        guard let wire = try? JSONDecoder().decode(SeatLockingJSON.Bookings.self, from: Data(body.utf8)), let all = wire.decoded else {
-            throw .internalError("the server listed bookings in a form this client does not read")
-        }
+        let response = try await send(.GET, "/api/v1/bookings", user: user ?? Self.anyViewer)
+        guard let all = try decoded(SeatLockingJSON.Bookings.self, from: response, what: "bookings").decoded else { throw Self.unreadable("bookings") }
         return showtime.map { id in all.filter { $0.showtimeID == id } } ?? all
     }
 
@@ -219,6 +214,18 @@ public final class SeatAPIClient: SeatOperations {
     }
 
     /// The JSON object of a 2xx answer; other answers become the core's error of their code.
+    /// A successful answer's body as `Wire`; a failure as its error. `what` names the body
+    /// in the error when it cannot be read.
+    private func decoded<Wire: Decodable>(_ type: Wire.Type, from response: Answer, what: String) throws(SeatLockingError) -> Wire {
+        _ = try answer(response)
+        guard let wire = try? JSONDecoder().decode(Wire.self, from: Data(response.body.utf8)) else { throw Self.unreadable(what) }
+        return wire
+    }
+
+    private static func unreadable(_ what: String) -> SeatLockingError {
+        .internalError("the server sent \(what) in a form this client does not read")
+    }
+
     private func answer(_ response: Answer) throws(SeatLockingError) -> [String: Any] {
         let (status, body, _) = response
         let json = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
