@@ -149,6 +149,7 @@ let package = Package(
             dependencies: [
                 "SeatLocking", "SeatRecords", "SeatRecordsPostgres", "RedisClient", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

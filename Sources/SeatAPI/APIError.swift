@@ -18,13 +18,14 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         body = SeatLockingJSON.Failure(code: code, message: message)
     }
 
-    /// The status of each core error: bad input 422, unknown showtime 404, conflicts 409,
+    /// The status of each core error: bad input 422, unknown showtime 404, conflicts (sales
+    /// closed among them) 409,
     /// Redis or the database down, or an outcome unknown, 503.
     public init(_ error: SeatLockingError) {
         switch error {
         case .invalidRequest, .unknownSeats, .tooManySeats: status = .unprocessableContent
         case .unknownShowtime: status = .notFound
-        case .seatsUnavailable, .notLockOwner, .lockExpired: status = .conflict
+        case .seatsUnavailable, .notLockOwner, .lockExpired, .salesClosed: status = .conflict
         case .redisUnavailable, .serverUnreachable, .databaseUnavailable, .outcomeUnknown: status = .serviceUnavailable
         case .internalError: status = .internalServerError
         }

@@ -237,6 +237,11 @@ public final class SeatAPIClient: SeatOperations {
             throw .seatsUnavailable(json["unavailable"] as? [String] ?? [], suggestions: json["suggestions"] as? [[String]] ?? [])
         case "not_lock_owner": throw .notLockOwner(seats)
         case "lock_expired": throw .lockExpired(seats)
+        case "sales_closed":
+            guard let showtime = (json["showtime_id"] as? NSNumber)?.intValue, let closedAt = Self.date(json["closed_at"]),
+                  let zone = (json["time_zone"] as? String).flatMap(TimeZone.init(identifier:))
+            else { throw .invalidRequest(message) }
+            throw .salesClosed(showtime: showtime, closedAt: closedAt, timeZone: zone)
         case "too_many_seats":
             throw .tooManySeats(
                 requested: (json["requested"] as? NSNumber)?.intValue ?? seats.count,

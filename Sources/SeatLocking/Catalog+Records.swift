@@ -1,3 +1,4 @@
+import Foundation
 import SeatRecords
 
 /// The catalog's one home is the database of record; showtime files are seed data.
@@ -17,9 +18,12 @@ extension Catalog {
 extension Showtime {
     init(_ record: ShowtimeRecord) throws(LayoutError) {
         let layout = try SeatLayout(rowPatterns: record.rows.map { (label: $0.row, pattern: $0.seats) })
+        guard let zone = TimeZone(identifier: record.timeZone) else {
+            throw LayoutError("time zone '\(record.timeZone.quotable)' is unknown")
+        }
         self.init(
             id: record.id, title: record.title, auditorium: record.auditorium, startsAt: record.startsAt, layout: layout,
-            occupied: Set(record.boxOffice))
+            occupied: Set(record.boxOffice), timeZone: zone, salesCutoff: .seconds(60 * record.salesCutoffMinutes))
     }
 }
 
@@ -31,7 +35,8 @@ extension ShowtimeRecord {
         }
         self.init(
             id: showtime.id, title: showtime.title, auditorium: showtime.auditorium, startsAt: showtime.startsAt, rows: rows,
-            boxOffice: showtime.layout.seats.map(\.code).filter(showtime.occupied.contains))
+            boxOffice: showtime.layout.seats.map(\.code).filter(showtime.occupied.contains), timeZone: showtime.timeZone.identifier,
+            salesCutoffMinutes: Int(showtime.salesCutoff.components.seconds / 60))
     }
 }
 

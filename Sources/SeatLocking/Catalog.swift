@@ -5,11 +5,16 @@ import RedisClient
 ///
 /// ```json
 /// { "id": 1, "title": "Paddington in Peru", "auditorium": "Studio 1",
-///   "starts_at": "2026-11-25T17:00:00Z",
+///   "starts_at": "2026-11-25T17:00:00Z", "time_zone": "Europe/London",
+///   "sales_cutoff_minutes": 15,
 ///   "rows": [ { "row": "A", "seats": "sss_sss" } ],
 ///   "occupied": ["A3"] }
 /// ```
 /// In `seats`, `s` is a standard seat, `p` premium, `w` a wheelchair place and `_` a gap.
+/// `time_zone` (an IANA name; default UTC) is the cinema's, in which its times are shown.
+/// Sales close `sales_cutoff_minutes` before the start (default 0: at the start).
+/// `starts_at` is an ISO 8601 time, or a day relative to the day the file is loaded and a
+/// time of day in the cinema's zone: `+1d 19:30` is tomorrow at 19:30 (demo showtimes).
 public struct Catalog: Sendable {
     public let showtimes: [Showtime]
     private let byID: [Int: Showtime]
@@ -21,8 +26,12 @@ public struct Catalog: Sendable {
 
     public func showtime(_ id: Int) -> Showtime? { byID[id] }
 
+    /// The time zone a showtime's times are shown in: its cinema's.
+    public func timeZone(of id: Int) -> TimeZone { byID[id]?.timeZone ?? .utc }
+
     /// Loads every `*.json` file of a directory; a broken file is named in the error.
-    public static func load(directory: URL) throws(CatalogError) -> Catalog {
+    /// Relative starts are taken from the day of `now`.
+    public static func load(directory: URL, now: Date = Date()) throws(CatalogError) -> Catalog {
         let files: [URL]
         do {
             files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
@@ -35,7 +44,7 @@ public struct Catalog: Sendable {
         var showtimes: [Showtime] = []
         var fileByID: [Int: String] = [:]
         for file in files {
-            let showtime = try load(file: file)
+            let showtime = try load(file: file, now: now)
             if let other = fileByID[showtime.id] {
                 throw CatalogError(file: file.path, problem: "showtime id \(showtime.id) is also used by \(other)")
             }
@@ -46,7 +55,7 @@ public struct Catalog: Sendable {
     }
 
     /// Loads and checks one showtime file.
-    public static func load(file: URL) throws(CatalogError) -> Showtime {
+    public static func load(file: URL, now: Date = Date()) throws(CatalogError) -> Showtime {
         let data: Data
         do { data = try Data(contentsOf: file) } catch {
             throw CatalogError(file: file.path, problem: FileProblem.of(file.path, expectingDirectory: false))
@@ -55,7 +64,7 @@ public struct Catalog: Sendable {
         do { entry = try JSONDecoder().decode(ShowtimeFile.self, from: data) } catch {
             throw CatalogError(file: file.path, problem: Self.describe(error))
         }
-        do { return try entry.showtime() } catch {
+        do { return try entry.showtime(now: now) } catch {
             throw CatalogError(file: file.path, problem: error.description)
         }
     }
@@ -121,21 +130,30 @@ private struct ShowtimeFile: Decodable {
     let title: String
     let auditorium: String
     let startsAt: String
+    let timeZone: String?
+    let salesCutoffMinutes: Int?
     let rows: [Row]
     let occupied: [String]?
 
     enum CodingKeys: String, CodingKey {
         case id, title, auditorium, rows, occupied
         case startsAt = "starts_at"
+        case timeZone = "time_zone"
+        case salesCutoffMinutes = "sales_cutoff_minutes"
     }
 
-    func showtime() throws(LayoutError) -> Showtime {
+    func showtime(now: Date) throws(LayoutError) -> Showtime {
         guard id > 0 else { throw LayoutError("id must be a positive whole number, not \(id)") }
         guard !title.trimmingSpaces.isEmpty else { throw LayoutError("title is empty") }
         guard !auditorium.trimmingSpaces.isEmpty else { throw LayoutError("auditorium is empty") }
-        guard let start = ISO8601DateFormatter().date(from: startsAt) else {
-            throw LayoutError("starts_at '\(startsAt.quotable)' is not an ISO 8601 time like 2026-11-25T19:30:00Z")
+        let zone = try Self.zone(timeZone ?? "UTC")
+        let minutes = salesCutoffMinutes ?? 0
+        let longest = Int(Showtime.maximumSalesCutoff.components.seconds / 60)
+        guard (0...longest).contains(minutes) else {
+            throw LayoutError("sales_cutoff_minutes must be from 0 to \(longest), not \(minutes)")
         }
+        let cutoff = Duration.seconds(60 * minutes)
+        let start = try ShowtimeStart(startsAt).date(in: zone, loadedAt: now)
         let layout = try SeatLayout(rowPatterns: rows.map { ($0.row, $0.seats) })
         var taken = Set<String>()
         for text in occupied ?? [] {
@@ -144,6 +162,54 @@ private struct ShowtimeFile: Decodable {
             }
             taken.insert(code)
         }
-        return Showtime(id: id, title: title, auditorium: auditorium, startsAt: start, layout: layout, occupied: taken)
+        return Showtime(
+            id: id, title: title, auditorium: auditorium, startsAt: start, layout: layout, occupied: taken, timeZone: zone,
+            salesCutoff: cutoff)
+    }
+
+    static func zone(_ name: String) throws(LayoutError) -> TimeZone {
+        guard let zone = TimeZone(identifier: name) else {
+            throw LayoutError("time_zone '\(name.quotable)' is not a time zone name like Europe/London or America/New_York")
+        }
+        return zone
+    }
+}
+
+/// A showtime file's `starts_at`: an ISO 8601 time, or `+Nd HH:MM`, N days after the day
+/// the file is loaded at that time of day in the cinema's time zone.
+private enum ShowtimeStart {
+    case absolute(Date)
+    case relative(days: Int, hour: Int, minute: Int)
+
+    init(_ text: String) throws(LayoutError) {
+        if let date = ISO8601DateFormatter().date(from: text) {
+            self = .absolute(date)
+            return
+        }
+        let parts = text.split(separator: " ")
+        let time = parts.count == 2 ? parts[1].split(separator: ":") : []
+        guard parts.count == 2, parts[0].hasPrefix("+"), parts[0].hasSuffix("d"),
+              let days = Int(parts[0].dropFirst().dropLast()), (0...366).contains(days),
+              time.count == 2, time.allSatisfy({ $0.count == 2 }),
+              let hour = Int(time[0]), let minute = Int(time[1]), (0..<24).contains(hour), (0..<60).contains(minute)
+        else {
+            throw LayoutError(
+                "starts_at '\(text.quotable)' is neither an ISO 8601 time like 2026-11-25T19:30:00Z nor a day and time like +1d 19:30")
+        }
+        self = .relative(days: days, hour: hour, minute: minute)
+    }
+
+    func date(in zone: TimeZone, loadedAt now: Date) throws(LayoutError) -> Date {
+        switch self {
+        case let .absolute(date):
+            return date
+        case let .relative(days, hour, minute):
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            guard let day = calendar.date(byAdding: .day, value: days, to: calendar.startOfDay(for: now)),
+                  let start = calendar.date(bySettingHour: hour, minute: minute, second: 0, of: day)
+            else { throw LayoutError("starts_at +\(days)d does not fall on a day of the calendar") }
+            return start
+        }
     }
 }

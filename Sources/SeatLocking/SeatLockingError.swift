@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a seat operation did not happen. Each case has one error code, one exit code
 /// and one message that says what the user can do next.
 public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -9,6 +11,8 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
     case seatsUnavailable([String], suggestions: [[String]])
     case notLockOwner([String])
     case lockExpired([String])
+    /// The showtime has started, or its sales cut-off has passed: nothing more is sold.
+    case salesClosed(showtime: Int, closedAt: Date, timeZone: TimeZone)
     case redisUnavailable(String)
     /// The API server (for a client of it) did not answer, or not over HTTP.
     case serverUnreachable(String)
@@ -29,6 +33,7 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         case .seatsUnavailable: "seats_unavailable"
         case .notLockOwner: "not_lock_owner"
         case .lockExpired: "lock_expired"
+        case .salesClosed: "sales_closed"
         case .redisUnavailable: "redis_unavailable"
         case .serverUnreachable: "server_unreachable"
         case .databaseUnavailable: "database_unavailable"
@@ -37,12 +42,12 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         }
     }
 
-    /// Exit code of the command line: 2 invalid input, 3 unavailable, 4 not held, 69 Redis
+    /// Exit code of the command line: 2 invalid input, 3 unavailable (taken, or sales closed), 4 not held, 69 Redis
     /// or the database down (nothing was done), 75 outcome unknown.
     public var exitCode: Int32 {
         switch self {
         case .invalidRequest, .unknownShowtime, .unknownSeats, .tooManySeats: 2
-        case .seatsUnavailable: 3
+        case .seatsUnavailable, .salesClosed: 3
         case .notLockOwner, .lockExpired: 4
         case .redisUnavailable, .serverUnreachable, .databaseUnavailable: 69
         case .outcomeUnknown: 75
@@ -75,6 +80,8 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         case let .lockExpired(seats):
             // Nothing says whether there ever was a hold, or how it ended: say only what is known.
             return "You hold no lock on \(Self.list(seats)) now; lock \(seats.count == 1 ? "it" : "them") first."
+        case let .salesClosed(showtime, closedAt, zone):
+            return "Sales for showtime \(showtime) closed at \(CinemaTime.day(closedAt, in: zone, zoneNamed: true)); its seats can no longer be locked or booked."
         case let .redisUnavailable(reason):
             return "Redis is unavailable: \(reason)."
         case let .serverUnreachable(reason):

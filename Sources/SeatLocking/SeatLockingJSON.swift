@@ -133,6 +133,9 @@ public enum SeatLockingJSON {
         let title: String
         let auditorium: String
         let starts_at: String
+        /// The cinema's time zone; sales close at `sales_close_at` (the start, or a cut-off before it).
+        let time_zone: String
+        let sales_close_at: String
         let seat_count: Int
 
         public init(_ showtime: Showtime) {
@@ -140,6 +143,8 @@ public enum SeatLockingJSON {
             title = showtime.title
             auditorium = showtime.auditorium
             starts_at = SeatLockingJSON.timestamp(showtime.startsAt)
+            time_zone = showtime.timeZone.identifier
+            sales_close_at = SeatLockingJSON.timestamp(showtime.salesCloseAt)
             seat_count = showtime.layout.seatCount
         }
     }
@@ -157,6 +162,8 @@ public enum SeatLockingJSON {
             let title: String
             let auditorium: String
             let starts_at: String
+            let time_zone: String
+            let sales_close_at: String
             let seat_count: Int
             let rows: [Row]
             let occupied: [String]
@@ -175,7 +182,8 @@ public enum SeatLockingJSON {
         public init(_ showtime: Showtime, policy: LockPolicy) {
             self.showtime = Layout(
                 id: showtime.id, title: showtime.title, auditorium: showtime.auditorium,
-                starts_at: SeatLockingJSON.timestamp(showtime.startsAt), seat_count: showtime.layout.seatCount,
+                starts_at: SeatLockingJSON.timestamp(showtime.startsAt), time_zone: showtime.timeZone.identifier,
+                sales_close_at: SeatLockingJSON.timestamp(showtime.salesCloseAt), seat_count: showtime.layout.seatCount,
                 rows: showtime.layout.rowPatterns.map { Row(row: $0.label, seats: $0.pattern) }, occupied: showtime.occupied.sorted())
             self.policy = Policy(
                 lock_seconds: Int(policy.ttl.components.seconds), max_hold_seconds: Int(policy.maximumHold.components.seconds),
@@ -185,12 +193,14 @@ public enum SeatLockingJSON {
         /// The showtime and rules this answer describes; nil when it is not a valid layout.
         public func decoded() -> (showtime: Showtime, policy: LockPolicy)? {
             guard let startsAt = SeatLockingJSON.date(fromTimestamp: showtime.starts_at),
+                  let closeAt = SeatLockingJSON.date(fromTimestamp: showtime.sales_close_at), closeAt <= startsAt,
+                  let zone = TimeZone(identifier: showtime.time_zone),
                   let layout = try? SeatLayout(rowPatterns: showtime.rows.map { (label: $0.row, pattern: $0.seats) })
             else { return nil }
             return (
                 Showtime(
                     id: showtime.id, title: showtime.title, auditorium: showtime.auditorium, startsAt: startsAt, layout: layout,
-                    occupied: Set(showtime.occupied)),
+                    occupied: Set(showtime.occupied), timeZone: zone, salesCutoff: .seconds(startsAt.timeIntervalSince(closeAt))),
                 LockPolicy(
                     ttl: .seconds(policy.lock_seconds), maximumHold: .seconds(policy.max_hold_seconds),
                     maximumSeatsPerUser: policy.max_seats_per_user))
@@ -331,21 +341,26 @@ public enum SeatLockingJSON {
         let ok = false
         let error: String
         let message: String
-        let seats: [String]?
-        let unavailable: [String]?
-        let suggestions: [[String]]?
+        private(set) var seats: [String]?
+        private(set) var unavailable: [String]?
+        private(set) var suggestions: [[String]]?
+        /// Which showtime's sales closed when, with the cinema's time zone (`sales_closed` only).
+        private(set) var showtime_id: Int?
+        private(set) var closed_at: String?
+        private(set) var time_zone: String?
 
         public init(_ failure: SeatLockingError) {
-            error = failure.code
-            message = failure.message
-            if case let .seatsUnavailable(seats, suggestions) = failure {
-                self.seats = nil
+            self.init(code: failure.code, message: failure.message)
+            switch failure {
+            case let .seatsUnavailable(seats, suggestions):
                 unavailable = seats
                 self.suggestions = suggestions
-            } else {
+            case let .salesClosed(showtime, closedAt, zone):
+                showtime_id = showtime
+                closed_at = SeatLockingJSON.timestamp(closedAt)
+                time_zone = zone.identifier
+            default:
                 seats = failure.seats.isEmpty ? nil : failure.seats
-                unavailable = nil
-                suggestions = nil
             }
         }
 
@@ -355,6 +370,9 @@ public enum SeatLockingJSON {
             seats = nil
             unavailable = nil
             suggestions = nil
+            showtime_id = nil
+            closed_at = nil
+            time_zone = nil
         }
     }
 

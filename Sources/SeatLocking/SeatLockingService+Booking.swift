@@ -24,6 +24,7 @@ extension SeatLockingService {
 
     private func sell(_ seats: [String], showtime id: Int, user: String) async throws(SeatLockingError) -> Booking {
         let request = try validated(seats, showtime: id, user: user)
+        try request.showtime.checkOnSale(at: Date())
         let clock = ContinuousClock()
         let started = clock.now
         let claim: ScriptReply

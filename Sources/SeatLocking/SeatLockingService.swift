@@ -47,6 +47,7 @@ public struct SeatLockingService: Sendable {
 
     private func grantLock(_ seats: [String], showtime id: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
         let request = try validated(seats, showtime: id, user: user)
+        try request.showtime.checkOnSale(at: Date())
         let ttl = try validatedTTL(ttl)
         let boxOffice = request.seats.filter(request.showtime.occupied.contains)
         if !boxOffice.isEmpty {
@@ -136,6 +137,7 @@ public struct SeatLockingService: Sendable {
 
     private func extendLocks(_ seats: [String], showtime id: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
         let request = try validated(seats, showtime: id, user: user)
+        try request.showtime.checkOnSale(at: Date())
         let ttl = try validatedTTL(ttl)
         let keys = SeatKeys(showtime: id)
         let reply = try await run(

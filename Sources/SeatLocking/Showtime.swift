@@ -1,4 +1,5 @@
 import Foundation
+import RedisClient
 
 /// The seats of an auditorium, row by row from the screen, with aisle gaps.
 public struct SeatLayout: Sendable, Hashable {
@@ -100,13 +101,39 @@ public struct Showtime: Sendable, Hashable, Identifiable {
     public let layout: SeatLayout
     /// Seats sold outside this system (the box office), never lockable.
     public let occupied: Set<String>
+    /// The cinema's own time zone: every time of the showtime is shown in it.
+    public let timeZone: TimeZone
+    /// How long before the start sales close; zero closes them at the start.
+    public let salesCutoff: Duration
 
-    public init(id: Int, title: String, auditorium: String, startsAt: Date, layout: SeatLayout, occupied: Set<String> = []) {
+    public init(
+        id: Int, title: String, auditorium: String, startsAt: Date, layout: SeatLayout, occupied: Set<String> = [],
+        timeZone: TimeZone = .utc, salesCutoff: Duration = .zero
+    ) {
         self.id = id
         self.title = title
         self.auditorium = auditorium
         self.startsAt = startsAt
         self.layout = layout
         self.occupied = occupied
+        self.timeZone = timeZone
+        self.salesCutoff = salesCutoff
     }
+
+    /// The moment seats can no longer be locked or booked.
+    public var salesCloseAt: Date { startsAt.addingTimeInterval(-salesCutoff.seconds) }
+
+    public func isOnSale(at now: Date) -> Bool { now < salesCloseAt }
+
+    /// Refuses a lock, an extension or a booking once sales have closed.
+    public func checkOnSale(at now: Date) throws(SeatLockingError) {
+        guard isOnSale(at: now) else { throw .salesClosed(showtime: id, closedAt: salesCloseAt, timeZone: timeZone) }
+    }
+
+    /// The longest cut-off a showtime file may set: a week.
+    public static let maximumSalesCutoff = Duration.seconds(7 * 86_400)
+}
+
+extension TimeZone {
+    public static let utc = TimeZone(identifier: "UTC")!
 }

@@ -31,8 +31,10 @@ final class StatusTemplate: Sendable {
         var json = JSONWriter(capacity: 256)
         json.member(#","showtime":{"auditorium":"#, showtime.auditorium)
         json.member(#","id":"#, showtime.id)
+        json.member(#","sales_close_at":"#, SeatLockingJSON.timestamp(showtime.salesCloseAt))
         json.member(#","seat_count":"#, showtime.layout.seatCount)
         json.member(#","starts_at":"#, SeatLockingJSON.timestamp(showtime.startsAt))
+        json.member(#","time_zone":"#, showtime.timeZone.identifier)
         json.member(#","title":"#, showtime.title)
         json.raw("}")
         summary = json.bytes

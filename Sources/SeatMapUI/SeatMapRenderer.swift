@@ -77,7 +77,7 @@ struct SeatMapRenderer {
 
     private mutating func drawTitle() {
         let showtime = state.showtime
-        let title = " " + [showtime.title, showtime.auditorium, SeatMapFormat.startTime(showtime.startsAt, in: state.settings.timeZone)]
+        let title = " " + [showtime.title, showtime.auditorium, CinemaTime.day(showtime.startsAt, in: showtime.timeZone)]
             .joined(separator: look.dot)
         put(title, x: 0, y: 0, look.title)
         let tag = "showtime \(showtime.id) "
@@ -92,6 +92,9 @@ struct SeatMapRenderer {
             put(" \(state.settings.source.headline) unreachable — \(retry); the map may be out of date", x: 0, y: 1, look.banner)
         } else if state.redisReachable == nil {
             put(" Connecting to \(state.settings.source.rawValue)…", x: 0, y: 1, look.quiet)
+        } else if case let showtime = state.showtime, !showtime.isOnSale(at: state.serverNow) {
+            screen.fill(y: 1, style: look.banner)
+            put(" Sales closed \(CinemaTime.day(showtime.salesCloseAt, in: showtime.timeZone)): seats can no longer be picked", x: 0, y: 1, look.banner)
         }
     }
 
@@ -276,7 +279,7 @@ struct SeatMapRenderer {
         case (nil, .selected):
             if let until = state.holds[seat.code] {
                 let local = until.addingTimeInterval(-state.clockOffset)
-                what = "yours until \(SeatMapFormat.clock(local, in: state.settings.timeZone, seconds: false)) — Space releases it"
+                what = "yours until \(CinemaTime.clock(local, in: state.showtime.timeZone, seconds: false)) — Space releases it"
             } else {
                 what = "yours — Space releases it"
             }
@@ -347,7 +350,7 @@ struct SeatMapRenderer {
         if !state.holds.isEmpty, let left = state.secondsLeft {
             parts.append("hold \(SeatMapFormat.countdown(left))" + (state.holdCapped ? " (max)" : ""))
         }
-        let refreshed = state.lastRefresh.map { "refreshed " + SeatMapFormat.clock($0, in: state.settings.timeZone) }
+        let refreshed = state.lastRefresh.map { "refreshed " + CinemaTime.clock($0, in: state.showtime.timeZone) }
         let connection = switch state.connection {
         case .connecting: "connecting"
         case .live: look.unicode ? "● live" : "live"

@@ -43,6 +43,7 @@ extension SeatMapState {
             message = nil
             return [.unlock([code])]
         case .available:
+            guard !refusedAsClosed() else { return [] }
             guard selectedSeats.count < settings.policy.maximumSeatsPerUser else {
                 message = Message(
                     text: "You can hold at most \(settings.policy.maximumSeatsPerUser) seats at once; release one first.",
@@ -58,6 +59,18 @@ extension SeatMapState {
             offerAlternatives(near: [seat], because: "\(code) is sold.")
         }
         return []
+    }
+
+    /// Once sales have closed (by the server's clock) nothing more is locked or booked:
+    /// says so, and answers true.
+    private mutating func refusedAsClosed() -> Bool {
+        do {
+            try showtime.checkOnSale(at: serverNow)
+            return false
+        } catch {
+            message = Message(text: error.message, kind: .warning)
+            return true
+        }
     }
 
     private mutating func lock(_ block: [Seat]) -> [SeatMapEffect] {
@@ -81,7 +94,7 @@ extension SeatMapState {
 
     /// `a` takes the first suggestion, `1`–`3` the one with that number.
     mutating func acceptSuggestion(_ index: Int) -> [SeatMapEffect] {
-        guard suggestions.indices.contains(index) else { return [] }
+        guard suggestions.indices.contains(index), !refusedAsClosed() else { return [] }
         let block = suggestions[index].compactMap(showtime.layout.seat)
         if let taken = block.first(where: { state(of: $0.code) != .available }) {
             offerAlternatives(near: block, because: "\(taken.code) was taken meanwhile.")
@@ -109,6 +122,7 @@ extension SeatMapState {
             message = Message(text: "The map has not loaded yet, so no seats can be found together.", kind: .info)
             return requestRefresh()
         }
+        guard !refusedAsClosed() else { return [] }
         let room = settings.policy.maximumSeatsPerUser - selectedSeats.count
         guard count <= room else {
             message = Message(
@@ -156,7 +170,7 @@ extension SeatMapState {
             message = Message(text: "Select seats first: move with the arrow keys and press Space.", kind: .info)
             return
         }
-        guard !bookingInFlight else { return }
+        guard !bookingInFlight, !refusedAsClosed() else { return }
         mode = .confirmingBooking(mine)
         suggestions = []
     }

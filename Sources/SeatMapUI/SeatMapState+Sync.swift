@@ -229,7 +229,7 @@ extension SeatMapState {
                 let minutes = Int(settings.policy.maximumHold.seconds / 60)
                 message = Message(
                     text: "Seats are held for at most \(minutes) minutes: book by "
-                        + "\(SeatMapFormat.clock(grant.expiresAt.addingTimeInterval(-clockOffset), in: settings.timeZone, seconds: false)) "
+                        + "\(CinemaTime.clock(grant.expiresAt.addingTimeInterval(-clockOffset), in: showtime.timeZone, seconds: false)) "
                         + "or they are released.",
                     kind: .warning)
             }

@@ -9,7 +9,6 @@ public struct SeatMapSettings: Sendable {
     public var extendInterval: Duration
     public var policy: LockPolicy
     public var appearance: Appearance
-    public var timeZone: TimeZone
     /// How long leaving may wait for the seats to be released.
     public var leaveTimeout: Duration
     /// What the map talks to, as its messages name it: Redis, or the server over the API.
@@ -27,14 +26,13 @@ public struct SeatMapSettings: Sendable {
 
     public init(
         pollInterval: Duration = .seconds(10), extendInterval: Duration = .seconds(30), policy: LockPolicy = LockPolicy(),
-        appearance: Appearance = .full, timeZone: TimeZone = .current, leaveTimeout: Duration = .seconds(5),
+        appearance: Appearance = .full, leaveTimeout: Duration = .seconds(5),
         source: Source = .redis
     ) {
         self.pollInterval = pollInterval
         self.extendInterval = extendInterval
         self.policy = policy
         self.appearance = appearance
-        self.timeZone = timeZone
         self.leaveTimeout = leaveTimeout
         self.source = source
     }

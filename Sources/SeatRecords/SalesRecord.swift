@@ -46,14 +46,23 @@ public struct ShowtimeRecord: Sendable, Hashable, Codable {
     public let rows: [Row]
     /// Seats sold at the box office, outside this system.
     public let boxOffice: [String]
+    /// The cinema's time zone, by its IANA name.
+    public let timeZone: String
+    /// Sales close this many minutes before the start.
+    public let salesCutoffMinutes: Int
 
-    public init(id: Int, title: String, auditorium: String, startsAt: Date, rows: [Row], boxOffice: [String]) {
+    public init(
+        id: Int, title: String, auditorium: String, startsAt: Date, rows: [Row], boxOffice: [String], timeZone: String = "UTC",
+        salesCutoffMinutes: Int = 0
+    ) {
         self.id = id
         self.title = title
         self.auditorium = auditorium
         self.startsAt = startsAt
         self.rows = rows
         self.boxOffice = boxOffice
+        self.timeZone = timeZone
+        self.salesCutoffMinutes = salesCutoffMinutes
     }
 }
 

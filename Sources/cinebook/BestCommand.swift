@@ -49,7 +49,7 @@ struct BestCommand: AsyncParsableCommand {
                 wheelchair: wheelchair, showtime: showtime)
             if lock, let user {
                 let grant = try await service.lockBest(wish, showtime: showtime, user: user, ttl: ttl.map { .seconds($0) })
-                return Output(text: Text.granted("Locked", grant), json: SeatLockingJSON.Grant(grant))
+                return Output(text: Text.granted("Locked", grant, zone: service.catalog.timeZone(of: grant.showtimeID)), json: SeatLockingJSON.Grant(grant))
             }
             let best = try await service.best(wish, showtime: showtime, viewer: user)
             return Output(text: Text.best(best), json: SeatLockingJSON.Best(best))

@@ -48,7 +48,8 @@ struct ShowtimesListCommand: AsyncParsableCommand {
         let runner = CommandRunner(options: common, json: json)
         do {
             let catalog = try await runner.openCatalog()
-            print(json ? SeatLockingJSON.encode(SeatLockingJSON.Showtimes(catalog)) : Text.showtimes(catalog))
+            let now = Date()
+            print(json ? SeatLockingJSON.encode(SeatLockingJSON.Showtimes(catalog)) : Text.showtimes(catalog, now: now))
         } catch {
             if json {
                 print(SeatLockingJSON.encode(SeatLockingJSON.Failure(code: error.code, message: error.message)))

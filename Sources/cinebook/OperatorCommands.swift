@@ -15,7 +15,7 @@ struct SeatCommand: AsyncParsableCommand {
         try await CommandRunner(options: common, json: target.json).run { service in
             let (inspections, now) = try await service.inspect(target.seats, showtime: target.showtime)
             return Output(
-                text: Text.inspected(inspections, showtime: target.showtime, now: now),
+                text: Text.inspected(inspections, showtime: target.showtime, zone: service.catalog.timeZone(of: target.showtime), now: now),
                 json: SeatLockingJSON.Inspection(showtime: target.showtime, inspections, serverTime: now))
         }
     }

@@ -19,7 +19,7 @@ struct LockCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner(options: common, json: request.json).run { service in
             let grant = try await service.lock(request.seats, showtime: request.showtime, user: request.user, ttl: ttl.map { .seconds($0) })
-            return Output(text: Text.granted("Locked", grant), json: SeatLockingJSON.Grant(grant))
+            return Output(text: Text.granted("Locked", grant, zone: service.catalog.timeZone(of: grant.showtimeID)), json: SeatLockingJSON.Grant(grant))
         }
     }
 }
@@ -55,7 +55,7 @@ struct ExtendCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner(options: common, json: request.json).run { service in
             let grant = try await service.extend(request.seats, showtime: request.showtime, user: request.user, ttl: ttl.map { .seconds($0) })
-            return Output(text: Text.granted("Extended", grant), json: SeatLockingJSON.Grant(grant))
+            return Output(text: Text.granted("Extended", grant, zone: service.catalog.timeZone(of: grant.showtimeID)), json: SeatLockingJSON.Grant(grant))
         }
     }
 }

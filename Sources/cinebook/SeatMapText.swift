@@ -3,7 +3,7 @@ import SeatLocking
 /// The seat map of `cinebook status` as plain text, readable in a pipe or a log:
 ///
 /// ```
-/// Showtime 1 · The Last Lighthouse · Studio 1 · Wed 25 Nov 17:00
+/// Showtime 1 · The Last Lighthouse · Studio 1 · Wed 25 Nov 17:00 GMT
 ///
 ///           ---------- SCREEN ----------
 ///      1  2  3  4  5  6  7  8
@@ -22,7 +22,7 @@ enum SeatMapText {
         let states = Dictionary(uniqueKeysWithValues: status.seats.map { ($0.seat.code, $0.state) })
         let labelWidth = layout.rows.map(\.label.count).max() ?? 1
         let margin = String(repeating: " ", count: labelWidth + 2)
-        var lines = ["Showtime \(showtime.id) · \(showtime.title) · \(showtime.auditorium) · \(Text.startTime(showtime.startsAt))", ""]
+        var lines = ["Showtime \(showtime.id) · \(showtime.title) · \(showtime.auditorium) · \(CinemaTime.day(showtime.startsAt, in: showtime.timeZone, zoneNamed: true))", ""]
         let screen = " SCREEN "
         let gridWidth = layout.width * 3
         let dashes = max(2, (gridWidth - screen.count) / 2)
@@ -47,7 +47,7 @@ enum SeatMapText {
         lines.append((counts + (yours > 0 ? ["\(Self.booked) booked by \(status.viewer ?? "you") \(yours)"] : [])).joined(separator: "   "))
         let mine = status.seats(in: .selected)
         if let viewer = status.viewer, let until = mine.compactMap(\.expiresAt).min() {
-            lines.append("\(viewer) holds \(mine.map(\.seat.code).joined(separator: " ")) until \(Text.clock(until)).")
+            lines.append("\(viewer) holds \(mine.map(\.seat.code).joined(separator: " ")) until \(CinemaTime.clock(until, in: showtime.timeZone, zoneNamed: true)).")
         }
         return lines.joined(separator: "\n")
     }

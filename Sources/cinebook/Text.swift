@@ -3,10 +3,12 @@ import SeatLocking
 
 /// The text answers of the command line.
 enum Text {
-    static func granted(_ verb: String, _ grant: LockGrant) -> String {
+    /// Times are in the showtime's own time zone, `zone`, as the cinema shows them.
+    static func granted(_ verb: String, _ grant: LockGrant, zone: TimeZone) -> String {
         let seats = grant.seats.map(\.code).joined(separator: " ")
         let left = grant.ttl.components.seconds
-        return "\(verb) \(seats) for \(grant.user) in showtime \(grant.showtimeID) until \(clock(grant.expiresAt)) (\(minutes(left)) left)."
+        let until = CinemaTime.clock(grant.expiresAt, in: zone, zoneNamed: true)
+        return "\(verb) \(seats) for \(grant.user) in showtime \(grant.showtimeID) until \(until) (\(minutes(left)) left)."
     }
 
     static func best(_ best: BestAvailable) -> String {
@@ -58,11 +60,17 @@ enum Text {
         return "Swept \(report.total) expired lock\(report.total == 1 ? "" : "s") (\(parts.joined(separator: "; ")))." + archived
     }
 
-    static func showtimes(_ catalog: Catalog) -> String {
+    /// Each showtime with its start in the cinema's time zone, and until when it is on sale.
+    static func showtimes(_ catalog: Catalog, now: Date) -> String {
         let rows = catalog.showtimes.map { showtime in
-            [String(showtime.id), showtime.title, showtime.auditorium, startTime(showtime.startsAt), String(showtime.layout.seatCount)]
+            let sales = showtime.isOnSale(at: now)
+                ? "until " + CinemaTime.day(showtime.salesCloseAt, in: showtime.timeZone) : "closed"
+            return [
+                String(showtime.id), showtime.title, showtime.auditorium,
+                CinemaTime.day(showtime.startsAt, in: showtime.timeZone, zoneNamed: true), sales, String(showtime.layout.seatCount),
+            ]
         }
-        return table(header: ["ID", "FILM", "AUDITORIUM", "STARTS", "SEATS"], rows: rows)
+        return table(header: ["ID", "FILM", "AUDITORIUM", "STARTS", "ON SALE", "SEATS"], rows: rows)
     }
 
     static func table(header: [String], rows: [[String]]) -> String {
@@ -75,8 +83,9 @@ enum Text {
         }.joined(separator: "\n")
     }
 
-    static func inspected(_ inspections: [SeatInspection], showtime: Int, now: Date) -> String {
-        inspections.map { inspection in
+    static func inspected(_ inspections: [SeatInspection], showtime: Int, zone: TimeZone, now: Date) -> String {
+        func clock(_ date: Date) -> String { CinemaTime.clock(date, in: zone, zoneNamed: true) }
+        return inspections.map { inspection in
             let what: String
             switch inspection.state {
             case .free: what = "free"
@@ -100,23 +109,6 @@ enum Text {
             lines.append("Nobody held \(release.notHeld.joined(separator: " ")); left as \(release.notHeld.count == 1 ? "it was" : "they were").")
         }
         return lines.joined(separator: "\n")
-    }
-
-    /// `14:05:09`, local time.
-    static func clock(_ date: Date) -> String {
-        format(date, "HH:mm:ss")
-    }
-
-    /// `Wed 25 Nov 19:30`, local time.
-    static func startTime(_ date: Date) -> String {
-        format(date, "EEE d MMM HH:mm")
-    }
-
-    private static func format(_ date: Date, _ pattern: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = pattern
-        return formatter.string(from: date)
     }
 
     /// `14:59` for 899 seconds.

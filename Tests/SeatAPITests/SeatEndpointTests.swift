@@ -31,7 +31,8 @@ import TestSupport
         let layout = try SeatLayout(rowPatterns: [(label: "A", pattern: "wss_ssw"), (label: "B", pattern: "pp__pp_"), (label: "C", pattern: "s")])
         let showtime = Showtime(
             id: TestShowtimes.uniqueID(), title: #"The "Quoted" Film"#, auditorium: "Hall 9",
-            startsAt: Date(timeIntervalSince1970: 1_800_000_000.25), layout: layout, occupied: ["A2", "B1"])
+            startsAt: TestShowtimes.farFuture.addingTimeInterval(0.25), layout: layout, occupied: ["A2", "B1"],
+            timeZone: TimeZone(identifier: "Asia/Tokyo")!, salesCutoff: .seconds(900))
         let policy = LockPolicy(ttl: .seconds(600), maximumHold: .seconds(1800), maximumSeatsPerUser: 6)
         let api = try await APIHarness.make(showtimes: [showtime], policy: policy)
         try await api.run { client in
@@ -47,6 +48,26 @@ import TestSupport
             #expect(unknown.status == 404 && unknown.json["error"] as? String == "unknown_showtime")
             let bad = try await client.send(.get, "/api/v1/showtimes/abc")
             #expect(bad.status == 400 && bad.isFailureJSON)
+        }
+    }
+
+    /// A showtime that has started answers 409 `sales_closed`, saying when, in its cinema's zone.
+    @Test func aStartedShowtimeRefusesLocksWithSalesClosed() async throws {
+        let started = try TestShowtimes.make(
+            ["ssss"], startsAt: Date(timeIntervalSince1970: 1_795_626_000), timeZone: TimeZone(identifier: "Europe/London")!)
+        let api = try await APIHarness.make(showtimes: [started])
+        try await api.run { client in
+            let response = try await client.lock(["A1"], showtime: started.id, as: TestUsers.unique("alice"))
+            #expect(response.status == 409)
+            #expect(response.json["error"] as? String == "sales_closed")
+            #expect(response.json["showtime_id"] as? Int == started.id)
+            #expect(response.json["closed_at"] as? String == "2026-11-25T17:00:00.000Z")
+            #expect(response.json["time_zone"] as? String == "Europe/London")
+            #expect(response.json["message"] as? String
+                == "Sales for showtime \(started.id) closed at Wed 25 Nov 17:00 GMT; its seats can no longer be locked or booked.")
+            let listed = try await client.send(.get, "/api/v1/showtimes")
+            let entry = (listed.json["showtimes"] as? [[String: Any]])?.first { $0["id"] as? Int == started.id }
+            #expect(entry?["sales_close_at"] as? String == "2026-11-25T17:00:00.000Z")
         }
     }
 

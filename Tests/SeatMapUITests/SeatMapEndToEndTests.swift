@@ -301,7 +301,7 @@ private struct World {
         let fixtures = directory.appendingPathComponent("fixtures")
         try FileManager.default.createDirectory(at: fixtures, withIntermediateDirectories: true)
         let showtimeFile = """
-            { "id": \(showtime), "title": "End to End", "auditorium": "Test Hall", "starts_at": "2026-11-25T19:30:00Z",
+            { "id": \(showtime), "title": "End to End", "auditorium": "Test Hall", "starts_at": "+1d 19:30",
               "rows": [ { "row": "A", "seats": "ssssss" }, { "row": "B", "seats": "ssssss" },
                         { "row": "C", "seats": "ssssss" }, { "row": "D", "seats": "ssssss" } ],
               "occupied": ["A1"] }

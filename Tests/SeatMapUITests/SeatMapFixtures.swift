@@ -17,10 +17,10 @@ enum Fixture {
         ])
         return Showtime(
             id: 42, title: "The Last Lighthouse", auditorium: "Studio 1",
-            startsAt: Date(timeIntervalSince1970: 1_795_626_000), layout: layout, occupied: ["A1"])
+            startsAt: Date(timeIntervalSince1970: 1_800_032_400), layout: layout, occupied: ["A1"])
     }()
 
-    static let settings = SeatMapSettings(appearance: .full, timeZone: TimeZone(identifier: "UTC")!)
+    static let settings = SeatMapSettings(appearance: .full)
 
     static func state(
         showtime: Showtime = showtime, settings: SeatMapSettings = settings, size: ScreenSize = ScreenSize(width: 80, height: 24),

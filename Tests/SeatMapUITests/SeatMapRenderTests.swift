@@ -17,7 +17,7 @@ import Testing
 
     @Test func theMapShowsTitleScreenRowsNumbersLegendAndStatus() {
         let screen = render(mixed(), size: ScreenSize(width: 80, height: 24))
-        #expect(screen.line(0).hasPrefix(" The Last Lighthouse · Studio 1 · Wed 25 Nov 17:00"))
+        #expect(screen.line(0).hasPrefix(" The Last Lighthouse · Studio 1 · Fri 15 Jan 17:00"))
         #expect(screen.line(0).hasSuffix("showtime 42"))
         #expect(screen.line(2).contains("━━ SCREEN ━━"))
         #expect(screen.line(3).trimmingCharacters(in: .whitespaces) == "1  2  3  4     5  6  7  8")
@@ -46,7 +46,7 @@ import Testing
         let state = mixed(.plain)
         let screen = render(state, size: state.size)
         #expect(screen.lines.allSatisfy { $0.allSatisfy(\.isASCII) })
-        #expect(screen.line(0).hasPrefix(" The Last Lighthouse | Studio 1 | Wed 25 Nov 17:00"))
+        #expect(screen.line(0).hasPrefix(" The Last Lighthouse | Studio 1 | Fri 15 Jan 17:00"))
         #expect(screen.row("A")?.trimmingCharacters(in: .whitespaces) == "A  X  .  .  .     .  .  .  .  A")
         #expect(screen.row("B")?.trimmingCharacters(in: .whitespaces) == "B  .  #  .  .     .  .  .  .  B")
         #expect(screen.row("C")?.trimmingCharacters(in: .whitespaces) == "C  .  .  . [.]    @  .  .  .  C")
@@ -203,6 +203,6 @@ import Testing
     static func largeShowtime() throws -> Showtime {
         let labels = (0..<20).map { String(UnicodeScalar(UInt8(65 + $0))) }
         let layout = try SeatLayout(rowPatterns: labels.map { ($0, "sssss_ssssssssssss_sssss") })
-        return Showtime(id: 43, title: "Orbit of Giants", auditorium: "Grand Hall", startsAt: Fixture.start, layout: layout)
+        return Showtime(id: 43, title: "Orbit of Giants", auditorium: "Grand Hall", startsAt: Fixture.showtime.startsAt, layout: layout)
     }
 }

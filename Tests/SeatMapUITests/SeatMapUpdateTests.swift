@@ -9,7 +9,7 @@ import Testing
     @Test func cursorStartsInTheMiddleOfTheMiddleRow() throws {
         #expect(Fixture.state().cursor.code == "C4")
         let layout = try SeatLayout(rowPatterns: [("A", "sssss"), ("B", "sssss"), ("C", "sssss")])
-        let soldMiddle = Showtime(id: 8, title: "T", auditorium: "H", startsAt: Fixture.start, layout: layout, occupied: ["B3"])
+        let soldMiddle = Showtime(id: 8, title: "T", auditorium: "H", startsAt: Fixture.showtime.startsAt, layout: layout, occupied: ["B3"])
         #expect(Fixture.state(showtime: soldMiddle).cursor.code == "B2", "not on a seat the box office sold")
     }
 
@@ -38,7 +38,7 @@ import Testing
 
     @Test func verticalMovesAimForTheRememberedColumnAcrossAShortRow() throws {
         let layout = try SeatLayout(rowPatterns: [("A", "ssssssss"), ("B", "ss____ss"), ("C", "ssssssss")])
-        let showtime = Showtime(id: 7, title: "T", auditorium: "H", startsAt: Fixture.start, layout: layout)
+        let showtime = Showtime(id: 7, title: "T", auditorium: "H", startsAt: Fixture.showtime.startsAt, layout: layout)
         var state = Fixture.connected(showtime: showtime)
         #expect(state.cursor.code == "B2")
         _ = state.update(.key(.right), now: Fixture.start)

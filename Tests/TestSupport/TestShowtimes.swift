@@ -14,18 +14,25 @@ public enum TestShowtimes {
         nextID.add(1, ordering: .relaxed).newValue
     }
 
+    /// Far enough ahead that its sales never close during a test.
+    public static let farFuture = Date(timeIntervalSince1970: 4_102_444_800)
+
     /// A showtime with a fresh id whose rows are given as patterns (`s`, `p`, `w`, `_`),
-    /// labelled A, B, C, ... from the screen.
+    /// labelled A, B, C, ... from the screen; on sale until `startsAt` less `salesCutoff`.
     public static func make(
         _ patterns: [String],
         occupied: Set<String> = [],
-        title: String = "Test Screening"
+        title: String = "Test Screening",
+        startsAt: Date = farFuture,
+        timeZone: TimeZone = .utc,
+        salesCutoff: Duration = .zero,
+        id: Int? = nil
     ) throws -> Showtime {
         let labels = patterns.indices.map { String(UnicodeScalar(UInt8(65 + $0))) }
         let layout = try SeatLayout(rowPatterns: Array(zip(labels, patterns)).map { (label: $0.0, pattern: $0.1) })
         return Showtime(
-            id: uniqueID(), title: title, auditorium: "Test Hall",
-            startsAt: Date(timeIntervalSince1970: 1_800_000_000), layout: layout, occupied: occupied)
+            id: id ?? uniqueID(), title: title, auditorium: "Test Hall", startsAt: startsAt, layout: layout, occupied: occupied,
+            timeZone: timeZone, salesCutoff: salesCutoff)
     }
 
     /// A plain auditorium of `rows` rows of `seats` standard seats.
