@@ -23,8 +23,7 @@ import TestSupport
 
         try world.open("one", user: "alice")
         try world.open("two", user: "bob")
-        #expect(try await world.until(seconds: 20) { try world.screen("one").contains("● live") && world.screen("two").contains("● live") },
-                "both maps load and subscribe")
+        #expect(try await world.live("one", "two"), "both maps load and subscribe")
         #expect(try world.seat("B3", in: "two") == "○")
         try world.tmux("resize-window", "-t", "two", "-x", "90", "-y", "28")
         #expect(try await world.until(seconds: 5) {
@@ -63,7 +62,7 @@ import TestSupport
 
         // SIGHUP (a closed pane) releases too.
         try world.open("three", user: "alice")
-        #expect(try await world.until(seconds: 20) { try world.screen("three").contains("● live") })
+        #expect(try await world.live("three"))
         try world.keys("three", "Space")
         #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", lockKey) == "1" })
         let pid = try #require(Int32(try world.tmux("display-message", "-p", "-t", "three", "#{pane_pid}")))
@@ -88,8 +87,7 @@ import TestSupport
 
         try world.open("one", user: "alice")
         try world.open("two", user: "bob")
-        #expect(try await world.until(seconds: 20) { try world.screen("one").contains("● live") && world.screen("two").contains("● live") },
-                "both maps load and hear the event stream: \((try? world.screen("one")) ?? "")")
+        #expect(try await world.live("one", "two"), "both maps load and hear the event stream")
         #expect(try world.screen("one").contains(" alice · "), "the token says who the user is")
 
         // alice picks B3: the lock is hers in Redis, and bob sees it held within a second.
@@ -143,7 +141,7 @@ import TestSupport
         let victim = try await cluster.primary(serving: HashSlot(key: "{\(world.showtime)}"))
 
         try world.open("map", user: "alice")
-        #expect(try await world.until(seconds: 20) { try world.screen("map").contains("● live") }, "the map loads and subscribes")
+        #expect(try await world.live("map"), "the map loads and subscribes")
         try await cluster.stop(victim, hard: true)
         try world.keys("map", "Space")
         #expect(try await world.until(seconds: 10) { try world.screen("map").contains("Redis unreachable") }, "the outage banner")
@@ -191,7 +189,7 @@ import TestSupport
         try world.open("colour", user: "alice")
         try world.open("plain", user: "bob", environment: ["NO_COLOR=1"])
         for session in ["colour", "plain"] {
-            #expect(try await world.until(seconds: 20) { try world.screen(session).contains("live") }, "the map loads")
+            #expect(try await world.live(session), "the map loads")
             try world.keys(session, "p")
             #expect(try await world.until(seconds: 5) { try world.screen(session).contains("times picked") }, "the heat map is drawn")
             let screen = try world.screen(session)
@@ -220,9 +218,9 @@ import TestSupport
         let world = try World(redis: redis.urlString, cli: ["-s", redis.socketPath])
         defer { world.tearDown() }
         try world.open("one", user: "alice")
-        #expect(try await world.until(seconds: 20) { try world.screen("one").contains("● live") })
+        #expect(try await world.live("one"))
         try world.open("two", user: "alice")
-        #expect(try await world.until(seconds: 20) { try world.screen("two").contains("● live") })
+        #expect(try await world.live("two"))
         // Pane one takes B3 (the cursor starts there); pane two takes B4.
         try world.keys("one", "Space")
         #expect(try await world.until(seconds: 5) { try world.redis("HGET", "seat_lock:{\(world.showtime)}:B3", "user_id") == "alice" })
@@ -246,6 +244,24 @@ import TestSupport
     }
 }
 
+/// A hold that expires leaves every other map at once, with no server sweeping and no
+/// poll due: here the map polls once an hour, so only its own timer can show it.
+@Suite struct ExpiryEndToEndTests {
+    @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(1)))
+    func anExpiredHoldLeavesAnotherMapWithoutASweeperOrAPoll() async throws {
+        let redis = try RedisTestServer.shared()
+        let world = try World(redis: redis.urlString, cli: ["-s", redis.socketPath])
+        defer { world.tearDown() }
+        try world.open("bob", user: "bob", arguments: ["--poll", "3600"])
+        #expect(try await world.live("bob"))
+        try world.cinebook(["lock", "--showtime", String(world.showtime), "--user", "carol", "--ttl", "2", "C5"])
+        #expect(try await world.until(seconds: 5) { try world.seat("C5", in: "bob") == "◐" }, "carol's hold shows at once")
+        let gone = try await world.until(seconds: 15) { try world.seat("C5", in: "bob") == "○" }
+        #expect(gone, "the expired hold leaves the map: \((try? world.screen("bob")) ?? "")")
+        #expect(try world.redis("ZCARD", "seat_locks:{\(world.showtime)}") == "1", "nothing swept it: the index still lists it")
+    }
+}
+
 /// A wide name in a narrow terminal, as a person sees it: cut with an ellipsis, the
 /// footer in one piece.
 @Suite struct WideNameEndToEndTests {
@@ -255,7 +271,7 @@ import TestSupport
         let world = try World(redis: redis.urlString, cli: ["-s", redis.socketPath])
         defer { world.tearDown() }
         try world.open("wide", user: "🎬🎬🎬 Zoë 中文名字", width: 40, height: 20)
-        #expect(try await world.until(seconds: 20) { try world.screen("wide").contains("live") }, "the map loads")
+        #expect(try await world.live("wide"), "the map loads")
         let footer = try world.screen("wide").split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
         #expect(footer.hasPrefix(" 🎬🎬🎬 Zo") && footer.contains("…") && footer.contains("live"), "\(footer)")
     }
@@ -358,7 +374,9 @@ private struct World {
 
     /// A detached 100×30 session running the seat map for `user`: on Redis, or through
     /// the server's API with a token for `user` once the server runs.
-    func open(_ session: String, user: String, environment: [String] = [], width: Int = 100, height: Int = 30) throws {
+    func open(
+        _ session: String, user: String, environment: [String] = [], arguments: [String] = [], width: Int = 100, height: Int = 30
+    ) throws {
         var command = [
             "exec", "env", "-u", "NO_COLOR", "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
             "XDG_STATE_HOME=\(directory.appendingPathComponent("state").path)",
@@ -371,7 +389,11 @@ private struct World {
         } else {
             command += [binary, "seats", "--showtime", String(showtime), "--user", user] + backend
         }
-        try tmux("new-session", "-d", "-s", session, "-x", String(width), "-y", String(height), command.map { "'\($0)'" }.joined(separator: " "))
+        command += arguments
+        // A map that ends stays on screen, so a test that finds it gone can show why.
+        try tmux(
+            "new-session", "-d", "-s", session, "-x", String(width), "-y", String(height), command.map { "'\($0)'" }.joined(separator: " "),
+            ";", "set-option", "-t", session, "remain-on-exit", "on")
     }
 
     /// Runs a `cinebook` command on this world's Redis, showtimes and database; its output.
@@ -461,6 +483,17 @@ private struct World {
             throw HelperError(message: "tmux \(arguments.joined(separator: " ")) failed (\(finished.status)): \(finished.output)")
         }
         return finished.output.trimmingCharacters(in: .newlines)
+    }
+
+    /// Waits until each session's map is live (loaded, and hearing changes). A map that is
+    /// not is shown in the test's issues: one that ended early stays on screen with its
+    /// last words (`remain-on-exit`).
+    func live(_ sessions: String..., seconds: Double = 20) async throws -> Bool {
+        let live = try await until(seconds: seconds) { try sessions.allSatisfy { try screen($0).contains("live") } }
+        if !live {
+            for session in sessions { Issue.record("\(session) is not live:\n\((try? screen(session)) ?? "no such pane")") }
+        }
+        return live
     }
 
     /// Polls until `condition` holds or the time is up.
