@@ -94,7 +94,7 @@ struct SeatMapRenderer {
             put(" Connecting to \(state.settings.source.rawValue)…", x: 0, y: 1, look.quiet)
         } else if case let showtime = state.showtime, !showtime.isOnSale(at: state.serverNow) {
             screen.fill(y: 1, style: look.banner)
-            put(" Sales closed \(CinemaTime.day(showtime.salesCloseAt, in: showtime.timeZone)): seats can no longer be picked", x: 0, y: 1, look.banner)
+            put(" Sales closed at \(CinemaTime.day(showtime.salesCloseAt, in: showtime.timeZone)) — no seat can be picked or booked", x: 0, y: 1, look.banner)
         }
     }
 
@@ -272,6 +272,7 @@ struct SeatMapRenderer {
         case (.locking?, _): what = "locking…"
         case (.unlocking?, _): what = "releasing…"
         case (nil, .available) where !state.hasLoaded: what = "not known yet: the map is loading"
+        case (nil, .available) where !state.showtime.isOnSale(at: state.serverNow): what = "free, but sales have closed"
         case (nil, .available): what = "available — Space selects it"
         case (nil, .locked): what = "held by someone else"
         case (nil, .occupied) where state.booked.contains(seat.code): what = "booked by you"

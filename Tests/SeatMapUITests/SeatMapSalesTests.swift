@@ -34,7 +34,8 @@ struct SeatMapSalesTests {
 
         _ = state.update(.tick, now: Fixture.at(58))
         let screen = render(state, size: state.size)
-        #expect(screen.line(1).hasPrefix(" Sales closed Fri 15 Jan 08:01"), "the server's clock passed the start: \(screen.line(1))")
+        #expect(screen.line(1).hasPrefix(" Sales closed at Fri 15 Jan 08:01 — no seat can be picked"), "the server's clock passed the start: \(screen.line(1))")
+        #expect(screen.line(containing: "C4 · standard seat · free, but sales have closed") != nil)
 
         #expect(state.update(.key(.character(" ")), now: Fixture.at(58)).isEmpty, "Space locks nothing")
         #expect(state.state(of: "C4") == .available)
