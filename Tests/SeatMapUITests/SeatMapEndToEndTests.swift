@@ -262,6 +262,50 @@ import TestSupport
     }
 }
 
+/// The demo's users carry a mark of the run, so a demo on a shared Redis neither takes
+/// nor releases a real alice's seats.
+@Suite struct DemoEndToEndTests {
+    @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(1)))
+    func demoUsersAreNotRealUsers() async throws {
+        let redis = try RedisTestServer.shared()
+        let world = try World(redis: redis.urlString, cli: ["-s", redis.socketPath])
+        defer { world.tearDown() }
+        let lock = "seat_lock:{\(world.showtime)}:B3"
+        try world.cinebook(["lock", "--showtime", String(world.showtime), "--user", "alice", "B3"])
+
+        // Outside tmux, with no terminal, the demo starts a detached session of its own tmux
+        // server (here in the world's directory) and says how to attach.
+        let tmuxDirectory = world.directory.appendingPathComponent("demo-tmux").path
+        try FileManager.default.createDirectory(atPath: tmuxDirectory, withIntermediateDirectories: true)
+        let environment = ["TMUX_TMPDIR=\(tmuxDirectory)", "XDG_STATE_HOME=\(world.directory.appendingPathComponent("state").path)"]
+        func demoTmux(_ arguments: String...) throws -> String {
+            try Helper.run("env", ["-u", "TMUX"] + environment + ["tmux", "-f", "/dev/null"] + arguments).output
+        }
+        defer { _ = try? demoTmux("kill-server") }
+        let started = try Helper.run(
+            "env", ["-u", "TMUX", "TERM=xterm-256color", "LANG=C.UTF-8"] + environment
+                + [world.binary, "demo", "--users", "2", "--showtime", String(world.showtime)] + world.backend)
+        #expect(started.status == 0, "\(started.output)")
+        #expect(started.output.contains("Attach to it with: tmux attach -t cinebook-demo"), "\(started.output)")
+
+        let titles = try demoTmux("list-panes", "-a", "-F", "#{pane_id} #{pane_title}").split(separator: "\n").map(String.init)
+        #expect(titles.count == 2, "\(titles)")
+        let alicePane = try #require(titles.first { $0.contains(" alice-demo-") }, "\(titles)").split(separator: " ")[0]
+        #expect(titles.contains { $0.contains(" bob-demo-") }, "\(titles)")
+        let shown = try await world.until(seconds: 20) {
+            try demoTmux("capture-pane", "-p", "-t", String(alicePane)).contains("live")
+        }
+        let screen = try demoTmux("capture-pane", "-p", "-t", String(alicePane))
+        #expect(shown, "\(screen)")
+        #expect(screen.contains(" alice-demo-"), "the demo's alice is named as such: \(screen)")
+        #expect(screen.contains("◐ held by others 1"), "the real alice's B3 is someone else's to the demo's alice: \(screen)")
+
+        _ = try demoTmux("send-keys", "-t", String(alicePane), "q")
+        #expect(try await world.until(seconds: 10) { !(try demoTmux("list-panes", "-a", "-F", "#{pane_title}")).contains("alice-demo-") })
+        #expect(try world.redis("HGET", lock, "user_id") == "alice", "quitting the demo's map left the real alice's seat alone")
+    }
+}
+
 /// A wide name in a narrow terminal, as a person sees it: cut with an ellipsis, the
 /// footer in one piece.
 @Suite struct WideNameEndToEndTests {
