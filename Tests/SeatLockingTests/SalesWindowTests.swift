@@ -104,6 +104,23 @@ struct SalesWindowTests {
         #expect(try await after.unlock(["A1", "A2"], showtime: open.id, user: alice).released == ["A1", "A2"], "a release still works")
     }
 
+    /// Booking again what was booked before sales closed (an answer lost on the way) still
+    /// answers with the booking, as any repeated booking does.
+    @Test func aBookingMadeBeforeTheCloseIsStillAnsweredAfterIt() async throws {
+        let open = try TestShowtimes.make(["ssss"], startsAt: Date().addingTimeInterval(3600))
+        let started = try TestShowtimes.make(["ssss"], startsAt: open.startsAt.addingTimeInterval(-7200), id: open.id)
+        let bob = TestUsers.unique("bob")
+        let (before, redis) = try await RedisKind.standalone.service([open])
+        defer { redis.close() }
+        let after = SeatLockingService(redis: redis, records: try TestRecords.shared(), catalog: Catalog(showtimes: [started]))
+        _ = try await before.lock(["A2", "A3"], showtime: open.id, user: bob)
+        let booking = try await before.book(["A2", "A3"], showtime: open.id, user: bob)
+        #expect(try await after.book(["A2", "A3"], showtime: open.id, user: bob) == booking)
+        await #expect(throws: SeatLockingError.salesClosed(showtime: open.id, closedAt: started.startsAt, timeZone: .utc)) {
+            try await after.book(["A4"], showtime: open.id, user: bob)
+        }
+    }
+
     @Test func aCutOffClosesSalesBeforeTheStart() async throws {
         let showtime = try TestShowtimes.make(["ssss"], startsAt: Date().addingTimeInterval(3600), salesCutoff: .seconds(90 * 60))
         let (service, redis) = try await RedisKind.standalone.service([showtime])
