@@ -31,6 +31,9 @@ public struct BenchReport: Sendable, Codable {
         public let bookings: Int
         /// Holds that ended early because Redis lost its data (a flush, an empty restart, a failover).
         public let holds_lost_with_redis: Int
+        /// Seats the database sold that Redis still showed locked after a run with Redis
+        /// faults (a failover lost the primary's last writes); repaired by reconciliation.
+        public let seats_repaired_after_lost_writes: Int
         public let showtimes_checked: Int
         /// Performances sold out, audited and removed while the run went on.
         public let showtimes_finished_during_run: Int
@@ -86,6 +89,10 @@ public struct BenchReport: Sendable, Codable {
             lines.append("invariants: OK — \(invariants.grants) grants, \(invariants.bookings) bookings, \(invariants.showtimes_checked) showtimes audited; no seat held twice, none sold twice")
             if invariants.holds_lost_with_redis > 0 {
                 lines.append("  \(invariants.holds_lost_with_redis) holds were lost with Redis's data; their seats' sales were kept")
+            }
+            if invariants.seats_repaired_after_lost_writes > 0 {
+                lines.append(
+                    "  \(invariants.seats_repaired_after_lost_writes) sold seats were still locked in Redis after it lost writes; reconciliation repaired them")
             }
         } else {
             lines.append("invariants: VIOLATED")

@@ -92,13 +92,14 @@ public struct BenchRunner: Sendable {
         let latencies = SharedLatencies()
         // A showtime left behind is audited and removed as soon as its last visit ends; when
         // Redis cannot be asked then, it waits for the audit at the end.
-        let audit = Mutex((problems: [String](), checked: 0, postponed: [Int: GrantLedger.Sales]()))
+        let audit = Mutex((problems: [String](), checked: 0, repaired: 0, postponed: [Int: GrantLedger.Sales]()))
         let finish: @Sendable (Int) async -> Void = { id in
             let sales = ledger.finish(showtime: id)
             do {
-                let problems = try await checkRedis(controlService, control, id: id, sales: sales)
+                let check = try await checkRedis(
+                    controlService, control, id: id, sales: sales, faultsSeen: counters.errors.load(ordering: .relaxed) > 0)
                 try await purge(control, ids: [id])
-                audit.withLock { $0.problems += problems; $0.checked += 1 }
+                audit.withLock { $0.problems += check.problems; $0.repaired += check.repaired; $0.checked += 1 }
             } catch {
                 audit.withLock { $0.postponed[id] = sales }
             }
@@ -120,11 +121,17 @@ public struct BenchRunner: Sendable {
         let rssEnd = Self.residentMegabytes()
 
         let (violations, grants, bookings, lostHolds) = ledger.finish()
-        let (finishedProblems, finishedCount, postponed) = audit.withLock { ($0.problems, $0.checked, $0.postponed) }
+        let (finishedProblems, finishedCount, repairedDuringRun, postponed) = audit.withLock {
+            ($0.problems, $0.checked, $0.repaired, $0.postponed)
+        }
         let remaining = pool.unfinishedIDs + postponed.keys.sorted()
         var problems = violations + finishedProblems
+        var repaired = repairedDuringRun
         for id in remaining {
-            problems += try await checkRedis(controlService, control, id: id, sales: postponed[id] ?? ledger.sales(showtime: id))
+            let check = try await checkRedis(
+                controlService, control, id: id, sales: postponed[id] ?? ledger.sales(showtime: id), faultsSeen: totals.errors > 0)
+            problems += check.problems
+            repaired += check.repaired
         }
         try await purge(control, ids: http == nil ? remaining + [pool.probeID] : remaining)
 
@@ -140,7 +147,8 @@ public struct BenchRunner: Sendable {
         }
         let locks = Int(totals.histograms[.lock]?.totalCount ?? 0)
         let invariants = BenchReport.Invariants(
-            grants: grants, bookings: bookings, holds_lost_with_redis: lostHolds, showtimes_checked: finishedCount + remaining.count,
+            grants: grants, bookings: bookings, holds_lost_with_redis: lostHolds, seats_repaired_after_lost_writes: repaired,
+            showtimes_checked: finishedCount + remaining.count,
             showtimes_finished_during_run: finishedCount, violations: problems)
         return BenchReport(
             ok: invariants.ok, target: http?.operations.base ?? "core", users: configuration.users,
@@ -190,7 +198,15 @@ public struct BenchRunner: Sendable {
     /// The audit of a showtime played; the ledger's sales against the database's, which
     /// hold every sale; and Redis against the database (reconciliation finishes bookings
     /// interrupted by faults first).
-    private func checkRedis(_ service: SeatLockingService, _ redis: RedisClient, id: Int, sales: GrantLedger.Sales) async throws -> [String] {
+    ///
+    /// A failover can lose a primary's last writes, such as marking a booked seat sold and
+    /// deleting its lock: the replica keeps a lock on a seat the database sold. No second
+    /// sale can follow (the database refuses it), and reconciliation repairs it. After a run
+    /// that saw Redis fail (`faultsSeen`), such seats are repaired and counted; any other
+    /// difference, or one in a run without faults, is a violation.
+    private func checkRedis(
+        _ service: SeatLockingService, _ redis: RedisClient, id: Int, sales: GrantLedger.Sales, faultsSeen: Bool
+    ) async throws -> (problems: [String], repaired: Int) {
         var problems: [String] = []
         let audit = try await service.audit(showtime: id)
         problems += audit.problems.map { "showtime \(id): \($0)" }
@@ -206,11 +222,15 @@ public struct BenchRunner: Sendable {
                     + (unexplained.isEmpty ? "" : "; sold without a booking: \(unexplained.sorted())"))
         }
         let reconciled = try await service.reconcile(showtime: id, repair: false)
+        if faultsSeen, reconciled.soldOnlyInRedis.isEmpty, !reconciled.locksOnSoldSeats.isEmpty {
+            _ = try await service.reconcile(showtime: id, repair: true)
+            return (problems, reconciled.locksOnSoldSeats.count)
+        }
         if !reconciled.soldOnlyInRedis.isEmpty || !reconciled.locksOnSoldSeats.isEmpty {
             problems.append(
                 "showtime \(id): Redis sold \(reconciled.soldOnlyInRedis) without a booking, or locks seats the database sold: \(reconciled.locksOnSoldSeats)")
         }
-        return problems
+        return (problems, 0)
     }
 
     /// Removes every key of the benchmark's showtimes, then their bookings from the
