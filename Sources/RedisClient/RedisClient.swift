@@ -113,13 +113,23 @@ public final class RedisClient: Sendable {
     }
 
     /// Runs a Lua script by its SHA1, sending the source once when the server lacks it
-    /// (a new server, or a replica just promoted). A script runs atomically on the node
-    /// that owns `keys`, which must share a slot.
+    /// (a new server, or a replica just promoted). The first call in this process loads it
+    /// (`SCRIPT LOAD`) to learn the SHA1. A script runs atomically on the node that owns
+    /// `keys`, which must share a slot.
     public func evaluate(_ script: RedisScript, keys: [String], arguments: [String]) async throws -> RedisReply {
         let tail = [String(keys.count)] + keys + arguments
         let routingKey = keys.first
+        let sha1: String
+        if let known = script.sha1 {
+            sha1 = known
+        } else {
+            let loaded = try await send(RedisCommand("SCRIPT", ["LOAD", script.source], routingKey: routingKey))
+            guard let answer = loaded.string else { throw RedisReplyError(expected: "the SHA1 of script \(script.name)", reply: loaded) }
+            script.remember(sha1: answer)
+            sha1 = answer
+        }
         do {
-            return try await send(RedisCommand("EVALSHA", [script.sha1] + tail, routingKey: routingKey))
+            return try await send(RedisCommand("EVALSHA", [sha1] + tail, routingKey: routingKey))
         } catch let error as RedisServerError where error.code == "NOSCRIPT" {
             return try await send(RedisCommand("EVAL", [script.source] + tail, routingKey: routingKey))
         }
