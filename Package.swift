@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "cinebook", targets: ["cinebook"]),
+        .executable(name: "cinebook-server", targets: ["CinebookServer"]),
         .executable(name: "edge-check", targets: ["EdgeCheck"]),
     ],
     dependencies: [
@@ -115,9 +116,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(
-            name: "cinebook",
+        .target(
+            name: "CinebookCommands",
             dependencies: [
+                "SeatLocking",
+                "SeatRecords",
+                "RedisClient",
+                "SeatMapUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "CinebookServerCommands",
+            dependencies: [
+                "CinebookCommands",
                 "SeatLocking",
                 "SeatRecords",
                 "SeatRecordsPostgres",
@@ -129,6 +142,24 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // The seat map and the commands on Redis and SQLite: no SwiftNIO, no TLS stack.
+        .executableTarget(
+            name: "cinebook",
+            dependencies: [
+                "CinebookCommands",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Everything, the server, the load tool and PostgreSQL too; `cinebook` hands over to it.
+        .executableTarget(
+            name: "CinebookServer",
+            dependencies: [
+                "CinebookCommands",
+                "CinebookServerCommands",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/cinebook-server"
         ),
         .target(
             name: "TestSupport",

@@ -40,6 +40,9 @@ case "$command" in
   run)
     ensure_packages
     swift build -c release --product cinebook >&2
+    # The server build (serve, bench, token, the map over the API, PostgreSQL) is built on
+    # its first use; once it exists, it is kept as new as cinebook.
+    if [ -x .build/release/cinebook-server ]; then swift build -c release --product cinebook-server >&2; fi
     exec .build/release/cinebook "$@"
     ;;
   test)

@@ -14,6 +14,9 @@ public enum ChildProcess {
         case capture
         /// This process's own terminal.
         case inherit
+        /// This process's stderr for both stdout and stderr (stdout stays clean for the
+        /// caller's own output); stdin on /dev/null.
+        case standardError
     }
 
     public struct Finished: Sendable {
@@ -105,6 +108,9 @@ public enum ChildProcess {
             }
         case .inherit:
             break
+        case .standardError:
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_adddup2(&actions, 2, 1)
         }
         // Nothing else the parent has open reaches the child: a pipe another thread opens
         // meanwhile would otherwise stay open in a long-lived child, and its reader never

@@ -1,74 +1,14 @@
 import ArgumentParser
-import Foundation
-import RedisClient
-import SeatLocking
+import CinebookCommands
 
+/// `cinebook`: the seat map and every command on Redis and SQLite. The server, the load
+/// tool, tokens, the map over the API and PostgreSQL are handed to `cinebook-server`.
 @main
 struct Cinebook: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "cinebook",
-        abstract: "Pick cinema seats together without ever selling one twice.",
-        discussion: """
-            Seats are locked in Redis for 15 minutes while you choose, extended while you are active, \
-            and sold when you book. Exit codes: 0 success, 2 invalid input, 3 seats unavailable, \
-            4 not the lock owner or lock expired, 69 Redis or the database unavailable (nothing was done), \
-            75 outcome unknown (run the same command again: it is safe and tells), 78 a configuration that \
-            cannot be used (a broken showtime file, an evicting Redis, a missing secret, a port in use).
-            """,
-        subcommands: [
-            SeatsCommand.self,
-            LockCommand.self, UnlockCommand.self, ExtendCommand.self, BookCommand.self,
-            BestCommand.self, StatusCommand.self, ShowtimesCommand.self, SweepCommand.self,
-            BookingsCommand.self, ReconcileCommand.self, StatsCommand.self, SeatCommand.self, ReleaseCommand.self,
-            ServeCommand.self, TokenCommand.self,
-            DemoCommand.self, BenchCommand.self,
-        ],
-        defaultSubcommand: SeatsCommand.self
-    )
+    static let configuration = CinebookRoot.configuration(serverCommands: ServerCommandStubs.all)
 
-    /// Parses and runs like `AsyncParsableCommand.main()`, except that bad arguments exit
-    /// with 2 (and a JSON error with `--json`), as every other invalid input does.
     static func main() async {
-        do {
-            var command = try parseAsRoot(Self.joiningNegativeValues(Array(CommandLine.arguments.dropFirst())))
-            if var command = command as? AsyncParsableCommand {
-                try await command.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
-            if CommandLine.arguments.contains("--json") {
-                let message = message(for: error)
-                print(SeatLockingJSON.encode(SeatLockingJSON.Failure(code: "invalid_request", message: message)))
-            } else {
-                // Values echoed from the command line may hold control characters: each line
-                // is printed with them escaped, so they cannot drive the terminal.
-                // Every message of cinebook's starts with "cinebook: ", the parser's too.
-                var full = fullMessage(for: error)
-                if full.hasPrefix("Error: ") { full = "cinebook: " + full.dropFirst("Error: ".count) }
-                let lines = full.split(separator: "\n", omittingEmptySubsequences: false)
-                let text = lines.map { String($0).escapingInvisibles }.joined(separator: "\n")
-                FileHandle.standardError.write(Data((text + "\n").utf8))
-            }
-            Foundation.exit(ExitStatus.invalidInput)
-        }
-    }
-
-    /// `--ttl -5` as `--ttl=-5`: a negative number after an option is that option's value,
-    /// so that it is refused for what it is ("--ttl must be …") rather than taken for an
-    /// unknown option and reported as a missing value. No cinebook argument begins with `-`
-    /// and a digit otherwise.
-    static func joiningNegativeValues(_ arguments: [String]) -> [String] {
-        var result: [String] = []
-        for argument in arguments {
-            if let option = result.last, option.hasPrefix("--"), !option.contains("="), argument.count > 1,
-               argument.first == "-", argument.dropFirst().first?.isNumber == true {
-                result[result.count - 1] = option + "=" + argument
-            } else {
-                result.append(argument)
-            }
-        }
-        return result
+        ServerBuild.handOverIfServerCommand()
+        await CinebookRoot.main(Self.self)
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import SeatAPIClient
 import SeatLocking
 import SeatMapUI
 
@@ -64,21 +63,25 @@ struct SeatsCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("cinebook: \(error.message)\n".utf8))
             throw ExitCode(error.exitCode)
         }
-        if let api { return try await runOverAPI(api, runner: runner) }
+        if let api {
+            return try await ServerBuild.features().mapOverAPI(base: api, token: accessToken!, showtime: showtime, poll: poll, runner: runner)
+        }
         try await runner.run { service in
             let id = showtime ?? service.catalog.showtimes[0].id
             guard let chosen = service.catalog.showtime(id) else { throw SeatLockingError.unknownShowtime(id) }
             let name = try SeatLockingService.validatedUser(user ?? LoginName.current)
-            return try await openMap(on: service, showtime: chosen, user: name, policy: service.policy, source: .redis, runner: runner)
+            return try await SeatMapSession.run(
+                on: service, showtime: chosen, user: name, policy: service.policy, source: .redis, poll: poll, runner: runner)
         }
     }
 }
 
-extension SeatsCommand {
+/// The seat map as a command runs it, on Redis or through a server's API.
+package enum SeatMapSession {
     /// Runs the seat map until the user leaves, and says what it left behind.
-    private func openMap(
+    package static func run(
         on operations: any SeatOperations, showtime: Showtime, user: String, policy: LockPolicy, source: SeatMapSettings.Source,
-        runner: CommandRunner
+        poll: Double, runner: CommandRunner
     ) async throws -> Output {
         let app = SeatMapApp(
             operations: operations, showtime: showtime, user: user,
@@ -91,32 +94,6 @@ extension SeatsCommand {
         } catch let error as SeatMapError {
             throw StartupError(code: "terminal_unavailable", message: error.description, exitCode: ExitStatus.invalidInput)
         }
-    }
-
-    /// `--api`: the same map, with the server's API as its seat operations.
-    private func runOverAPI(_ base: String, runner: CommandRunner) async throws {
-        let token = accessToken!
-        let client = SeatAPIClient(base: base, connections: 4, requestTimeout: .seconds(3)) { _ in token }
-        let outcome: Result<Void, any Error>
-        do {
-            try await runner.runWithoutBackend {
-                let id: Int
-                if let showtime {
-                    id = showtime
-                } else {
-                    guard let first = try await client.showtimeIDs().first else { throw SeatLockingError.unknownShowtime(0) }
-                    id = first
-                }
-                let (chosen, policy) = try await client.showtime(id)
-                let name = try await client.viewer(of: "you", showtime: id)
-                return try await openMap(on: client, showtime: chosen, user: name, policy: policy, source: .server, runner: runner)
-            }
-            outcome = .success(())
-        } catch {
-            outcome = .failure(error)
-        }
-        await client.shutdown()
-        try outcome.get()
     }
 }
 

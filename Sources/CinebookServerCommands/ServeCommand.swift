@@ -1,16 +1,19 @@
 import ArgumentParser
+import CinebookCommands
 import Foundation
 import SeatAPI
 
-struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct ServeCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the HTTP API (and the cleanup job) until SIGTERM or SIGINT.",
+        abstract: ServerCommandHelp.serve,
         discussion: """
             Clients authenticate with `Authorization: Bearer TOKEN`; tokens are signed with $CINEBOOK_SECRET \
             (at least 32 bytes, e.g. `openssl rand -hex 32`) and minted with `cinebook token NAME`. \
             Without the secret the server refuses to start, unless --dev makes up one for this run.
             """)
+
+    package init() {}
 
     @OptionGroup var common: CommonOptions
     @Option(help: ArgumentHelp("Address to listen on.", valueName: "address"))
@@ -34,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
         "Event streams (SSE) open at once; more are refused with 429. Capped by the open-file limit.", valueName: "n"))
     var maxStreams = APIConfiguration.defaultMaximumEventStreams
 
-    func validate() throws {
+    package func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be from 1 to 65535.") }
         guard rateLimit >= 0, rateLimit.isFinite else { throw ValidationError("--rate-limit must be 0 or more.") }
         guard rateBurst >= 1 else { throw ValidationError("--rate-burst must be at least 1.") }
@@ -51,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    package func run() async throws {
         try await APIServerRunner(options: self).run()
     }
 }

@@ -5,33 +5,48 @@ import RedisClient
 import SeatLocking
 import SeatMapUI
 import SeatRecords
-import SeatRecordsPostgres
 
 /// What a command prints on success: text for people, JSON for programs.
-struct Output {
-    let text: String
-    let json: any Encodable
+package struct Output {
+    package let text: String
+    package let json: any Encodable
+
+    package init(text: String, json: any Encodable) {
+        self.text = text
+        self.json = json
+    }
 }
 
 /// A failure before any seat operation: bad configuration, no Redis to be had.
-struct StartupError: Error, CustomStringConvertible {
-    let code: String
-    let message: String
-    let exitCode: Int32
+package struct StartupError: Error, CustomStringConvertible {
+    package let code: String
+    package let message: String
+    package let exitCode: Int32
 
-    var description: String { message }
+    package init(code: String, message: String, exitCode: Int32) {
+        self.code = code
+        self.message = message
+        self.exitCode = exitCode
+    }
+
+    package var description: String { message }
 }
 
 /// Sets up logging, the catalog and Redis for one command, runs it, and reports the
 /// outcome on stdout (success) or stderr (failure) with the documented exit code.
-struct CommandRunner {
-    let options: CommonOptions
-    let json: Bool
-    var defaultLogLevel: Logger.Level = .critical
+package struct CommandRunner {
+    package let options: CommonOptions
+    package let json: Bool
+    package var defaultLogLevel: Logger.Level = .critical
     /// Where logs go instead of standard error (for the full-screen seat map).
-    var logFile: LogFile?
+    package var logFile: LogFile?
 
-    func run(_ work: (SeatLockingService) async throws -> Output) async throws {
+    package init(options: CommonOptions, json: Bool) {
+        self.options = options
+        self.json = json
+    }
+
+    package func run(_ work: (SeatLockingService) async throws -> Output) async throws {
         try await run(opening: makeService, work)
     }
 
@@ -51,7 +66,7 @@ struct CommandRunner {
 
     /// Like `run`, with no Redis and no database: for a client of a server's API. Logs go
     /// to the log file when there is one.
-    func runWithoutBackend(_ work: () async throws -> Output) async throws {
+    package func runWithoutBackend(_ work: () async throws -> Output) async throws {
         try await run(opening: { () async throws(StartupError) in
             if let logFile {
                 bootstrapFileLogging(logFile, level: options.level(default: defaultLogLevel))
@@ -62,19 +77,19 @@ struct CommandRunner {
     }
 
     /// Like `run`, with the database alone (no Redis needed).
-    func runOnDatabase(_ work: (any SalesRecord) async throws -> Output) async throws {
+    package func runOnDatabase(_ work: (any SalesRecord) async throws -> Output) async throws {
         try await run(opening: { () async throws(StartupError) in
             bootstrapLogging(options.level(default: defaultLogLevel))
             return try await openRecords(stateDirectory: RedisLocator(timeouts: timeouts).stateDirectory)
         }, work)
     }
 
-    func makeService() async throws(StartupError) -> SeatLockingService {
+    package func makeService() async throws(StartupError) -> SeatLockingService {
         try await makeBackend().service
     }
 
     /// The service and the Redis client under it, with `connections` pooled connections.
-    func makeBackend(
+    package func makeBackend(
         connections: Int = 1, metrics: SeatMetrics = .disabled
     ) async throws(StartupError) -> (service: SeatLockingService, redis: RedisClient) {
         if let logFile {
@@ -101,14 +116,14 @@ struct CommandRunner {
     }
 
     /// The catalog, from the database alone (no Redis needed).
-    func openCatalog() async throws(StartupError) -> Catalog {
+    package func openCatalog() async throws(StartupError) -> Catalog {
         bootstrapLogging(options.level(default: defaultLogLevel))
         return try await loadCatalog(try await openRecords(stateDirectory: RedisLocator(timeouts: timeouts).stateDirectory))
     }
 
     /// `--database`, else `$CINEBOOK_DATABASE_URL`, else `cinebook.sqlite` in the state
     /// directory beside the embedded Redis. A new database is seeded from the showtime files.
-    func openRecords(stateDirectory: URL) async throws(StartupError) -> any SalesRecord {
+    package func openRecords(stateDirectory: URL) async throws(StartupError) -> any SalesRecord {
         let environment = ProcessInfo.processInfo.environment
         let url: RecordsURL
         if let text = options.database ?? environment["CINEBOOK_DATABASE_URL"], !text.isEmpty {
@@ -119,7 +134,11 @@ struct CommandRunner {
             url = .sqlite(path: stateDirectory.appendingPathComponent("cinebook.sqlite").path)
         }
         do {
-            return try await Records.open(url) { () throws(StartupError) in try loadSeedCatalog().showtimes.map(ShowtimeRecord.init) }
+            let seed = { () throws(StartupError) in try loadSeedCatalog().showtimes.map(ShowtimeRecord.init) }
+            switch url {
+            case let .sqlite(path): return try Records.sqlite(path: path, seed: seed)
+            case .postgres: return try await ServerBuild.features().openPostgres(url, seed: seed)
+            }
         } catch let error as StartupError {
             throw error
         } catch let error as RecordsError {
@@ -129,7 +148,7 @@ struct CommandRunner {
         }
     }
 
-    func loadCatalog(_ records: any SalesRecord) async throws(StartupError) -> Catalog {
+    package func loadCatalog(_ records: any SalesRecord) async throws(StartupError) -> Catalog {
         do {
             return try Catalog(records: try await records.showtimes())
         } catch let error as CatalogError {
@@ -139,13 +158,13 @@ struct CommandRunner {
         }
     }
 
-    var timeouts: RedisTimeouts {
+    package var timeouts: RedisTimeouts {
         let timeout = Duration.milliseconds(Int64(options.redisTimeout * 1000))
         return RedisTimeouts(connect: timeout, command: timeout)
     }
 
     /// The showtime files that seed a new database.
-    func loadSeedCatalog() throws(StartupError) -> Catalog {
+    package func loadSeedCatalog() throws(StartupError) -> Catalog {
         let directory = try FixtureDirectory.locate(explicit: options.fixtures)
         do {
             return try Catalog.load(directory: directory)
@@ -165,7 +184,7 @@ struct CommandRunner {
 }
 
 /// Logs go to stderr, so stdout stays clean for output and JSON.
-func bootstrapLogging(_ level: Logger.Level) {
+package func bootstrapLogging(_ level: Logger.Level) {
     LoggingSystem.bootstrap { label in
         var handler = StreamLogHandler.standardError(label: label)
         handler.logLevel = level

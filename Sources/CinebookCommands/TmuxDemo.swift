@@ -4,12 +4,18 @@ import RedisClient
 /// Lays out one seat map per user in a tmux window (after the server's pane, when the
 /// maps go through one): a new window of the current session when run inside tmux, else
 /// a new session that is attached at once.
-struct TmuxDemo {
+package struct TmuxDemo {
     /// One pane: its title, its command line and what its environment adds.
-    struct Pane {
+    package struct Pane {
         let title: String
         let arguments: [String]
         let environment: [String: String]
+
+        package init(title: String, arguments: [String], environment: [String: String]) {
+            self.title = title
+            self.arguments = arguments
+            self.environment = environment
+        }
     }
 
     let tmux: String
@@ -18,7 +24,14 @@ struct TmuxDemo {
     /// Every pane, in order; the first opens the window.
     let panes: [Pane]
     /// Called once the first pane runs, before the others open (to wait for a server).
-    var afterFirstPane: () throws(StartupError) -> Void = {}
+    package var afterFirstPane: () throws(StartupError) -> Void = {}
+
+    package init(tmux: String, users: [String], showtime: Int, panes: [Pane]) {
+        self.tmux = tmux
+        self.users = users
+        self.showtime = showtime
+        self.panes = panes
+    }
 
     private var leaving: String { "Ctrl-b d leaves tmux (the demo keeps running) · q quits a map and releases its seats" }
 

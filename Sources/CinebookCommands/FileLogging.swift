@@ -24,7 +24,7 @@ struct FileLogHandler: LogHandler {
 }
 
 /// An append-only log file shared by every logger of the process.
-final class LogFile: Sendable {
+package final class LogFile: Sendable {
     let url: URL
     private let descriptor: Mutex<Int32>
 
@@ -69,6 +69,6 @@ final class LogFile: Sendable {
 }
 
 /// Sends every logger of the process to `file`.
-func bootstrapFileLogging(_ file: LogFile, level: Logger.Level) {
+package func bootstrapFileLogging(_ file: LogFile, level: Logger.Level) {
     LoggingSystem.bootstrap { label in FileLogHandler(label: label, sink: file, logLevel: level) }
 }

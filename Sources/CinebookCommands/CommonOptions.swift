@@ -3,33 +3,35 @@ import Foundation
 import Logging
 
 /// Options every command takes.
-struct CommonOptions: ParsableArguments {
+package struct CommonOptions: ParsableArguments {
+    package init() {}
+
     @Option(help: ArgumentHelp(
         "Redis to use: redis://[:password@]host:port[/db], unix:///path/redis.sock, or seed nodes of a Redis Cluster: redis://host1:port1,host2:port2.",
         discussion: "A cluster is recognised by itself. Default: $REDIS_URL, else 127.0.0.1:6379 if it answers, else cinebook's own Redis.",
         valueName: "url"))
-    var redis: String?
+    package var redis: String?
 
     @Option(name: .customLong("redis-timeout"), help: ArgumentHelp("Seconds to wait for Redis to connect and to answer.", valueName: "seconds"))
-    var redisTimeout: Double = 1
+    package var redisTimeout: Double = 1
 
     @Option(help: ArgumentHelp(
         "Database of record: sqlite:///path/file.sqlite or postgres://user[:password]@host:port/db.",
         discussion: "Default: $CINEBOOK_DATABASE_URL, else cinebook.sqlite in cinebook's state directory.",
         valueName: "url"))
-    var database: String?
+    package var database: String?
 
     @Option(help: ArgumentHelp(
         "Showtime files that seed a new database. Default: $CINEBOOK_FIXTURES, else the Fixtures folder of the installation.",
         valueName: "dir"))
-    var fixtures: String?
+    package var fixtures: String?
 
     @Option(name: .customLong("log-level"), help: ArgumentHelp(
         "trace, debug, info, notice, warning, error or critical. Default: $CINEBOOK_LOG_LEVEL, else quiet.",
         valueName: "level"))
-    var logLevel: String?
+    package var logLevel: String?
 
-    func validate() throws {
+    package func validate() throws {
         guard redisTimeout > 0, redisTimeout <= 60 else {
             throw ValidationError("--redis-timeout must be more than 0 and at most 60 seconds.")
         }
@@ -39,7 +41,7 @@ struct CommonOptions: ParsableArguments {
     }
 
     /// The configured level, or `fallback` when none is set.
-    func level(default fallback: Logger.Level) -> Logger.Level {
+    package func level(default fallback: Logger.Level) -> Logger.Level {
         (logLevel ?? ProcessInfo.processInfo.environment["CINEBOOK_LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? fallback
     }
 }
@@ -59,9 +61,9 @@ struct SeatArguments: ParsableArguments {
     var json = false
 }
 
-enum ExitStatus {
-    static let invalidInput: Int32 = 2
-    static let redisUnavailable: Int32 = 69
-    static let outcomeUnknown: Int32 = 75
-    static let brokenConfiguration: Int32 = 78
+package enum ExitStatus {
+    package static let invalidInput: Int32 = 2
+    package static let redisUnavailable: Int32 = 69
+    package static let outcomeUnknown: Int32 = 75
+    package static let brokenConfiguration: Int32 = 78
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import RedisClient
-import SeatAPI
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,7 +55,9 @@ struct DemoCommand: AsyncParsableCommand {
             let url = try await RedisLocator(timeouts: runner.timeouts).resolve(explicit: common.redis)
             let names = Self.users(users, run: String(format: "%04x", UInt16.random(in: .min ... .max)))
             let demo = api
-                ? try await serverDemo(tmux: tmux, users: names, showtime: id, url: url)
+                ? try await ServerBuild.features().serverDemo(
+                    tmux: tmux, users: names, showtime: id, binary: binary, backend: try backendOptions(url: url),
+                    environment: paneEnvironment(url: url))
                 : TmuxDemo(
                     tmux: tmux, users: names, showtime: id,
                     panes: try names.map { user throws(StartupError) in
@@ -78,42 +79,6 @@ struct DemoCommand: AsyncParsableCommand {
         if url.password == nil { arguments += ["--redis", url.description] }
         if let level = common.logLevel { arguments += ["--log-level", level] }
         return arguments
-    }
-
-    /// `--api`: a server on a free port with a fresh secret in the first pane, then one map
-    /// per user through it, each with a token of its own (passed in the environment).
-    private func serverDemo(tmux: String, users: [String], showtime: Int, url: RedisURL) async throws(StartupError) -> TmuxDemo {
-        let port: Int
-        do { port = try unusedTCPPort() } catch {
-            throw StartupError(code: "server_failed", message: "\(error).", exitCode: 70)
-        }
-        let secret = AccessTokens.generateSecret()
-        let minter = TokenMinter(environment: ["CINEBOOK_SECRET": secret])
-        var environment = paneEnvironment(url: url)
-        environment["CINEBOOK_SECRET"] = secret
-        let server = TmuxDemo.Pane(
-            title: "server :\(port)",
-            arguments: [binary, "serve", "--port", String(port)] + (try backendOptions(url: url)), environment: environment)
-        var panes = [server]
-        for user in users {
-            let token = try await minter.mint(user: user, ttl: .seconds(86_400))
-            panes.append(.init(
-                title: user,
-                arguments: [binary, "seats", "--showtime", String(showtime), "--api", "http://127.0.0.1:\(port)"],
-                environment: paneEnvironment(url: url).merging(["CINEBOOK_TOKEN": token]) { $1 }))
-        }
-        var demo = TmuxDemo(tmux: tmux, users: users, showtime: showtime, panes: panes)
-        demo.afterFirstPane = { () throws(StartupError) in
-            let deadline = Date().addingTimeInterval(30)
-            while !acceptsConnections(port: port) {
-                guard Date() < deadline else {
-                    throw StartupError(
-                        code: "server_failed", message: "The demo's server did not start on port \(port); see its pane.", exitCode: 70)
-                }
-                usleep(100_000)
-            }
-        }
-        return demo
     }
 
     /// Settings the panes need from this environment; a Redis password and the database

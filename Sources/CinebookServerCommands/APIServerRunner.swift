@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinebookCommands
 import Foundation
 import Logging
 import SeatAPI

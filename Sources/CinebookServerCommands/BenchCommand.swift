@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinebookCommands
 import Foundation
 import RedisClient
 import SeatAPI
@@ -6,10 +7,10 @@ import SeatAPIClient
 import SeatBench
 import SeatLocking
 
-struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct BenchCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Load-test the seat locks with virtual moviegoers and check every invariant.",
+        abstract: ServerCommandHelp.bench,
         discussion: """
             Users pick 1–6 seats near a preferred spot, lock them (or a suggested alternative), sometimes \
             extend, then book or release. The run measures each operation's latency (HdrHistogram) next to \
@@ -17,6 +18,8 @@ struct BenchCommand: AsyncParsableCommand {
             its own log of grants that no seat was held or sold twice. It plays on showtime ids of its own \
             and removes their keys afterwards. Exit 1 if an invariant was violated.
             """)
+
+    package init() {}
 
     @OptionGroup var common: CommonOptions
 
@@ -84,7 +87,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as one JSON object.")
     var json = false
 
-    func validate() throws {
+    package func validate() throws {
         guard users >= 1, users <= 20_000 else { throw ValidationError("--users must be from 1 to 20000.") }
         guard showtimes >= 1, showtimes <= 1000 else { throw ValidationError("--showtimes must be from 1 to 1000.") }
         if let connections, connections < 1 { throw ValidationError("--connections must be at least 1.") }
@@ -119,7 +122,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    package func run() async throws {
         if suggestions { return try await runSuggestionBench() }
         if let sse { return try await runFanoutBench(streams: sse) }
         let runner = CommandRunner(options: common, json: json)

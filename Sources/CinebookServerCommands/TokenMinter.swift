@@ -1,3 +1,4 @@
+import CinebookCommands
 import Foundation
 import SeatAPI
 
