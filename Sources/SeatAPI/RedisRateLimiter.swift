@@ -23,16 +23,16 @@ public struct RedisRateLimiter: Sendable {
         } catch {
             throw .redisUnavailable("the rate limiter failed: \(error)")
         }
-        guard let parts = reply.array, parts.count == 3, let allowed = parts[0].int, let wait = parts[1].int, let remaining = parts[2].int
+        guard let parts = reply.array, parts.count == 2, let allowed = parts[0].int, let wait = parts[1].int
         else { throw .internalError("unexpected reply from the rate limiter: \(reply)") }
-        return allowed == 1 ? .allowed(remaining: Int(remaining)) : .limited(retryAfter: .microseconds(wait))
+        return allowed == 1 ? .allowed : .limited(retryAfter: .microseconds(wait))
     }
 
     /// GCRA: the key holds the theoretical arrival time (TAT) of the next operation in
     /// microseconds of Redis server time. An operation is allowed unless it comes more
     /// than `burst` emission intervals before its TAT.
     /// KEYS: rate:{user}. ARGV: emission interval µs, burst.
-    /// Reply: {1, 0, remaining} when allowed, {0, µs until allowed, 0} when not.
+    /// Reply: {1, 0} when allowed, {0, µs until allowed} when not.
     static let script = RedisScript(name: "rate_limit", source: """
         local time = redis.call('TIME')
         local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
@@ -43,9 +43,9 @@ public struct RedisRateLimiter: Sendable {
         local nextTat = tat + interval
         local allowAt = nextTat - tolerance
         if now < allowAt then
-          return {0, math.ceil(allowAt - now), 0}
+          return {0, math.ceil(allowAt - now)}
         end
         redis.call('SET', KEYS[1], string.format('%.0f', nextTat), 'PX', math.ceil((nextTat - now) / 1000) + 1)
-        return {1, 0, math.floor((now - allowAt) / interval)}
+        return {1, 0}
         """)
 }

@@ -14,7 +14,6 @@ final class ShowtimePool: Sendable {
         var visits: [Int: Int] = [:]
         /// Ids left behind whose visits have not all ended yet.
         var leftBehind: Set<Int> = []
-        var finished = 0
     }
 
     let layout: SeatLayout
@@ -78,7 +77,6 @@ final class ShowtimePool: Sendable {
             let remaining = playing.visits[id, default: 1] - 1
             playing.visits[id] = remaining == 0 ? nil : remaining
             guard remaining == 0, playing.leftBehind.remove(id) != nil else { return nil }
-            playing.finished += 1
             return id
         }
     }
@@ -100,7 +98,4 @@ final class ShowtimePool: Sendable {
         if let fixed { return fixed }
         return playing.withLock { playing in playing.current.map { base + $0 } + playing.leftBehind.sorted() }
     }
-
-    /// How many showtimes were finished during the run.
-    var finishedCount: Int { playing.withLock { $0.finished } }
 }

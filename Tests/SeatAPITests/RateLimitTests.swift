@@ -40,7 +40,7 @@ import TestSupport
         let limiter = RedisRateLimiter(redis: redis, limit: RateLimit(perSecond: 0.01, burst: 1))
         let user = TestUsers.unique("steady")
         let key = "rate:{\(user)}"
-        #expect(try await limiter.acquire(user: user) == .allowed(remaining: 0))
+        #expect(try await limiter.acquire(user: user) == .allowed)
         guard case let .limited(retryAfter) = try await limiter.acquire(user: user) else {
             Issue.record("a second operation within 100 s is refused")
             return
@@ -49,8 +49,8 @@ import TestSupport
 
         let stored = try #require(try await redis.send("GET", key).string.flatMap { Int64($0) })
         _ = try await redis.send("SET", key, String(stored - 100_000_000), "KEEPTTL")
-        #expect(try await limiter.acquire(user: user) == .allowed(remaining: 0), "a slot frees every 100 s")
-        #expect(try await limiter.acquire(user: user) != .allowed(remaining: 0), "and only one")
+        #expect(try await limiter.acquire(user: user) == .allowed, "a slot frees every 100 s")
+        #expect(try await limiter.acquire(user: user) != .allowed, "and only one")
     }
 
     @Test func theLimiterCountsPerUserInRedis() async throws {
@@ -60,8 +60,7 @@ import TestSupport
         let user = TestUsers.unique("limited")
         var decisions: [RateLimitDecision] = []
         for _ in 0..<4 { decisions.append(try await limiter.acquire(user: user)) }
-        #expect(decisions[0] == .allowed(remaining: 2))
-        #expect(decisions[2] == .allowed(remaining: 0))
+        #expect(decisions[0..<3].allSatisfy { $0 == .allowed }, "a burst of 3 goes ahead")
         guard case let .limited(retryAfter) = decisions[3] else {
             Issue.record("the fourth operation of a burst of 3 is refused")
             return
