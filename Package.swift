@@ -28,22 +28,27 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis"),
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW"),
+        // Process spawning, echo-safe text, loopback ports, time units: no Redis in them.
+        .target(name: "CinebookSupport"),
         .target(
             name: "RedisClient",
             dependencies: [
                 "CHiredis",
+                "CinebookSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "SeatRecords",
             dependencies: [
+                "CinebookSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
             name: "SeatRecordsPostgres",
             dependencies: [
+                "CinebookSupport",
                 "SeatRecords",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -61,8 +66,8 @@ let package = Package(
         .target(
             name: "SeatMapUI",
             dependencies: [
+                "CinebookSupport",
                 "SeatLocking",
-                "RedisClient",
                 "CNCursesW",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,6 +75,7 @@ let package = Package(
         .target(
             name: "SeatAPI",
             dependencies: [
+                "CinebookSupport",
                 "SeatLocking",
                 "RedisClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -86,6 +92,7 @@ let package = Package(
         .target(
             name: "SeatAPIClient",
             dependencies: [
+                "CinebookSupport",
                 "SeatLocking",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -95,6 +102,7 @@ let package = Package(
         .target(
             name: "SeatBench",
             dependencies: [
+                "CinebookSupport",
                 "SeatLocking",
                 "SeatRecords",
                 "RedisClient",
@@ -109,6 +117,7 @@ let package = Package(
         .executableTarget(
             name: "EdgeCheck",
             dependencies: [
+                "CinebookSupport",
                 "SeatLocking",
                 "SeatRecords",
                 "RedisClient",
@@ -119,6 +128,7 @@ let package = Package(
         .target(
             name: "CinebookCommands",
             dependencies: [
+                "CinebookSupport",
                 "SeatLocking",
                 "SeatRecords",
                 "RedisClient",
@@ -130,6 +140,7 @@ let package = Package(
         .target(
             name: "CinebookServerCommands",
             dependencies: [
+                "CinebookSupport",
                 "CinebookCommands",
                 "SeatLocking",
                 "SeatRecords",
@@ -164,6 +175,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "CinebookSupport",
                 "RedisClient", "SeatLocking", "SeatRecords", "SeatRecordsPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -171,11 +183,12 @@ let package = Package(
         ),
         .testTarget(
             name: "RedisClientTests",
-            dependencies: ["RedisClient", "TestSupport"]
+            dependencies: ["CinebookSupport", "RedisClient", "TestSupport"]
         ),
         .testTarget(
             name: "SeatLockingTests",
             dependencies: [
+                "CinebookSupport",
                 "SeatLocking", "SeatRecords", "SeatRecordsPostgres", "RedisClient", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -183,15 +196,20 @@ let package = Package(
         ),
         .testTarget(
             name: "CinebookCLITests",
-            dependencies: ["SeatLocking", "RedisClient", "TestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "CinebookSupport", "SeatLocking", "RedisClient", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "SeatMapUITests",
-            dependencies: ["SeatMapUI", "SeatLocking", "SeatRecords", "RedisClient", "TestSupport"]
+            dependencies: [
+                "CinebookSupport", "SeatMapUI", "SeatLocking", "SeatRecords", "RedisClient", "TestSupport",
+            ]
         ),
         .testTarget(
             name: "SeatAPITests",
             dependencies: [
+                "CinebookSupport",
                 "SeatAPI", "SeatLocking", "SeatRecords", "SeatRecordsPostgres", "RedisClient", "SeatBench", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -16,7 +16,7 @@ struct BestCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @Option(help: ArgumentHelp("The showtime id (see `cinebook showtimes`).", valueName: "id"))
     var showtime: Int
-    @Option(help: ArgumentHelp("How many seats, together (1 to 10).", valueName: "n"))
+    @Option(help: ArgumentHelp("How many seats, together (1 to \(LockPolicy.defaultMaximumSeatsPerUser)).", valueName: "n"))
     var count: Int
     @Option(help: ArgumentHelp("standard (default) or premium.", valueName: "category"))
     var category: String?
@@ -34,7 +34,8 @@ struct BestCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard (1...10).contains(count) else { throw ValidationError("--count must be from 1 to 10.") }
+        let most = LockPolicy.defaultMaximumSeatsPerUser
+        guard (1...most).contains(count) else { throw ValidationError("--count must be from 1 to \(most).") }
         if let category, SeatCategory(rawValue: category.lowercased()).map({ $0 != .wheelchair }) != true {
             throw ValidationError("--category must be standard or premium (use --wheelchair for a wheelchair place).")
         }

@@ -1,6 +1,6 @@
 import ArgumentParser
+import CinebookSupport
 import Foundation
-import RedisClient
 import SeatLocking
 
 /// The command line of both builds: `cinebook`, and `cinebook-server`, which also has the

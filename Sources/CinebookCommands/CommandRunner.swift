@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinebookSupport
 import Foundation
 import Logging
 import RedisClient
@@ -112,7 +113,7 @@ package struct CommandRunner {
         if case .evictsAnything = policy {
             throw StartupError(code: "unsafe_redis", message: warning, exitCode: ExitStatus.brokenConfiguration)
         }
-        FileHandle.standardError.write(Data("cinebook: warning: \(warning)\n".utf8))
+        complain("warning: \(warning)")
     }
 
     /// The catalog, from the database alone (no Redis needed).
@@ -177,8 +178,22 @@ package struct CommandRunner {
         if json {
             print(SeatLockingJSON.encode(value))
         } else {
-            FileHandle.standardError.write(Data("cinebook: \(Appearance.forThisLocale.text(message))\n".utf8))
+            complain(message)
         }
+        return ExitCode(exitCode)
+    }
+}
+
+/// Writes `cinebook: message` on stderr, in what this locale can show: every message of
+/// the command line is said this way.
+package func complain(_ message: String) {
+    FileHandle.standardError.write(Data("cinebook: \(Appearance.forThisLocale.text(message))\n".utf8))
+}
+
+extension StartupError {
+    /// Says what went wrong on stderr, and gives the exit status to throw.
+    package var reported: ExitCode {
+        complain(message)
         return ExitCode(exitCode)
     }
 }

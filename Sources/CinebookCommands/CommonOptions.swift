@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SeatLocking
 
 /// Options every command takes.
 package struct CommonOptions: ParsableArguments {
@@ -54,7 +55,7 @@ struct SeatArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Who holds the seats.", valueName: "name"))
     var user: String
 
-    @Argument(help: ArgumentHelp("Seat codes such as A1 C7 (1 to 10).", valueName: "seat"))
+    @Argument(help: ArgumentHelp("Seat codes such as A1 C7 (1 to \(LockPolicy.defaultMaximumSeatsPerUser)).", valueName: "seat"))
     var seats: [String] = []
 
     @Flag(help: "Print one JSON object instead of text.")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinebookSupport
 import Foundation
 import RedisClient
 
@@ -66,8 +67,7 @@ struct DemoCommand: AsyncParsableCommand {
                     })
             try demo.open()
         } catch let error as StartupError {
-            FileHandle.standardError.write(Data("cinebook: \(error.message)\n".utf8))
-            throw ExitCode(error.exitCode)
+            throw error.reported
         }
     }
 

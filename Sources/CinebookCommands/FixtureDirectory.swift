@@ -1,5 +1,5 @@
+import CinebookSupport
 import Foundation
-import RedisClient
 
 /// Finds the directory of showtime files.
 enum FixtureDirectory {

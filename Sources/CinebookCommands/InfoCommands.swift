@@ -51,11 +51,8 @@ struct ShowtimesListCommand: AsyncParsableCommand {
             let now = Date()
             print(json ? SeatLockingJSON.encode(SeatLockingJSON.Showtimes(catalog)) : Text.showtimes(catalog, now: now))
         } catch {
-            if json {
-                print(SeatLockingJSON.encode(SeatLockingJSON.Failure(code: error.code, message: error.message)))
-            } else {
-                FileHandle.standardError.write(Data("cinebook: \(error.message)\n".utf8))
-            }
+            guard json else { throw error.reported }
+            print(SeatLockingJSON.encode(SeatLockingJSON.Failure(code: error.code, message: error.message)))
             throw ExitCode(error.exitCode)
         }
     }

@@ -61,7 +61,7 @@ struct ReleaseCommand: AsyncParsableCommand {
 struct OperatorSeats: ParsableArguments {
     @Option(help: ArgumentHelp("The showtime id (see `cinebook showtimes`).", valueName: "id"))
     var showtime: Int
-    @Argument(help: ArgumentHelp("Seat codes such as A1 C7 (1 to 10).", valueName: "seat"))
+    @Argument(help: ArgumentHelp("Seat codes such as A1 C7 (1 to \(LockPolicy.defaultMaximumSeatsPerUser)).", valueName: "seat"))
     var seats: [String] = []
     @Flag(help: "Print one JSON object instead of text.")
     var json = false

@@ -1,4 +1,5 @@
 import SeatLocking
+import SeatMapUI
 
 /// The seat map of `cinebook status` as plain text, readable in a pipe or a log:
 ///
@@ -10,10 +11,8 @@ import SeatLocking
 ///   A  .  .  X  X  #  .  .  .   A
 /// ```
 enum SeatMapText {
-    static let glyphs: [SeatState: Character] = [.available: ".", .occupied: "X", .locked: "#", .selected: "@"]
-
-    /// The viewer's own sold seats.
-    static let booked: Character = "B"
+    /// The seat map's own ASCII glyphs, so the text map and the terminal map agree.
+    private static let look = Appearance.plain
 
     /// `booked`: the viewer's sold seats, marked `B` (their own bookings).
     static func render(_ status: ShowtimeStatus, booked: Set<String> = []) -> String {
@@ -35,16 +34,16 @@ enum SeatMapText {
             let cells = row.cells.map { cell -> String in
                 guard let seat = cell else { return "   " }
                 let state = states[seat.code] ?? .available
-                return pad(String(state == .occupied && booked.contains(seat.code) ? Self.booked : glyphs[state]!))
+                return pad(String(state == .occupied && booked.contains(seat.code) ? look.bookedGlyph : look.glyph(state)))
             }.joined()
             lines.append("\(label)  \(cells)  \(row.label)")
         }
         lines.append("")
         let counts = SeatState.allCases.map { state in
-            "\(glyphs[state]!) \(state.rawValue) \(status.seats.filter { $0.state == state }.count)"
+            "\(look.glyph(state)) \(state.rawValue) \(status.seats.filter { $0.state == state }.count)"
         }
         let yours = status.seats.filter { $0.state == .occupied && booked.contains($0.seat.code) }.count
-        lines.append((counts + (yours > 0 ? ["\(Self.booked) booked by \(status.viewer ?? "you") \(yours)"] : [])).joined(separator: "   "))
+        lines.append((counts + (yours > 0 ? ["\(look.bookedGlyph) booked by \(status.viewer ?? "you") \(yours)"] : [])).joined(separator: "   "))
         let mine = status.seats(in: .selected)
         if let viewer = status.viewer, let until = mine.compactMap(\.expiresAt).min() {
             lines.append("\(viewer) holds \(mine.map(\.seat.code).joined(separator: " ")) until \(CinemaTime.clock(until, in: showtime.timeZone, zoneNamed: true)).")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinebookSupport
 import Foundation
 import Logging
 import SeatLocking
@@ -52,16 +53,15 @@ struct SeatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            FileHandle.standardError.write(Data("cinebook: \(SeatMapError.notATerminal)\n".utf8))
-            throw ExitCode(ExitStatus.invalidInput)
+            throw StartupError(code: "terminal_unavailable", message: SeatMapError.notATerminal.description, exitCode: ExitStatus.invalidInput)
+                .reported
         }
         var runner = CommandRunner(options: common, json: false)
         runner.defaultLogLevel = .info
         do {
             runner.logFile = try LogFile.standard(in: RedisLocator(timeouts: runner.timeouts).stateDirectory)
         } catch {
-            FileHandle.standardError.write(Data("cinebook: \(error.message)\n".utf8))
-            throw ExitCode(error.exitCode)
+            throw error.reported
         }
         if let api {
             return try await ServerBuild.features().mapOverAPI(base: api, token: accessToken!, showtime: showtime, poll: poll, runner: runner)

@@ -1,5 +1,5 @@
+import CinebookSupport
 import Foundation
-import RedisClient
 import SeatRecords
 import Synchronization
 
@@ -74,8 +74,7 @@ package enum ServerBuild {
                     + "build it with: swift build -c release --product \(executable)",
                 status: ExitStatus.brokenConfiguration)
         }
-        FileHandle.standardError.write(Data(
-            "cinebook: this command runs in the server build (\(executable)); building it once, which takes some minutes…\n".utf8))
+        complain("this command runs in the server build (\(executable)); building it once, which takes some minutes…")
         let built = try? ChildProcess.run(
             swift, ["build", "-c", configuration, "--product", executable, "--package-path", checkout.path], output: .standardError)
         guard built?.status == 0, FileManager.default.isExecutableFile(atPath: products.appendingPathComponent(executable).path) else {
@@ -84,7 +83,7 @@ package enum ServerBuild {
     }
 
     private static func fail(_ message: String, status: Int32) -> Never {
-        FileHandle.standardError.write(Data("cinebook: \(message)\n".utf8))
+        complain(message)
         exit(status)
     }
 }

@@ -1,3 +1,4 @@
+import CinebookSupport
 import Foundation
 import SeatLocking
 
@@ -8,7 +9,7 @@ enum Text {
         let seats = grant.seats.map(\.code).joined(separator: " ")
         let left = grant.ttl.components.seconds
         let until = CinemaTime.clock(grant.expiresAt, in: zone, zoneNamed: true)
-        return "\(verb) \(seats) for \(grant.user) in showtime \(grant.showtimeID) until \(until) (\(minutes(left)) left)."
+        return "\(verb) \(seats) for \(grant.user) in showtime \(grant.showtimeID) until \(until) (\(CinemaTime.countdown(left)) left)."
     }
 
     static func best(_ best: BestAvailable) -> String {
@@ -91,7 +92,7 @@ enum Text {
             case .free: what = "free"
             case let .held(user, since, until, token):
                 let left = Int64(until.timeIntervalSince(now).rounded(.up))
-                what = "held by \(user) since \(clock(since)) until \(clock(until)) (\(minutes(left)) left), token \(token)"
+                what = "held by \(user) since \(clock(since)) until \(clock(until)) (\(CinemaTime.countdown(left)) left), token \(token)"
             case let .beingBooked(user, deadline): what = "being booked by \(user) (the database is committing it until \(clock(deadline)))"
             case let .sold(booking): what = "sold: booking \(booking)"
             case .boxOffice: what = "sold at the box office"
@@ -109,11 +110,5 @@ enum Text {
             lines.append("Nobody held \(release.notHeld.joined(separator: " ")); left as \(release.notHeld.count == 1 ? "it was" : "they were").")
         }
         return lines.joined(separator: "\n")
-    }
-
-    /// `14:59` for 899 seconds.
-    static func minutes(_ seconds: Int64) -> String {
-        let seconds = max(0, seconds)
-        return String(format: "%d:%02d", seconds / 60, seconds % 60)
     }
 }

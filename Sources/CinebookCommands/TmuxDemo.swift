@@ -1,5 +1,5 @@
+import CinebookSupport
 import Foundation
-import RedisClient
 
 /// Lays out one seat map per user in a tmux window (after the server's pane, when the
 /// maps go through one): a new window of the current session when run inside tmux, else

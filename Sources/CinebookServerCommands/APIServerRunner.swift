@@ -34,8 +34,7 @@ struct APIServerRunner {
                     exitCode: ExitStatus.brokenConfiguration)
             }
         } catch let error as StartupError {
-            FileHandle.standardError.write(Data("cinebook: \(error.message)\n".utf8))
-            throw ExitCode(error.exitCode)
+            throw error.reported
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CinebookCommands
+import CinebookSupport
 import Foundation
 import RedisClient
 import SeatAPI
@@ -92,7 +93,8 @@ package struct BenchCommand: AsyncParsableCommand {
         guard showtimes >= 1, showtimes <= 1000 else { throw ValidationError("--showtimes must be from 1 to 1000.") }
         if let connections, connections < 1 { throw ValidationError("--connections must be at least 1.") }
         if let duration, duration <= 0 { throw ValidationError("--duration must be more than 0 seconds.") }
-        if let party, !(1...10).contains(party) { throw ValidationError("--party must be from 1 to 10.") }
+        let most = LockPolicy.defaultMaximumSeatsPerUser
+        if let party, !(1...most).contains(party) { throw ValidationError("--party must be from 1 to \(most).") }
         if let operations, operations < 1 { throw ValidationError("--operations must be at least 1.") }
         if duration != nil && operations != nil { throw ValidationError("Give --duration or --operations, not both.") }
         guard (0...1).contains(hotspot), (0...1).contains(bookRate) else {

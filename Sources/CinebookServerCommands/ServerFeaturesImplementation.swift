@@ -1,6 +1,6 @@
 import CinebookCommands
+import CinebookSupport
 import Foundation
-import RedisClient
 import SeatAPI
 import SeatAPIClient
 import SeatLocking

@@ -23,8 +23,7 @@ package struct TokenCommand: AsyncParsableCommand {
         do {
             print(try await TokenMinter().mint(user: name, ttl: .seconds(ttl)))
         } catch {
-            FileHandle.standardError.write(Data("cinebook: \(error.message)\n".utf8))
-            throw ExitCode(error.exitCode)
+            throw error.reported
         }
     }
 }

@@ -1,3 +1,4 @@
+import CinebookSupport
 import Synchronization
 
 /// Sends each command to the primary that serves its key's slot, and follows the cluster

@@ -1,4 +1,5 @@
 import CHiredis
+import CinebookSupport
 import Foundation
 
 /// How long to wait for a connection and for each reply.
@@ -25,8 +26,6 @@ final class RedisConnection {
     }
 
     deinit { disconnect() }
-
-    var isConnected: Bool { context != nil }
 
     func disconnect() {
         if let context { redisFree(context) }
@@ -222,21 +221,3 @@ extension timeval {
     }
 }
 
-extension Duration {
-    /// Whole milliseconds, as Redis counts TTLs.
-    public var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
-
-    /// Whole nanoseconds, as the benchmark's histograms count latencies.
-    public var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-
-    public var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

@@ -1,3 +1,4 @@
+import CinebookSupport
 import Foundation
 
 /// Where a Redis server is and how to log in to it.

@@ -1,6 +1,6 @@
+import CinebookSupport
 import CoreMetrics
 import Prometheus
-import RedisClient
 import SeatLocking
 import Synchronization
 

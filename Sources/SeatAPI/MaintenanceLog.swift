@@ -1,5 +1,5 @@
+import CinebookSupport
 import Foundation
-import RedisClient
 import SeatLocking
 import Synchronization
 

@@ -1,3 +1,4 @@
+import CinebookSupport
 import HTTPTypes
 import Hummingbird
 

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CinebookSupport
 import Foundation
 import NIOCore
 import SeatLocking

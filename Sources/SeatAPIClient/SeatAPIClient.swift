@@ -245,7 +245,7 @@ public final class SeatAPIClient: SeatOperations {
         case "too_many_seats":
             throw .tooManySeats(
                 requested: (json["requested"] as? NSNumber)?.intValue ?? seats.count,
-                alreadyHeld: (json["held"] as? NSNumber)?.intValue ?? 0, limit: (json["limit"] as? NSNumber)?.intValue ?? 10)
+                alreadyHeld: (json["held"] as? NSNumber)?.intValue ?? 0, limit: (json["limit"] as? NSNumber)?.intValue ?? LockPolicy.defaultMaximumSeatsPerUser)
         case "redis_unavailable": throw .redisUnavailable(message)
         case "database_unavailable": throw .databaseUnavailable(message)
         case "outcome_unknown": throw .outcomeUnknown(message)

@@ -1,3 +1,4 @@
+import CinebookSupport
 import Histogram
 import RedisClient
 

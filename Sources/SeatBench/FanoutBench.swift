@@ -1,6 +1,6 @@
+import CinebookSupport
 import Foundation
 import Histogram
-import RedisClient
 import SeatAPIClient
 import SeatLocking
 

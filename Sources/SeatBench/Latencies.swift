@@ -1,5 +1,5 @@
+import CinebookSupport
 import Histogram
-import RedisClient
 import SeatLocking
 import Synchronization
 

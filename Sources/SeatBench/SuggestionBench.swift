@@ -1,6 +1,6 @@
+import CinebookSupport
 import Foundation
 import Histogram
-import RedisClient
 import SeatLocking
 
 /// Times the best-available engine alone, without Redis: random occupancies of one

@@ -1,3 +1,4 @@
+import CinebookSupport
 import Foundation
 import SeatRecords
 
@@ -60,7 +61,7 @@ extension Catalog {
                 let lost = try await records.sold(showtime: showtime.id).keys.filter { showtime.layout.seat($0) == nil }.sorted()
                 guard lost.isEmpty else {
                     throw SeatLockingError.invalidRequest(
-                        "Showtime \(showtime.id)'s new layout has no seat \(SeatLockingError.list(lost)), which \(lost.count == 1 ? "is" : "are") sold; nothing was imported.")
+                        "Showtime \(showtime.id)'s new layout has no seat \(SeatCode.list(lost)), which \(lost.count == 1 ? "is" : "are") sold; nothing was imported.")
                 }
             }
             try await records.save(showtimes.map(ShowtimeRecord.init))

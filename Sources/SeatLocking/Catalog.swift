@@ -1,5 +1,5 @@
+import CinebookSupport
 import Foundation
-import RedisClient
 
 /// The showtimes this system sells, loaded from one JSON file per showtime.
 ///

@@ -30,4 +30,11 @@ public enum CinemaTime {
         let offset = zone.secondsFromGMT(for: date) / 60
         return String(format: "GMT%@%d:%02d", offset < 0 ? "-" : "+", abs(offset) / 60, abs(offset) % 60)
     }
+
+    /// What is left of a hold, `14:59` for 899 seconds, `00:42` for 42: the seat map's
+    /// countdown and the command line's "(14:59 left)" alike.
+    public static func countdown(_ seconds: Int64) -> String {
+        let seconds = max(0, seconds)
+        return String(format: "%02d:%02d", seconds / 60, seconds % 60)
+    }
 }

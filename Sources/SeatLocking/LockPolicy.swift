@@ -12,8 +12,12 @@ public struct LockPolicy: Sendable, Hashable {
     /// booking, free if not (10 seconds).
     public var bookingWindow: Duration
 
+    /// Seats one user may hold at once unless a policy says otherwise; the command line's
+    /// limits on seat lists and party sizes are this one.
+    public static let defaultMaximumSeatsPerUser = 10
+
     public init(
-        ttl: Duration = .seconds(900), maximumHold: Duration = .seconds(3600), maximumSeatsPerUser: Int = 10,
+        ttl: Duration = .seconds(900), maximumHold: Duration = .seconds(3600), maximumSeatsPerUser: Int = defaultMaximumSeatsPerUser,
         bookingWindow: Duration = .seconds(10)
     ) {
         self.ttl = ttl

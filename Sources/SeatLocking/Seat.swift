@@ -52,4 +52,19 @@ public enum SeatCode {
         guard digits > 0, number > 0 else { return nil }
         return letters + String(number)
     }
+
+    /// Seats as a sentence names them: `C4`, `C4 and C5`, `C4, C5 and C6`.
+    public static func list(_ seats: [String]) -> String {
+        switch seats.count {
+        case 0: "no seats"
+        case 1: seats[0]
+        default: seats.dropLast().joined(separator: ", ") + " and " + seats.last!
+        }
+    }
+
+    /// `E7–E8` for a block in one row, otherwise a list.
+    public static func range(_ seats: [String]) -> String {
+        guard seats.count > 1 else { return list(seats) }
+        return "\(seats.first!)–\(seats.last!)"
+    }
 }

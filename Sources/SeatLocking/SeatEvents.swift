@@ -1,5 +1,5 @@
+import CinebookSupport
 import Foundation
-import RedisClient
 
 /// One change announced on a showtime's `seat_events:{id}` channel, such as
 /// `{"event":"locked","showtime_id":3,"seats":["F7"],"expires_at":1764097200000,"at":1764096300000,"version":12}`.

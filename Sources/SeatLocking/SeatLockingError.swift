@@ -62,7 +62,7 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         case let .unknownShowtime(id):
             return "There is no showtime \(id); `cinebook showtimes` lists them."
         case let .unknownSeats(seats, showtime):
-            return "\(Self.list(seats)) \(seats.count == 1 ? "is" : "are") not a seat of showtime \(showtime)."
+            return "\(SeatCode.list(seats)) \(seats.count == 1 ? "is" : "are") not a seat of showtime \(showtime)."
         case let .tooManySeats(requested, held, limit):
             if held == 0 {
                 return "At most \(limit) seats can be held at once; \(requested) were asked for."
@@ -71,15 +71,15 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         case let .seatsUnavailable(seats, suggestions):
             if seats.isEmpty { return "No seats are free together for this request; try fewer seats or another category." }
             let verb = seats.count == 1 ? "is" : "are"
-            let head = "\(Self.list(seats)) \(verb) no longer available."
+            let head = "\(SeatCode.list(seats)) \(verb) no longer available."
             guard let best = suggestions.first else { return head + " No other seats are free together." }
             let together = best.count == 1 ? "is free" : "are free together"
-            return head + " \(Self.range(best)) \(together)."
+            return head + " \(SeatCode.range(best)) \(together)."
         case let .notLockOwner(seats):
-            return "You do not hold \(Self.list(seats)); someone else does, or \(seats.count == 1 ? "it is" : "they are") sold."
+            return "You do not hold \(SeatCode.list(seats)); someone else does, or \(seats.count == 1 ? "it is" : "they are") sold."
         case let .lockExpired(seats):
             // Nothing says whether there ever was a hold, or how it ended: say only what is known.
-            return "You hold no lock on \(Self.list(seats)) now; lock \(seats.count == 1 ? "it" : "them") first."
+            return "You hold no lock on \(SeatCode.list(seats)) now; lock \(seats.count == 1 ? "it" : "them") first."
         case let .salesClosed(showtime, closedAt, zone):
             return "Sales for showtime \(showtime) closed at \(CinemaTime.day(closedAt, in: zone, zoneNamed: true)); its seats can no longer be locked or booked."
         case let .redisUnavailable(reason):
@@ -127,19 +127,5 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
             seats
         default: []
         }
-    }
-
-    static func list(_ seats: [String]) -> String {
-        switch seats.count {
-        case 0: return "no seats"
-        case 1: return seats[0]
-        default: return seats.dropLast().joined(separator: ", ") + " and " + seats.last!
-        }
-    }
-
-    /// `E7–E8` for a block in one row, otherwise a list.
-    static func range(_ seats: [String]) -> String {
-        guard seats.count > 1 else { return list(seats) }
-        return "\(seats.first!)–\(seats.last!)"
     }
 }

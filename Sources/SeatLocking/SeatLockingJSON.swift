@@ -1,3 +1,4 @@
+import CinebookSupport
 import Foundation
 
 /// The JSON answers shared by the command line's `--json` and the HTTP API:

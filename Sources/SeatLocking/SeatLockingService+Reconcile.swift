@@ -1,5 +1,5 @@
+import CinebookSupport
 import Foundation
-import RedisClient
 import SeatRecords
 
 /// How Redis and the database differed for one showtime, and whether that was repaired.

@@ -1,6 +1,6 @@
+import CinebookSupport
 import CoreMetrics
 import Foundation
-import RedisClient
 import Synchronization
 
 /// What the core counts and times for an operator, through a swift-metrics factory of

@@ -1,3 +1,4 @@
+import CinebookSupport
 import Foundation
 import SeatRecords
 
@@ -143,14 +144,4 @@ public struct ShowtimeRevision: Sendable, Hashable, CustomStringConvertible {
 public struct SweepReport: Sendable, Hashable {
     public let expired: [Int: [String]]
     public var total: Int { expired.values.reduce(0) { $0 + $1.count } }
-}
-
-extension Date {
-    /// A time in milliseconds since 1970, as Redis and the scripts count time.
-    public init(milliseconds: Int64) {
-        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
-    }
-
-    /// Milliseconds since 1970, as Redis and the scripts count time.
-    public var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
 }

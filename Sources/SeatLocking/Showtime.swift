@@ -1,5 +1,5 @@
+import CinebookSupport
 import Foundation
-import RedisClient
 
 /// The seats of an auditorium, row by row from the screen, with aisle gaps.
 public struct SeatLayout: Sendable, Hashable {

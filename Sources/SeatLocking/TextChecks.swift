@@ -1,4 +1,4 @@
-import RedisClient
+import CinebookSupport
 
 extension String {
     /// The text without the spaces and tabs around it, as `CharacterSet.whitespaces`

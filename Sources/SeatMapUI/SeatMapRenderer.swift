@@ -1,5 +1,5 @@
+import CinebookSupport
 import Foundation
-import RedisClient
 import SeatLocking
 
 /// Draws the seat map into a screen buffer. Pure: the same state and size always give
@@ -301,7 +301,7 @@ struct SeatMapRenderer {
         let first = geometry.belowGrid + 3
         let room = width - margin - 1
         if case let .confirmingBooking(seats) = state.mode {
-            let lines = wrap("Book \(SeatMapFormat.list(seats)) for \(state.user)? Press y to book, any other key to cancel.", width: room)
+            let lines = wrap("Book \(SeatCode.list(seats)) for \(state.user)? Press y to book, any other key to cancel.", width: room)
             for (offset, line) in lines.prefix(2).enumerated() { put(line, x: margin, y: first + offset, look.warning) }
             return
         }
@@ -349,7 +349,7 @@ struct SeatMapRenderer {
             ? selected.prefix(5).joined(separator: " ") + " +\(selected.count - 5)"
             : selected.joined(separator: " "))
         if !state.holds.isEmpty, let left = state.secondsLeft {
-            parts.append("hold \(SeatMapFormat.countdown(left))" + (state.holdCapped ? " (max)" : ""))
+            parts.append("hold \(CinemaTime.countdown(Int64(left)))" + (state.holdCapped ? " (max)" : ""))
         }
         let refreshed = state.lastRefresh.map { "refreshed " + CinemaTime.clock($0, in: state.showtime.timeZone) }
         let connection = switch state.connection {
@@ -375,32 +375,31 @@ struct SeatMapRenderer {
 
     // MARK: Overlays
 
-    static let helpLines = [
-        "Keys",
-        "",
-        "←↑↓→  h j k l   move between seats",
-        "Space  Enter    select or release the seat",
-        "mouse click     select or release a seat",
-        "a               best seats together (asks how many)",
-        "a  1–3          take a suggested seat, when offered",
-        "b               book your seats (y to confirm)",
-        "p               seat popularity (a heat map)",
-        "r               refresh now",
-        "Esc             dismiss the message",
-        "?               show or hide this help",
-        "q  Ctrl-C       quit, releasing the seats picked here",
-        "",
-        "Selected seats are held for you for 15 minutes;",
-        "any key extends the hold (up to 60 minutes).",
-        "Press ? or Esc to close.",
-    ]
+    /// The help box: the keys, then the rules of holds as `policy` sets them.
+    static func helpLines(_ policy: LockPolicy) -> [String] {
+        [
+            "Keys",
+            "",
+            "←↑↓→  h j k l   move between seats",
+            "Space  Enter    select or release the seat",
+            "mouse click     select or release a seat",
+            "a               best seats together (asks how many)",
+            "a  1–3          take a suggested seat, when offered",
+            "b               book your seats (y to confirm)",
+            "p               seat popularity (a heat map)",
+            "r               refresh now",
+            "Esc             dismiss the message",
+            "?               show or hide this help",
+            "q  Ctrl-C       quit, releasing the seats picked here",
+            "",
+            "Selected seats are held for you for \(Int(policy.ttl.seconds / 60)) minutes;",
+            "any key extends the hold (up to \(Int(policy.maximumHold.seconds / 60)) minutes).",
+            "Press ? or Esc to close.",
+        ]
+    }
 
     private mutating func drawHelp() {
-        let policy = state.settings.policy
-        var lines = Self.helpLines.map { line in
-            line.replacingOccurrences(of: "15 minutes", with: "\(Int(policy.ttl.seconds / 60)) minutes")
-                .replacingOccurrences(of: "60 minutes", with: "\(Int(policy.maximumHold.seconds / 60)) minutes")
-        }.map(look.text)
+        var lines = Self.helpLines(state.settings.policy).map(look.text)
         // Too short a terminal: the blank lines go first, then the last keys, and a last
         // line says so; how to close the help always shows.
         let room = height - 2

@@ -1,5 +1,5 @@
+import CinebookSupport
 import Foundation
-import RedisClient
 import SeatLocking
 
 /// Selecting, releasing and booking seats, and leaving.
@@ -143,7 +143,7 @@ extension SeatMapState {
         cursor = best.seats[0]
         preferredColumn = cursor.column
         let effects = lock(best.seats)
-        message = Message(text: "Best available: \(SeatMapFormat.list(best.codes)).", kind: .info)
+        message = Message(text: "Best available: \(SeatCode.list(best.codes)).", kind: .info)
         return effects
     }
 
@@ -154,7 +154,7 @@ extension SeatMapState {
         let others = Set(seats.filter { $0.value != .available && !mine.contains($0.key) }.map(\.key))
         let orphans = orphanedSeats(by: mine.compactMap(showtime.layout.seat), in: showtime.layout, unavailable: others)
         guard !orphans.isEmpty else { return }
-        let list = SeatMapFormat.list(orphans.map(\.code))
+        let list = SeatCode.list(orphans.map(\.code))
         message = Message(
             text: "This leaves \(list) on \(orphans.count == 1 ? "its" : "their") own, which is hard to sell; a seat next to it may be better.",
             kind: .warning)
@@ -177,7 +177,7 @@ extension SeatMapState {
 
     mutating func book(_ seats: [String]) -> [SeatMapEffect] {
         bookingInFlight = true
-        message = Message(text: "Booking \(SeatMapFormat.list(seats))…", kind: .info)
+        message = Message(text: "Booking \(SeatCode.list(seats))…", kind: .info)
         return [.book(seats)]
     }
 
@@ -200,8 +200,8 @@ extension SeatMapState {
             }
             let codes = grant.seats.map(\.code)
             message = Message(
-                text: "\(SeatMapFormat.list(codes)) \(codes.count == 1 ? "is" : "are") yours for "
-                    + "\(SeatMapFormat.countdown(Int(grant.ttl.seconds.rounded()))) — b books, Space releases.",
+                text: "\(SeatCode.list(codes)) \(codes.count == 1 ? "is" : "are") yours for "
+                    + "\(CinemaTime.countdown(Int64(grant.ttl.seconds.rounded()))) — b books, Space releases.",
                 kind: .success)
             return []
         case let .failure(error):
@@ -215,12 +215,12 @@ extension SeatMapState {
                 suggestions = alternatives
                 let tail = alternatives.isEmpty ? " No seats nearby are free." : ""
                 message = Message(
-                    text: "\(SeatMapFormat.list(taken)) \(taken.count == 1 ? "was" : "were") just taken by someone else." + tail,
+                    text: "\(SeatCode.list(taken)) \(taken.count == 1 ? "was" : "were") just taken by someone else." + tail,
                     kind: .warning)
                 return requestRefresh()
             case .redisUnavailable, .serverUnreachable:
                 unreachable()
-                message = Message(text: "\(settings.source.title) is unreachable: \(SeatMapFormat.list(requested)) could not be locked.", kind: .error)
+                message = Message(text: "\(settings.source.title) is unreachable: \(SeatCode.list(requested)) could not be locked.", kind: .error)
                 return []
             case _ where error.isOutage:
                 unreachable()
@@ -249,7 +249,7 @@ extension SeatMapState {
                 lastExtend = nil
                 holdCapped = false
             }
-            message = Message(text: "Released \(SeatMapFormat.list(requested)).", kind: .info)
+            message = Message(text: "Released \(SeatCode.list(requested)).", kind: .info)
             return []
         case let .failure(error):
             for code in requested where pending[code] == .unlocking {
@@ -258,7 +258,7 @@ extension SeatMapState {
             }
             if error.isOutage {
                 unreachable()
-                message = Message(text: "\(settings.source.title) is unreachable: \(SeatMapFormat.list(requested)) is still held for you.", kind: .error)
+                message = Message(text: "\(settings.source.title) is unreachable: \(SeatCode.list(requested)) is still held for you.", kind: .error)
                 return []
             }
             message = Message(text: error.message, kind: .error)
@@ -283,7 +283,7 @@ extension SeatMapState {
                 holdCapped = false
             }
             message = Message(
-                text: "Booked \(SeatMapFormat.list(booking.seats)) — booking \(booking.id). Enjoy the film!", kind: .success)
+                text: "Booked \(SeatCode.list(booking.seats)) — booking \(booking.id). Enjoy the film!", kind: .success)
         case let .failure(error):
             if error.isUnreachable {
                 unreachable()
@@ -308,7 +308,7 @@ extension SeatMapState {
         let releasing = inLayoutOrder(Set(holds.keys.filter(lockedHere.contains)).union(pending.keys))
         mode = .leaving(since: now, releasing: releasing)
         suggestions = []
-        message = releasing.isEmpty ? nil : Message(text: "Releasing \(SeatMapFormat.list(releasing))…", kind: .info)
+        message = releasing.isEmpty ? nil : Message(text: "Releasing \(SeatCode.list(releasing))…", kind: .info)
         return [.leave(releasing: releasing)]
     }
 

@@ -1,5 +1,5 @@
+import CinebookSupport
 import Foundation
-import RedisClient
 import SeatLocking
 
 /// Keeping the map in step with Redis: polling, the change feed, retries with backoff,
@@ -183,7 +183,7 @@ extension SeatMapState {
     /// Seats I held that are no longer mine, without this map's releasing them.
     private mutating func holdsEnded(_ codes: [String], because reason: HoldEnd) {
         let ordered = inLayoutOrder(codes)
-        let list = SeatMapFormat.list(ordered)
+        let list = SeatCode.list(ordered)
         let one = ordered.count == 1
         let text = switch reason {
         case .expired: "Your hold on \(list) expired, so \(one ? "it was" : "they were") released."

@@ -1,3 +1,4 @@
+import CinebookSupport
 import Foundation
 
 /// One entry of a showtime's hold history: how a hold ended, a lock that was refused, or

@@ -1,3 +1,4 @@
+import CinebookSupport
 import Foundation
 
 /// A value bound to a statement or read from a row: the database keeps only whole
@@ -161,7 +162,7 @@ package enum RecordsSQL {
     package static func values(_ entry: HistoryEntry) -> [SQLValue] {
         [
             .integer(Int64(entry.showtimeID)), .integer(entry.id.milliseconds), .integer(entry.id.sequence), .text(entry.event.rawValue),
-            .text(entry.seats.joined(separator: " ")), entry.user.map(SQLValue.text) ?? .null, .integer(milliseconds(entry.at)),
+            .text(entry.seats.joined(separator: " ")), entry.user.map(SQLValue.text) ?? .null, .integer(entry.at.milliseconds),
             entry.heldMilliseconds.map(SQLValue.integer) ?? .null, entry.operation.map(SQLValue.text) ?? .null,
         ]
     }
@@ -172,7 +173,7 @@ package enum RecordsSQL {
         """
 
     package static func historyValues(showtime: Int, since: Date?) -> [SQLValue] {
-        [.integer(Int64(showtime)), .integer(since.map(milliseconds) ?? Int64.min)]
+        [.integer(Int64(showtime)), .integer(since?.milliseconds ?? Int64.min)]
     }
 
     /// Rows of `selectHistory`; an event this program does not know (written by a newer
@@ -186,7 +187,7 @@ package enum RecordsSQL {
             guard let known = HistoryEntry.Event(rawValue: event) else { continue }
             entries.append(HistoryEntry(
                 id: .init(milliseconds: milliseconds, sequence: sequence), showtimeID: showtime, event: known,
-                seats: seats.split(separator: " ").map(String.init), user: row[4].text, at: date(at), heldMilliseconds: row[6].integer,
+                seats: seats.split(separator: " ").map(String.init), user: row[4].text, at: Date(milliseconds: at), heldMilliseconds: row[6].integer,
                 operation: row[7].text))
         }
         return entries
@@ -197,7 +198,7 @@ package enum RecordsSQL {
     package static func values(_ showtime: ShowtimeRecord) -> [SQLValue] {
         [
             .integer(Int64(showtime.id)), .text(showtime.title), .text(showtime.auditorium),
-            .integer(milliseconds(showtime.startsAt)), .text(json(showtime.rows)), .text(json(showtime.boxOffice)),
+            .integer(showtime.startsAt.milliseconds), .text(json(showtime.rows)), .text(json(showtime.boxOffice)),
             .text(showtime.timeZone), .integer(Int64(showtime.salesCutoffMinutes)),
         ]
     }
@@ -210,12 +211,12 @@ package enum RecordsSQL {
               let zone = row[6].text, let cutoff = row[7].integer
         else { throw .unusable("The showtimes table has a row this program cannot read: \(row.prefix(1)).") }
         return ShowtimeRecord(
-            id: Int(id), title: title, auditorium: auditorium, startsAt: date(startsAt), rows: rows, boxOffice: sold,
+            id: Int(id), title: title, auditorium: auditorium, startsAt: Date(milliseconds: startsAt), rows: rows, boxOffice: sold,
             timeZone: zone, salesCutoffMinutes: Int(cutoff))
     }
 
     package static func values(_ sale: Sale) -> [SQLValue] {
-        [.integer(Int64(sale.showtimeID)), .text(sale.user), .text(sale.seats.joined(separator: ",")), .integer(milliseconds(sale.at))]
+        [.integer(Int64(sale.showtimeID)), .text(sale.user), .text(sale.seats.joined(separator: ",")), .integer(sale.at.milliseconds)]
     }
 
     package static func soldAmongValues(_ sale: Sale) -> [SQLValue] {
@@ -233,7 +234,7 @@ package enum RecordsSQL {
               let seats = row[3].text, let bookedAt = row[4].integer
         else { throw .unusable("The bookings table has a row this program cannot read: \(row.prefix(1)).") }
         return BookingRecord(
-            id: id, showtimeID: Int(showtime), user: user, seats: seats.split(separator: ",").map(String.init), bookedAt: date(bookedAt))
+            id: id, showtimeID: Int(showtime), user: user, seats: seats.split(separator: ",").map(String.init), bookedAt: Date(milliseconds: bookedAt))
     }
 
     /// Rows of `seat, <booking>` as seat → booking.
@@ -257,8 +258,6 @@ package enum RecordsSQL {
         return sold
     }
 
-    package static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-    package static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
 
     private static func json(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()

@@ -1,3 +1,4 @@
+import CinebookSupport
 import RedisClient
 import SeatLocking
 import TestSupport

@@ -1,3 +1,4 @@
+import CinebookSupport
 import Foundation
 @testable import SeatLocking
 @testable import SeatMapUI

@@ -1,3 +1,4 @@
+import CinebookSupport
 import Foundation
 
 /// Polls `condition` until it holds or `timeout` has passed; returns whether it held.
