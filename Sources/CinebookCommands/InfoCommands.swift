@@ -121,9 +121,19 @@ struct SweepCommand: AsyncParsableCommand {
         var runner = CommandRunner(options: common, json: json)
         guard let every else {
             try await runner.run { service in
-                let report = try await service.sweep()
-                let archived = try await service.archiveHistory()
-                return Output(text: Text.swept(report, archived), json: SeatLockingJSON.Swept(report, archived))
+                // A pass another process is running takes milliseconds: wait for it, then run ours.
+                let deadline = ContinuousClock.now + SweepLock().ttl
+                while true {
+                    do {
+                        let (report, archived) = try await Self.pass(service)
+                        return Output(text: Text.swept(report, archived), json: SeatLockingJSON.Swept(report, archived))
+                    } catch SweepLock.Refusal.heldElsewhere {
+                        guard ContinuousClock.now < deadline else {
+                            throw SeatLockingError.redisUnavailable("another process has held the cleanup lock for \(SweepLock().ttl)")
+                        }
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                }
             }
             return
         }
@@ -132,15 +142,36 @@ struct SweepCommand: AsyncParsableCommand {
             let logger = Logger(label: "cinebook.sweep")
             while true {
                 do {
-                    let report = try await service.sweep()
-                    let archived = try await service.archiveHistory()
+                    let (report, archived) = try await Self.pass(service)
                     print(json ? SeatLockingJSON.encode(SeatLockingJSON.Swept(report, archived)) : Text.swept(report, archived))
                     fflush(nil)
+                } catch SweepLock.Refusal.heldElsewhere {
+                    logger.info("another process is running the cleanup pass; next try in \(every) s")
                 } catch {
                     logger.warning("sweep failed; retrying in \(every) s", metadata: ["error": "\(error)"])
                 }
                 try await Task.sleep(for: .seconds(every))
             }
         }
+    }
+
+    /// One pass under the cleanup lock, as the server's passes run: expired locks, then the
+    /// hold history. A pass another process is running is not run twice.
+    private static func pass(_ service: SeatLockingService) async throws -> (SweepReport, ArchiveReport) {
+        let result: Result<(SweepReport, ArchiveReport), SeatLockingError>
+        do throws(SweepLock.Refusal) {
+            result = try await service.underSweepLock {
+                do throws(SeatLockingError) {
+                    let report = try await service.sweep()
+                    return .success((report, try await service.archiveHistory()))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        } catch {
+            guard case let .unavailable(reason) = error else { throw error }
+            throw SeatLockingError.redisUnavailable(reason)
+        }
+        return try result.get()
     }
 }

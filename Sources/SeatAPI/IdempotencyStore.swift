@@ -29,7 +29,7 @@ public struct IdempotencyStore: Sendable {
     }
 
     func begin(user: String, key: String, fingerprint: String) async throws(SeatLockingError) -> Entry {
-        let reply = try await call(Self.begin, key: Self.key(user, key), [fingerprint, String(Self.pending.milliseconds)])
+        let reply = try await call(Self.begin, key: ServerKeys.idempotency(user, key), [fingerprint, String(Self.pending.milliseconds)])
         switch reply.array?.first?.string {
         case "new": return .new
         case "pending": return .inProgress
@@ -44,18 +44,16 @@ public struct IdempotencyStore: Sendable {
 
     /// Keeps the answer for 24 hours.
     func finish(user: String, key: String, status: Int, body: String) async {
-        let name = Self.key(user, key)
+        let name = ServerKeys.idempotency(user, key)
         _ = try? await call(Self.finish, key: name, [String(status), body, String(Self.lifetime.milliseconds)])
     }
 
     /// Forgets a key whose answer says nothing final (Redis or the database unavailable,
     /// an outcome unknown), so that the same request can run again and find out.
     func abandon(user: String, key: String) async {
-        let name = Self.key(user, key)
+        let name = ServerKeys.idempotency(user, key)
         _ = try? await redis.send("DEL", name, routingKey: name)
     }
-
-    private static func key(_ user: String, _ key: String) -> String { "idempotency:{\(user)}:\(key)" }
 
     private func call(_ script: RedisScript, key: String, _ arguments: [String]) async throws(SeatLockingError) -> RedisReply {
         do { return try await redis.evaluate(script, keys: [key], arguments: arguments) } catch let error as RedisServerError {

@@ -17,7 +17,7 @@ public struct RedisRateLimiter: Sendable {
         let reply: RedisReply
         do {
             reply = try await redis.evaluate(
-                Self.script, keys: ["rate:{\(user)}"], arguments: [String(limit.emissionInterval), String(limit.burst)])
+                Self.script, keys: [ServerKeys.rateLimit(user)], arguments: [String(limit.emissionInterval), String(limit.burst)])
         } catch let error as RedisConnectionError {
             throw .redisUnavailable(error.description)
         } catch {

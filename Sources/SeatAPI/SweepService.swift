@@ -8,8 +8,8 @@ import ServiceLifecycle
 /// The cleanup job as a service of the server's lifecycle: sweeps expired locks,
 /// reconciles Redis with the database of record (repairing what differs), and moves the
 /// hold history into the database, at start and then every `interval`, until the server
-/// shuts down. A short Redis lock around each
-/// pass keeps several server processes from sweeping at the same moment.
+/// shuts down. The cleanup lock (`SweepLock`) keeps several processes from running a pass
+/// at the same moment.
 public struct SweepService: Service, CustomStringConvertible {
     /// What one pass did.
     public enum Outcome: Sendable, Hashable {
@@ -38,7 +38,7 @@ public struct SweepService: Service, CustomStringConvertible {
         service: SeatLockingService,
         redis: RedisClient,
         interval: Duration,
-        lockKey: String = "sweep_lock",
+        lockKey: String? = nil,
         lockTTL: Duration = .seconds(30),
         maintenance: MaintenanceLog = MaintenanceLog(),
         logger: Logger = Logger(label: "cinebook.sweep"),
@@ -49,7 +49,7 @@ public struct SweepService: Service, CustomStringConvertible {
         self.service = service
         self.redis = redis
         self.interval = interval
-        self.lockKey = lockKey
+        self.lockKey = lockKey ?? ServerKeys.sweepLock
         self.lockTTL = lockTTL
         self.logger = logger
     }
@@ -89,33 +89,33 @@ public struct SweepService: Service, CustomStringConvertible {
     }
 
     private func sweepUnderLock() async -> Outcome {
-        let token = UUID().uuidString
-        do {
-            let taken = try await redis.send(
-                "SET", lockKey, token, "NX", "PX", String(lockTTL.components.seconds * 1000), routingKey: lockKey)
-            guard !taken.isNull else {
-                logger.debug("sweep skipped: another server is sweeping")
-                return .skipped
+        do throws(SweepLock.Refusal) {
+            return try await service.underSweepLock(SweepLock(key: lockKey, ttl: lockTTL)) {
+                let outcome: Outcome
+                do throws(SeatLockingError) {
+                    let report = try await service.sweep()
+                    logger.info(
+                        "swept \(report.total) expired lock\(report.total == 1 ? "" : "s") in \(service.catalog.showtimes.count) showtimes",
+                        metadata: report.expired.isEmpty ? [:] : ["expired": "\(report.expired.sorted { $0.key < $1.key })"])
+                    outcome = .swept(report)
+                } catch {
+                    logger.warning("sweep failed; next try in \(interval.components.seconds) s", metadata: ["error": "\(error)"])
+                    outcome = .failed(error.message)
+                }
+                await reconcile()
+                await archive()
+                return outcome
             }
         } catch {
-            logger.warning("sweep skipped: cannot take the sweep lock", metadata: ["error": "\(error)"])
-            return .failed("\(error)")
+            switch error {
+            case .heldElsewhere:
+                logger.debug("sweep skipped: another process is sweeping")
+                return .skipped
+            case let .unavailable(reason):
+                logger.warning("sweep skipped: cannot take the sweep lock", metadata: ["error": "\(reason)"])
+                return .failed(reason)
+            }
         }
-        let outcome: Outcome
-        do {
-            let report = try await service.sweep()
-            logger.info(
-                "swept \(report.total) expired lock\(report.total == 1 ? "" : "s") in \(service.catalog.showtimes.count) showtimes",
-                metadata: report.expired.isEmpty ? [:] : ["expired": "\(report.expired.sorted { $0.key < $1.key })"])
-            outcome = .swept(report)
-        } catch {
-            logger.warning("sweep failed; next try in \(interval.components.seconds) s", metadata: ["error": "\(error)"])
-            outcome = .failed(error.message)
-        }
-        await reconcile()
-        await archive()
-        _ = try? await redis.evaluate(Self.release, keys: [lockKey], arguments: [token])
-        return outcome
     }
 
     /// Makes Redis agree with the database for every showtime; the result goes to `/health`
@@ -156,11 +156,4 @@ public struct SweepService: Service, CustomStringConvertible {
             logger.warning("archiving the hold history failed; next try in \(interval.components.seconds) s", metadata: ["error": "\(error)"])
         }
     }
-
-    /// Deletes the lock only if it is still ours (it may have expired and been taken).
-    /// KEYS: the lock. ARGV: our token. Reply: 1 deleted, 0 not ours.
-    static let release = RedisScript(name: "sweep_unlock", source: """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-        return 0
-        """)
 }

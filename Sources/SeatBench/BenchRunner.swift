@@ -179,19 +179,20 @@ public struct BenchRunner: Sendable {
     private func probeMemory(_ service: SeatLockingService, _ redis: RedisClient, pool: ShowtimePool) async throws -> (perSeat: Double, lockKey: Int) {
         let seats = pool.layout.seats.map(\.code)
         let id = pool.probeID
-        var keys = ["seat_locks:{\(id)}"]
+        let names = SeatKeys(showtime: id)
+        var keys = [names.index]
         var held = 0
         for (index, start) in stride(from: 0, to: seats.count - 9, by: 10).enumerated() {
             let user = "bench-probe-\(index)"
             let grant = try await service.lock(Array(seats[start..<(start + 10)]), showtime: id, user: user)
-            keys += grant.seats.map { "seat_lock:{\(id)}:\($0.code)" } + ["seat_holds:{\(id)}:\(user)"]
+            keys += grant.seats.map { names.lock($0.code) } + [names.holds(user)]
             held += grant.seats.count
         }
         var bytes: Int64 = 0
         for key in keys {
             bytes += try await redis.send("MEMORY", "USAGE", key, "SAMPLES", "0", routingKey: key).int ?? 0
         }
-        let firstLock = "seat_lock:{\(id)}:\(seats[0])"
+        let firstLock = names.lock(seats[0])
         let lockKey = try await redis.send("MEMORY", "USAGE", firstLock, routingKey: firstLock).int ?? 0
         return (Double(bytes) / Double(max(held, 1)), Int(lockKey))
     }

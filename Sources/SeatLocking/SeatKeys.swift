@@ -1,45 +1,59 @@
 /// The Redis keys of one showtime. Every key carries `{showtime}` as a Redis Cluster
 /// hash tag, so all of them live in one slot and one script can change them atomically.
-struct SeatKeys: Sendable {
-    let showtime: Int
+/// The one place key names are spelled: the core's scripts and the bench's probes use it.
+package struct SeatKeys: Sendable {
+    package let showtime: Int
+
+    package init(showtime: Int) { self.showtime = showtime }
 
     private var tag: String { "{\(showtime)}" }
 
     /// HASH `user_id`, `locked_at`, `showtime_id`, `token`, with the lock's TTL.
-    func lock(_ seat: String) -> String { lockPrefix + seat }
+    package func lock(_ seat: String) -> String { lockPrefix + seat }
     /// What every lock key of the showtime begins with.
-    var lockPrefix: String { "seat_lock:\(tag):" }
+    package var lockPrefix: String { "seat_lock:\(tag):" }
     /// ZSET seat → expiry in ms: every live lock of the showtime.
-    var index: String { "seat_locks:\(tag)" }
+    package var index: String { "seat_locks:\(tag)" }
     /// HASH seat → booking id: sold seats, never expiring.
-    var sold: String { "seat_sold:\(tag)" }
+    package var sold: String { "seat_sold:\(tag)" }
     /// STRING counter for lock tokens (fencing).
-    var sequence: String { "seat_seq:\(tag)" }
+    package var sequence: String { "seat_seq:\(tag)" }
     /// HASH seat → `<deadline ms>|<user>`: seats whose booking the database is committing.
-    var claims: String { "seat_claims:\(tag)" }
+    package var claims: String { "seat_claims:\(tag)" }
     /// STRING `<epoch ms>|<node id>`, never expiring: present, and written by the node that
     /// serves the showtime, while Redis holds the showtime's sold seats as the database has
     /// them. Its absence means Redis lost data (a flush, an empty restart, an eviction); a
     /// marker of another node means a failover or a slot migration. Either way the sold
     /// seats are loaded again before anything else, and a new epoch of holds begins.
-    var loaded: String { "seat_loaded:\(tag)" }
+    package var loaded: String { "seat_loaded:\(tag)" }
     /// ZSET seat → expiry in ms of one user's holds: enforces the per-user seat limit.
-    func holds(_ user: String) -> String { "seat_holds:\(tag):\(user)" }
+    package func holds(_ user: String) -> String { "seat_holds:\(tag):\(user)" }
     /// STRING counter, never expiring: the showtime's version, one more with every change a
     /// seat map shows (each event carries it). With the earliest expiry of a live lock it
     /// names what a status answer shows, for `ETag`s and "changed since?" polls.
-    var version: String { "seat_version:\(tag)" }
+    package var version: String { "seat_version:\(tag)" }
     /// HASH seat → when its latest hold began (ms), kept past the lock's own expiry so that
     /// an expiry can say how long the hold lasted; one entry per seat, overwritten by the
     /// next hold.
-    var starts: String { "seat_starts:\(tag)" }
+    package var starts: String { "seat_starts:\(tag)" }
     /// STREAM, capped at `HoldHistory.capacity` entries: each hold's end (`booked`,
     /// `released`, `expired`, with `held_ms`) and each refused lock (`unavailable`,
     /// `too_many`), with `seats`, `at` and, where known, `user`. The history keys, then the
     /// version, end the key list of every script that writes them.
-    var history: String { "seat_history:\(tag)" }
+    package var history: String { "seat_history:\(tag)" }
     /// The keys every script that records holds ends with.
-    var historyKeys: [String] { [starts, history, version] }
+    package var historyKeys: [String] { [starts, history, version] }
     /// Sharded pub/sub channel (SPUBLISH, in the showtime's slot) with one JSON message per change.
-    var events: String { "seat_events:\(tag)" }
+    package var events: String { "seat_events:\(tag)" }
+}
+
+/// The server's own keys, beside the showtimes': each user's keys carry `{user}` as their
+/// hash tag, so a user's rate and idempotency records each live in one slot.
+package enum ServerKeys {
+    /// STRING: the theoretical arrival time (µs) of the user's next seat operation (GCRA).
+    package static func rateLimit(_ user: String) -> String { "rate:{\(user)}" }
+    /// HASH: the state and answer of one `Idempotency-Key` of the user.
+    package static func idempotency(_ user: String, _ key: String) -> String { "idempotency:{\(user)}:\(key)" }
+    /// STRING with a short TTL: held by the server whose cleanup pass runs now.
+    package static let sweepLock = "sweep_lock"
 }
