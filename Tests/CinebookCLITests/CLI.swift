@@ -87,7 +87,9 @@ enum CLIFixtures {
     /// A directory with a copy of `Fixtures/showtime-<source>.json` under each of `ids`.
     static func make(from source: Int = 2, ids: [Int]) throws -> String {
         let text = try String(contentsOf: repository.appendingPathComponent("showtime-\(source).json"), encoding: .utf8)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cinebook-fixtures-\(ids[0])")
+        // A directory of its own: a database left beside the files of an earlier run (ids
+        // repeat across runs) would otherwise be taken for this run's.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cinebook-fixtures-\(ids[0])-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for id in ids {
             let replaced = text.replacingOccurrences(of: "\"id\": \(source),", with: "\"id\": \(id),")

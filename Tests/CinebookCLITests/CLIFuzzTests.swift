@@ -38,7 +38,7 @@ import TestSupport
     private static func fuzz(runs: [Int], seed: UInt64) async throws -> [Int32: Int] {
         let fixture = try CLIFixtures.make(from: 1)
         let redisURL = try RedisTestServer.shared().urlString
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("cinebook-fuzz-state-\(fixture.id)")
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("cinebook-fuzz-state-\(fixture.id)-\(UUID().uuidString)")
         let environment = [
             "REDIS_URL": redisURL, "CINEBOOK_FIXTURES": fixture.directory, "XDG_STATE_HOME": state.path,
             "CINEBOOK_DATABASE_URL": TestRecords.sharedURL,
