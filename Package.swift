@@ -1,6 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Products that several targets use, named once.
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+let coreMetrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
+let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+
 let package = Package(
     name: "cinebook",
     platforms: [.macOS(.v15)],
@@ -35,14 +44,13 @@ let package = Package(
             dependencies: [
                 "CHiredis",
                 "CinebookSupport",
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "SeatRecords",
             dependencies: [
                 "CinebookSupport",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                grdb,
             ]
         ),
         .target(
@@ -51,16 +59,17 @@ let package = Package(
                 "CinebookSupport",
                 "SeatRecords",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                logging,
             ]
         ),
         .target(
             name: "SeatLocking",
             dependencies: [
+                "CinebookSupport",
                 "RedisClient",
                 "SeatRecords",
-                .product(name: "CoreMetrics", package: "swift-metrics"),
-                .product(name: "Logging", package: "swift-log"),
+                coreMetrics,
+                logging,
             ]
         ),
         .target(
@@ -69,7 +78,7 @@ let package = Package(
                 "CinebookSupport",
                 "SeatLocking",
                 "CNCursesW",
-                .product(name: "Logging", package: "swift-log"),
+                logging,
             ]
         ),
         .target(
@@ -79,13 +88,13 @@ let package = Package(
                 "SeatLocking",
                 "RedisClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                nioCore,
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                httpTypes,
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "CoreMetrics", package: "swift-metrics"),
-                .product(name: "Logging", package: "swift-log"),
+                coreMetrics,
+                logging,
             ],
             exclude: ["openapi.yaml"]
         ),
@@ -94,8 +103,8 @@ let package = Package(
             dependencies: [
                 "CinebookSupport",
                 "SeatLocking",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                asyncHTTPClient,
+                nioCore,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
@@ -108,8 +117,8 @@ let package = Package(
                 "RedisClient",
                 "SeatAPIClient",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                logging,
+                nioCore,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -122,7 +131,7 @@ let package = Package(
                 "SeatRecords",
                 "RedisClient",
                 "SeatMapUI",
-                .product(name: "Logging", package: "swift-log"),
+                logging,
             ]
         ),
         .target(
@@ -133,8 +142,8 @@ let package = Package(
                 "SeatRecords",
                 "RedisClient",
                 "SeatMapUI",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                argumentParser,
+                logging,
             ]
         ),
         .target(
@@ -150,8 +159,8 @@ let package = Package(
                 "SeatAPI",
                 "SeatAPIClient",
                 "SeatBench",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                argumentParser,
+                logging,
             ]
         ),
         // The seat map and the commands on Redis and SQLite: no SwiftNIO, no TLS stack.
@@ -159,7 +168,7 @@ let package = Package(
             name: "cinebook",
             dependencies: [
                 "CinebookCommands",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                argumentParser,
             ]
         ),
         // Everything, the server, the load tool and PostgreSQL too; `cinebook` hands over to it.
@@ -168,7 +177,7 @@ let package = Package(
             dependencies: [
                 "CinebookCommands",
                 "CinebookServerCommands",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                argumentParser,
             ],
             path: "Sources/cinebook-server"
         ),
@@ -177,7 +186,7 @@ let package = Package(
             dependencies: [
                 "CinebookSupport",
                 "RedisClient", "SeatLocking", "SeatRecords", "SeatRecordsPostgres",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                grdb,
             ],
             path: "Tests/TestSupport"
         ),
@@ -191,13 +200,13 @@ let package = Package(
                 "CinebookSupport",
                 "SeatLocking", "SeatRecords", "SeatRecordsPostgres", "RedisClient", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                grdb,
             ]
         ),
         .testTarget(
             name: "CinebookCLITests",
             dependencies: [
-                "CinebookSupport", "SeatLocking", "RedisClient", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "CinebookSupport", "SeatLocking", "RedisClient", "TestSupport", logging,
             ]
         ),
         .testTarget(
@@ -212,8 +221,8 @@ let package = Package(
                 "CinebookSupport",
                 "SeatAPI", "SeatLocking", "SeatRecords", "SeatRecordsPostgres", "RedisClient", "SeatBench", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                httpTypes,
+                asyncHTTPClient,
             ]
         ),
     ],
