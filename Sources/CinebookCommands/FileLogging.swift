@@ -1,3 +1,4 @@
+import CinebookSupport
 import Foundation
 import Logging
 import Synchronization
@@ -50,8 +51,8 @@ package final class LogFile: Sendable {
 
     func append(_ text: String) {
         descriptor.withLock { fd in
-            var bytes = Array(text.utf8)
-            _ = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
+            // A log line that cannot be written is dropped: there is nowhere left to say so.
+            Array(text.utf8).withUnsafeBytes { try? Posix.writeAll(fd, $0) }
         }
     }
 

@@ -47,9 +47,8 @@ public enum ChildProcess {
     public static func run(_ path: String, _ arguments: [String], output: Output = .capture) throws(SpawnError) -> Finished {
         var ends: [Int32] = [-1, -1]
         if output == .capture {
-            guard pipe(&ends) == 0 else { throw SpawnError(path: path, code: errno) }
             // Close-on-exec, so that no other child started meanwhile inherits the pipe.
-            for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+            do { (ends[0], ends[1]) = try Posix.pipe() } catch { throw SpawnError(path: path, code: error.code) }
         }
         let pid: pid_t
         do {
@@ -62,9 +61,8 @@ public enum ChildProcess {
         if output == .capture {
             close(ends[1])
             var chunk = [UInt8](repeating: 0, count: 65_536)
-            while true {
-                let count = read(ends[0], &chunk, chunk.count)
-                if count > 0 { bytes += chunk[0..<count] } else if count == 0 || errno != EINTR { break }
+            while let count = try? Posix.call("read", { read(ends[0], &chunk, chunk.count) }), count > 0 {
+                bytes += chunk[0..<count]
             }
             close(ends[0])
         }
@@ -75,7 +73,7 @@ public enum ChildProcess {
     @discardableResult
     public static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        _ = try? Posix.call("waitpid") { waitpid(pid, &status, 0) }
         let signal = status & 0x7f
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }

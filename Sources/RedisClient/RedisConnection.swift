@@ -138,8 +138,8 @@ final class RedisConnection {
     /// Waits until a reply can be read without blocking, or the time is up.
     func waitForData(timeout: Duration) -> Bool {
         guard let context else { return false }
-        var descriptor = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
-        return poll(&descriptor, 1, Int32(timeout.milliseconds)) > 0
+        var descriptors = [pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)]
+        return ((try? Posix.poll(&descriptors, timeout: timeout)) ?? 0) > 0
     }
 
     private func failure(_ context: UnsafeMutablePointer<redisContext>) -> RedisConnectionError {
@@ -209,8 +209,8 @@ final class RedisConnection {
     /// True when the server has closed the connection or sent something unasked:
     /// with no command in flight, a readable socket means it can no longer be used.
     private static func peerHasClosed(fd: Int32) -> Bool {
-        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        return poll(&descriptor, 1, 0) != 0
+        var descriptors = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+        return ((try? Posix.poll(&descriptors, timeout: .zero)) ?? 1) != 0
     }
 }
 

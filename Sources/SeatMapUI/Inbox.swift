@@ -1,3 +1,4 @@
+import CinebookSupport
 import Foundation
 import Synchronization
 
@@ -17,14 +18,9 @@ final class Inbox: Sendable {
     private let postDescriptor: Int32
 
     init() throws(SeatMapError) {
-        var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else { throw .terminal("cannot create a pipe (\(String(cString: strerror(errno))))") }
-        for end in ends {
-            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+        do { (wakeDescriptor, postDescriptor) = try Posix.pipe(nonBlocking: true) } catch {
+            throw .terminal("cannot create a pipe (\(error))")
         }
-        wakeDescriptor = ends[0]
-        postDescriptor = ends[1]
     }
 
     deinit {
@@ -35,7 +31,8 @@ final class Inbox: Sendable {
     func post(_ delivery: Delivery) {
         deliveries.withLock { $0.append(delivery) }
         var byte: UInt8 = 1
-        _ = write(postDescriptor, &byte, 1)
+        // A full pipe (EAGAIN) already holds a wake-up.
+        _ = try? Posix.call("write") { write(postDescriptor, &byte, 1) }
     }
 
     func post(_ event: SeatMapEvent) { post(.event(event)) }
@@ -43,7 +40,7 @@ final class Inbox: Sendable {
     /// Everything posted so far, oldest first.
     func take() -> [Delivery] {
         var sink = [UInt8](repeating: 0, count: 256)
-        while read(wakeDescriptor, &sink, sink.count) > 0 {}
+        while let count = try? Posix.call("read", { read(wakeDescriptor, &sink, sink.count) }), count > 0 {}
         return deliveries.withLock { pending in
             defer { pending.removeAll() }
             return pending

@@ -1,3 +1,4 @@
+import CinebookSupport
 import Dispatch
 import Foundation
 import Logging
@@ -175,8 +176,8 @@ private struct TerminalLoop: Sendable {
     private func wait(until deadline: Date, forKeys watchKeys: Bool) -> Wake {
         var descriptors = [pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)]
         if watchKeys { descriptors.append(pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)) }
-        let milliseconds = Int32(max(0, min(60_000, deadline.timeIntervalSinceNow * 1000)).rounded(.up))
-        guard poll(&descriptors, nfds_t(descriptors.count), milliseconds) > 0, watchKeys else { return .other }
+        let timeout = Duration.milliseconds(Int64(max(0, min(60_000, deadline.timeIntervalSinceNow * 1000)).rounded(.up)))
+        guard ((try? Posix.poll(&descriptors, timeout: timeout)) ?? 0) > 0, watchKeys else { return .other }
         let keyboard = descriptors[1].revents
         if keyboard & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return .hangup }
         return keyboard & Int16(POLLIN) != 0 ? .keys : .other
