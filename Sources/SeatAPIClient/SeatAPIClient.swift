@@ -228,33 +228,16 @@ public final class SeatAPIClient: SeatOperations {
 
     private func answer(_ response: Answer) throws(SeatLockingError) -> [String: Any] {
         let (status, body, _) = response
-        let json = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
-        if (200..<300).contains(status) { return json }
-        let seats = json["seats"] as? [String] ?? []
-        let message = json["message"] as? String ?? "HTTP \(status)"
-        switch json["error"] as? String {
-        case "seats_unavailable":
-            throw .seatsUnavailable(json["unavailable"] as? [String] ?? [], suggestions: json["suggestions"] as? [[String]] ?? [])
-        case "not_lock_owner": throw .notLockOwner(seats)
-        case "lock_expired": throw .lockExpired(seats)
-        case "sales_closed":
-            guard let showtime = (json["showtime_id"] as? NSNumber)?.intValue, let closedAt = Self.date(json["closed_at"]),
-                  let zone = (json["time_zone"] as? String).flatMap(TimeZone.init(identifier:))
-            else { throw .invalidRequest(message) }
-            throw .salesClosed(showtime: showtime, closedAt: closedAt, timeZone: zone)
-        case "too_many_seats":
-            throw .tooManySeats(
-                requested: (json["requested"] as? NSNumber)?.intValue ?? seats.count,
-                alreadyHeld: (json["held"] as? NSNumber)?.intValue ?? 0, limit: (json["limit"] as? NSNumber)?.intValue ?? LockPolicy.defaultMaximumSeatsPerUser)
-        case "redis_unavailable": throw .redisUnavailable(message)
-        case "database_unavailable": throw .databaseUnavailable(message)
-        case "outcome_unknown": throw .outcomeUnknown(message)
-        case "invalid_request", "unknown_seat", "unauthorized", "forbidden", "rate_limited", "payload_too_large":
-            throw .invalidRequest(message)
-        default:
-            if status == 502 || status == 503 || status == 504 { throw .serverUnreachable("HTTP \(status)") }
-            throw .internalError("HTTP \(status): \(body.prefix(200))")
+        if (200..<300).contains(status) {
+            return (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
         }
+        if let failure = try? JSONDecoder().decode(SeatLockingJSON.Failure.self, from: Data(body.utf8)),
+           let error = failure.seatLockingError {
+            throw error
+        }
+        // Not an error of the core's: a proxy, a server going away, or a bug.
+        if status == 502 || status == 503 || status == 504 { throw .serverUnreachable("HTTP \(status)") }
+        throw .internalError("HTTP \(status): \(body.prefix(200))")
     }
 
     private func grant(_ response: Answer, showtime: Int, user: String) throws(SeatLockingError) -> LockGrant {

@@ -338,8 +338,10 @@ public enum SeatLockingJSON {
         }
     }
 
-    public struct Failure: Encodable, Sendable {
-        let ok = false
+    /// A failure's body, written by the command line and the API and read back by the API's
+    /// clients: `error` (the core's error back from it) is the inverse of `init(_:)`.
+    public struct Failure: Codable, Sendable {
+        private(set) var ok = false
         let error: String
         let message: String
         private(set) var seats: [String]?
@@ -374,6 +376,30 @@ public enum SeatLockingJSON {
             showtime_id = nil
             closed_at = nil
             time_zone = nil
+        }
+
+        /// The core's error that this body describes; nil for a code that names no error of
+        /// the core's (an internal error, or one of the HTTP layer's own such as
+        /// `method_not_allowed`), which the caller reports by its HTTP status.
+        public var seatLockingError: SeatLockingError? {
+            switch error {
+            case "seats_unavailable": return .seatsUnavailable(unavailable ?? [], suggestions: suggestions ?? [])
+            case "not_lock_owner": return .notLockOwner(seats ?? [])
+            case "lock_expired": return .lockExpired(seats ?? [])
+            case "sales_closed":
+                guard let showtime_id, let closedAt = closed_at.flatMap(SeatLockingJSON.date(fromTimestamp:)),
+                      let zone = time_zone.flatMap(TimeZone.init(identifier:))
+                else { return .invalidRequest(message) }
+                return .salesClosed(showtime: showtime_id, closedAt: closedAt, timeZone: zone)
+            case "too_many_seats":
+                return .tooManySeats(requested: seats?.count ?? 0, alreadyHeld: 0, limit: LockPolicy.defaultMaximumSeatsPerUser)
+            case "redis_unavailable": return .redisUnavailable(message)
+            case "database_unavailable": return .databaseUnavailable(message)
+            case "outcome_unknown": return .outcomeUnknown(message)
+            case "invalid_request", "unknown_seat", "unauthorized", "forbidden", "rate_limited", "payload_too_large":
+                return .invalidRequest(message)
+            default: return nil
+            }
         }
     }
 
