@@ -54,8 +54,7 @@ public final class SeatAPIClient: SeatOperations {
 
     /// The ids of the server's showtimes, in its order.
     public func showtimeIDs() async throws(SeatLockingError) -> [Int] {
-        let json = try answer(try await send(.GET, "/api/v1/showtimes", user: nil))
-        return (json["showtimes"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? NSNumber)?.intValue }
+        try decoded(SeatLockingJSON.Showtimes.self, from: try await send(.GET, "/api/v1/showtimes", user: nil), what: "the showtimes").ids
     }
 
     /// Showtime `id` with its layout, and the server's rules for holds.
@@ -78,26 +77,29 @@ public final class SeatAPIClient: SeatOperations {
     // MARK: Seat operations
 
     public func lock(_ seats: [String], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
-        try grant(try await send(.POST, "/api/v1/showtimes/\(showtime)/seats/lock", user: user, seats: seats), showtime: showtime, user: user)
+        try grant(try await send(.POST, "/api/v1/showtimes/\(showtime)/seats/lock", user: user, seats: seats))
     }
 
     public func extend(_ seats: [String], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
-        try grant(try await send(.PUT, "/api/v1/showtimes/\(showtime)/seats/extend-lock", user: user, seats: seats), showtime: showtime, user: user)
+        try grant(try await send(.PUT, "/api/v1/showtimes/\(showtime)/seats/extend-lock", user: user, seats: seats))
     }
 
     public func unlock(_ seats: [String], showtime: Int, user: String) async throws(SeatLockingError) -> Release {
-        let json = try answer(try await send(.DELETE, "/api/v1/showtimes/\(showtime)/seats/unlock", user: user, seats: seats))
-        return Release(showtimeID: showtime, released: json["released"] as? [String] ?? [], serverTime: try serverTime(json))
+        let response = try await send(.DELETE, "/api/v1/showtimes/\(showtime)/seats/unlock", user: user, seats: seats)
+        guard let release = try decoded(SeatLockingJSON.Released.self, from: response, what: "a release").release else {
+            throw Self.unreadable("a release")
+        }
+        observe(serverTime: release.serverTime)
+        return release
     }
 
     public func book(_ seats: [String], showtime: Int, user: String) async throws(SeatLockingError) -> Booking {
-        let json = try answer(try await send(.POST, "/api/v1/showtimes/\(showtime)/bookings", user: user, seats: seats))
-        guard let id = (json["booking_id"] as? NSNumber)?.int64Value, let sold = json["seats"] as? [String] else {
-            throw .internalError("a booking answer without booking_id or seats")
+        let response = try await send(.POST, "/api/v1/showtimes/\(showtime)/bookings", user: user, seats: seats)
+        guard let booking = try decoded(SeatLockingJSON.Booked.self, from: response, what: "a booking").booking else {
+            throw Self.unreadable("a booking")
         }
-        let bookedAt = Self.date(json["booked_at"]) ?? Date()
-        observe(serverTime: bookedAt)
-        return Booking(id: id, showtimeID: showtime, user: user, seats: sold, bookedAt: bookedAt)
+        observe(serverTime: booking.bookedAt)
+        return booking
     }
 
     public func status(showtime: Int, viewer: String?) async throws(SeatLockingError) -> ShowtimeStatus {
@@ -145,17 +147,13 @@ public final class SeatAPIClient: SeatOperations {
         let response = try await send(
             .GET, "/api/v1/showtimes/\(showtime)/seats/status", user: viewer ?? Self.anyViewer, headers: tag.map { ["If-None-Match": $0] } ?? [:])
         if response.status == 304 { return nil }
-        let json = try answer(response)
-        let entries = json["seats"] as? [[String: Any]] ?? []
-        let seats = entries.compactMap { entry -> SeatStatus? in
-            guard let code = entry["seat"] as? String, let seat = known.layout.seat(code),
-                  let state = (entry["state"] as? String).flatMap(SeatState.init(rawValue:))
-            else { return nil }
-            return SeatStatus(seat: seat, state: state, expiresAt: Self.date(entry["expires_at"]))
-        }
+        try succeeded(response)
         let revision = response.headers["ETag"].flatMap(ShowtimeRevision.init(tag:)) ?? ShowtimeRevision()
-        return ShowtimeStatus(
-            showtime: known, viewer: json["viewer"] as? String, seats: seats, serverTime: try serverTime(json), revision: revision)
+        guard let status = SeatLockingJSON.Status.status(from: Data(response.body.utf8), showtime: known, revision: revision) else {
+            throw Self.unreadable("the status of showtime \(showtime)")
+        }
+        observe(serverTime: status.serverTime)
+        return status
     }
 
     public func events(showtime: Int) throws(SeatLockingError) -> AsyncStream<SeatFeedEvent> {
@@ -213,11 +211,10 @@ public final class SeatAPIClient: SeatOperations {
         return text.contains("Connection refused") ? "connection refused" : text
     }
 
-    /// The JSON object of a 2xx answer; other answers become the core's error of their code.
     /// A successful answer's body as `Wire`; a failure as its error. `what` names the body
     /// in the error when it cannot be read.
     private func decoded<Wire: Decodable>(_ type: Wire.Type, from response: Answer, what: String) throws(SeatLockingError) -> Wire {
-        _ = try answer(response)
+        try succeeded(response)
         guard let wire = try? JSONDecoder().decode(Wire.self, from: Data(response.body.utf8)) else { throw Self.unreadable(what) }
         return wire
     }
@@ -226,11 +223,10 @@ public final class SeatAPIClient: SeatOperations {
         .internalError("the server sent \(what) in a form this client does not read")
     }
 
-    private func answer(_ response: Answer) throws(SeatLockingError) -> [String: Any] {
+    /// Nothing for a 2xx answer; any other becomes the core's error of its code.
+    private func succeeded(_ response: Answer) throws(SeatLockingError) {
         let (status, body, _) = response
-        if (200..<300).contains(status) {
-            return (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
-        }
+        if (200..<300).contains(status) { return }
         if let failure = try? JSONDecoder().decode(SeatLockingJSON.Failure.self, from: Data(body.utf8)),
            let error = failure.seatLockingError {
             throw error
@@ -240,30 +236,16 @@ public final class SeatAPIClient: SeatOperations {
         throw .internalError("HTTP \(status): \(body.prefix(200))")
     }
 
-    private func grant(_ response: Answer, showtime: Int, user: String) throws(SeatLockingError) -> LockGrant {
-        let json = try answer(response)
-        let held = (json["held"] as? [[String: Any]] ?? []).compactMap { entry -> HeldSeat? in
-            guard let code = entry["seat"] as? String, let expiry = Self.date(entry["expires_at"]),
-                  let token = (entry["token"] as? NSNumber)?.int64Value
-            else { return nil }
-            return HeldSeat(code: code, expiresAt: expiry, token: token)
+    private func grant(_ response: Answer) throws(SeatLockingError) -> LockGrant {
+        guard let grant = try decoded(SeatLockingJSON.Grant.self, from: response, what: "a grant").lockGrant else {
+            throw Self.unreadable("a grant")
         }
-        guard !held.isEmpty else { throw .internalError("a grant without held seats") }
-        return LockGrant(showtimeID: showtime, user: user, seats: held, serverTime: try serverTime(json))
+        observe(serverTime: grant.serverTime)
+        return grant
     }
 
-    /// The answer's `server_time`, also kept to estimate the server's clock.
-    private func serverTime(_ json: [String: Any]) throws(SeatLockingError) -> Date {
-        guard let at = Self.date(json["server_time"]) else { throw .internalError("an answer without server_time") }
-        observe(serverTime: at)
-        return at
-    }
-
+    /// The server's time from an answer, kept to estimate the server's clock.
     private func observe(serverTime: Date) {
         clockOffset.withLock { $0 = serverTime.timeIntervalSinceNow }
-    }
-
-    static func date(_ value: Any?) -> Date? {
-        (value as? String).flatMap(SeatLockingJSON.date(fromTimestamp:))
     }
 }

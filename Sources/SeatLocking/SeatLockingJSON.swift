@@ -4,14 +4,15 @@ import Foundation
 /// The JSON answers shared by the command line's `--json` and the HTTP API:
 /// `{"ok": true, ...}` on success, `{"ok": false, "error": code, "message": ...}` on failure.
 public enum SeatLockingJSON {
-    public struct Grant: Encodable, Sendable {
-        public struct Held: Encodable, Sendable {
+    /// A lock's or an extension's answer; `lockGrant` reads it back.
+    public struct Grant: Codable, Sendable {
+        public struct Held: Codable, Sendable {
             let seat: String
             let expires_at: String
             let token: Int64
         }
 
-        let ok = true
+        private(set) var ok = true
         let showtime_id: Int
         let user: String
         let seats: [String]
@@ -30,10 +31,20 @@ public enum SeatLockingJSON {
             ttl_seconds = Int(grant.ttl.components.seconds)
             held = grant.seats.map { Held(seat: $0.code, expires_at: SeatLockingJSON.timestamp($0.expiresAt), token: $0.token) }
         }
+
+        /// The grant this answer describes; nil when a time does not read or no seat is held.
+        public var lockGrant: LockGrant? {
+            let seats = held.compactMap { held in
+                SeatLockingJSON.date(fromTimestamp: held.expires_at).map { HeldSeat(code: held.seat, expiresAt: $0, token: held.token) }
+            }
+            guard seats.count == held.count, !seats.isEmpty, let serverTime = SeatLockingJSON.date(fromTimestamp: server_time) else { return nil }
+            return LockGrant(showtimeID: showtime_id, user: user, seats: seats, serverTime: serverTime)
+        }
     }
 
-    public struct Released: Encodable, Sendable {
-        let ok = true
+    /// A release's answer; `release` reads it back.
+    public struct Released: Codable, Sendable {
+        private(set) var ok = true
         let showtime_id: Int
         let released: [String]
         /// Redis time of the release.
@@ -44,10 +55,15 @@ public enum SeatLockingJSON {
             showtime_id = release.showtimeID
             released = release.released
         }
+
+        public var release: Release? {
+            SeatLockingJSON.date(fromTimestamp: server_time).map { Release(showtimeID: showtime_id, released: released, serverTime: $0) }
+        }
     }
 
-    public struct Booked: Encodable, Sendable {
-        let ok = true
+    /// A booking's answer; `booking` reads it back.
+    public struct Booked: Codable, Sendable {
+        private(set) var ok = true
         let booking_id: Int64
         let showtime_id: Int
         let user: String
@@ -60,6 +76,12 @@ public enum SeatLockingJSON {
             user = booking.user
             seats = booking.seats
             booked_at = SeatLockingJSON.timestamp(booking.bookedAt)
+        }
+
+        public var booking: Booking? {
+            SeatLockingJSON.date(fromTimestamp: booked_at).map {
+                Booking(id: booking_id, showtimeID: showtime_id, user: user, seats: seats, bookedAt: $0)
+            }
         }
     }
 
@@ -129,7 +151,7 @@ public enum SeatLockingJSON {
         }
     }
 
-    public struct ShowtimeSummary: Encodable, Sendable {
+    public struct ShowtimeSummary: Codable, Sendable {
         let id: Int
         let title: String
         let auditorium: String
@@ -208,9 +230,12 @@ public enum SeatLockingJSON {
         }
     }
 
-    public struct Showtimes: Encodable, Sendable {
-        let ok = true
+    public struct Showtimes: Codable, Sendable {
+        private(set) var ok = true
         let showtimes: [ShowtimeSummary]
+
+        /// The showtimes' ids, in the answer's order.
+        public var ids: [Int] { showtimes.map(\.id) }
 
         public init(_ catalog: Catalog) { showtimes = catalog.showtimes.map(ShowtimeSummary.init) }
     }
@@ -219,8 +244,9 @@ public enum SeatLockingJSON {
     /// `JSONEncoder` writes it; `directJSON` writes the same bytes straight from the status,
     /// without building a value per seat, and a test holds the two together.
     public struct Status: DirectlyEncodedJSON, Sendable {
-        private struct Wire: Encodable {
-            struct SeatEntry: Encodable {
+        /// The answer's shape; read back by `status(from:showtime:revision:)`.
+        private struct Wire: Codable {
+            struct SeatEntry: Codable {
                 let seat: String
                 let row: String
                 let number: Int
@@ -229,7 +255,7 @@ public enum SeatLockingJSON {
                 let expires_at: String?
             }
 
-            let ok = true
+            private(set) var ok = true
             let showtime: ShowtimeSummary
             let viewer: String?
             let server_time: String
@@ -252,6 +278,19 @@ public enum SeatLockingJSON {
         private let status: ShowtimeStatus
 
         public init(_ status: ShowtimeStatus) { self.status = status }
+
+        /// The status a body describes, of `showtime` as the reader knows it (seats not in
+        /// its layout are left out); nil when the body does not read.
+        public static func status(from body: Data, showtime: Showtime, revision: ShowtimeRevision) -> ShowtimeStatus? {
+            guard let wire = try? JSONDecoder().decode(Wire.self, from: body),
+                  let serverTime = SeatLockingJSON.date(fromTimestamp: wire.server_time)
+            else { return nil }
+            let seats = wire.seats.compactMap { entry -> SeatStatus? in
+                guard let seat = showtime.layout.seat(entry.seat), let state = SeatState(rawValue: entry.state) else { return nil }
+                return SeatStatus(seat: seat, state: state, expiresAt: entry.expires_at.flatMap(SeatLockingJSON.date(fromTimestamp:)))
+            }
+            return ShowtimeStatus(showtime: showtime, viewer: wire.viewer, seats: seats, serverTime: serverTime, revision: revision)
+        }
 
         public func encode(to encoder: any Encoder) throws {
             try Wire(status).encode(to: encoder)
@@ -423,15 +462,21 @@ public enum SeatLockingJSON {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// ISO 8601 in UTC with milliseconds, such as `2026-11-25T19:30:00.000Z`.
+    /// ISO 8601 in UTC with milliseconds, such as `2026-11-25T19:30:00.000Z`: the nearest
+    /// millisecond, written from whole numbers (a formatter truncates the binary fraction,
+    /// and `.123` is stored a hair below it).
     public static func timestamp(_ date: Date) -> String {
-        date.formatted(timestampStyle)
+        let milliseconds = date.milliseconds
+        let (seconds, fraction) = (milliseconds - ((milliseconds % 1000) + 1000) % 1000, ((milliseconds % 1000) + 1000) % 1000)
+        let whole = Date(timeIntervalSince1970: Double(seconds / 1000)).formatted(.iso8601)
+        return whole.dropLast() + String(format: ".%03dZ", fraction)
     }
 
     /// The date of a `timestamp`, or of an ISO 8601 time without fractions of a second;
-    /// nil when the text is neither.
+    /// nil when the text is neither. Snapped to its millisecond, so that it is written
+    /// back as the same text (a parsed `.456` is a hair below it in binary).
     public static func date(fromTimestamp text: String) -> Date? {
-        (try? Date(text, strategy: timestampStyle)) ?? (try? Date(text, strategy: .iso8601))
+        ((try? Date(text, strategy: timestampStyle)) ?? (try? Date(text, strategy: .iso8601))).map { Date(milliseconds: $0.milliseconds) }
     }
 
     private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
