@@ -99,10 +99,13 @@ public struct AccessTokens: Sendable {
         }
         var base64 = header.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64),
-              let fields = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return nil }
-        return fields["alg"] as? String
+        guard let data = Data(base64Encoded: base64) else { return nil }
+        return (try? JSONDecoder().decode(Header.self, from: data))?.alg
+    }
+
+    /// The part of a token's header read before its signature is checked.
+    private struct Header: Decodable {
+        let alg: String?
     }
 }
 
