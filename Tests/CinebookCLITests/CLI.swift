@@ -78,6 +78,19 @@ enum CLIFixtures {
 
     private static let nextID = Atomic<Int>(Int.random(in: 500_000..<900_000))
 
+    /// Every copy this test process makes lives below one directory, removed when the
+    /// process ends, so that runs leave nothing behind.
+    private static let root: URL = {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("cinebook-cli-fixtures-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        rootPath.withLock { $0 = root.path }
+        atexit {
+            if let path = CLIFixtures.rootPath.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
+        }
+        return root
+    }()
+    private static let rootPath = Mutex<String?>(nil)
+
     /// A directory with one showtime copied from `Fixtures/showtime-<source>.json`; returns it and the new id.
     static func make(from source: Int = 2) throws -> (directory: String, id: Int) {
         let id = newID()
@@ -89,7 +102,7 @@ enum CLIFixtures {
         let text = try String(contentsOf: repository.appendingPathComponent("showtime-\(source).json"), encoding: .utf8)
         // A directory of its own: a database left beside the files of an earlier run (ids
         // repeat across runs) would otherwise be taken for this run's.
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cinebook-fixtures-\(ids[0])-\(UUID().uuidString)")
+        let directory = root.appendingPathComponent("fixtures-\(ids[0])-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for id in ids {
             let replaced = text.replacingOccurrences(of: "\"id\": \(source),", with: "\"id\": \(id),")
