@@ -27,8 +27,7 @@ public struct SweepService: Service, CustomStringConvertible {
     let service: SeatLockingService
     let redis: RedisClient
     let interval: Duration
-    let lockKey: String
-    let lockTTL: Duration
+    let lock: SweepLock
     let maintenance: MaintenanceLog
     let logger: Logger
     /// Returns when the first pass may run (the server listens).
@@ -39,7 +38,6 @@ public struct SweepService: Service, CustomStringConvertible {
         redis: RedisClient,
         interval: Duration,
         lockKey: String? = nil,
-        lockTTL: Duration = .seconds(30),
         maintenance: MaintenanceLog = MaintenanceLog(),
         logger: Logger = Logger(label: "cinebook.sweep"),
         startAfter: @escaping @Sendable () async -> Void = {}
@@ -49,8 +47,7 @@ public struct SweepService: Service, CustomStringConvertible {
         self.service = service
         self.redis = redis
         self.interval = interval
-        self.lockKey = lockKey ?? ServerKeys.sweepLock
-        self.lockTTL = lockTTL
+        lock = SweepLock(key: lockKey ?? ServerKeys.sweepLock)
         self.logger = logger
     }
 
@@ -90,7 +87,7 @@ public struct SweepService: Service, CustomStringConvertible {
 
     private func sweepUnderLock() async -> Outcome {
         do throws(SweepLock.Refusal) {
-            return try await service.underSweepLock(SweepLock(key: lockKey, ttl: lockTTL)) {
+            return try await service.underSweepLock(lock) {
                 let outcome: Outcome
                 do throws(SeatLockingError) {
                     let report = try await service.sweep()

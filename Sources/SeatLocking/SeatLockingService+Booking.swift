@@ -25,10 +25,11 @@ extension SeatLockingService {
 
     private func sell(_ seats: [String], showtime id: Int, user: String) async throws(SeatLockingError) -> Booking {
         let request = try validated(seats, showtime: id, user: user)
-        if !request.showtime.isOnSale(at: Date()) {
+        let now = Date()
+        if !request.showtime.isOnSale(at: now) {
             // A retry of a booking made before sales closed still answers with that booking.
             if let mine = try await bookedAlready(request) { return mine }
-            try request.showtime.checkOnSale(at: Date())
+            try request.showtime.checkOnSale(at: now)
         }
         let clock = ContinuousClock()
         let started = clock.now
