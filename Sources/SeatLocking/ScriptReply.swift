@@ -1,9 +1,9 @@
 import CinebookSupport
 import Foundation
-import Logging
 import RedisClient
 
-/// Reads the reply shapes documented on each script in `SeatScripts`.
+/// Reads a script's reply by position, for the outcomes in `ScriptOutcomes` (the only
+/// readers of replies).
 struct ScriptReply {
     let reply: RedisReply
     private let parts: [RedisReply]
@@ -19,6 +19,9 @@ struct ScriptReply {
     /// The first element of `{'ok' | 'unavailable' | ..., now, ...}` replies.
     var outcome: String? { parts.first?.string }
 
+    /// `{'not_loaded', now}`: Redis does not have the showtime's sold seats (yet).
+    var isNotLoaded: Bool { outcome == "not_loaded" }
+
     /// Server time, the second element of outcome replies.
     var serverTime: Date { get throws(SeatLockingError) { try time(at: 1) } }
 
@@ -29,6 +32,11 @@ struct ScriptReply {
     func integer(at index: Int) throws(SeatLockingError) -> Int64 {
         guard index < parts.count, let value = parts[index].int else { throw malformed() }
         return value
+    }
+
+    func list(at index: Int) throws(SeatLockingError) -> [RedisReply] {
+        guard index < parts.count, let list = parts[index].array else { throw malformed() }
+        return list
     }
 
     func strings(at index: Int) throws(SeatLockingError) -> [String] {
@@ -66,24 +74,6 @@ struct ScriptReply {
             seats.append(HeldSeat(code: code, expiresAt: Date(milliseconds: expiry), token: token))
         }
         return seats
-    }
-
-    /// Throws the refusal of an extend or book reply; returns when the outcome is `ok`.
-    func refusal(_ request: Request, _ logger: Logger) throws(SeatLockingError) {
-        let error: SeatLockingError
-        switch outcome {
-        case "ok": return
-        case "not_owner": error = .notLockOwner(try strings(at: 2))
-        case "expired": error = .lockExpired(try strings(at: 2))
-        default: throw malformed()
-        }
-        logger.debug("refused: \(error.code)", metadata: request.metadata(["refused": "\(error.seats)"]))
-        throw error
-    }
-
-    func heldSeatsOrRefusal(_ request: Request, _ logger: Logger) throws(SeatLockingError) -> [HeldSeat] {
-        try refusal(request, logger)
-        return try heldSeats()
     }
 
     func malformed() -> SeatLockingError {

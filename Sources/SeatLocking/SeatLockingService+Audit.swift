@@ -1,5 +1,3 @@
-import RedisClient
-
 /// A consistency check of one showtime's keys, for operators and the load benchmark.
 public struct AuditReport: Sendable, Hashable {
     public let showtimeID: Int
@@ -24,15 +22,13 @@ extension SeatLockingService {
         let reply = try await run(
             Self.auditScript, keys: [keys.index, keys.sold] + seats.map(keys.lock),
             arguments: seats, Request(showtime: showtime, user: "", seats: []))
-        return AuditReport(
-            showtimeID: id, problems: try reply.strings(at: 0),
-            locks: Int(try reply.integer(at: 1)), sold: Int(try reply.integer(at: 2)))
+        return AuditReport(showtimeID: id, problems: reply.problems, locks: reply.locks, sold: reply.sold)
     }
 
     /// KEYS: index, sold, then the lock key of every seat of the layout.
     /// ARGV: every seat code in the same order.
     /// Reply: {{problems}, live locks, sold seats}
-    static let auditScript = RedisScript(name: "audit", source: """
+    static let auditScript = SeatScript<AuditOutcome>(name: "audit", source: """
         -- Server time now, read afresh: a long audit must not compare with its start.
         local function now()
           local clock = redis.call('TIME')

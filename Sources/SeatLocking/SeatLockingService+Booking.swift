@@ -1,6 +1,5 @@
 import CinebookSupport
 import Foundation
-import RedisClient
 import SeatRecords
 
 /// Booking spans both stores, in three steps:
@@ -33,9 +32,9 @@ extension SeatLockingService {
         }
         let clock = ContinuousClock()
         let started = clock.now
-        let claim: ScriptReply
+        let claimedAt: Date
         switch try await claimSeats(request) {
-        case let .claimed(reply): claim = reply
+        case let .claimed(serverTime): claimedAt = serverTime
         case let .bookedAlready(booking): return booking
         }
         crashIfAsked(after: .claimed)
@@ -45,7 +44,7 @@ extension SeatLockingService {
             await abandon(request, sold: [:])
             throw .databaseUnavailable("The booking took too long to reach the database.")
         }
-        let sale = Sale(showtimeID: id, user: request.user, seats: request.seats, at: try claim.serverTime)
+        let sale = Sale(showtimeID: id, user: request.user, seats: request.seats, at: claimedAt)
         let outcome: SaleOutcome
         do {
             outcome = try await database("commit") { () async throws(RecordsError) in try await records.commit(sale) }
@@ -89,7 +88,7 @@ extension SeatLockingService {
     }
 
     private enum Claim {
-        case claimed(ScriptReply)
+        case claimed(serverTime: Date)
         case bookedAlready(Booking)
     }
 
@@ -97,27 +96,24 @@ extension SeatLockingService {
     /// booked already answer with that booking.
     private func claimSeats(_ request: Request) async throws(SeatLockingError) -> Claim {
         let keys = SeatKeys(showtime: request.showtime.id)
-        var reply = try await claimOnce(request, keys)
-        if reply.outcome == "taken", try !reply.strings(at: 4).isEmpty {
+        var outcome = try await claimOnce(request, keys)
+        if case let .taken(_, _, staleClaims) = outcome, !staleClaims.isEmpty {
             try await reconcile(showtime: request.showtime.id, repair: true)
-            reply = try await claimOnce(request, keys)
+            outcome = try await claimOnce(request, keys)
         }
-        switch reply.outcome {
-        case "ok":
-            return .claimed(reply)
-        case "taken":
-            let sold = try reply.strings(at: 2)
+        switch outcome {
+        case let .claimed(serverTime):
+            return .claimed(serverTime: serverTime)
+        case let .taken(sold, others, _):
             if !sold.isEmpty, let mine = try await bookedAlready(request) { return .bookedAlready(mine) }
-            throw refused(.notLockOwner(sold + (try reply.strings(at: 3))), request)
-        case "expired":
+            throw refused(.notLockOwner(sold + others), request)
+        case let .expired(seats):
             if let mine = try await bookedAlready(request) { return .bookedAlready(mine) }
-            throw refused(.lockExpired(try reply.strings(at: 2)), request)
-        default:
-            throw reply.malformed()
+            throw refused(.lockExpired(seats), request)
         }
     }
 
-    private func claimOnce(_ request: Request, _ keys: SeatKeys) async throws(SeatLockingError) -> ScriptReply {
+    private func claimOnce(_ request: Request, _ keys: SeatKeys) async throws(SeatLockingError) -> ClaimOutcome {
         do {
             return try await runLoaded(
                 SeatScripts.claim, keys: [keys.sold, keys.claims, keys.loaded] + request.seats.map(keys.lock) + [keys.version],

@@ -1,6 +1,4 @@
-import CinebookSupport
 import Foundation
-import RedisClient
 
 /// What an operator sees of one seat: who holds it, until when, with which token; or its
 /// booking.
@@ -40,27 +38,22 @@ extension SeatLockingService {
         let codes = try canonical(seats, of: showtime)
         guard !codes.isEmpty else { throw .invalidRequest("Name at least one seat, like C7.") }
         let keys = SeatKeys(showtime: id)
-        let reply = try await run(
+        let outcome = try await run(
             SeatScripts.seatInfo, keys: [keys.sold, keys.claims] + codes.map(keys.lock), arguments: codes,
             Request(showtime: showtime, user: "", seats: codes))
-        let found = (reply.reply.array ?? []).dropFirst().map { $0.array ?? [] }
-        guard found.count == codes.count else { throw reply.malformed() }
-        let inspections = zip(codes, found).map { code, fields -> SeatInspection in
-            SeatInspection(seat: code, state: Self.state(of: code, fields, boxOffice: showtime.occupied.contains(code)))
+        guard outcome.seats.count == codes.count else { throw .internalError("seat_info answered for \(outcome.seats.count) of \(codes.count) seats") }
+        let inspections = zip(codes, outcome.seats).map { code, fields in
+            SeatInspection(seat: code, state: Self.state(fields, boxOffice: showtime.occupied.contains(code)))
         }
-        return (inspections, try reply.time(at: 0))
+        return (inspections, outcome.serverTime)
     }
 
-    private static func state(of seat: String, _ fields: [RedisReply], boxOffice: Bool) -> SeatInspection.State {
-        func text(_ index: Int) -> String? { fields.indices.contains(index) ? fields[index].string : nil }
+    private static func state(_ fields: SeatInfoOutcome.Fields, boxOffice: Bool) -> SeatInspection.State {
         if boxOffice { return .boxOffice }
-        if let booking = text(0).flatMap(Int64.init) { return .sold(booking: booking) }
-        if let claim = text(1), let separator = claim.firstIndex(of: "|"), let deadline = Int64(claim[..<separator]) {
-            return .beingBooked(user: String(claim[claim.index(after: separator)...]), deadline: Date(milliseconds: deadline))
-        }
-        if let user = text(2), let since = text(3).flatMap(Int64.init), let token = text(4).flatMap(Int64.init),
-           fields.count > 5, let until = fields[5].int, until > 0 {
-            return .held(user: user, since: Date(milliseconds: since), until: Date(milliseconds: until), token: token)
+        if let booking = fields.booking { return .sold(booking: booking) }
+        if let claim = fields.claim { return .beingBooked(user: claim.user, deadline: claim.deadline) }
+        if let user = fields.holder, let since = fields.since, let token = fields.token, let until = fields.until {
+            return .held(user: user, since: since, until: until, token: token)
         }
         return .free
     }
@@ -76,15 +69,15 @@ extension SeatLockingService {
             if case let .held(user, _, _, token) = inspection.state { holders.append((inspection.seat, user, token)) }
         }
         let keys = SeatKeys(showtime: id)
-        let reply = try await run(
+        let outcome = try await run(
             SeatScripts.forceUnlock,
             keys: [keys.index] + holders.flatMap { [keys.lock($0.seat), keys.holds($0.user)] } + keys.historyKeys,
             arguments: [String(id), keys.events] + holders.flatMap { [$0.seat, String($0.token)] },
             request, write: true)
-        let released = Set(try reply.strings(at: 1))
+        let released = outcome.released
         let result = ForcedRelease(
             showtimeID: id, released: holders.filter { released.contains($0.seat) }.map { ForcedRelease.Hold(seat: $0.seat, user: $0.user) },
-            notHeld: request.seats.filter { !released.contains($0) }, serverTime: try reply.time(at: 0))
+            notHeld: request.seats.filter { !released.contains($0) }, serverTime: outcome.serverTime)
         metrics.holdsEnded(.released, seats: result.released.count)
         logger.notice("holds released by an operator", metadata: request.metadata([
             "operator": "\(request.user)", "released": "\(result.released.map { "\($0.seat) (\($0.user))" })",

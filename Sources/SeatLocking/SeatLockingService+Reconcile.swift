@@ -1,4 +1,3 @@
-import CinebookSupport
 import Foundation
 import SeatRecords
 
@@ -44,30 +43,23 @@ extension SeatLockingService {
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
         let request = Request(showtime: showtime, user: "", seats: [])
         let keys = SeatKeys(showtime: id)
-        let state = try await run(SeatScripts.inspect, keys: [keys.index, keys.sold, keys.claims, keys.loaded], arguments: [], request)
-        let now = try state.time(at: 0)
-        let marked = try state.integer(at: 1) == 1
-        let redisSold = try state.pairs(at: 2)
-        let claims = try state.pairs(at: 3)
-        let locked = Set(try state.strings(at: 4))
+        let redis = try await run(SeatScripts.inspect, keys: [keys.index, keys.sold, keys.claims, keys.loaded], arguments: [], request)
         let sold: [String: Int64]
         do { sold = try await database("sold") { () async throws(RecordsError) in try await records.sold(showtime: id) } } catch { throw Self.failure(error) }
 
-        let interrupted = claims.compactMap { seat, claim -> ReconcileReport.InterruptedBooking? in
-            guard let separator = claim.firstIndex(of: "|"), let deadline = Int64(claim[..<separator]),
-                  Date(milliseconds: deadline) <= now
-            else { return nil }
-            return .init(seat: seat, user: String(claim[claim.index(after: separator)...]), committed: sold[seat] != nil)
+        let interrupted = redis.claims.compactMap { seat, claim -> ReconcileReport.InterruptedBooking? in
+            guard claim.deadline <= redis.serverTime else { return nil }
+            return .init(seat: seat, user: claim.user, committed: sold[seat] != nil)
         }.sorted { $0.seat < $1.seat }
         let layoutOrder = { (seats: [String]) in showtime.layout.seats.map(\.code).filter(Set(seats).contains) }
         var report = ReconcileReport(
-            showtimeID: id, redisLostData: !marked && !sold.isEmpty,
-            soldOnlyInDatabase: layoutOrder(sold.keys.filter { redisSold[$0] != String(sold[$0]!) && claims[$0] == nil }),
-            soldOnlyInRedis: layoutOrder(redisSold.keys.filter { sold[$0] == nil }),
+            showtimeID: id, redisLostData: !redis.loaded && !sold.isEmpty,
+            soldOnlyInDatabase: layoutOrder(sold.keys.filter { redis.sold[$0] != String(sold[$0]!) && redis.claims[$0] == nil }),
+            soldOnlyInRedis: layoutOrder(redis.sold.keys.filter { sold[$0] == nil }),
             interruptedBookings: interrupted,
-            locksOnSoldSeats: layoutOrder(locked.filter { sold[$0] != nil }),
+            locksOnSoldSeats: layoutOrder(redis.locked.filter { sold[$0] != nil }),
             repaired: false)
-        if repair, !report.isConsistent || !marked {
+        if repair, !report.isConsistent || !redis.loaded {
             try await settle(
                 showtime: id, sell: sold, free: report.soldOnlyInRedis,
                 unclaim: interrupted.filter { !$0.committed }.map(\.seat), complete: true, request)

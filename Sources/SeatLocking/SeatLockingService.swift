@@ -55,33 +55,28 @@ public struct SeatLockingService: Sendable {
             throw refusal(boxOffice, request, taken: try await takenSeats(showtime: id))
         }
         let keys = SeatKeys(showtime: id)
-        var reply = try await lockOnce(request, ttl: ttl, keys: keys)
-        if reply.outcome == "unavailable", try !reply.strings(at: 4).isEmpty {
+        var outcome = try await lockOnce(request, ttl: ttl, keys: keys)
+        if case let .unavailable(_, _, staleClaims) = outcome, !staleClaims.isEmpty {
             // A booking claim passed its deadline: the database says whether it sold.
             try await reconcile(showtime: id, repair: true)
-            reply = try await lockOnce(request, ttl: ttl, keys: keys)
+            outcome = try await lockOnce(request, ttl: ttl, keys: keys)
         }
-        switch reply.outcome {
-        case "ok":
-            let grant = try LockGrant(
-                showtimeID: id, user: request.user, seats: reply.heldSeats(from: 3), serverTime: reply.serverTime,
-                epoch: reply.time(at: 2))
+        switch outcome {
+        case let .granted(serverTime, epoch, seats):
+            let grant = LockGrant(showtimeID: id, user: request.user, seats: seats, serverTime: serverTime, epoch: epoch)
             logger.debug("locked", metadata: request.metadata(["expires_at": "\(grant.expiresAt)"]))
             return grant
-        case "unavailable":
-            let error = refusal(try reply.strings(at: 2), request, taken: Set(try reply.strings(at: 3)).union(request.showtime.occupied))
+        case let .unavailable(seats, taken, _):
+            let error = refusal(seats, request, taken: taken.union(request.showtime.occupied))
             logger.debug("lock refused: seats unavailable", metadata: request.metadata(["unavailable": "\(error.seats)"]))
             throw error
-        case "too_many":
-            let held = Int(try reply.integer(at: 2))
+        case let .tooMany(held):
             logger.debug("lock refused: seat limit", metadata: request.metadata(["held": "\(held)"]))
             throw .tooManySeats(requested: request.seats.count, alreadyHeld: held, limit: policy.maximumSeatsPerUser)
-        default:
-            throw reply.malformed()
         }
     }
 
-    private func lockOnce(_ request: Request, ttl: Duration, keys: SeatKeys) async throws(SeatLockingError) -> ScriptReply {
+    private func lockOnce(_ request: Request, ttl: Duration, keys: SeatKeys) async throws(SeatLockingError) -> LockOutcome {
         try await runLoaded(
             SeatScripts.lock,
             keys: [keys.index, keys.sold, keys.sequence, keys.holds(request.user), keys.claims, keys.loaded]
@@ -113,16 +108,13 @@ public struct SeatLockingService: Sendable {
             guard boxOffice.isEmpty else { throw .notLockOwner(boxOffice) }
         }
         let keys = SeatKeys(showtime: id)
-        let reply = try await run(
+        let outcome = try await run(
             SeatScripts.unlock,
             keys: [keys.index, keys.holds(request.user), keys.sold] + request.seats.map(keys.lock) + keys.historyKeys,
             arguments: [String(id), request.user, keys.events, strict ? "1" : "0"] + request.seats,
             request, write: true)
-        if strict, reply.count > 2 {
-            let others = try reply.strings(at: 2)
-            if !others.isEmpty { throw .notLockOwner(others) }
-        }
-        let release = Release(showtimeID: id, released: try reply.strings(at: 1), serverTime: try reply.time(at: 0))
+        if strict, !outcome.heldByOthers.isEmpty { throw .notLockOwner(outcome.heldByOthers) }
+        let release = Release(showtimeID: id, released: outcome.released, serverTime: outcome.serverTime)
         logger.debug("unlocked", metadata: request.metadata(["released": "\(release.released)"]))
         return release
     }
@@ -141,13 +133,18 @@ public struct SeatLockingService: Sendable {
         try request.showtime.checkOnSale(at: Date())
         let ttl = try validatedTTL(ttl)
         let keys = SeatKeys(showtime: id)
-        let reply = try await run(
+        let outcome = try await run(
             SeatScripts.extend,
             keys: [keys.index, keys.holds(request.user)] + request.seats.map(keys.lock) + [keys.version],
             arguments: [String(id), request.user, String(ttl.milliseconds), String(policy.maximumHold.milliseconds), keys.events]
                 + request.seats,
             request, write: true)
-        let grant = try LockGrant(showtimeID: id, user: request.user, seats: reply.heldSeatsOrRefusal(request, logger), serverTime: reply.serverTime)
+        let grant: LockGrant
+        switch outcome {
+        case let .extended(serverTime, seats): grant = LockGrant(showtimeID: id, user: request.user, seats: seats, serverTime: serverTime)
+        case let .notOwner(seats): throw refused(.notLockOwner(seats), request)
+        case let .expired(seats): throw refused(.lockExpired(seats), request)
+        }
         logger.debug("extended", metadata: request.metadata(["expires_at": "\(grant.expiresAt)"]))
         return grant
     }
@@ -157,25 +154,22 @@ public struct SeatLockingService: Sendable {
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
         let viewer = try viewer.map(Self.validatedUser)
         let keys = SeatKeys(showtime: id)
-        let reply = try await runLoaded(
+        let outcome = try await runLoaded(
             SeatScripts.status, keys: [keys.index, keys.sold, keys.holds(viewer ?? ""), keys.claims, keys.loaded, keys.version],
             arguments: [keys.lockPrefix, viewer ?? ""],
             Request(showtime: showtime, user: viewer ?? "", seats: []))
-        let sold = Set(try reply.strings(at: 1))
-        let locked = try reply.expiries(at: 2)
-        let mine = try reply.expiries(at: 3)
         let seats = showtime.layout.seats.map { seat -> SeatStatus in
-            if sold.contains(seat.code) || showtime.occupied.contains(seat.code) {
+            if outcome.taken.contains(seat.code) || showtime.occupied.contains(seat.code) {
                 return SeatStatus(seat: seat, state: .occupied, expiresAt: nil)
             }
-            if let expiry = mine[seat.code] { return SeatStatus(seat: seat, state: .selected, expiresAt: expiry) }
-            if locked[seat.code] != nil { return SeatStatus(seat: seat, state: .locked, expiresAt: nil) }
+            if let expiry = outcome.mine[seat.code] { return SeatStatus(seat: seat, state: .selected, expiresAt: expiry) }
+            if outcome.locked[seat.code] != nil { return SeatStatus(seat: seat, state: .locked, expiresAt: nil) }
             return SeatStatus(seat: seat, state: .available, expiresAt: nil)
         }
-        let nextExpiry = locked.values.min()?.milliseconds ?? 0
+        let nextExpiry = outcome.locked.values.min()?.milliseconds ?? 0
         return ShowtimeStatus(
-            showtime: showtime, viewer: viewer, seats: seats, serverTime: try reply.time(at: 0),
-            revision: ShowtimeRevision(version: try reply.integer(at: 4), nextExpiry: nextExpiry))
+            showtime: showtime, viewer: viewer, seats: seats, serverTime: outcome.serverTime,
+            revision: ShowtimeRevision(version: outcome.version, nextExpiry: nextExpiry))
     }
 
     /// The revision of the showtime's seat map now, in one small script, to learn whether
@@ -183,11 +177,13 @@ public struct SeatLockingService: Sendable {
     public func revision(showtime id: Int) async throws(SeatLockingError) -> (revision: ShowtimeRevision, serverTime: Date)? {
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
         let keys = SeatKeys(showtime: id)
-        let reply = try await run(
+        let outcome = try await run(
             SeatScripts.revision, keys: [keys.index, keys.loaded, keys.version], arguments: [],
             Request(showtime: showtime, user: "", seats: []))
-        guard reply.outcome != "not_loaded" else { return nil }
-        return (ShowtimeRevision(version: try reply.integer(at: 1), nextExpiry: try reply.integer(at: 2)), try reply.time(at: 0))
+        switch outcome {
+        case let .current(revision, serverTime): return (revision, serverTime)
+        case .notLoaded: return nil
+        }
     }
 
     /// Removes the index entries of expired locks in every showtime and publishes an
@@ -199,10 +195,9 @@ public struct SeatLockingService: Sendable {
             let keys = SeatKeys(showtime: showtime.id)
             var found: [String]
             repeat {
-                let reply = try await run(
+                found = try await run(
                     SeatScripts.sweep, keys: [keys.index] + keys.historyKeys, arguments: [String(showtime.id), keys.events, String(batch)],
-                    Request(showtime: showtime, user: "", seats: []))
-                found = try reply.strings(at: 1)
+                    Request(showtime: showtime, user: "", seats: [])).expired
                 expired[showtime.id, default: []].append(contentsOf: found)
             } while found.count == batch
         }
@@ -234,27 +229,34 @@ public struct SeatLockingService: Sendable {
 
     /// Runs a script that needs the showtime's sold seats: when Redis has lost them
     /// (`not_loaded`), they are loaded from the database and the script runs again.
-    func runLoaded(
-        _ script: RedisScript, keys: [String], arguments: [String], _ request: Request, write: Bool = false
-    ) async throws(SeatLockingError) -> ScriptReply {
-        let reply = try await run(script, keys: keys, arguments: arguments, request, write: write)
-        guard reply.outcome == "not_loaded" else { return reply }
+    func runLoaded<Outcome>(
+        _ script: SeatScript<Outcome>, keys: [String], arguments: [String], _ request: Request, write: Bool = false
+    ) async throws(SeatLockingError) -> Outcome {
+        let reply = try await evaluate(script, keys: keys, arguments: arguments, request, write: write)
+        guard reply.isNotLoaded else { return try Outcome(reading: reply) }
         logger.debug("loading the showtime's sold seats from the database (first use, or Redis lost them)", metadata: request.metadata())
         try await reconcile(showtime: request.showtime.id, repair: true)
-        let again = try await run(script, keys: keys, arguments: arguments, request, write: write)
-        guard again.outcome != "not_loaded" else { throw .redisUnavailable("Redis keeps losing the showtime's data") }
-        return again
+        let again = try await evaluate(script, keys: keys, arguments: arguments, request, write: write)
+        guard !again.isNotLoaded else { throw .redisUnavailable("Redis keeps losing the showtime's data") }
+        return try Outcome(reading: again)
+    }
+
+    /// Runs a script and reads its outcome.
+    func run<Outcome>(
+        _ script: SeatScript<Outcome>, keys: [String], arguments: [String], _ request: Request, write: Bool = false
+    ) async throws(SeatLockingError) -> Outcome {
+        try Outcome(reading: try await evaluate(script, keys: keys, arguments: arguments, request, write: write))
     }
 
     /// Runs a script, turning every Redis failure into `redisUnavailable` or `internalError`;
     /// a `write` whose answer never came into `outcomeUnknown`, since it may have happened.
-    func run(
-        _ script: RedisScript, keys: [String], arguments: [String], _ request: Request, write: Bool = false
+    private func evaluate<Outcome>(
+        _ script: SeatScript<Outcome>, keys: [String], arguments: [String], _ request: Request, write: Bool
     ) async throws(SeatLockingError) -> ScriptReply {
         let started = ContinuousClock.now
         defer { metrics.script(script.name, took: ContinuousClock.now - started) }
         do {
-            return ScriptReply(try await redis.evaluate(script, keys: keys, arguments: arguments))
+            return ScriptReply(try await redis.evaluate(script.redis, keys: keys, arguments: arguments))
         } catch let error as RedisConnectionError where write && (error.kind == .timeout || error.kind == .broken) {
             logger.error("Redis did not answer a write", metadata: request.metadata(["operation": "\(script.name)", "error": "\(error)"]))
             throw .outcomeUnknown(error.description)

@@ -1,5 +1,3 @@
-import RedisClient
-
 /// The Lua scripts of the core. Each runs atomically in one round trip; time comes from
 /// the server (`TIME`), never from a client. All keys share the showtime's hash tag.
 enum SeatScripts {
@@ -100,7 +98,7 @@ enum SeatScripts {
     ///         {seats whose booking claim has passed its deadline}}
     ///     or {'too_many', now, seats already held}
     ///     or {'not_loaded', now}
-    static let lock = RedisScript(name: "lock", source: now + keepUntil + claims + announce + history + requireLoaded("KEYS[6]") + """
+    static let lock = SeatScript<LockOutcome>(name: "lock", source: now + keepUntil + claims + announce + history + requireLoaded("KEYS[6]") + """
         local user = ARGV[2]
         local count = #KEYS - 9
         local seats = {unpack(ARGV, 7, 6 + count)}
@@ -198,7 +196,7 @@ enum SeatScripts {
     /// starts, the history and the version.
     /// ARGV: showtime id, user, events channel, strict, then the seat codes.
     /// Reply: {now, {released seats}} or {now, {}, {seats sold or held by others}}
-    static let unlock = RedisScript(name: "unlock", source: now + announce + history + """
+    static let unlock = SeatScript<UnlockOutcome>(name: "unlock", source: now + announce + history + """
         local count = #KEYS - 6
         local owners = {}
         local starts = {}
@@ -236,7 +234,7 @@ enum SeatScripts {
     /// KEYS: index, holds of the user, then one lock key per seat, then the version.
     /// ARGV: showtime id, user, ttl ms, maximum hold ms, events channel, then the seat codes.
     /// Reply: {'ok', now, seat, expiry, token, ...} or {'not_owner' | 'expired', now, {seats}}
-    static let extend = RedisScript(name: "extend", source: now + keepUntil + announce + """
+    static let extend = SeatScript<ExtendOutcome>(name: "extend", source: now + keepUntil + announce + """
         local user = ARGV[2]
         local count = #KEYS - 3
         local notOwner, expired = {}, {}
@@ -288,7 +286,7 @@ enum SeatScripts {
     ///         {seats of others' claims past their deadline}}
     ///     or {'expired', now, {seats the user no longer holds}}
     ///     or {'not_loaded', now}
-    static let claim = RedisScript(name: "claim", source: now + claims + requireLoaded("KEYS[3]") + """
+    static let claim = SeatScript<ClaimOutcome>(name: "claim", source: now + claims + requireLoaded("KEYS[3]") + """
         local user = ARGV[1]
         local count = #KEYS - 4
         local sold, others, stale, expired = {}, {}, {}, {}
@@ -324,7 +322,7 @@ enum SeatScripts {
     /// hold starts, the history and the version.
     /// ARGV: showtime id, events channel, booking id, user, then the seat codes.
     /// Reply: {now}
-    static let sell = RedisScript(name: "sell", source: now + announce + history + """
+    static let sell = SeatScript<Done>(name: "sell", source: now + announce + history + """
         local seats = {unpack(ARGV, 5, #ARGV)}
         for i, seat in ipairs(seats) do
           redis.call('HSET', KEYS[2], seat, ARGV[3])
@@ -348,7 +346,7 @@ enum SeatScripts {
     ///       number of seats to free, then the seats to sell, their booking ids, the seats
     ///       to free, and the seats whose claims end.
     /// Reply: {now}
-    static let settle = RedisScript(name: "settle", source: now + marker + announce + """
+    static let settle = SeatScript<Done>(name: "settle", source: now + marker + announce + """
         local selling, freeing = tonumber(ARGV[4]), tonumber(ARGV[5])
         local sold, freed = {}, {}
         for i = 1, selling do
@@ -382,7 +380,7 @@ enum SeatScripts {
     /// One seat's state as an operator inspects it.
     /// KEYS: sold, claims, then one lock key per seat. ARGV: the seat codes.
     /// Reply: {now, {booking id or false, claim or false, user or false, locked_at, token, expiry ms}, ...}
-    static let seatInfo = RedisScript(name: "seat_info", source: now + """
+    static let seatInfo = SeatScript<SeatInfoOutcome>(name: "seat_info", source: now + """
         local reply = {now}
         for i = 3, #KEYS do
           local seat = ARGV[i - 2]
@@ -400,7 +398,7 @@ enum SeatScripts {
     ///       the history and the version.
     /// ARGV: showtime id, events channel, then per seat its code and the token seen.
     /// Reply: {now, {released seats}}
-    static let forceUnlock = RedisScript(name: "force_unlock", source: now + announce + history + """
+    static let forceUnlock = SeatScript<ForceUnlockOutcome>(name: "force_unlock", source: now + announce + history + """
         local count = (#KEYS - 4) / 2
         local released = {}
         for i = 1, count do
@@ -425,7 +423,7 @@ enum SeatScripts {
     /// KEYS: index, sold, claims, loaded marker.
     /// Reply: {now, this node's marker present (1 or 0), {seat, booking id, ...} sold,
     ///         {seat, claim, ...} claimed, {seat, ...} live locks}
-    static let inspect = RedisScript(name: "inspect", source: now + marker + """
+    static let inspect = SeatScript<InspectOutcome>(name: "inspect", source: now + marker + """
         return {now, loadedEpoch(KEYS[4]) and 1 or 0, redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]),
           redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')}
         """)
@@ -441,7 +439,7 @@ enum SeatScripts {
     /// Reply: {now, {sold and claimed seats}, {seat, expiry, ...} locked, {seat, expiry, ...} the viewer's,
     ///         version}
     ///     or {'not_loaded', now}
-    static let status = RedisScript(name: "status", source: now + requireLoaded("KEYS[5]") + """
+    static let status = SeatScript<StatusOutcome>(name: "status", source: now + requireLoaded("KEYS[5]") + """
         local live = '(' .. now
         local taken = redis.call('HKEYS', KEYS[2])
         for _, seat in ipairs(redis.call('HKEYS', KEYS[4])) do taken[#taken + 1] = seat end
@@ -460,7 +458,7 @@ enum SeatScripts {
     /// What `status` would name its revision, without the seats.
     /// KEYS: index, loaded marker, version.
     /// Reply: {now, version, earliest expiry of a live lock (0 without)} or {'not_loaded', now}
-    static let revision = RedisScript(name: "revision", source: now + requireLoaded("KEYS[2]") + """
+    static let revision = SeatScript<RevisionOutcome>(name: "revision", source: now + requireLoaded("KEYS[2]") + """
         local earliest = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
         return {now, tonumber(redis.call('GET', KEYS[3]) or '0'), tonumber(earliest[2] or '0')}
         """)
@@ -469,7 +467,7 @@ enum SeatScripts {
     /// KEYS: index, hold starts, history, version. ARGV: showtime id, events channel, most
     /// entries to drop. Each expired hold goes into the history at its expiry.
     /// Reply: {now, {expired seats}}
-    static let sweep = RedisScript(name: "sweep", source: now + announce + history + """
+    static let sweep = SeatScript<SweepOutcome>(name: "sweep", source: now + announce + history + """
         local found = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))
         local expired = {}
         for i = 1, #found, 2 do
