@@ -198,7 +198,7 @@ let package = Package(
             name: "SeatLockingTests",
             dependencies: [
                 "CinebookSupport",
-                "SeatLocking", "SeatRecords", "SeatRecordsPostgres", "RedisClient", "TestSupport",
+                "SeatLocking", "SeatRecords", "SeatRecordsPostgres", "RedisClient", "SeatBench", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 grdb,
             ]

@@ -31,6 +31,11 @@ package struct StartupError: Error, CustomStringConvertible {
     }
 
     package var description: String { message }
+
+    /// A seat operation's failure, as the command line reports it.
+    package init(_ error: SeatLockingError) {
+        self.init(code: error.code, message: error.commandLineMessage, exitCode: error.exitCode)
+    }
 }
 
 /// Sets up logging, the catalog and Redis for one command, runs it, and reports the
@@ -59,7 +64,9 @@ package struct CommandRunner {
             let output = try await work(resource)
             print(json ? SeatLockingJSON.encode(output.json) : Appearance.forThisLocale.text(output.text))
         } catch let error as SeatLockingError {
-            throw report(code: error.code, message: error.message, exitCode: error.exitCode, json: SeatLockingJSON.Failure(error))
+            throw report(
+                code: error.code, message: error.commandLineMessage, exitCode: error.exitCode,
+                json: SeatLockingJSON.Failure(error, message: error.commandLineMessage))
         } catch let error as StartupError {
             throw report(code: error.code, message: error.message, exitCode: error.exitCode, json: SeatLockingJSON.Failure(code: error.code, message: error.message))
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CinebookSupport
 import Foundation
 import RedisClient
+import SeatLocking
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,9 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
             let catalog = try await runner.openCatalog()
             let id = showtime ?? catalog.showtimes[0].id
             guard catalog.showtime(id) != nil else {
-                throw StartupError(
-                    code: "unknown_showtime", message: "There is no showtime \(id); `cinebook showtimes` lists them.",
-                    exitCode: ExitStatus.invalidInput)
+                throw StartupError(SeatLockingError.unknownShowtime(id))
             }
             guard let tmux = ChildProcess.find("tmux") else {
                 throw StartupError(

@@ -50,7 +50,7 @@ package struct ServerBuildFeatures: ServerFeatures {
     ) async throws(StartupError) -> TmuxDemo {
         let port: Int
         do { port = try unusedTCPPort() } catch {
-            throw StartupError(code: "server_failed", message: "\(error).", exitCode: 70)
+            throw StartupError(code: "server_failed", message: "\(error).", exitCode: ExitStatus.internalError)
         }
         let secret = AccessTokens.generateSecret()
         let minter = TokenMinter(environment: ["CINEBOOK_SECRET": secret])
@@ -72,7 +72,7 @@ package struct ServerBuildFeatures: ServerFeatures {
             while !acceptsConnections(port: port) {
                 guard Date() < deadline else {
                     throw StartupError(
-                        code: "server_failed", message: "The demo's server did not start on port \(port); see its pane.", exitCode: 70)
+                        code: "server_failed", message: "The demo's server did not start on port \(port); see its pane.", exitCode: ExitStatus.internalError)
                 }
                 usleep(100_000)
             }

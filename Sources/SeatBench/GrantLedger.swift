@@ -3,11 +3,12 @@ import Foundation
 import SeatLocking
 import Synchronization
 
-/// The benchmark's own record of who held which seat when, kept independently of Redis
-/// and checked for double holds and double sales. Memory stays bounded: per seat only
-/// the latest holds are kept, and each is checked against the others before it is
-/// dropped; a finished showtime is checked and dropped whole.
-final class GrantLedger: Sendable {
+/// A record of who held which seat when, kept by the clients independently of Redis
+/// and checked for double holds and double sales: the benchmark's, and the concurrency
+/// tests'. Memory stays bounded: per seat only the latest holds are kept, and each is
+/// checked against the others before it is dropped; a finished showtime is checked and
+/// dropped whole.
+package final class GrantLedger: Sendable {
     private struct Hold {
         let user: String
         let token: Int64
@@ -57,11 +58,13 @@ final class GrantLedger: Sendable {
     private static let maximumViolations = 100
     private let state = Mutex(State())
 
+    package init() {}
+
     /// A lock or extend answer: new holds start, held ones get their new expiry. A seat
     /// granted in a later epoch ends the holds of earlier epochs on it at the epoch's start:
     /// Redis lost them (a flush, or a failover to a replica that missed the last writes).
     /// Holds that Redis kept go on.
-    func held(_ grant: LockGrant) {
+    package func held(_ grant: LockGrant) {
         let now = grant.serverTime.milliseconds
         state.withLock { state in
             if let epoch = grant.epoch?.milliseconds, epoch > state.showtimes[grant.showtimeID, default: Showtime()].epoch {
@@ -109,12 +112,12 @@ final class GrantLedger: Sendable {
     }
 
     /// An unlock answer: the released seats' holds end now.
-    func released(_ release: Release, user: String) {
+    package func released(_ release: Release, user: String) {
         end(release.released, showtime: release.showtimeID, user: user, at: release.serverTime.milliseconds)
     }
 
     /// A booking: the user must hold every seat at that moment, and no seat may be sold twice.
-    func booked(_ booking: Booking) {
+    package func booked(_ booking: Booking) {
         let at = booking.bookedAt.milliseconds
         state.withLock { state in
             state.bookings += 1
@@ -169,7 +172,7 @@ final class GrantLedger: Sendable {
 
     /// Checks every hold still kept; returns every violation found during the run, and
     /// how many holds Redis lost with its data.
-    func finish() -> (violations: [String], grants: Int, bookings: Int, lostHolds: Int) {
+    package func finish() -> (violations: [String], grants: Int, bookings: Int, lostHolds: Int) {
         state.withLock { state in
             for (id, showtime) in state.showtimes { Self.checkAll(showtime, id: id, into: &state.violations) }
             for id in state.showtimes.keys { state.showtimes[id]?.holds = [:] }

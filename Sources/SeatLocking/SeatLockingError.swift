@@ -1,7 +1,8 @@
 import Foundation
 
-/// Why a seat operation did not happen. Each case has one error code, one exit code
-/// and one message that says what the user can do next.
+/// Why a seat operation did not happen. Each case has one error code, for programs, and one
+/// message that says what happened in words any front end can show; how a front end
+/// reports it (an exit code, an HTTP status, a hint about its own commands) is its own.
 public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidRequest(String)
     case unknownShowtime(Int)
@@ -42,25 +43,12 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         }
     }
 
-    /// Exit code of the command line: 2 invalid input, 3 unavailable (taken, or sales closed), 4 not held, 69 Redis
-    /// or the database down (nothing was done), 75 outcome unknown.
-    public var exitCode: Int32 {
-        switch self {
-        case .invalidRequest, .unknownShowtime, .unknownSeats, .tooManySeats: 2
-        case .seatsUnavailable, .salesClosed: 3
-        case .notLockOwner, .lockExpired: 4
-        case .redisUnavailable, .serverUnreachable, .databaseUnavailable: 69
-        case .outcomeUnknown: 75
-        case .internalError: 70
-        }
-    }
-
     public var message: String {
         switch self {
         case let .invalidRequest(reason):
             return reason
         case let .unknownShowtime(id):
-            return "There is no showtime \(id); `cinebook showtimes` lists them."
+            return "There is no showtime \(id)."
         case let .unknownSeats(seats, showtime):
             return "\(SeatCode.list(seats)) \(seats.count == 1 ? "is" : "are") not a seat of showtime \(showtime)."
         case let .tooManySeats(requested, held, limit):
@@ -89,13 +77,18 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         case let .databaseUnavailable(reason):
             return "\(reason) Nothing was booked."
         case let .outcomeUnknown(reason):
-            return "\(reason.hasSuffix(".") ? reason : reason + ".") It may or may not have been done: run the same command again, which is safe and tells."
+            return Self.outcomeUnknown(reason, retry: "doing the same again is safe and tells")
         case let .internalError(reason):
             return "Internal error: \(reason)."
         }
     }
 
     public var description: String { message }
+
+    /// The message of an unknown outcome, with a front end's way of saying how to retry.
+    public static func outcomeUnknown(_ reason: String, retry: String) -> String {
+        "\(reason.hasSuffix(".") ? reason : reason + ".") It may or may not have been done: \(retry)."
+    }
 
     /// Redis, or the server in front of it, did not answer at all.
     public var isUnreachable: Bool {

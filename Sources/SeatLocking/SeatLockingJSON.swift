@@ -391,8 +391,9 @@ public enum SeatLockingJSON {
         private(set) var closed_at: String?
         private(set) var time_zone: String?
 
-        public init(_ failure: SeatLockingError) {
-            self.init(code: failure.code, message: failure.message)
+        /// The body of `failure`, with its message as the front end words it.
+        public init(_ failure: SeatLockingError, message: String? = nil) {
+            self.init(code: failure.code, message: message ?? failure.message)
             switch failure {
             case let .seatsUnavailable(seats, suggestions):
                 unavailable = seats

@@ -23,7 +23,6 @@ struct AllOrNothingTests {
         }
         #expect(unavailable == ["A2"])
         #expect(error?.code == "seats_unavailable")
-        #expect(error?.exitCode == 3)
         #expect(!suggestions.isEmpty)
 
         let status = try await service.status(showtime: showtime.id)

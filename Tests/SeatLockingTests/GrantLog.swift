@@ -1,5 +1,6 @@
 /// What concurrent clients saw happen to seats, in the server's time (ms since 1970),
-/// folded into one `Hold` per seat and token so that overlaps can be searched for.
+/// folded into one `Hold` per seat and token: for the order of tokens and the comparison
+/// with Redis. Whether two holds overlapped is the `GrantLedger`'s question.
 struct GrantLog {
     /// One thing a client saw happen to one seat.
     enum Entry: Sendable {
@@ -56,25 +57,6 @@ struct GrantLog {
             }
         }
         holds = Array(byID.values)
-    }
-
-    /// Every time a seat was granted while an earlier hold of it had not ended, or after it was sold.
-    var overlaps: [String] {
-        var found: [String] = []
-        for (seat, seatHolds) in Dictionary(grouping: holds, by: \.seat) {
-            let byTime = seatHolds.sorted { ($0.grantedAt, $0.token) < ($1.grantedAt, $1.token) }
-            for (earlier, later) in zip(byTime, byTime.dropFirst()) {
-                if earlier.bookedAt != nil {
-                    found.append("\(seat) sold to \(earlier.user) was granted again to \(later.user)")
-                } else if later.grantedAt < earlier.endsAt {
-                    found.append("""
-                        \(seat) held by \(earlier.user) (token \(earlier.token)) until \(earlier.endsAt) \
-                        was granted to \(later.user) (token \(later.token)) at \(later.grantedAt)
-                        """)
-                }
-            }
-        }
-        return found
     }
 
     /// Grants whose tokens do not grow with time, or tokens shared by two grants.
