@@ -90,7 +90,7 @@ struct SeatMapRenderer {
             let retry = seconds > 0 ? "retrying in \(seconds) s" : "retrying…"
             screen.fill(y: 1, style: look.banner)
             put(" \(state.settings.source.headline) unreachable — \(retry); the map may be out of date", x: 0, y: 1, look.banner)
-        } else if state.redisReachable == nil {
+        } else if state.link.reachable == nil {
             put(" Connecting to \(state.settings.source.rawValue)…", x: 0, y: 1, look.quiet)
         } else if case let showtime = state.showtime, !showtime.isOnSale(at: state.serverNow) {
             screen.fill(y: 1, style: look.banner)
@@ -278,8 +278,8 @@ struct SeatMapRenderer {
         case (nil, .occupied) where state.booked.contains(seat.code): what = "booked by you"
         case (nil, .occupied): what = "sold"
         case (nil, .selected):
-            if let until = state.holds[seat.code] {
-                let local = until.addingTimeInterval(-state.clockOffset)
+            if let until = state.hold.ends[seat.code] {
+                let local = state.onLocalClock(until)
                 what = "yours until \(CinemaTime.clock(local, in: state.showtime.timeZone, seconds: false)) — Space releases it"
             } else {
                 what = "yours — Space releases it"
@@ -348,10 +348,10 @@ struct SeatMapRenderer {
         parts.append(selected.isEmpty ? "no seats" : selected.count > 6
             ? selected.prefix(5).joined(separator: " ") + " +\(selected.count - 5)"
             : selected.joined(separator: " "))
-        if !state.holds.isEmpty, let left = state.secondsLeft {
-            parts.append("hold \(CinemaTime.countdown(Int64(left)))" + (state.holdCapped ? " (max)" : ""))
+        if !state.hold.ends.isEmpty, let left = state.secondsLeft {
+            parts.append("hold \(CinemaTime.countdown(Int64(left)))" + (state.hold.capped ? " (max)" : ""))
         }
-        let refreshed = state.lastRefresh.map { "refreshed " + CinemaTime.clock($0, in: state.showtime.timeZone) }
+        let refreshed = state.refresh.lastArrival.map { "refreshed " + CinemaTime.clock($0, in: state.showtime.timeZone) }
         let connection = switch state.connection {
         case .connecting: "connecting"
         case .live: look.unicode ? "● live" : "live"

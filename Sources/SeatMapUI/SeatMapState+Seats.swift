@@ -31,9 +31,8 @@ extension SeatMapState {
             message = Message(text: "The map has not loaded yet, so no seat can be picked; \(code) may be taken.", kind: .info)
             return requestRefresh()
         }
-        if shown == .selected || shown == .available, redisReachable == false {
-            message = Message(text: "\(settings.source.title) is unreachable, so \(code) cannot change now; retrying…", kind: .error)
-            return requestRefresh()
+        if shown == .selected || shown == .available, link.reachable == false {
+            return refusedWhileUnreachable("\(code) cannot change now")
         }
         switch shown {
         case .selected:
@@ -43,13 +42,7 @@ extension SeatMapState {
             message = nil
             return [.unlock([code])]
         case .available:
-            guard !refusedAsClosed() else { return [] }
-            guard selectedSeats.count < settings.policy.maximumSeatsPerUser else {
-                message = Message(
-                    text: "You can hold at most \(settings.policy.maximumSeatsPerUser) seats at once; release one first.",
-                    kind: .warning)
-                return []
-            }
+            guard !refusedAsClosed(), !refusedOverTheLimit(adding: 1) else { return [] }
             let effects = lock([seat])
             warnAboutOrphans()
             return effects
@@ -59,6 +52,14 @@ extension SeatMapState {
             offerAlternatives(near: [seat], because: "\(code) is sold.")
         }
         return []
+    }
+
+    /// Adding `count` seats would pass the most one user may hold: says so, and answers true.
+    private mutating func refusedOverTheLimit(adding count: Int) -> Bool {
+        guard selectedSeats.count + count > settings.policy.maximumSeatsPerUser else { return false }
+        message = Message(
+            text: "You can hold at most \(settings.policy.maximumSeatsPerUser) seats at once; release one first.", kind: .warning)
+        return true
     }
 
     /// Once sales have closed (by the server's clock) nothing more is locked or booked:
@@ -100,16 +101,8 @@ extension SeatMapState {
             offerAlternatives(near: block, because: "\(taken.code) was taken meanwhile.")
             return []
         }
-        guard selectedSeats.count + block.count <= settings.policy.maximumSeatsPerUser else {
-            message = Message(
-                text: "You can hold at most \(settings.policy.maximumSeatsPerUser) seats at once; release one first.",
-                kind: .warning)
-            return []
-        }
-        guard redisReachable != false else {
-            message = Message(text: "\(settings.source.title) is unreachable, so no seat can be locked now; retrying…", kind: .error)
-            return requestRefresh()
-        }
+        guard !refusedOverTheLimit(adding: block.count) else { return [] }
+        guard link.reachable != false else { return refusedWhileUnreachable("no seat can be locked now") }
         cursor = block[0]
         preferredColumn = cursor.column
         return lock(block)
@@ -131,10 +124,7 @@ extension SeatMapState {
                 kind: .warning)
             return []
         }
-        if redisReachable == false {
-            message = Message(text: "\(settings.source.title) is unreachable, so no seats can be locked now; retrying…", kind: .error)
-            return requestRefresh()
-        }
+        guard link.reachable != false else { return refusedWhileUnreachable("no seats can be locked now") }
         let taken = Set(seats.filter { $0.value != .available }.map(\.key))
         guard let best = BestSeats(layout: showtime.layout, unavailable: taken).offers(for: SeatWish(count: count), limit: 1).first else {
             message = Message(text: "No \(count) seats are free together any more; try fewer.", kind: .warning)
@@ -189,15 +179,12 @@ extension SeatMapState {
             let wasHolding = !confirmedSeats.isEmpty
             for held in grant.seats {
                 pending[held.code] = nil
-                holds[held.code] = held.expiresAt
-                lockedHere.insert(held.code)
+                hold.ends[held.code] = held.expiresAt
+                hold.lockedHere.insert(held.code)
                 seats[held.code] = .selected
             }
             reachable(serverTime: grant.serverTime)
-            if !wasHolding {
-                lastExtend = now
-                holdCapped = false
-            }
+            if !wasHolding { hold.restartExtending(at: now) }
             let codes = grant.seats.map(\.code)
             message = Message(
                 text: "\(SeatCode.list(codes)) \(codes.count == 1 ? "is" : "are") yours for "
@@ -219,13 +206,9 @@ extension SeatMapState {
                     kind: .warning)
                 return requestRefresh()
             case .redisUnavailable, .serverUnreachable:
-                unreachable()
-                message = Message(text: "\(settings.source.title) is unreachable: \(SeatCode.list(requested)) could not be locked.", kind: .error)
-                return []
+                return outage(saying: "\(settings.source.title) is unreachable: \(SeatCode.list(requested)) could not be locked.")
             case _ where error.isOutage:
-                unreachable()
-                message = Message(text: error.message, kind: .error)
-                return []
+                return outage(saying: error.message)
             case .tooManySeats:
                 message = Message(text: error.message, kind: .warning)
                 return []
@@ -239,27 +222,18 @@ extension SeatMapState {
     mutating func unlockAnswered(_ requested: [String], _ result: Result<Release, SeatLockingError>) -> [SeatMapEffect] {
         switch result {
         case let .success(release):
-            for code in requested where pending[code] == .unlocking {
-                pending[code] = nil
-                endHold(code)
-                seats[code] = .available
-            }
+            for code in requested where pending[code] == .unlocking { holdOver(code, shown: .available) }
             reachable(serverTime: release.serverTime)
-            if confirmedSeats.isEmpty {
-                lastExtend = nil
-                holdCapped = false
-            }
+            stopExtendingIfNoneHeld()
             message = Message(text: "Released \(SeatCode.list(requested)).", kind: .info)
             return []
         case let .failure(error):
             for code in requested where pending[code] == .unlocking {
                 pending[code] = nil
-                seats[code] = holds[code] == nil ? .available : .selected
+                seats[code] = hold.ends[code] == nil ? .available : .selected
             }
             if error.isOutage {
-                unreachable()
-                message = Message(text: "\(settings.source.title) is unreachable: \(SeatCode.list(requested)) is still held for you.", kind: .error)
-                return []
+                return outage(saying: "\(settings.source.title) is unreachable: \(SeatCode.list(requested)) is still held for you.")
             }
             message = Message(text: error.message, kind: .error)
             return requestRefresh()
@@ -270,31 +244,18 @@ extension SeatMapState {
         bookingInFlight = false
         switch result {
         case let .success(booking):
-            for code in booking.seats {
-                endHold(code)
-                pending[code] = nil
-                seats[code] = .occupied
-            }
+            for code in booking.seats { holdOver(code, shown: .occupied) }
             bookings.append(booking)
             booked.formUnion(booking.seats)
             reachable(serverTime: booking.bookedAt)
-            if confirmedSeats.isEmpty {
-                lastExtend = nil
-                holdCapped = false
-            }
+            stopExtendingIfNoneHeld()
             message = Message(
                 text: "Booked \(SeatCode.list(booking.seats)) — booking \(booking.id). Enjoy the film!", kind: .success)
         case let .failure(error):
             if error.isUnreachable {
-                unreachable()
-                message = Message(text: "\(settings.source.title) is unreachable: nothing was booked, and your seats are still held.", kind: .error)
-                return []
+                return outage(saying: "\(settings.source.title) is unreachable: nothing was booked, and your seats are still held.")
             }
-            if error.isOutage {
-                unreachable()
-                message = Message(text: error.message, kind: .error)
-                return []
-            }
+            if error.isOutage { return outage(saying: error.message) }
             message = Message(text: error.message, kind: .error)
         }
         return requestRefresh()
@@ -305,7 +266,7 @@ extension SeatMapState {
     /// `q`, Ctrl-C or a signal: release what this map locked (or is locking), then finish.
     /// Seats the user holds from elsewhere stay held.
     mutating func leave() -> [SeatMapEffect] {
-        let releasing = inLayoutOrder(Set(holds.keys.filter(lockedHere.contains)).union(pending.keys))
+        let releasing = inLayoutOrder(Set(hold.ends.keys.filter(hold.lockedHere.contains)).union(pending.keys))
         mode = .leaving(since: now, releasing: releasing)
         suggestions = []
         message = releasing.isEmpty ? nil : Message(text: "Releasing \(SeatCode.list(releasing))…", kind: .info)

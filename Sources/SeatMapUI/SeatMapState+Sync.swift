@@ -8,52 +8,52 @@ extension SeatMapState {
     /// Asks for a status reload, or for one more after the reload under way. A
     /// `conditional` one (the periodic poll) first asks whether the map changed at all.
     mutating func requestRefresh(conditional: Bool = false) -> [SeatMapEffect] {
-        if refreshInFlight {
-            refreshAgain = true
+        if refresh.inFlight {
+            refresh.again = true
             return []
         }
-        refreshInFlight = true
-        lastRefreshRequest = now
-        if conditional, let loadedRevision { return [.poll(since: loadedRevision)] }
+        refresh.inFlight = true
+        refresh.lastRequest = now
+        if conditional, let revision = refresh.revision { return [.poll(since: revision)] }
         return [.refresh]
     }
 
     /// A reload answered: the map is current, and shows the status's seats.
     mutating func statusArrived(_ status: ShowtimeStatus) -> [SeatMapEffect] {
         let effects = statusConfirmed(serverTime: status.serverTime)
-        loadedRevision = status.revision
+        refresh.revision = status.revision
         var vanished: [String] = []
         for entry in status.seats where pending[entry.seat.code] == nil {
             let code = entry.seat.code
             if entry.state == .selected {
-                holds[code] = entry.expiresAt ?? holds[code] ?? status.serverTime
-            } else if holds[code] != nil {
+                hold.ends[code] = entry.expiresAt ?? hold.ends[code] ?? status.serverTime
+            } else if hold.ends[code] != nil {
                 vanished.append(code)
             }
             seats[code] = entry.state
         }
         holdsVanished(vanished, at: status.serverTime)
-        guard !bookingsAsked else { return effects }
-        bookingsAsked = true
+        guard !refresh.bookingsAsked else { return effects }
+        refresh.bookingsAsked = true
         return effects + [.loadBookings]
     }
 
     /// A reload answered (or the conditional poll found the map current): Redis is
     /// reachable, and a reload asked for meanwhile goes out now.
     mutating func statusConfirmed(serverTime: Date) -> [SeatMapEffect] {
-        refreshInFlight = false
-        lastRefresh = now
+        refresh.inFlight = false
+        refresh.lastArrival = now
         reachable(serverTime: serverTime)
-        if refreshAgain {
-            refreshAgain = false
+        if refresh.again {
+            refresh.again = false
             return requestRefresh()
         }
         return []
     }
 
     mutating func refreshFailed(_ error: SeatLockingError) -> [SeatMapEffect] {
-        refreshInFlight = false
-        refreshAgain = false
+        refresh.inFlight = false
+        refresh.again = false
         if error.isOutage {
             unreachable()
         } else {
@@ -66,24 +66,21 @@ extension SeatMapState {
     mutating func feedChanged(_ event: SeatFeedEvent) -> [SeatMapEffect] {
         switch event {
         case .connected:
-            feedConnected = true
+            link.feedConnected = true
             return requestRefresh()
         case .disconnected:
-            feedConnected = false
+            link.feedConnected = false
             return []
         case let .change(change):
             // My hold ended by another hand: another map or command of mine, or the sweep.
             // (A booking of this map's own, announced before its answer, is left to the answer.)
-            let ended = change.seats.filter { holds[$0] != nil && pending[$0] == nil }
+            let ended = change.seats.filter { hold.ends[$0] != nil && pending[$0] == nil }
                 .filter { _ in !(bookingInFlight && change.kind == .booked) }
             if !ended.isEmpty, let reason = HoldEnd(change.kind) {
-                for code in ended {
-                    endHold(code)
-                    seats[code] = reason == .bookedElsewhere ? .occupied : .available
-                }
+                for code in ended { holdOver(code, shown: reason == .bookedElsewhere ? .occupied : .available) }
                 holdsEnded(ended, because: reason)
             }
-            for code in change.seats where holds[code] == nil && pending[code] == nil && seats[code] != nil {
+            for code in change.seats where hold.ends[code] == nil && pending[code] == nil && seats[code] != nil {
                 switch change.kind {
                 case .locked, .extended:
                     if seats[code] != .occupied { seats[code] = .locked }
@@ -100,20 +97,16 @@ extension SeatMapState {
     /// A tick: expired holds are released, and the status is reloaded when the poll
     /// interval has passed or the retry after a failure is due.
     mutating func timePassed() -> [SeatMapEffect] {
-        let expired = holds.filter { $0.value <= serverNow }.map(\.key)
+        let expired = hold.ends.filter { $0.value <= serverNow }.map(\.key)
         var effects: [SeatMapEffect] = []
         if !expired.isEmpty {
-            for code in expired {
-                endHold(code)
-                pending[code] = nil
-                seats[code] = .available
-            }
+            for code in expired { holdOver(code, shown: .available) }
             holdsEnded(expired, because: .expired)
             effects += requestRefresh()
         }
-        let pollDue = lastRefreshRequest.map { now.timeIntervalSince($0) >= settings.pollInterval.seconds } ?? true
-        let retryDue = retryAt.map { now >= $0 }
-        if !refreshInFlight, retryDue ?? (pollDue || othersHoldRanOut) {
+        let pollDue = refresh.lastRequest.map { now.timeIntervalSince($0) >= settings.pollInterval.seconds } ?? true
+        let retryDue = link.retryAt.map { now >= $0 }
+        if !refresh.inFlight, retryDue ?? (pollDue || othersHoldRanOut) {
             effects += requestRefresh(conditional: retryDue == nil && !othersHoldRanOut)
         }
         return effects
@@ -122,14 +115,14 @@ extension SeatMapState {
     /// When the earliest hold on the map (someone else's, maybe) ends, on the local clock.
     /// Nobody announces an expiry until a sweep runs, so the map reloads itself then.
     var nextExpiryShown: Date? {
-        guard let next = loadedRevision?.nextExpiry, next > 0 else { return nil }
-        return Date(milliseconds: next).addingTimeInterval(-clockOffset)
+        guard let next = refresh.revision?.nextExpiry, next > 0 else { return nil }
+        return onLocalClock(Date(milliseconds: next))
     }
 
     /// A hold on the map has run out since the map was last asked for.
     private var othersHoldRanOut: Bool {
         guard let expiry = nextExpiryShown, now >= expiry else { return false }
-        return lastRefreshRequest.map { $0 < expiry } ?? true
+        return refresh.lastRequest.map { $0 < expiry } ?? true
     }
 
     /// When a tick next matters: every second while a countdown is on screen (a hold,
@@ -137,9 +130,9 @@ extension SeatMapState {
     public func nextTick(after now: Date) -> Date {
         let nextSecond = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down) + 1)
         if case .leaving = mode { return nextSecond }
-        guard holds.isEmpty, redisReachable != false, let lastRefreshRequest else { return nextSecond }
-        let poll = lastRefreshRequest.addingTimeInterval(settings.pollInterval.seconds)
-        let expiry = nextExpiryShown.flatMap { $0 > lastRefreshRequest ? $0 : nil }
+        guard hold.ends.isEmpty, link.reachable != false, let lastRequest = refresh.lastRequest else { return nextSecond }
+        let poll = lastRequest.addingTimeInterval(settings.pollInterval.seconds)
+        let expiry = nextExpiryShown.flatMap { $0 > lastRequest ? $0 : nil }
         return max(nextSecond, min(poll, expiry ?? poll))
     }
 
@@ -163,19 +156,26 @@ extension SeatMapState {
         }
     }
 
-    /// A hold is over: the seat is no longer mine, nor this map's to release.
-    mutating func endHold(_ code: String) {
-        holds[code] = nil
-        lockedHere.remove(code)
+    /// A hold is over, and the seat shows as `state`: no longer mine, nor this map's to
+    /// release, nor changing any more.
+    mutating func holdOver(_ code: String, shown state: SeatState) {
+        hold.end(code)
+        pending[code] = nil
+        seats[code] = state
+    }
+
+    /// Once no hold is left, there is nothing to extend: the next hold starts afresh.
+    mutating func stopExtendingIfNoneHeld() {
+        if confirmedSeats.isEmpty { hold.restartExtending(at: nil) }
     }
 
     /// Holds found gone with nothing announced to say why: those past their time expired;
     /// of the others, the map cannot know the cause.
     private mutating func holdsVanished(_ codes: [String], at now: Date) {
         guard !codes.isEmpty else { return }
-        let ran = codes.filter { holds[$0].map { $0 <= now } == true }
+        let ran = codes.filter { hold.ends[$0].map { $0 <= now } == true }
         let gone = codes.filter { !ran.contains($0) }
-        for code in codes { endHold(code) }
+        for code in codes { hold.end(code) }
         if !ran.isEmpty { holdsEnded(ran, because: .expired) }
         if !gone.isEmpty { holdsEnded(gone, because: .unknown) }
     }
@@ -192,10 +192,7 @@ extension SeatMapState {
         case .unknown: "Your hold on \(list) ended before its time: released elsewhere, or lost by \(settings.source.rawValue)."
         }
         message = Message(text: text, kind: reason == .bookedElsewhere ? .info : .warning)
-        if confirmedSeats.isEmpty {
-            lastExtend = nil
-            holdCapped = false
-        }
+        stopExtendingIfNoneHeld()
         if case let .confirmingBooking(seats) = mode, seats.contains(where: codes.contains) {
             mode = .browsing
         }
@@ -205,37 +202,37 @@ extension SeatMapState {
     /// would otherwise end first, and not at all once it has reached the maximum hold.
     mutating func extendIfDue() -> [SeatMapEffect] {
         let mine = confirmedSeats
-        guard !mine.isEmpty, !extendInFlight, !holdCapped, redisReachable != false, mode != .finished else { return [] }
+        guard !mine.isEmpty, !hold.extendInFlight, !hold.capped, link.reachable != false, mode != .finished else { return [] }
         let interval = settings.extendInterval.seconds
-        let sinceLast = lastExtend.map { now.timeIntervalSince($0) } ?? .infinity
+        let sinceLast = hold.lastExtend.map { now.timeIntervalSince($0) } ?? .infinity
         let left = holdEndsAt.map { $0.timeIntervalSince(now) } ?? 0
         guard sinceLast >= interval || left <= interval else { return [] }
-        extendInFlight = true
-        lastExtend = now
+        hold.extendInFlight = true
+        hold.lastExtend = now
         return [.extend(mine)]
     }
 
     mutating func extendAnswered(_ result: Result<LockGrant, SeatLockingError>) -> [SeatMapEffect] {
-        extendInFlight = false
+        hold.extendInFlight = false
         switch result {
         case let .success(grant):
             reachable(serverTime: grant.serverTime)
-            for held in grant.seats where holds[held.code] != nil {
-                holds[held.code] = held.expiresAt
+            for held in grant.seats where hold.ends[held.code] != nil {
+                hold.ends[held.code] = held.expiresAt
             }
             let full = grant.serverTime.addingTimeInterval(settings.policy.ttl.seconds - 1)
-            if grant.expiresAt < full, !holdCapped {
-                holdCapped = true
+            if grant.expiresAt < full, !hold.capped {
+                hold.capped = true
                 let minutes = Int(settings.policy.maximumHold.seconds / 60)
                 message = Message(
                     text: "Seats are held for at most \(minutes) minutes: book by "
-                        + "\(CinemaTime.clock(grant.expiresAt.addingTimeInterval(-clockOffset), in: showtime.timeZone, seconds: false)) "
+                        + "\(CinemaTime.clock(onLocalClock(grant.expiresAt), in: showtime.timeZone, seconds: false)) "
                         + "or they are released.",
                     kind: .warning)
             }
             return []
         case let .failure(error):
-            lastExtend = nil
+            hold.lastExtend = nil
             switch error {
             case let .lockExpired(seats), let .notLockOwner(seats):
                 holdsVanished(seats, at: serverNow)
@@ -251,6 +248,20 @@ extension SeatMapState {
         }
     }
 
+    /// An answer said the source is unreachable: the map says `text` and retries later.
+    mutating func outage(saying text: String) -> [SeatMapEffect] {
+        unreachable()
+        message = Message(text: text, kind: .error)
+        return []
+    }
+
+    /// A change refused before it is asked for, while the source is unreachable: says so,
+    /// and tries to reach it now.
+    mutating func refusedWhileUnreachable(_ consequence: String) -> [SeatMapEffect] {
+        message = Message(text: "\(settings.source.title) is unreachable, so \(consequence); retrying…", kind: .error)
+        return requestRefresh()
+    }
+
     // MARK: Connection
 
     /// Said once the source answers again after an outage.
@@ -259,22 +270,22 @@ extension SeatMapState {
     }
 
     mutating func reachable(serverTime: Date) {
-        clockOffset = serverTime.timeIntervalSince(now)
-        if redisReachable == false {
+        link.clockOffset = serverTime.timeIntervalSince(now)
+        if link.reachable == false {
             message = backAgain
         }
-        redisReachable = true
-        failures = 0
-        retryAt = nil
+        link.reachable = true
+        link.failures = 0
+        link.retryAt = nil
     }
 
     /// Redis did not answer: retry after 0.5 s, 1 s, 2 s, … up to 10 s.
     mutating func unreachable() {
-        // The banner says it is gone again: "is back" no longer holds.
+        // The banner says it is gone again: "is back" no longer hold.ends.
         if message == backAgain { message = nil }
-        redisReachable = false
-        failures += 1
-        let backoff = min(0.5 * pow(2, Double(failures - 1)), 10)
-        retryAt = now.addingTimeInterval(backoff)
+        link.reachable = false
+        link.failures += 1
+        let backoff = min(0.5 * pow(2, Double(link.failures - 1)), 10)
+        link.retryAt = now.addingTimeInterval(backoff)
     }
 }

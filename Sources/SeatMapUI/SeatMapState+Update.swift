@@ -46,7 +46,7 @@ extension SeatMapState {
         case let .bookingsLoaded(result):
             switch result {
             case let .success(found): booked.formUnion(found.filter { $0.showtimeID == showtime.id }.flatMap(\.seats))
-            case .failure: bookingsAsked = false
+            case .failure: refresh.bookingsAsked = false
             }
             return []
         case .left:

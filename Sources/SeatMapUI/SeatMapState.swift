@@ -95,11 +95,8 @@ public struct SeatMapState: Sendable {
     var preferredColumn: Int
     /// Every seat as shown: the last status, with announced and pending changes applied.
     public internal(set) var seats: [String: SeatState]
-    /// The seats this user holds, with when each hold ends (Redis server time): those this
-    /// map locked, and those the user holds from elsewhere (another map, the command line).
-    public internal(set) var holds: [String: Date] = [:]
-    /// The seats of `holds` that this map locked itself: leaving releases these, and only these.
-    public internal(set) var lockedHere: Set<String> = []
+    /// The user's holds, and the extending of them.
+    public internal(set) var hold = Holds()
     public internal(set) var pending: [String: PendingChange] = [:]
     public internal(set) var message: Message?
     /// Free blocks offered after a conflict; `a` or `1`–`3` takes one.
@@ -107,28 +104,64 @@ public struct SeatMapState: Sendable {
     public internal(set) var bookings: [Booking] = []
     /// Seats this user has bought (this session or before): sold, and marked as theirs.
     public internal(set) var booked: Set<String> = []
-    /// Whether the user's earlier bookings were asked for (they are, with the first status).
-    var bookingsAsked = false
-    public internal(set) var outcome: Outcome?
-
-    /// Local time of the last status that arrived.
-    public internal(set) var lastRefresh: Date?
-    /// Redis server time minus local time, from the last answer.
-    var clockOffset: TimeInterval = 0
-    var redisReachable: Bool?
-    var feedConnected = false
-    var failures = 0
-    var retryAt: Date?
-    var refreshInFlight = false
-    var refreshAgain = false
-    var lastRefreshRequest: Date?
-    /// The revision of the status shown, for the conditional poll.
-    var loadedRevision: ShowtimeRevision?
-    var lastExtend: Date?
-    var extendInFlight = false
-    /// The hold reached the maximum hold time: extending no longer helps.
-    var holdCapped = false
     var bookingInFlight = false
+    public internal(set) var outcome: Outcome?
+    /// Reloading the status.
+    var refresh = Refresh()
+    /// Whether the map's source answers, and its clock.
+    var link = Link()
+
+    /// The seats this user holds, with when each hold ends (Redis server time), and how
+    /// extending them goes.
+    public struct Holds: Sendable {
+        /// Those this map locked, and those the user holds from elsewhere (another map, the
+        /// command line).
+        public internal(set) var ends: [String: Date] = [:]
+        /// The seats of `ends` that this map locked itself: leaving releases these, and only these.
+        public internal(set) var lockedHere: Set<String> = []
+        /// The hold reached the maximum hold time: extending no longer helps.
+        public internal(set) var capped = false
+        var lastExtend: Date?
+        var extendInFlight = false
+
+        /// A hold is over: the seat is no longer mine, nor this map's to release.
+        mutating func end(_ code: String) {
+            ends[code] = nil
+            lockedHere.remove(code)
+        }
+
+        /// Extending starts afresh: from `now` for a first hold, from nothing once none is left.
+        mutating func restartExtending(at now: Date?) {
+            lastExtend = now
+            capped = false
+        }
+    }
+
+    /// Reloading the status: what is under way, and what was loaded.
+    struct Refresh: Sendable {
+        var inFlight = false
+        /// Another reload was asked for while one was under way.
+        var again = false
+        var lastRequest: Date?
+        /// Local time of the last status that arrived.
+        var lastArrival: Date?
+        /// The revision of the status shown, for the conditional poll.
+        var revision: ShowtimeRevision?
+        /// Whether the user's earlier bookings were asked for (they are, with the first status).
+        var bookingsAsked = false
+    }
+
+    /// Whether the map's source (Redis, or the server) answers.
+    struct Link: Sendable {
+        /// Nil until the first answer or failure.
+        var reachable: Bool?
+        var feedConnected = false
+        /// Failures in a row, for the backoff.
+        var failures = 0
+        var retryAt: Date?
+        /// Server time minus local time, from the last answer.
+        var clockOffset: TimeInterval = 0
+    }
 
     public init(showtime: Showtime, user: String, settings: SeatMapSettings = SeatMapSettings(), size: ScreenSize, now: Date) {
         self.showtime = showtime
@@ -160,21 +193,24 @@ public struct SeatMapState: Sendable {
 
     /// A status has arrived: until then only the box office's seats are known, and no
     /// seat can be picked.
-    public var hasLoaded: Bool { lastRefresh != nil }
+    public var hasLoaded: Bool { refresh.lastArrival != nil }
 
     public func state(of code: String) -> SeatState { seats[code] ?? .available }
 
     /// My seats in layout order.
     public var mySeats: [String] {
-        inLayoutOrder(holds.keys)
+        inLayoutOrder(hold.ends.keys)
     }
 
     /// The current time on the Redis server's clock.
-    var serverNow: Date { now.addingTimeInterval(clockOffset) }
+    var serverNow: Date { now.addingTimeInterval(link.clockOffset) }
+
+    /// A time on the Redis server's clock, on the local one.
+    func onLocalClock(_ serverTime: Date) -> Date { serverTime.addingTimeInterval(-link.clockOffset) }
 
     /// When the first of my holds ends, on the local clock.
     public var holdEndsAt: Date? {
-        holds.values.min().map { $0.addingTimeInterval(-clockOffset) }
+        hold.ends.values.min().map(onLocalClock)
     }
 
     /// Whole seconds until the first of my holds ends.
@@ -183,8 +219,8 @@ public struct SeatMapState: Sendable {
     }
 
     public var connection: Connection {
-        if let retryAt, redisReachable == false { return .unreachable(retryAt: retryAt) }
-        guard redisReachable == true else { return .connecting }
-        return feedConnected ? .live : .polling
+        if let retryAt = link.retryAt, link.reachable == false { return .unreachable(retryAt: retryAt) }
+        guard link.reachable == true else { return .connecting }
+        return link.feedConnected ? .live : .polling
     }
 }
