@@ -77,6 +77,7 @@ let package = Package(
             dependencies: [
                 "CinebookSupport",
                 "SeatLocking",
+                "SeatRecords",
                 "CNCursesW",
                 logging,
             ]
@@ -86,6 +87,7 @@ let package = Package(
             dependencies: [
                 "CinebookSupport",
                 "SeatLocking",
+                "SeatRecords",
                 "RedisClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 nioCore,
@@ -103,6 +105,7 @@ let package = Package(
             dependencies: [
                 "CinebookSupport",
                 "SeatLocking",
+                "SeatRecords",
                 asyncHTTPClient,
                 nioCore,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -206,7 +209,7 @@ let package = Package(
         .testTarget(
             name: "CinebookCLITests",
             dependencies: [
-                "CinebookSupport", "SeatLocking", "RedisClient", "TestSupport", logging,
+                "CinebookSupport", "SeatLocking", "SeatRecords", "RedisClient", "TestSupport", logging,
             ]
         ),
         .testTarget(

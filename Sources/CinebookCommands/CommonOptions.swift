@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SeatLocking
+import SeatRecords
 
 /// Options every command takes.
 package struct CommonOptions: ParsableArguments {
@@ -60,6 +61,9 @@ struct SeatArguments: ParsableArguments {
 
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
+
+    /// The seats as typed, each made a seat code (or refused with exit 2).
+    var codes: [SeatCode] { get throws(SeatLockingError) { try SeatCode.parse(seats) } }
 }
 
 /// The command line's exit statuses, as the README's table lists them.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SeatLocking
+import SeatRecords
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,7 +21,7 @@ struct StatusCommand: AsyncParsableCommand {
         try await CommandRunner(options: common, json: json).run { service in
             let status = try await service.status(showtime: showtime, viewer: user)
             // The viewer's own sales, from the database of record, are marked as theirs.
-            var seats = Set<String>()
+            var seats = Set<SeatCode>()
             if let viewer = status.viewer { seats = Set(try await service.bookings(showtime: showtime, user: viewer).flatMap(\.seats)) }
             return Output(text: SeatMapText.render(status, booked: seats), json: SeatLockingJSON.Status(status))
         }

@@ -1,5 +1,6 @@
 import SeatLocking
 import SeatMapUI
+import SeatRecords
 
 /// The seat map of `cinebook status` as plain text, readable in a pipe or a log:
 ///
@@ -15,7 +16,7 @@ enum SeatMapText {
     private static let look = Appearance.plain
 
     /// `booked`: the viewer's sold seats, marked `B` (their own bookings).
-    static func render(_ status: ShowtimeStatus, booked: Set<String> = []) -> String {
+    static func render(_ status: ShowtimeStatus, booked: Set<SeatCode> = []) -> String {
         let showtime = status.showtime
         let layout = showtime.layout
         let states = Dictionary(uniqueKeysWithValues: status.seats.map { ($0.seat.code, $0.state) })

@@ -67,7 +67,7 @@ struct StatsCommand: AsyncParsableCommand {
         if !seats.isEmpty {
             lines.append("  seat   held  booked")
             for (code, counts) in seats.prefix(20) {
-                lines.append("  " + code.padding(toLength: 6, withPad: " ", startingAt: 0) + String(format: "%5d  %6d", counts.held, counts.booked))
+                lines.append("  " + code.text.padding(toLength: 6, withPad: " ", startingAt: 0) + String(format: "%5d  %6d", counts.held, counts.booked))
             }
             if seats.count > 20 { lines.append("  … \(seats.count - 20) more seats (--json lists them all)") }
         }

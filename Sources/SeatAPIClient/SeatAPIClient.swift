@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import SeatLocking
+import SeatRecords
 import Synchronization
 
 /// The seat operations through the HTTP API of a running `cinebook serve`, as any client
@@ -76,15 +77,15 @@ public final class SeatAPIClient: SeatOperations {
 
     // MARK: Seat operations
 
-    public func lock(_ seats: [String], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
+    public func lock(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
         try grant(try await send(.POST, "/api/v1/showtimes/\(showtime)/seats/lock", user: user, seats: seats))
     }
 
-    public func extend(_ seats: [String], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
+    public func extend(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
         try grant(try await send(.PUT, "/api/v1/showtimes/\(showtime)/seats/extend-lock", user: user, seats: seats))
     }
 
-    public func unlock(_ seats: [String], showtime: Int, user: String) async throws(SeatLockingError) -> Release {
+    public func unlock(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> Release {
         let response = try await send(.DELETE, "/api/v1/showtimes/\(showtime)/seats/unlock", user: user, seats: seats)
         guard let release = try decoded(SeatLockingJSON.Released.self, from: response, what: "a release").release else {
             throw Self.unreadable("a release")
@@ -93,7 +94,7 @@ public final class SeatAPIClient: SeatOperations {
         return release
     }
 
-    public func book(_ seats: [String], showtime: Int, user: String) async throws(SeatLockingError) -> Booking {
+    public func book(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> Booking {
         let response = try await send(.POST, "/api/v1/showtimes/\(showtime)/bookings", user: user, seats: seats)
         guard let booking = try decoded(SeatLockingJSON.Booked.self, from: response, what: "a booking").booking else {
             throw Self.unreadable("a booking")
@@ -177,7 +178,7 @@ public final class SeatAPIClient: SeatOperations {
     private typealias Answer = (status: Int, body: String, headers: [String: String])
 
     private func send(
-        _ method: HTTPMethod, _ path: String, user: String?, seats: [String]? = nil, headers: [String: String] = [:]
+        _ method: HTTPMethod, _ path: String, user: String?, seats: [SeatCode]? = nil, headers: [String: String] = [:]
     ) async throws(SeatLockingError) -> Answer {
         var request = HTTPClientRequest(url: base + path)
         request.method = method

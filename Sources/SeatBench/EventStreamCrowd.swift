@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import SeatRecords
 import Synchronization
 
 /// Many viewers of one showtime, each holding its event stream (Server-Sent Events) open
@@ -16,9 +17,9 @@ public final class EventStreamCrowd: Sendable {
     /// Which frame counts as the change being waited for: its event name and a seat in its data.
     public struct Change: Sendable, Hashable {
         public let event: String
-        public let seat: String
+        public let seat: SeatCode
 
-        public init(event: String, seat: String) {
+        public init(event: String, seat: SeatCode) {
             self.event = event
             self.seat = seat
         }

@@ -3,6 +3,7 @@ import Foundation
 import Histogram
 import SeatAPIClient
 import SeatLocking
+import SeatRecords
 
 /// How fast one seat change reaches every viewer of a showtime: `streams` event streams
 /// held open on a running server, then `changes` changes (a seat locked, then released,

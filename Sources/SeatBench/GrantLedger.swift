@@ -1,6 +1,7 @@
 import CinebookSupport
 import Foundation
 import SeatLocking
+import SeatRecords
 import Synchronization
 
 /// A record of who held which seat when, kept by the clients independently of Redis
@@ -25,25 +26,25 @@ package final class GrantLedger: Sendable {
 
     private struct SeatID: Hashable {
         let showtime: Int
-        let seat: String
+        let seat: SeatCode
     }
 
     /// What the ledger knows of one showtime, seat by seat.
     private struct Showtime {
-        var holds: [String: [Hold]] = [:]
-        var sold: [String: (user: String, booking: Int64)] = [:]
+        var holds: [SeatCode: [Hold]] = [:]
+        var sold: [SeatCode: (user: String, booking: Int64)] = [:]
         /// The latest epoch seen: holds of earlier ones may have been lost with Redis's data.
         var epoch: Int64 = 0
         /// Seats of bookings whose answer never came (Redis unavailable): sold or not.
-        var maybeSold: Set<String> = []
+        var maybeSold: Set<SeatCode> = []
 
         var sales: Sales { Sales(sold: sold.mapValues(\.booking), maybeSold: maybeSold) }
     }
 
     /// The sales of a showtime the ledger saw, to compare with Redis's.
     struct Sales: Sendable {
-        var sold: [String: Int64] = [:]
-        var maybeSold: Set<String> = []
+        var sold: [SeatCode: Int64] = [:]
+        var maybeSold: Set<SeatCode> = []
     }
 
     private struct State {
@@ -141,14 +142,14 @@ package final class GrantLedger: Sendable {
 
     /// A booking whose answer never came: Redis may have sold these seats to `user` or
     /// not. Its seats may show up sold in Redis without a booking the bench saw.
-    func maybeBooked(_ seats: [String], showtime: Int, user: String) {
+    func maybeBooked(_ seats: [SeatCode], showtime: Int, user: String) {
         state.withLock { state in
             state.showtimes[showtime, default: Showtime()].maybeSold.formUnion(seats)
         }
         end(seats, showtime: showtime, user: user, at: Date().milliseconds)
     }
 
-    private func end(_ seats: [String], showtime: Int, user: String, at: Int64) {
+    private func end(_ seats: [SeatCode], showtime: Int, user: String, at: Int64) {
         state.withLock { state in
             for seat in seats {
                 guard var holds = state.showtimes[showtime]?.holds[seat],

@@ -1,4 +1,5 @@
 import SeatLocking
+import SeatRecords
 
 /// Chooses seats the way moviegoers do: a party of one to six, side by side in one row,
 /// near a preferred spot; a share of them all aim at the same best seats of the house.
@@ -41,7 +42,7 @@ struct PartyPicker: Sendable {
     }
 
     /// `count` adjacent seats around the preferred spot (fewer if the stretch is shorter).
-    func pick<G: RandomNumberGenerator>(count: Int, using generator: inout G) -> [String] {
+    func pick<G: RandomNumberGenerator>(count: Int, using generator: inout G) -> [SeatCode] {
         let run: [Seat]
         let centre: Int
         if !hotRuns.isEmpty, Double.random(in: 0..<1, using: &generator) < hotspot {

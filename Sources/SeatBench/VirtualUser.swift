@@ -1,6 +1,7 @@
 import CinebookSupport
 import Foundation
 import SeatLocking
+import SeatRecords
 import Synchronization
 
 /// Counters every user adds to, read by the progress line and the operation limit.
@@ -97,7 +98,7 @@ struct VirtualUser {
         }
     }
 
-    private var lastSuggestion: [String]?
+    private var lastSuggestion: [SeatCode]?
     private var lastConflictHadNoSuggestion = false
     /// The last operation failed without an answer (Redis unavailable): it may or may not
     /// have happened.

@@ -1,3 +1,5 @@
+import SeatRecords
+
 /// What a party asks for: how many seats, and optionally where, of which category, and
 /// whether one of them must be a wheelchair place.
 public struct SeatWish: Sendable, Hashable {
@@ -22,7 +24,7 @@ public struct SeatOffer: Sendable, Hashable {
     public let seats: [Seat]
     public let score: Double
 
-    public var codes: [String] { seats.map(\.code) }
+    public var codes: [SeatCode] { seats.map(\.code) }
 }
 
 /// The best-available engine: ranked sets of free seats for a party, on one layout with
@@ -48,9 +50,9 @@ public struct SeatOffer: Sendable, Hashable {
 /// 5. Offers never share a seat, so the second is still there when the first is gone.
 public struct BestSeats: Sendable {
     public let layout: SeatLayout
-    private let taken: Set<String>
+    private let taken: Set<SeatCode>
 
-    public init(layout: SeatLayout, unavailable: Set<String>) {
+    public init(layout: SeatLayout, unavailable: Set<SeatCode>) {
         self.layout = layout
         self.taken = unavailable
     }
@@ -70,7 +72,7 @@ public struct BestSeats: Sendable {
             .map { SeatOffer(seats: $0.seats, score: ranking.score($0.seats) + Double($0.splits)) }
             .sorted { ($0.score, $0.seats[0].rowIndex, $0.seats[0].column) < ($1.score, $1.seats[0].rowIndex, $1.seats[0].column) }
         var chosen: [SeatOffer] = []
-        var used = Set<String>()
+        var used = Set<SeatCode>()
         for offer in ranked where chosen.count < limit {
             guard offer.seats.allSatisfy({ !used.contains($0.code) }) else { continue }
             chosen.append(offer)
@@ -94,7 +96,7 @@ public struct BestSeats: Sendable {
 /// Whether a set of seats leaves a single free seat stranded beside it, for people who
 /// pick seats by hand: the seats of `picked` (already counted as taken in `unavailable`
 /// or not) that have an orphan next to them, with the orphan.
-public func orphanedSeats(by picked: [Seat], in layout: SeatLayout, unavailable: Set<String>) -> [Seat] {
+public func orphanedSeats(by picked: [Seat], in layout: SeatLayout, unavailable: Set<SeatCode>) -> [Seat] {
     let takenNow = unavailable.union(picked.map(\.code))
     let grid = Grid(layout: layout, taken: takenNow, allowed: Set(SeatCategory.allCases))
     var orphans: [Seat] = []
@@ -122,7 +124,7 @@ private struct Grid {
     private let layout: SeatLayout
     private let cells: [[Cell]]
 
-    init(layout: SeatLayout, taken: Set<String>, allowed: Set<SeatCategory>) {
+    init(layout: SeatLayout, taken: Set<SeatCode>, allowed: Set<SeatCategory>) {
         self.layout = layout
         cells = layout.rows.map { row in
             row.cells.map { cell in

@@ -22,9 +22,14 @@ extension Showtime {
         guard let zone = TimeZone(identifier: record.timeZone) else {
             throw LayoutError("time zone '\(record.timeZone.quotable)' is unknown")
         }
+        var occupied = Set<SeatCode>()
+        for text in record.boxOffice {
+            guard let code = SeatCode(text) else { throw LayoutError("box-office seat '\(text.quotable)' is not a seat code") }
+            occupied.insert(code)
+        }
         self.init(
             id: record.id, title: record.title, auditorium: record.auditorium, startsAt: record.startsAt, layout: layout,
-            occupied: Set(record.boxOffice), timeZone: zone, salesCutoff: .seconds(60 * record.salesCutoffMinutes))
+            occupied: occupied, timeZone: zone, salesCutoff: .seconds(60 * record.salesCutoffMinutes))
     }
 }
 
@@ -36,7 +41,7 @@ extension ShowtimeRecord {
         }
         self.init(
             id: showtime.id, title: showtime.title, auditorium: showtime.auditorium, startsAt: showtime.startsAt, rows: rows,
-            boxOffice: showtime.layout.seats.map(\.code).filter(showtime.occupied.contains), timeZone: showtime.timeZone.identifier,
+            boxOffice: showtime.layout.seats.map(\.code).filter(showtime.occupied.contains).map(\.text), timeZone: showtime.timeZone.identifier,
             salesCutoffMinutes: Int(showtime.salesCutoff.components.seconds / 60))
     }
 }
@@ -61,7 +66,7 @@ extension Catalog {
                 let lost = try await records.sold(showtime: showtime.id).keys.filter { showtime.layout.seat($0) == nil }.sorted()
                 guard lost.isEmpty else {
                     throw SeatLockingError.invalidRequest(
-                        "Showtime \(showtime.id)'s new layout has no seat \(SeatCode.list(lost)), which \(lost.count == 1 ? "is" : "are") sold; nothing was imported.")
+                        "Showtime \(showtime.id)'s new layout has no seat \(lost.sentence), which \(lost.count == 1 ? "is" : "are") sold; nothing was imported.")
                 }
             }
             try await records.save(showtimes.map(ShowtimeRecord.init))

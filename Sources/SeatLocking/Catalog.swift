@@ -1,5 +1,6 @@
 import CinebookSupport
 import Foundation
+import SeatRecords
 
 /// The showtimes this system sells, loaded from one JSON file per showtime.
 ///
@@ -155,9 +156,9 @@ private struct ShowtimeFile: Decodable {
         let cutoff = Duration.seconds(60 * minutes)
         let start = try ShowtimeStart(startsAt).date(in: zone, loadedAt: now)
         let layout = try SeatLayout(rowPatterns: rows.map { ($0.row, $0.seats) })
-        var taken = Set<String>()
+        var taken = Set<SeatCode>()
         for text in occupied ?? [] {
-            guard let code = SeatCode.normalize(text), layout.seat(code) != nil else {
+            guard let code = SeatCode(text), layout.seat(code) != nil else {
                 throw LayoutError("occupied seat '\(text.quotable)' is not in the layout")
             }
             taken.insert(code)

@@ -34,8 +34,10 @@ public enum HoldHistory {
             if let name = flat[pair].string { fields[name] = flat[pair + 1].string }
         }
         guard let event = fields["event"].flatMap(Entry.Event.init(rawValue:)), let at = fields["at"].flatMap(Int64.init) else { return nil }
+        let seats = (fields["seats"] ?? "").split(separator: " ").map { SeatCode(String($0)) }
+        guard !seats.contains(nil) else { return nil }
         return Entry(
-            id: id, showtimeID: showtime, event: event, seats: (fields["seats"] ?? "").split(separator: " ").map(String.init),
+            id: id, showtimeID: showtime, event: event, seats: seats.compactMap { $0 },
             user: fields["user"], at: Date(milliseconds: at), heldMilliseconds: fields["held_ms"].flatMap(Int64.init),
             operation: fields["operation"])
     }
@@ -44,13 +46,13 @@ public enum HoldHistory {
     struct Failure: Sendable {
         let operation: SeatMetrics.Operation
         let showtime: Int
-        let seats: [String]
+        let seats: [SeatCode]
         let user: String
         let at: Date
 
         /// The stream fields, as the scripts write theirs.
         var fields: [String] {
-            ["event", Entry.Event.error.rawValue, "operation", operation.rawValue, "seats", seats.joined(separator: " "),
+            ["event", Entry.Event.error.rawValue, "operation", operation.rawValue, "seats", seats.map(\.text).joined(separator: " "),
              "at", String(at.milliseconds), "user", user]
         }
     }
@@ -151,7 +153,7 @@ extension SeatLockingService {
 
     /// Adds a failed operation to its showtime's history; while Redis cannot take it, it
     /// waits in memory for the next write.
-    func recordFailure(_ operation: SeatMetrics.Operation, _ error: SeatLockingError, showtime id: Int, seats: [String], user: String) async {
+    func recordFailure(_ operation: SeatMetrics.Operation, _ error: SeatLockingError, showtime id: Int, seats: [SeatCode], user: String) async {
         guard error.isFault, catalog.showtime(id) != nil else { return }
         pendingFailures.add(HoldHistory.Failure(operation: operation, showtime: id, seats: seats, user: user, at: Date()))
         // Redis just failed: no second wait for it now.

@@ -1,6 +1,7 @@
 import CinebookSupport
 import Foundation
 import RedisClient
+import SeatRecords
 
 /// What each seat script answers, as a type. Each reply shape documented on a script in
 /// `SeatScripts` is read here, once, into its outcome; the service switches on outcomes
@@ -24,14 +25,14 @@ enum LockOutcome: ScriptOutcome {
     case granted(serverTime: Date, epoch: Date, seats: [HeldSeat])
     /// `seats` are sold, claimed or held by others; `taken` is every seat not free now;
     /// `staleClaims` are booking claims past their deadline, which only reconciliation can settle.
-    case unavailable(seats: [String], taken: Set<String>, staleClaims: [String])
+    case unavailable(seats: [SeatCode], taken: Set<SeatCode>, staleClaims: [SeatCode])
     case tooMany(alreadyHeld: Int)
 
     init(reading reply: ScriptReply) throws(SeatLockingError) {
         switch reply.outcome {
         case "ok": self = .granted(serverTime: try reply.serverTime, epoch: try reply.time(at: 2), seats: try reply.heldSeats(from: 3))
         case "unavailable":
-            self = .unavailable(seats: try reply.strings(at: 2), taken: Set(try reply.strings(at: 3)), staleClaims: try reply.strings(at: 4))
+            self = .unavailable(seats: try reply.codes(at: 2), taken: Set(try reply.codes(at: 3)), staleClaims: try reply.codes(at: 4))
         case "too_many": self = .tooMany(alreadyHeld: Int(try reply.integer(at: 2)))
         default: throw reply.malformed()
         }
@@ -41,28 +42,28 @@ enum LockOutcome: ScriptOutcome {
 /// `unlock`: the seats released, or (strict) the seats that stopped it.
 struct UnlockOutcome: ScriptOutcome {
     let serverTime: Date
-    let released: [String]
+    let released: [SeatCode]
     /// Sold or held by others; only a strict release names them, and then released nothing.
-    let heldByOthers: [String]
+    let heldByOthers: [SeatCode]
 
     init(reading reply: ScriptReply) throws(SeatLockingError) {
         serverTime = try reply.time(at: 0)
-        released = try reply.strings(at: 1)
-        heldByOthers = reply.count > 2 ? try reply.strings(at: 2) : []
+        released = try reply.codes(at: 1)
+        heldByOthers = reply.count > 2 ? try reply.codes(at: 2) : []
     }
 }
 
 /// `extend`: fresh expiries for every seat, or why not.
 enum ExtendOutcome: ScriptOutcome {
     case extended(serverTime: Date, seats: [HeldSeat])
-    case notOwner([String])
-    case expired([String])
+    case notOwner([SeatCode])
+    case expired([SeatCode])
 
     init(reading reply: ScriptReply) throws(SeatLockingError) {
         switch reply.outcome {
         case "ok": self = .extended(serverTime: try reply.serverTime, seats: try reply.heldSeats(from: 2))
-        case "not_owner": self = .notOwner(try reply.strings(at: 2))
-        case "expired": self = .expired(try reply.strings(at: 2))
+        case "not_owner": self = .notOwner(try reply.codes(at: 2))
+        case "expired": self = .expired(try reply.codes(at: 2))
         default: throw reply.malformed()
         }
     }
@@ -72,15 +73,15 @@ enum ExtendOutcome: ScriptOutcome {
 enum ClaimOutcome: ScriptOutcome {
     case claimed(serverTime: Date)
     /// `sold` seats, seats held or claimed by `others`, and `staleClaims` past their deadline.
-    case taken(sold: [String], others: [String], staleClaims: [String])
+    case taken(sold: [SeatCode], others: [SeatCode], staleClaims: [SeatCode])
     /// Seats the user no longer holds.
-    case expired([String])
+    case expired([SeatCode])
 
     init(reading reply: ScriptReply) throws(SeatLockingError) {
         switch reply.outcome {
         case "ok": self = .claimed(serverTime: try reply.serverTime)
-        case "taken": self = .taken(sold: try reply.strings(at: 2), others: try reply.strings(at: 3), staleClaims: try reply.strings(at: 4))
-        case "expired": self = .expired(try reply.strings(at: 2))
+        case "taken": self = .taken(sold: try reply.codes(at: 2), others: try reply.codes(at: 3), staleClaims: try reply.codes(at: 4))
+        case "expired": self = .expired(try reply.codes(at: 2))
         default: throw reply.malformed()
         }
     }
@@ -99,16 +100,16 @@ struct Done: ScriptOutcome {
 struct StatusOutcome: ScriptOutcome {
     let serverTime: Date
     /// Sold and claimed seats.
-    let taken: Set<String>
+    let taken: Set<SeatCode>
     /// Every live lock's expiry.
-    let locked: [String: Date]
+    let locked: [SeatCode: Date]
     /// The viewer's live locks' expiries.
-    let mine: [String: Date]
+    let mine: [SeatCode: Date]
     let version: Int64
 
     init(reading reply: ScriptReply) throws(SeatLockingError) {
         serverTime = try reply.time(at: 0)
-        taken = Set(try reply.strings(at: 1))
+        taken = Set(try reply.codes(at: 1))
         locked = try reply.expiries(at: 2)
         mine = try reply.expiries(at: 3)
         version = try reply.integer(at: 4)
@@ -132,10 +133,10 @@ enum RevisionOutcome: ScriptOutcome {
 
 /// `sweep`: the seats whose holds it found expired.
 struct SweepOutcome: ScriptOutcome {
-    let expired: [String]
+    let expired: [SeatCode]
 
     init(reading reply: ScriptReply) throws(SeatLockingError) {
-        expired = try reply.strings(at: 1)
+        expired = try reply.codes(at: 1)
     }
 }
 
@@ -183,11 +184,11 @@ struct SeatInfoOutcome: ScriptOutcome {
 /// `force_unlock`: the seats released.
 struct ForceUnlockOutcome: ScriptOutcome {
     let serverTime: Date
-    let released: Set<String>
+    let released: Set<SeatCode>
 
     init(reading reply: ScriptReply) throws(SeatLockingError) {
         serverTime = try reply.time(at: 0)
-        released = Set(try reply.strings(at: 1))
+        released = Set(try reply.codes(at: 1))
     }
 }
 
@@ -197,17 +198,17 @@ struct InspectOutcome: ScriptOutcome {
     /// This node loaded the showtime's sold seats (its marker is present).
     let loaded: Bool
     /// Seat → booking id, as Redis has them.
-    let sold: [String: String]
+    let sold: [SeatCode: String]
     /// Seat → claim; a claim Redis cannot read counts as none.
-    let claims: [String: BookingClaim]
-    let locked: Set<String>
+    let claims: [SeatCode: BookingClaim]
+    let locked: Set<SeatCode>
 
     init(reading reply: ScriptReply) throws(SeatLockingError) {
         serverTime = try reply.time(at: 0)
         loaded = try reply.integer(at: 1) == 1
         sold = try reply.pairs(at: 2)
         claims = try reply.pairs(at: 3).compactMapValues(BookingClaim.init)
-        locked = Set(try reply.strings(at: 4))
+        locked = Set(try reply.codes(at: 4))
     }
 }
 

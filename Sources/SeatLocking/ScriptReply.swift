@@ -1,6 +1,7 @@
 import CinebookSupport
 import Foundation
 import RedisClient
+import SeatRecords
 
 /// Reads a script's reply by position, for the outcomes in `ScriptOutcomes` (the only
 /// readers of replies).
@@ -44,23 +45,34 @@ struct ScriptReply {
         return list.compactMap(\.string)
     }
 
-    /// A `{field, value, field, value, ...}` list (HGETALL) as a dictionary.
-    func pairs(at index: Int) throws(SeatLockingError) -> [String: String] {
+    /// A list of seat codes.
+    func codes(at index: Int) throws(SeatLockingError) -> [SeatCode] {
+        try strings(at: index).map { text throws(SeatLockingError) in try code(text) }
+    }
+
+    /// A `{seat, value, seat, value, ...}` list (HGETALL of a hash keyed by seat) as a dictionary.
+    func pairs(at index: Int) throws(SeatLockingError) -> [SeatCode: String] {
         let flat = try strings(at: index)
-        var result: [String: String] = [:]
-        for pair in stride(from: 0, to: flat.count - 1, by: 2) { result[flat[pair]] = flat[pair + 1] }
+        var result: [SeatCode: String] = [:]
+        for pair in stride(from: 0, to: flat.count - 1, by: 2) { result[try code(flat[pair])] = flat[pair + 1] }
         return result
     }
 
     /// A `{seat, expiry, seat, expiry, ...}` list as seat → expiry.
-    func expiries(at index: Int) throws(SeatLockingError) -> [String: Date] {
+    func expiries(at index: Int) throws(SeatLockingError) -> [SeatCode: Date] {
         let flat = try strings(at: index)
-        var result: [String: Date] = [:]
+        var result: [SeatCode: Date] = [:]
         for pair in stride(from: 0, to: flat.count - 1, by: 2) {
             guard let milliseconds = Double(flat[pair + 1]) else { throw malformed() }
-            result[flat[pair]] = Date(milliseconds: Int64(milliseconds))
+            result[try code(flat[pair])] = Date(milliseconds: Int64(milliseconds))
         }
         return result
+    }
+
+    /// A seat code as the scripts write it: canonical, or the reply is malformed.
+    private func code(_ text: String) throws(SeatLockingError) -> SeatCode {
+        guard let code = SeatCode(text), code.text == text else { throw malformed() }
+        return code
     }
 
     /// The `seat, expiry, token` triples from `first` on (after `'ok', now`, and the
@@ -68,10 +80,10 @@ struct ScriptReply {
     func heldSeats(from first: Int = 2) throws(SeatLockingError) -> [HeldSeat] {
         var seats: [HeldSeat] = []
         for start in stride(from: first, to: parts.count, by: 3) {
-            guard start + 2 < parts.count, let code = parts[start].string,
+            guard start + 2 < parts.count, let text = parts[start].string,
                   let expiry = parts[start + 1].int, let token = parts[start + 2].int
             else { throw malformed() }
-            seats.append(HeldSeat(code: code, expiresAt: Date(milliseconds: expiry), token: token))
+            seats.append(HeldSeat(code: try code(text), expiresAt: Date(milliseconds: expiry), token: token))
         }
         return seats
     }

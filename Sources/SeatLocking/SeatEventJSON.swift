@@ -1,4 +1,5 @@
 import Foundation
+import SeatRecords
 
 /// The `data:` of the API's event stream: written by the server, read by its clients.
 public enum SeatEventJSON {
@@ -7,7 +8,7 @@ public enum SeatEventJSON {
     public struct Change: Codable, Sendable {
         let event: String
         let showtime_id: Int
-        let seats: [String]
+        let seats: [SeatCode]
         let expires_at: String?
         let at: String
         let version: Int64?

@@ -1,5 +1,6 @@
 import CinebookSupport
 import Foundation
+import SeatRecords
 
 /// One change announced on a showtime's `seat_events:{id}` channel, such as
 /// `{"event":"locked","showtime_id":3,"seats":["F7"],"expires_at":1764097200000,"at":1764096300000,"version":12}`.
@@ -11,7 +12,7 @@ public struct SeatEvent: Sendable, Hashable {
 
     public let kind: Kind
     public let showtimeID: Int
-    public let seats: [String]
+    public let seats: [SeatCode]
     /// For `locked` and `extended`: when the latest of the seats' locks ends.
     public let expiresAt: Date?
     /// Redis server time of the change.
@@ -19,7 +20,7 @@ public struct SeatEvent: Sendable, Hashable {
     /// The showtime's version after the change (see `ShowtimeRevision`).
     public let version: Int64?
 
-    public init(kind: Kind, showtimeID: Int, seats: [String], expiresAt: Date? = nil, at: Date, version: Int64? = nil) {
+    public init(kind: Kind, showtimeID: Int, seats: [SeatCode], expiresAt: Date? = nil, at: Date, version: Int64? = nil) {
         self.kind = kind
         self.showtimeID = showtimeID
         self.seats = seats
@@ -49,10 +50,10 @@ public struct SeatEvent: Sendable, Hashable {
 
     /// Lua's cjson writes an empty table as `{}`, so an empty list may arrive as an object.
     private struct SeatList: Decodable {
-        let codes: [String]
+        let codes: [SeatCode]
 
         init(from decoder: any Decoder) throws {
-            codes = (try? decoder.singleValueContainer().decode([String].self)) ?? []
+            codes = (try? decoder.singleValueContainer().decode([SeatCode].self)) ?? []
         }
     }
 }

@@ -1,3 +1,5 @@
+import SeatRecords
+
 /// The Redis keys of one showtime. Every key carries `{showtime}` as a Redis Cluster
 /// hash tag, so all of them live in one slot and one script can change them atomically.
 /// The one place key names are spelled: the core's scripts and the bench's probes use it.
@@ -9,7 +11,7 @@ package struct SeatKeys: Sendable {
     private var tag: String { "{\(showtime)}" }
 
     /// HASH `user_id`, `locked_at`, `showtime_id`, `token`, with the lock's TTL.
-    package func lock(_ seat: String) -> String { lockPrefix + seat }
+    package func lock(_ seat: SeatCode) -> String { lockPrefix + seat.text }
     /// What every lock key of the showtime begins with.
     package var lockPrefix: String { "seat_lock:\(tag):" }
     /// ZSET seat → expiry in ms: every live lock of the showtime.

@@ -1,4 +1,5 @@
 import Foundation
+import SeatRecords
 
 /// Why a seat operation did not happen. Each case has one error code, for programs, and one
 /// message that says what happened in words any front end can show; how a front end
@@ -6,12 +7,12 @@ import Foundation
 public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidRequest(String)
     case unknownShowtime(Int)
-    case unknownSeats([String], showtime: Int)
+    case unknownSeats([SeatCode], showtime: Int)
     case tooManySeats(requested: Int, alreadyHeld: Int, limit: Int)
     /// Sold, occupied or locked by someone else; with alternatives that are free now.
-    case seatsUnavailable([String], suggestions: [[String]])
-    case notLockOwner([String])
-    case lockExpired([String])
+    case seatsUnavailable([SeatCode], suggestions: [[SeatCode]])
+    case notLockOwner([SeatCode])
+    case lockExpired([SeatCode])
     /// The showtime has started, or its sales cut-off has passed: nothing more is sold.
     case salesClosed(showtime: Int, closedAt: Date, timeZone: TimeZone)
     case redisUnavailable(String)
@@ -50,7 +51,7 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         case let .unknownShowtime(id):
             return "There is no showtime \(id)."
         case let .unknownSeats(seats, showtime):
-            return "\(SeatCode.list(seats)) \(seats.count == 1 ? "is" : "are") not a seat of showtime \(showtime)."
+            return "\(seats.sentence) \(seats.count == 1 ? "is" : "are") not a seat of showtime \(showtime)."
         case let .tooManySeats(requested, held, limit):
             if held == 0 {
                 return "At most \(limit) seats can be held at once; \(requested) were asked for."
@@ -59,15 +60,15 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         case let .seatsUnavailable(seats, suggestions):
             if seats.isEmpty { return "No seats are free together for this request; try fewer seats or another category." }
             let verb = seats.count == 1 ? "is" : "are"
-            let head = "\(SeatCode.list(seats)) \(verb) no longer available."
+            let head = "\(seats.sentence) \(verb) no longer available."
             guard let best = suggestions.first else { return head + " No other seats are free together." }
             let together = best.count == 1 ? "is free" : "are free together"
-            return head + " \(SeatCode.range(best)) \(together)."
+            return head + " \(best.block) \(together)."
         case let .notLockOwner(seats):
-            return "You do not hold \(SeatCode.list(seats)); someone else does, or \(seats.count == 1 ? "it is" : "they are") sold."
+            return "You do not hold \(seats.sentence); someone else does, or \(seats.count == 1 ? "it is" : "they are") sold."
         case let .lockExpired(seats):
             // Nothing says whether there ever was a hold, or how it ended: say only what is known.
-            return "You hold no lock on \(SeatCode.list(seats)) now; lock \(seats.count == 1 ? "it" : "them") first."
+            return "You hold no lock on \(seats.sentence) now; lock \(seats.count == 1 ? "it" : "them") first."
         case let .salesClosed(showtime, closedAt, zone):
             return "Sales for showtime \(showtime) closed at \(CinemaTime.day(closedAt, in: zone, zoneNamed: true)); its seats can no longer be locked or booked."
         case let .redisUnavailable(reason):
@@ -114,7 +115,7 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     /// The seats the error is about, where it is about seats.
-    public var seats: [String] {
+    public var seats: [SeatCode] {
         switch self {
         case let .unknownSeats(seats, _), let .seatsUnavailable(seats, _), let .notLockOwner(seats), let .lockExpired(seats):
             seats

@@ -1,5 +1,6 @@
 import CinebookSupport
 import Foundation
+import SeatRecords
 
 /// The JSON answers shared by the command line's `--json` and the HTTP API:
 /// `{"ok": true, ...}` on success, `{"ok": false, "error": code, "message": ...}` on failure.
@@ -7,7 +8,7 @@ public enum SeatLockingJSON {
     /// A lock's or an extension's answer; `lockGrant` reads it back.
     public struct Grant: Codable, Sendable {
         public struct Held: Codable, Sendable {
-            let seat: String
+            let seat: SeatCode
             let expires_at: String
             let token: Int64
         }
@@ -15,7 +16,7 @@ public enum SeatLockingJSON {
         private(set) var ok = true
         let showtime_id: Int
         let user: String
-        let seats: [String]
+        let seats: [SeatCode]
         let expires_at: String
         let ttl_seconds: Int
         let held: [Held]
@@ -46,7 +47,7 @@ public enum SeatLockingJSON {
     public struct Released: Codable, Sendable {
         private(set) var ok = true
         let showtime_id: Int
-        let released: [String]
+        let released: [SeatCode]
         /// Redis time of the release.
         let server_time: String
 
@@ -67,7 +68,7 @@ public enum SeatLockingJSON {
         let booking_id: Int64
         let showtime_id: Int
         let user: String
-        let seats: [String]
+        let seats: [SeatCode]
         let booked_at: String
 
         public init(_ booking: Booking) {
@@ -91,7 +92,7 @@ public enum SeatLockingJSON {
             let booking_id: Int64
             let showtime_id: Int
             let user: String
-            let seats: [String]
+            let seats: [SeatCode]
             let booked_at: String
         }
 
@@ -119,7 +120,7 @@ public enum SeatLockingJSON {
     /// "sold_only_in_database", "sold_only_in_redis", "interrupted_bookings", "locks_on_sold_seats", "repaired"}]}`
     public struct Reconciled: Encodable, Sendable {
         struct Interrupted: Encodable, Sendable {
-            let seat: String
+            let seat: SeatCode
             let user: String
             let committed: Bool
         }
@@ -128,10 +129,10 @@ public enum SeatLockingJSON {
             let showtime_id: Int
             let consistent: Bool
             let redis_lost_data: Bool
-            let sold_only_in_database: [String]
-            let sold_only_in_redis: [String]
+            let sold_only_in_database: [SeatCode]
+            let sold_only_in_redis: [SeatCode]
             let interrupted_bookings: [Interrupted]
-            let locks_on_sold_seats: [String]
+            let locks_on_sold_seats: [SeatCode]
             let repaired: Bool
         }
 
@@ -189,7 +190,7 @@ public enum SeatLockingJSON {
             let sales_close_at: String
             let seat_count: Int
             let rows: [Row]
-            let occupied: [String]
+            let occupied: [SeatCode]
         }
 
         public struct Policy: Codable, Sendable {
@@ -247,7 +248,7 @@ public enum SeatLockingJSON {
         /// The answer's shape; read back by `status(from:showtime:revision:)`.
         private struct Wire: Codable {
             struct SeatEntry: Codable {
-                let seat: String
+                let seat: SeatCode
                 let row: String
                 let number: Int
                 let category: String
@@ -343,7 +344,7 @@ public enum SeatLockingJSON {
     /// best first.
     public struct Best: Encodable, Sendable {
         struct Offer: Encodable, Sendable {
-            let seats: [String]
+            let seats: [SeatCode]
             let score: Double
         }
 
@@ -365,7 +366,7 @@ public enum SeatLockingJSON {
 
     public struct Swept: Encodable, Sendable {
         let ok = true
-        let expired: [String: [String]]
+        let expired: [String: [SeatCode]]
         let total: Int
         /// History entries moved into the database of record.
         let archived: Int
@@ -383,9 +384,9 @@ public enum SeatLockingJSON {
         private(set) var ok = false
         let error: String
         let message: String
-        private(set) var seats: [String]?
-        private(set) var unavailable: [String]?
-        private(set) var suggestions: [[String]]?
+        private(set) var seats: [SeatCode]?
+        private(set) var unavailable: [SeatCode]?
+        private(set) var suggestions: [[SeatCode]]?
         /// Which showtime's sales closed when, with the cinema's time zone (`sales_closed` only).
         private(set) var showtime_id: Int?
         private(set) var closed_at: String?

@@ -21,7 +21,7 @@ extension SeatLockingService {
         let seats = showtime.layout.seats.map(\.code)
         let reply = try await run(
             Self.auditScript, keys: [keys.index, keys.sold] + seats.map(keys.lock),
-            arguments: seats, Request(showtime: showtime, user: "", seats: []))
+            arguments: seats.map(\.text), Request(showtime: showtime, user: "", seats: []))
         return AuditReport(showtimeID: id, problems: reply.problems, locks: reply.locks, sold: reply.sold)
     }
 

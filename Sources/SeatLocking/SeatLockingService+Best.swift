@@ -1,3 +1,5 @@
+import SeatRecords
+
 /// The best available seats of a showtime, from its live status.
 public struct BestAvailable: Sendable, Hashable {
     public let showtimeID: Int
@@ -39,10 +41,10 @@ extension SeatLockingService {
         throw .seatsUnavailable([], suggestions: [])
     }
 
-    /// A wish from what a person typed: `near` are seat codes of the showtime, checked as
-    /// every seat list is.
+    /// A wish from what a person asked: `near` are seats of the showtime, checked as every
+    /// seat list is.
     public func wish(
-        count: Int, near: [String] = [], category: SeatCategory? = nil, wheelchair: Bool = false, showtime id: Int
+        count: Int, near: [SeatCode] = [], category: SeatCategory? = nil, wheelchair: Bool = false, showtime id: Int
     ) throws(SeatLockingError) -> SeatWish {
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
         let seats = try canonical(near, of: showtime).compactMap(showtime.layout.seat)

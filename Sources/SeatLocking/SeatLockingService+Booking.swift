@@ -16,13 +16,13 @@ import SeatRecords
 extension SeatLockingService {
     /// Sells the user's held seats, all or none. Booking seats the user has booked
     /// already answers with that booking, so a retry after an unanswered call is safe.
-    public func book(_ seats: [String], showtime id: Int, user: String) async throws(SeatLockingError) -> Booking {
+    public func book(_ seats: [SeatCode], showtime id: Int, user: String) async throws(SeatLockingError) -> Booking {
         try await counted(.book, showtime: id, seats: seats, user: user) { () throws(SeatLockingError) in
             try await sell(seats, showtime: id, user: user)
         }
     }
 
-    private func sell(_ seats: [String], showtime id: Int, user: String) async throws(SeatLockingError) -> Booking {
+    private func sell(_ seats: [SeatCode], showtime id: Int, user: String) async throws(SeatLockingError) -> Booking {
         let request = try validated(seats, showtime: id, user: user)
         let now = Date()
         if !request.showtime.isOnSale(at: now) {
@@ -117,7 +117,7 @@ extension SeatLockingService {
         do {
             return try await runLoaded(
                 SeatScripts.claim, keys: [keys.sold, keys.claims, keys.loaded] + request.seats.map(keys.lock) + [keys.version],
-                arguments: [request.user, String(policy.bookingWindow.milliseconds)] + request.seats, request, write: true)
+                arguments: [request.user, String(policy.bookingWindow.milliseconds)] + request.seatTexts, request, write: true)
         } catch .outcomeUnknown(let reason) {
             // Nothing is sold before the database commits, and it was not asked to.
             throw .redisUnavailable("\(reason); nothing was booked")
@@ -147,14 +147,14 @@ extension SeatLockingService {
             _ = try await run(
                 SeatScripts.sell, keys: [keys.index, keys.sold, keys.claims, keys.holds(request.user)] + record.seats.map(keys.lock)
                     + keys.historyKeys,
-                arguments: [String(record.showtimeID), keys.events, String(record.id), request.user] + record.seats, request, write: true)
+                arguments: [String(record.showtimeID), keys.events, String(record.id), request.user] + record.seats.map(\.text), request, write: true)
         } catch {
             logger.warning("booked, but Redis was not told; reconciliation will", metadata: request.metadata(["error": "\(error)"]))
         }
     }
 
     /// Ends the request's claims, and marks `sold` seats sold in Redis (the database's word).
-    private func abandon(_ request: Request, sold: [String: BookingRecord]) async {
+    private func abandon(_ request: Request, sold: [SeatCode: BookingRecord]) async {
         do {
             try await settle(
                 showtime: request.showtime.id, sell: sold.mapValues(\.id), free: [], unclaim: request.seats, complete: false, request)

@@ -1,4 +1,5 @@
 import Foundation
+import SeatRecords
 
 /// What an operator sees of one seat: who holds it, until when, with which token; or its
 /// booking.
@@ -13,33 +14,33 @@ public struct SeatInspection: Sendable, Hashable {
         case boxOffice
     }
 
-    public let seat: String
+    public let seat: SeatCode
     public let state: State
 }
 
 /// Holds an operator ended: each released seat with who held it.
 public struct ForcedRelease: Sendable, Hashable {
     public struct Hold: Sendable, Hashable {
-        public let seat: String
+        public let seat: SeatCode
         public let user: String
     }
 
     public let showtimeID: Int
     public let released: [Hold]
     /// Seats that nobody held (free, sold, or being booked): left as they were.
-    public let notHeld: [String]
+    public let notHeld: [SeatCode]
     public let serverTime: Date
 }
 
 extension SeatLockingService {
     /// The seats as they are now, for an operator.
-    public func inspect(_ seats: [String], showtime id: Int) async throws(SeatLockingError) -> (seats: [SeatInspection], serverTime: Date) {
+    public func inspect(_ seats: [SeatCode], showtime id: Int) async throws(SeatLockingError) -> (seats: [SeatInspection], serverTime: Date) {
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
         let codes = try canonical(seats, of: showtime)
         guard !codes.isEmpty else { throw .invalidRequest("Name at least one seat, like C7.") }
         let keys = SeatKeys(showtime: id)
         let outcome = try await run(
-            SeatScripts.seatInfo, keys: [keys.sold, keys.claims] + codes.map(keys.lock), arguments: codes,
+            SeatScripts.seatInfo, keys: [keys.sold, keys.claims] + codes.map(keys.lock), arguments: codes.map(\.text),
             Request(showtime: showtime, user: "", seats: codes))
         guard outcome.seats.count == codes.count else { throw .internalError("seat_info answered for \(outcome.seats.count) of \(codes.count) seats") }
         let inspections = zip(codes, outcome.seats).map { code, fields in
@@ -61,10 +62,10 @@ extension SeatLockingService {
     /// Ends the holds on these seats whoever has them, as if each holder had released
     /// them (the history, every map). A hold taken between the look and the release is
     /// left alone: the release names the token it saw. Logged with the operator's name.
-    public func forceRelease(_ seats: [String], showtime id: Int, by operatorName: String) async throws(SeatLockingError) -> ForcedRelease {
+    public func forceRelease(_ seats: [SeatCode], showtime id: Int, by operatorName: String) async throws(SeatLockingError) -> ForcedRelease {
         let request = try validated(seats, showtime: id, user: operatorName)
         let (inspections, _) = try await inspect(request.seats, showtime: id)
-        var holders: [(seat: String, user: String, token: Int64)] = []
+        var holders: [(seat: SeatCode, user: String, token: Int64)] = []
         for inspection in inspections {
             if case let .held(user, _, _, token) = inspection.state { holders.append((inspection.seat, user, token)) }
         }
@@ -72,7 +73,7 @@ extension SeatLockingService {
         let outcome = try await run(
             SeatScripts.forceUnlock,
             keys: [keys.index] + holders.flatMap { [keys.lock($0.seat), keys.holds($0.user)] } + keys.historyKeys,
-            arguments: [String(id), keys.events] + holders.flatMap { [$0.seat, String($0.token)] },
+            arguments: [String(id), keys.events] + holders.flatMap { [$0.seat.text, String($0.token)] },
             request, write: true)
         let released = outcome.released
         let result = ForcedRelease(
@@ -91,7 +92,7 @@ extension SeatLockingJSON {
     /// `cinebook seat --json`: each seat's state, holder, times and token.
     public struct Inspection: Encodable, Sendable {
         struct Seat: Encodable, Sendable {
-            let seat: String
+            let seat: SeatCode
             /// `free`, `held`, `being_booked`, `sold` or `box_office`.
             let state: String
             let user: String?
@@ -132,14 +133,14 @@ extension SeatLockingJSON {
     /// `cinebook release --force --json`.
     public struct Forced: Encodable, Sendable {
         struct Hold: Encodable, Sendable {
-            let seat: String
+            let seat: SeatCode
             let user: String
         }
 
         let ok = true
         let showtime_id: Int
         let released: [Hold]
-        let not_held: [String]
+        let not_held: [SeatCode]
         let server_time: String
 
         public init(_ release: ForcedRelease) {

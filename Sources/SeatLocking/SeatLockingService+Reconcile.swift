@@ -5,7 +5,7 @@ import SeatRecords
 public struct ReconcileReport: Sendable, Hashable {
     /// A booking interrupted between the two stores: its claim passed its deadline.
     public struct InterruptedBooking: Sendable, Hashable {
-        public let seat: String
+        public let seat: SeatCode
         public let user: String
         /// The database committed it, so it is a sale; otherwise the seat is free again.
         public let committed: Bool
@@ -16,12 +16,12 @@ public struct ReconcileReport: Sendable, Hashable {
     /// a showtime used for the first time has nothing to lose.
     public let redisLostData: Bool
     /// Sold in the database, but not (or to another booking) in Redis.
-    public let soldOnlyInDatabase: [String]
+    public let soldOnlyInDatabase: [SeatCode]
     /// Sold in Redis, but in no booking of the database.
-    public let soldOnlyInRedis: [String]
+    public let soldOnlyInRedis: [SeatCode]
     public let interruptedBookings: [InterruptedBooking]
     /// Live locks on seats the database has sold.
-    public let locksOnSoldSeats: [String]
+    public let locksOnSoldSeats: [SeatCode]
     /// Redis now agrees with the database.
     public internal(set) var repaired: Bool
 
@@ -44,14 +44,14 @@ extension SeatLockingService {
         let request = Request(showtime: showtime, user: "", seats: [])
         let keys = SeatKeys(showtime: id)
         let redis = try await run(SeatScripts.inspect, keys: [keys.index, keys.sold, keys.claims, keys.loaded], arguments: [], request)
-        let sold: [String: Int64]
+        let sold: [SeatCode: Int64]
         do { sold = try await database("sold") { () async throws(RecordsError) in try await records.sold(showtime: id) } } catch { throw Self.failure(error) }
 
         let interrupted = redis.claims.compactMap { seat, claim -> ReconcileReport.InterruptedBooking? in
             guard claim.deadline <= redis.serverTime else { return nil }
             return .init(seat: seat, user: claim.user, committed: sold[seat] != nil)
         }.sorted { $0.seat < $1.seat }
-        let layoutOrder = { (seats: [String]) in showtime.layout.seats.map(\.code).filter(Set(seats).contains) }
+        let layoutOrder = { (seats: [SeatCode]) in showtime.layout.seats.map(\.code).filter(Set(seats).contains) }
         var report = ReconcileReport(
             showtimeID: id, redisLostData: !redis.loaded && !sold.isEmpty,
             soldOnlyInDatabase: layoutOrder(sold.keys.filter { redis.sold[$0] != String(sold[$0]!) && redis.claims[$0] == nil }),
@@ -82,14 +82,14 @@ extension SeatLockingService {
     /// seats stop being sold, `unclaim` seats lose their booking claims. `complete` says
     /// that `sell` is every seat the database has sold.
     func settle(
-        showtime id: Int, sell: [String: Int64], free: [String], unclaim: [String], complete: Bool, _ request: Request
+        showtime id: Int, sell: [SeatCode: Int64], free: [SeatCode], unclaim: [SeatCode], complete: Bool, _ request: Request
     ) async throws(SeatLockingError) {
         let keys = SeatKeys(showtime: id)
         let selling = sell.keys.sorted()
         _ = try await run(
             SeatScripts.settle, keys: [keys.index, keys.sold, keys.claims, keys.loaded] + selling.map(keys.lock) + [keys.version],
             arguments: [String(id), keys.events, complete ? "1" : "0", String(selling.count), String(free.count)]
-                + selling + selling.map { String(sell[$0]!) } + free + unclaim,
+                + selling.map(\.text) + selling.map { String(sell[$0]!) } + (free + unclaim).map(\.text),
             request, write: true)
     }
 }

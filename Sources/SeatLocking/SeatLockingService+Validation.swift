@@ -1,15 +1,19 @@
 import CinebookSupport
 import Foundation
 import Logging
+import SeatRecords
 
 /// A request that passed validation: a known showtime, a valid user and canonical seats.
 struct Request: Sendable {
     let showtime: Showtime
     let user: String
-    let seats: [String]
+    let seats: [SeatCode]
+
+    /// The seats as the scripts take them.
+    var seatTexts: [String] { seats.map(\.text) }
 
     func metadata(_ extra: Logger.Metadata = [:]) -> Logger.Metadata {
-        var metadata: Logger.Metadata = ["showtime": "\(showtime.id)", "user": "\(user)", "seats": "\(seats.joined(separator: ","))"]
+        var metadata: Logger.Metadata = ["showtime": "\(showtime.id)", "user": "\(user)", "seats": "\(seatTexts.joined(separator: ","))"]
         metadata.merge(extra) { _, new in new }
         return metadata
     }
@@ -17,32 +21,24 @@ struct Request: Sendable {
 
 extension SeatLockingService {
     /// Checks a request before it reaches Redis: user, showtime, and 1 to the per-user
-    /// limit of distinct, well-formed seats of that showtime.
-    func validated(_ seats: [String], showtime id: Int, user: String) throws(SeatLockingError) -> Request {
+    /// limit of distinct seats of that showtime.
+    func validated(_ seats: [SeatCode], showtime id: Int, user: String) throws(SeatLockingError) -> Request {
         let user = try Self.validatedUser(user)
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
         guard !seats.isEmpty else { throw .invalidRequest("Name at least one seat, like C7.") }
         return Request(showtime: showtime, user: user, seats: try canonical(seats, of: showtime))
     }
 
-    /// Seat codes as people type them, checked and made canonical: well-formed, no
-    /// duplicates, at most the per-user limit, all seats of the showtime.
-    func canonical(_ seats: [String], of showtime: Showtime) throws(SeatLockingError) -> [String] {
-        var canonical: [String] = []
-        var seen = Set<String>()
-        for text in seats {
-            guard let code = SeatCode.normalize(text) else {
-                throw .invalidRequest("'\(text.quotable)' is not a seat code; a seat is a row letter and a number, like C7.")
-            }
-            guard seen.insert(code).inserted else { throw .invalidRequest("\(code) is listed twice.") }
-            canonical.append(code)
+    /// Checks seats for a showtime: no duplicates, at most the per-user limit, all seats of
+    /// the showtime.
+    func canonical(_ seats: [SeatCode], of showtime: Showtime) throws(SeatLockingError) -> [SeatCode] {
+        try SeatCode.checkDistinct(seats)
+        guard seats.count <= policy.maximumSeatsPerUser else {
+            throw .tooManySeats(requested: seats.count, alreadyHeld: 0, limit: policy.maximumSeatsPerUser)
         }
-        guard canonical.count <= policy.maximumSeatsPerUser else {
-            throw .tooManySeats(requested: canonical.count, alreadyHeld: 0, limit: policy.maximumSeatsPerUser)
-        }
-        let unknown = canonical.filter { showtime.layout.seat($0) == nil }
+        let unknown = seats.filter { showtime.layout.seat($0) == nil }
         guard unknown.isEmpty else { throw .unknownSeats(unknown, showtime: showtime.id) }
-        return canonical
+        return seats
     }
 
     /// A user id is 1–64 printable characters (surrounding spaces are dropped), in Unicode
@@ -67,4 +63,29 @@ extension SeatLockingService {
         }
         return ttl
     }
+}
+
+extension SeatCode {
+    /// Seat codes as people type them (`c7`, ` C07 `), each made canonical: the one place
+    /// where typed seats become seats, with the message every front end gives for a bad one.
+    public static func parse(_ typed: [String]) throws(SeatLockingError) -> [SeatCode] {
+        var codes: [SeatCode] = []
+        var seen = Set<SeatCode>()
+        for text in typed {
+            guard let code = SeatCode(text) else {
+                throw .invalidRequest("'\(text.quotable)' is not a seat code; a seat is a row letter and a number, like C7.")
+            }
+            guard seen.insert(code).inserted else { throw listedTwice(code) }
+            codes.append(code)
+        }
+        return codes
+    }
+
+    /// Refuses a list that names a seat twice.
+    static func checkDistinct(_ codes: [SeatCode]) throws(SeatLockingError) {
+        var seen = Set<SeatCode>()
+        for code in codes where !seen.insert(code).inserted { throw listedTwice(code) }
+    }
+
+    private static func listedTwice(_ code: SeatCode) -> SeatLockingError { .invalidRequest("\(code) is listed twice.") }
 }

@@ -40,13 +40,13 @@ public struct SeatLockingService: Sendable {
 
     /// Locks all the seats for the user, or none. Seats the user already holds count as
     /// success and get a fresh TTL (never past the maximum hold, never earlier than before).
-    public func lock(_ seats: [String], showtime id: Int, user: String, ttl: Duration? = nil) async throws(SeatLockingError) -> LockGrant {
+    public func lock(_ seats: [SeatCode], showtime id: Int, user: String, ttl: Duration? = nil) async throws(SeatLockingError) -> LockGrant {
         try await counted(.lock, showtime: id, seats: seats, user: user) { () throws(SeatLockingError) in
             try await grantLock(seats, showtime: id, user: user, ttl: ttl)
         }
     }
 
-    private func grantLock(_ seats: [String], showtime id: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
+    private func grantLock(_ seats: [SeatCode], showtime id: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
         let request = try validated(seats, showtime: id, user: user)
         try request.showtime.checkOnSale(at: Date())
         let ttl = try validatedTTL(ttl)
@@ -84,7 +84,7 @@ public struct SeatLockingService: Sendable {
             arguments: [
                 String(request.showtime.id), request.user, String(ttl.milliseconds), String(policy.maximumHold.milliseconds),
                 String(policy.maximumSeatsPerUser), keys.events,
-            ] + request.seats,
+            ] + request.seatTexts,
             request, write: true)
     }
 
@@ -93,7 +93,7 @@ public struct SeatLockingService: Sendable {
     /// `strict` refuses instead (`notLockOwner`, nothing released) when any seat is sold or
     /// held by someone else, as the HTTP API answers 409; the check and the release are
     /// one script.
-    public func unlock(_ seats: [String], showtime id: Int, user: String, strict: Bool = false) async throws(SeatLockingError) -> Release {
+    public func unlock(_ seats: [SeatCode], showtime id: Int, user: String, strict: Bool = false) async throws(SeatLockingError) -> Release {
         let release = try await counted(.unlock, showtime: id, seats: seats, user: user) { () throws(SeatLockingError) in
             try await releaseLocks(seats, showtime: id, user: user, strict: strict)
         }
@@ -101,7 +101,7 @@ public struct SeatLockingService: Sendable {
         return release
     }
 
-    private func releaseLocks(_ seats: [String], showtime id: Int, user: String, strict: Bool) async throws(SeatLockingError) -> Release {
+    private func releaseLocks(_ seats: [SeatCode], showtime id: Int, user: String, strict: Bool) async throws(SeatLockingError) -> Release {
         let request = try validated(seats, showtime: id, user: user)
         if strict {
             let boxOffice = request.seats.filter(request.showtime.occupied.contains)
@@ -111,7 +111,7 @@ public struct SeatLockingService: Sendable {
         let outcome = try await run(
             SeatScripts.unlock,
             keys: [keys.index, keys.holds(request.user), keys.sold] + request.seats.map(keys.lock) + keys.historyKeys,
-            arguments: [String(id), request.user, keys.events, strict ? "1" : "0"] + request.seats,
+            arguments: [String(id), request.user, keys.events, strict ? "1" : "0"] + request.seatTexts,
             request, write: true)
         if strict, !outcome.heldByOthers.isEmpty { throw .notLockOwner(outcome.heldByOthers) }
         let release = Release(showtimeID: id, released: outcome.released, serverTime: outcome.serverTime)
@@ -122,13 +122,13 @@ public struct SeatLockingService: Sendable {
     /// Gives every seat a fresh TTL, or none: each must still be held by the user.
     /// An expired lock is not recreated; no hold grows past the maximum hold time, and
     /// none ends earlier than it did (a hold asked for longer keeps its expiry).
-    public func extend(_ seats: [String], showtime id: Int, user: String, ttl: Duration? = nil) async throws(SeatLockingError) -> LockGrant {
+    public func extend(_ seats: [SeatCode], showtime id: Int, user: String, ttl: Duration? = nil) async throws(SeatLockingError) -> LockGrant {
         try await counted(.extend, showtime: id, seats: seats, user: user) { () throws(SeatLockingError) in
             try await extendLocks(seats, showtime: id, user: user, ttl: ttl)
         }
     }
 
-    private func extendLocks(_ seats: [String], showtime id: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
+    private func extendLocks(_ seats: [SeatCode], showtime id: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
         let request = try validated(seats, showtime: id, user: user)
         try request.showtime.checkOnSale(at: Date())
         let ttl = try validatedTTL(ttl)
@@ -137,7 +137,7 @@ public struct SeatLockingService: Sendable {
             SeatScripts.extend,
             keys: [keys.index, keys.holds(request.user)] + request.seats.map(keys.lock) + [keys.version],
             arguments: [String(id), request.user, String(ttl.milliseconds), String(policy.maximumHold.milliseconds), keys.events]
-                + request.seats,
+                + request.seatTexts,
             request, write: true)
         let grant: LockGrant
         switch outcome {
@@ -190,10 +190,10 @@ public struct SeatLockingService: Sendable {
     /// `expired` event for each showtime that had some.
     public func sweep() async throws(SeatLockingError) -> SweepReport {
         let batch = 1000
-        var expired: [Int: [String]] = [:]
+        var expired: [Int: [SeatCode]] = [:]
         for showtime in catalog.showtimes {
             let keys = SeatKeys(showtime: showtime.id)
-            var found: [String]
+            var found: [SeatCode]
             repeat {
                 found = try await run(
                     SeatScripts.sweep, keys: [keys.index] + keys.historyKeys, arguments: [String(showtime.id), keys.events, String(batch)],
@@ -208,13 +208,13 @@ public struct SeatLockingService: Sendable {
     }
 
     /// Every seat that is not available to anybody now, for the suggestions of a refusal.
-    func takenSeats(showtime id: Int) async throws(SeatLockingError) -> Set<String> {
+    func takenSeats(showtime id: Int) async throws(SeatLockingError) -> Set<SeatCode> {
         Set(try await status(showtime: id, viewer: nil).seats.filter { $0.state != .available }.map(\.seat.code))
     }
 
     /// A conflict answer: the unavailable seats, and up to three ranked sets of free seats
     /// near the ones asked for.
-    func refusal(_ unavailable: [String], _ request: Request, taken: Set<String>) -> SeatLockingError {
+    func refusal(_ unavailable: [SeatCode], _ request: Request, taken: Set<SeatCode>) -> SeatLockingError {
         let layout = request.showtime.layout
         let wish = SeatWish(count: request.seats.count, near: request.seats.compactMap(layout.seat))
         let offers = BestSeats(layout: layout, unavailable: taken).offers(for: wish)
@@ -274,7 +274,7 @@ public struct SeatLockingService: Sendable {
 
     /// Runs one seat operation and counts how it ended.
     func counted<Value>(
-        _ operation: SeatMetrics.Operation, showtime: Int, seats: [String], user: String,
+        _ operation: SeatMetrics.Operation, showtime: Int, seats: [SeatCode], user: String,
         _ work: () async throws(SeatLockingError) -> Value
     ) async throws(SeatLockingError) -> Value {
         do {

@@ -1,13 +1,14 @@
 import Foundation
+import SeatRecords
 
 /// What a front end asks of the seat locks, whoever carries it out: the core on Redis
 /// (`SeatLockingService`) or a server over its HTTP API (`SeatAPIClient`). The seat map and
 /// the benchmark are written against this, so they run the same either way.
 public protocol SeatOperations: Sendable {
-    func lock(_ seats: [String], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant
-    func unlock(_ seats: [String], showtime: Int, user: String) async throws(SeatLockingError) -> Release
-    func extend(_ seats: [String], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant
-    func book(_ seats: [String], showtime: Int, user: String) async throws(SeatLockingError) -> Booking
+    func lock(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant
+    func unlock(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> Release
+    func extend(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant
+    func book(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> Booking
     func status(showtime: Int, viewer: String?) async throws(SeatLockingError) -> ShowtimeStatus
     /// The status as `viewer` sees it, only if it changed since the map of `revision`.
     func status(showtime: Int, viewer: String, ifChangedSince revision: ShowtimeRevision) async throws(SeatLockingError) -> StatusReading
@@ -29,7 +30,7 @@ public enum StatusReading: Sendable {
 }
 
 extension SeatLockingService: SeatOperations {
-    public func unlock(_ seats: [String], showtime: Int, user: String) async throws(SeatLockingError) -> Release {
+    public func unlock(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> Release {
         try await unlock(seats, showtime: showtime, user: user, strict: false)
     }
 

@@ -5,11 +5,11 @@ import SeatRecords
 /// A seat held by a user until `expiresAt`; `token` grows with every new grant in the
 /// showtime (a fencing token), and stays the same while the same hold is extended.
 public struct HeldSeat: Sendable, Hashable {
-    public let code: String
+    public let code: SeatCode
     public let expiresAt: Date
     public let token: Int64
 
-    public init(code: String, expiresAt: Date, token: Int64) {
+    public init(code: SeatCode, expiresAt: Date, token: Int64) {
         self.code = code
         self.expiresAt = expiresAt
         self.token = token
@@ -43,10 +43,10 @@ public struct LockGrant: Sendable, Hashable {
 /// The answer to unlock: the seats that this user held and are now free.
 public struct Release: Sendable, Hashable {
     public let showtimeID: Int
-    public let released: [String]
+    public let released: [SeatCode]
     public let serverTime: Date
 
-    public init(showtimeID: Int, released: [String], serverTime: Date) {
+    public init(showtimeID: Int, released: [SeatCode], serverTime: Date) {
         self.showtimeID = showtimeID
         self.released = released
         self.serverTime = serverTime
@@ -96,7 +96,7 @@ public struct ShowtimeStatus: Sendable, Hashable {
         self.revision = revision
     }
 
-    public func state(of code: String) -> SeatState? {
+    public func state(of code: SeatCode) -> SeatState? {
         seats.first { $0.seat.code == code }?.state
     }
 
@@ -142,6 +142,6 @@ public struct ShowtimeRevision: Sendable, Hashable, CustomStringConvertible {
 
 /// What one sweep found: expired locks whose index entries it removed, per showtime.
 public struct SweepReport: Sendable, Hashable {
-    public let expired: [Int: [String]]
+    public let expired: [Int: [SeatCode]]
     public var total: Int { expired.values.reduce(0) { $0 + $1.count } }
 }

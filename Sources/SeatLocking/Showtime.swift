@@ -1,5 +1,6 @@
 import CinebookSupport
 import Foundation
+import SeatRecords
 
 /// The seats of an auditorium, row by row from the screen, with aisle gaps.
 public struct SeatLayout: Sendable, Hashable {
@@ -21,13 +22,13 @@ public struct SeatLayout: Sendable, Hashable {
     public let width: Int
     /// Every seat, row by row.
     public let seats: [Seat]
-    private let seatsByCode: [String: Seat]
+    private let seatsByCode: [SeatCode: Seat]
 
     public init(rows: [Row]) {
         self.rows = rows
         width = rows.map(\.cells.count).max() ?? 0
         seats = rows.flatMap(\.seats)
-        var index: [String: Seat] = [:]
+        var index: [SeatCode: Seat] = [:]
         for row in rows { for seat in row.seats { index[seat.code] = seat } }
         seatsByCode = index
     }
@@ -84,7 +85,7 @@ public struct SeatLayout: Sendable, Hashable {
 
     public var seatCount: Int { seatsByCode.count }
 
-    public func seat(_ code: String) -> Seat? { seatsByCode[code] }
+    public func seat(_ code: SeatCode) -> Seat? { seatsByCode[code] }
 }
 
 public struct LayoutError: Error, Sendable, CustomStringConvertible {
@@ -100,14 +101,14 @@ public struct Showtime: Sendable, Hashable, Identifiable {
     public let startsAt: Date
     public let layout: SeatLayout
     /// Seats sold outside this system (the box office), never lockable.
-    public let occupied: Set<String>
+    public let occupied: Set<SeatCode>
     /// The cinema's own time zone: every time of the showtime is shown in it.
     public let timeZone: TimeZone
     /// How long before the start sales close; zero closes them at the start.
     public let salesCutoff: Duration
 
     public init(
-        id: Int, title: String, auditorium: String, startsAt: Date, layout: SeatLayout, occupied: Set<String> = [],
+        id: Int, title: String, auditorium: String, startsAt: Date, layout: SeatLayout, occupied: Set<SeatCode> = [],
         timeZone: TimeZone = .utc, salesCutoff: Duration = .zero
     ) {
         self.id = id

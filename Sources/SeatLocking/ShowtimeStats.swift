@@ -1,4 +1,5 @@
 import Foundation
+import SeatRecords
 
 /// The story's success metrics for one showtime, from its hold history: how often a lock
 /// met seats already taken, how many holds ended without a booking, how often an
@@ -22,7 +23,7 @@ public struct ShowtimeStats: Sendable {
     /// The median hold time of booked seats, in milliseconds: from the first hold to the booking.
     public let medianMillisecondsToBooking: Int64?
     /// Per seat: holds that ended, and of those, bookings.
-    public let seats: [String: SeatCounts]
+    public let seats: [SeatCode: SeatCounts]
 
     public struct SeatCounts: Sendable, Hashable, Codable {
         public var held: Int
@@ -53,7 +54,7 @@ public struct ShowtimeStats: Sendable {
         var conflicting = 0, limits = 0, limitSeats = 0, booked = 0, released = 0, expired = 0
         var failed: [String: Int] = [:]
         var toBooking: [Int64] = []
-        var seats: [String: SeatCounts] = [:]
+        var seats: [SeatCode: SeatCounts] = [:]
         for entry in entries where since.map({ entry.at >= $0 }) ?? true {
             switch entry.event {
             case .unavailable: conflicting += entry.seats.count
@@ -105,7 +106,12 @@ public struct ShowtimeStats: Sendable {
         released = wire.released
         expired = wire.expired
         medianMillisecondsToBooking = wire.median_seconds_to_booking.map { Int64(($0 * 1000).rounded()) }
-        seats = wire.seats
+        var seats: [SeatCode: SeatCounts] = [:]
+        for (text, counts) in wire.seats {
+            guard let code = SeatCode(text) else { return nil }
+            seats[code] = counts
+        }
+        self.seats = seats
     }
 
     private func ratio(_ part: Int, _ whole: Int) -> Double? {
@@ -152,7 +158,7 @@ extension SeatLockingJSON {
             booked = stats.booked
             released = stats.released
             expired = stats.expired
-            seats = stats.seats
+            seats = Dictionary(uniqueKeysWithValues: stats.seats.map { ($0.key.text, $0.value) })
         }
     }
 }

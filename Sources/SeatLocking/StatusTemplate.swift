@@ -24,7 +24,7 @@ final class StatusTemplate: Sendable {
             var json = JSONWriter(capacity: 64)
             json.member(#","number":"#, seat.number)
             json.member(#","row":"#, seat.row)
-            json.member(#","seat":"#, seat.code)
+            json.member(#","seat":"#, seat.code.text)
             json.raw(#","state":"#)
             return json.bytes
         }

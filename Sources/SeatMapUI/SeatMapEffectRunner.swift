@@ -1,4 +1,5 @@
 import SeatLocking
+import SeatRecords
 
 /// Carries out the seat map's effects with the seat operations (the core, or a server
 /// over HTTP) and turns each answer, success or failure, into the event that reports it.

@@ -1,5 +1,6 @@
 import Foundation
 import SeatLocking
+import SeatRecords
 
 /// A key as the seat map understands it; the terminal edge translates escape sequences
 /// and key codes into these.
@@ -26,8 +27,8 @@ public enum SeatMapEvent: Sendable {
     /// The map loaded last is still current (a conditional poll), at this server time.
     case statusUnchanged(serverTime: Date)
     case statusFailed(SeatLockingError)
-    case locked([String], Result<LockGrant, SeatLockingError>)
-    case unlocked([String], Result<Release, SeatLockingError>)
+    case locked([SeatCode], Result<LockGrant, SeatLockingError>)
+    case unlocked([SeatCode], Result<Release, SeatLockingError>)
     case extended(Result<LockGrant, SeatLockingError>)
     case booked(Result<Booking, SeatLockingError>)
     case feed(SeatFeedEvent)
@@ -36,15 +37,15 @@ public enum SeatMapEvent: Sendable {
     /// The user's bookings of the showtime, to mark their seats as theirs.
     case bookingsLoaded(Result<[Booking], SeatLockingError>)
     /// The seats held when leaving were released, or could not be.
-    case left(released: [String], failure: SeatLockingError?)
+    case left(released: [SeatCode], failure: SeatLockingError?)
 }
 
 /// Work for the effect runner; each answer comes back as an event.
 public enum SeatMapEffect: Sendable, Hashable {
-    case lock([String])
-    case unlock([String])
-    case extend([String])
-    case book([String])
+    case lock([SeatCode])
+    case unlock([SeatCode])
+    case extend([SeatCode])
+    case book([SeatCode])
     case refresh
     /// Reload the status only if it changed since the map of this revision was loaded.
     case poll(since: ShowtimeRevision)
@@ -53,5 +54,5 @@ public enum SeatMapEffect: Sendable, Hashable {
     /// Load the user's bookings of the showtime.
     case loadBookings
     /// Release these seats (maybe none), then report `.left`.
-    case leave(releasing: [String])
+    case leave(releasing: [SeatCode])
 }

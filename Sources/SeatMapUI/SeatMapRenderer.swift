@@ -1,6 +1,7 @@
 import CinebookSupport
 import Foundation
 import SeatLocking
+import SeatRecords
 
 /// Draws the seat map into a screen buffer. Pure: the same state and size always give
 /// the same cells.
@@ -286,7 +287,7 @@ struct SeatMapRenderer {
             }
         }
         let y = geometry.belowGrid + 2
-        let x = screen.write(look.text(seat.code), x: margin, y: y, style: look.emphasis)
+        let x = screen.write(look.text(seat.code.text), x: margin, y: y, style: look.emphasis)
         if let popularity {
             let picks = popularity.picks[seat.code] ?? 0
             let booked = popularity.bookings[seat.code] ?? 0
@@ -301,7 +302,7 @@ struct SeatMapRenderer {
         let first = geometry.belowGrid + 3
         let room = width - margin - 1
         if case let .confirmingBooking(seats) = state.mode {
-            let lines = wrap("Book \(SeatCode.list(seats)) for \(state.user)? Press y to book, any other key to cancel.", width: room)
+            let lines = wrap("Book \(seats.sentence) for \(state.user)? Press y to book, any other key to cancel.", width: room)
             for (offset, line) in lines.prefix(2).enumerated() { put(line, x: margin, y: first + offset, look.warning) }
             return
         }
@@ -329,7 +330,7 @@ struct SeatMapRenderer {
         }
         if !state.suggestions.isEmpty {
             let offers = state.suggestions.prefix(9).enumerated().map { index, block in
-                "\(index + 1)) " + (block.count == 1 ? block[0] : "\(block.first!)–\(block.last!)")
+                "\(index + 1)) " + block.block
             }
             let keys = offers.count == 1 ? "press a or 1" : "press a or 1–\(offers.count)"
             let suggestion = "Free nearby: " + offers.joined(separator: "  ") + " — \(keys)"
@@ -346,8 +347,8 @@ struct SeatMapRenderer {
         let name = DisplayWidth.fitted(look.text(state.user), to: max(6, min(24, width / 4)), ellipsis: look.ellipsis)
         var parts: [String] = [name]
         parts.append(selected.isEmpty ? "no seats" : selected.count > 6
-            ? selected.prefix(5).joined(separator: " ") + " +\(selected.count - 5)"
-            : selected.joined(separator: " "))
+            ? selected.prefix(5).map(\.text).joined(separator: " ") + " +\(selected.count - 5)"
+            : selected.map(\.text).joined(separator: " "))
         if !state.hold.ends.isEmpty, let left = state.secondsLeft {
             parts.append("hold \(CinemaTime.countdown(Int64(left)))" + (state.hold.capped ? " (max)" : ""))
         }

@@ -1,21 +1,22 @@
 import CinebookSupport
 import Foundation
 import SeatLocking
+import SeatRecords
 
 /// Selecting, releasing and booking seats, and leaving.
 extension SeatMapState {
     /// The seats shown as mine: held, or being locked.
-    public var selectedSeats: [String] {
+    public var selectedSeats: [SeatCode] {
         inLayoutOrder(seats.filter { $0.value == .selected }.map(\.key))
     }
 
     /// Seat codes sorted as the layout reads: row by row from the screen, left to right.
-    func inLayoutOrder(_ codes: some Sequence<String>) -> [String] {
+    func inLayoutOrder(_ codes: some Sequence<SeatCode>) -> [SeatCode] {
         codes.compactMap(showtime.layout.seat).sorted { ($0.rowIndex, $0.column) < ($1.rowIndex, $1.column) }.map(\.code)
     }
 
     /// Seats Redis confirmed as mine and that are not being released.
-    var confirmedSeats: [String] {
+    var confirmedSeats: [SeatCode] {
         mySeats.filter { pending[$0] != .unlocking }
     }
 
@@ -133,7 +134,7 @@ extension SeatMapState {
         cursor = best.seats[0]
         preferredColumn = cursor.column
         let effects = lock(best.seats)
-        message = Message(text: "Best available: \(SeatCode.list(best.codes)).", kind: .info)
+        message = Message(text: "Best available: \(best.codes.sentence).", kind: .info)
         return effects
     }
 
@@ -144,7 +145,7 @@ extension SeatMapState {
         let others = Set(seats.filter { $0.value != .available && !mine.contains($0.key) }.map(\.key))
         let orphans = orphanedSeats(by: mine.compactMap(showtime.layout.seat), in: showtime.layout, unavailable: others)
         guard !orphans.isEmpty else { return }
-        let list = SeatCode.list(orphans.map(\.code))
+        let list = orphans.map(\.code).sentence
         message = Message(
             text: "This leaves \(list) on \(orphans.count == 1 ? "its" : "their") own, which is hard to sell; a seat next to it may be better.",
             kind: .warning)
@@ -165,15 +166,15 @@ extension SeatMapState {
         suggestions = []
     }
 
-    mutating func book(_ seats: [String]) -> [SeatMapEffect] {
+    mutating func book(_ seats: [SeatCode]) -> [SeatMapEffect] {
         bookingInFlight = true
-        message = Message(text: "Booking \(SeatCode.list(seats))…", kind: .info)
+        message = Message(text: "Booking \(seats.sentence)…", kind: .info)
         return [.book(seats)]
     }
 
     // MARK: Answers
 
-    mutating func lockAnswered(_ requested: [String], _ result: Result<LockGrant, SeatLockingError>) -> [SeatMapEffect] {
+    mutating func lockAnswered(_ requested: [SeatCode], _ result: Result<LockGrant, SeatLockingError>) -> [SeatMapEffect] {
         switch result {
         case let .success(grant):
             let wasHolding = !confirmedSeats.isEmpty
@@ -187,7 +188,7 @@ extension SeatMapState {
             if !wasHolding { hold.restartExtending(at: now) }
             let codes = grant.seats.map(\.code)
             message = Message(
-                text: "\(SeatCode.list(codes)) \(codes.count == 1 ? "is" : "are") yours for "
+                text: "\(codes.sentence) \(codes.count == 1 ? "is" : "are") yours for "
                     + "\(CinemaTime.countdown(Int64(grant.ttl.seconds.rounded()))) — b books, Space releases.",
                 kind: .success)
             return []
@@ -202,11 +203,11 @@ extension SeatMapState {
                 suggestions = alternatives
                 let tail = alternatives.isEmpty ? " No seats nearby are free." : ""
                 message = Message(
-                    text: "\(SeatCode.list(taken)) \(taken.count == 1 ? "was" : "were") just taken by someone else." + tail,
+                    text: "\(taken.sentence) \(taken.count == 1 ? "was" : "were") just taken by someone else." + tail,
                     kind: .warning)
                 return requestRefresh()
             case .redisUnavailable, .serverUnreachable:
-                return outage(saying: "\(settings.source.title) is unreachable: \(SeatCode.list(requested)) could not be locked.")
+                return outage(saying: "\(settings.source.title) is unreachable: \(requested.sentence) could not be locked.")
             case _ where error.isOutage:
                 return outage(saying: error.message)
             case .tooManySeats:
@@ -219,13 +220,13 @@ extension SeatMapState {
         }
     }
 
-    mutating func unlockAnswered(_ requested: [String], _ result: Result<Release, SeatLockingError>) -> [SeatMapEffect] {
+    mutating func unlockAnswered(_ requested: [SeatCode], _ result: Result<Release, SeatLockingError>) -> [SeatMapEffect] {
         switch result {
         case let .success(release):
             for code in requested where pending[code] == .unlocking { holdOver(code, shown: .available) }
             reachable(serverTime: release.serverTime)
             stopExtendingIfNoneHeld()
-            message = Message(text: "Released \(SeatCode.list(requested)).", kind: .info)
+            message = Message(text: "Released \(requested.sentence).", kind: .info)
             return []
         case let .failure(error):
             for code in requested where pending[code] == .unlocking {
@@ -233,7 +234,7 @@ extension SeatMapState {
                 seats[code] = hold.ends[code] == nil ? .available : .selected
             }
             if error.isOutage {
-                return outage(saying: "\(settings.source.title) is unreachable: \(SeatCode.list(requested)) is still held for you.")
+                return outage(saying: "\(settings.source.title) is unreachable: \(requested.sentence) is still held for you.")
             }
             message = Message(text: error.message, kind: .error)
             return requestRefresh()
@@ -250,7 +251,7 @@ extension SeatMapState {
             reachable(serverTime: booking.bookedAt)
             stopExtendingIfNoneHeld()
             message = Message(
-                text: "Booked \(SeatCode.list(booking.seats)) — booking \(booking.id). Enjoy the film!", kind: .success)
+                text: "Booked \(booking.seats.sentence) — booking \(booking.id). Enjoy the film!", kind: .success)
         case let .failure(error):
             if error.isUnreachable {
                 return outage(saying: "\(settings.source.title) is unreachable: nothing was booked, and your seats are still held.")
@@ -269,11 +270,11 @@ extension SeatMapState {
         let releasing = inLayoutOrder(Set(hold.ends.keys.filter(hold.lockedHere.contains)).union(pending.keys))
         mode = .leaving(since: now, releasing: releasing)
         suggestions = []
-        message = releasing.isEmpty ? nil : Message(text: "Releasing \(SeatCode.list(releasing))…", kind: .info)
+        message = releasing.isEmpty ? nil : Message(text: "Releasing \(releasing.sentence)…", kind: .info)
         return [.leave(releasing: releasing)]
     }
 
-    mutating func whileLeaving(_ event: SeatMapEvent, since: Date, releasing: [String]) -> [SeatMapEffect] {
+    mutating func whileLeaving(_ event: SeatMapEvent, since: Date, releasing: [SeatCode]) -> [SeatMapEffect] {
         switch event {
         case let .left(released, failure):
             finish(released: released, unreleased: failure == nil ? [] : releasing, failure: failure)
@@ -289,7 +290,7 @@ extension SeatMapState {
         return []
     }
 
-    private mutating func finish(released: [String], unreleased: [String], failure: SeatLockingError?) {
+    private mutating func finish(released: [SeatCode], unreleased: [SeatCode], failure: SeatLockingError?) {
         outcome = Outcome(bookings: bookings, released: released, unreleased: unreleased, failure: failure)
         mode = .finished
     }

@@ -1,6 +1,7 @@
 import CinebookSupport
 import Foundation
 import SeatLocking
+import SeatRecords
 
 /// Keeping the map in step with Redis: polling, the change feed, retries with backoff,
 /// extending the hold, and noticing when it expires.
@@ -22,7 +23,7 @@ extension SeatMapState {
     mutating func statusArrived(_ status: ShowtimeStatus) -> [SeatMapEffect] {
         let effects = statusConfirmed(serverTime: status.serverTime)
         refresh.revision = status.revision
-        var vanished: [String] = []
+        var vanished: [SeatCode] = []
         for entry in status.seats where pending[entry.seat.code] == nil {
             let code = entry.seat.code
             if entry.state == .selected {
@@ -158,7 +159,7 @@ extension SeatMapState {
 
     /// A hold is over, and the seat shows as `state`: no longer mine, nor this map's to
     /// release, nor changing any more.
-    mutating func holdOver(_ code: String, shown state: SeatState) {
+    mutating func holdOver(_ code: SeatCode, shown state: SeatState) {
         hold.end(code)
         pending[code] = nil
         seats[code] = state
@@ -171,7 +172,7 @@ extension SeatMapState {
 
     /// Holds found gone with nothing announced to say why: those past their time expired;
     /// of the others, the map cannot know the cause.
-    private mutating func holdsVanished(_ codes: [String], at now: Date) {
+    private mutating func holdsVanished(_ codes: [SeatCode], at now: Date) {
         guard !codes.isEmpty else { return }
         let ran = codes.filter { hold.ends[$0].map { $0 <= now } == true }
         let gone = codes.filter { !ran.contains($0) }
@@ -181,9 +182,9 @@ extension SeatMapState {
     }
 
     /// Seats I held that are no longer mine, without this map's releasing them.
-    private mutating func holdsEnded(_ codes: [String], because reason: HoldEnd) {
+    private mutating func holdsEnded(_ codes: [SeatCode], because reason: HoldEnd) {
         let ordered = inLayoutOrder(codes)
-        let list = SeatCode.list(ordered)
+        let list = ordered.sentence
         let one = ordered.count == 1
         let text = switch reason {
         case .expired: "Your hold on \(list) expired, so \(one ? "it was" : "they were") released."

@@ -1,5 +1,6 @@
 import Foundation
 import SeatLocking
+import SeatRecords
 
 /// How the seat map behaves: timing, the core's lock rules, and what the terminal can show.
 public struct SeatMapSettings: Sendable {
@@ -43,13 +44,13 @@ public struct SeatMapState: Sendable {
     public enum Mode: Sendable, Hashable {
         case browsing
         case help
-        case confirmingBooking([String])
+        case confirmingBooking([SeatCode])
         /// Waiting for the number of seats to find together (`a` with no suggestions shown).
         case choosingPartySize
         /// The hall as a heat map of how often each seat was picked; nil while it loads.
         case popularity(SeatPopularity?)
         /// Releasing the held seats before the program ends.
-        case leaving(since: Date, releasing: [String])
+        case leaving(since: Date, releasing: [SeatCode])
         case finished
     }
 
@@ -77,8 +78,8 @@ public struct SeatMapState: Sendable {
     /// How the session ended, for the line printed after the terminal is restored.
     public struct Outcome: Sendable, Hashable {
         public var bookings: [Booking]
-        public var released: [String]
-        public var unreleased: [String]
+        public var released: [SeatCode]
+        public var unreleased: [SeatCode]
         public var failure: SeatLockingError?
     }
 
@@ -94,16 +95,16 @@ public struct SeatMapState: Sendable {
     /// The grid column vertical moves aim for, so crossing a short row keeps the line.
     var preferredColumn: Int
     /// Every seat as shown: the last status, with announced and pending changes applied.
-    public internal(set) var seats: [String: SeatState]
+    public internal(set) var seats: [SeatCode: SeatState]
     /// The user's holds, and the extending of them.
     public internal(set) var hold = Holds()
-    public internal(set) var pending: [String: PendingChange] = [:]
+    public internal(set) var pending: [SeatCode: PendingChange] = [:]
     public internal(set) var message: Message?
     /// Free blocks offered after a conflict; `a` or `1`–`3` takes one.
-    public internal(set) var suggestions: [[String]] = []
+    public internal(set) var suggestions: [[SeatCode]] = []
     public internal(set) var bookings: [Booking] = []
     /// Seats this user has bought (this session or before): sold, and marked as theirs.
-    public internal(set) var booked: Set<String> = []
+    public internal(set) var booked: Set<SeatCode> = []
     var bookingInFlight = false
     public internal(set) var outcome: Outcome?
     /// Reloading the status.
@@ -116,16 +117,16 @@ public struct SeatMapState: Sendable {
     public struct Holds: Sendable {
         /// Those this map locked, and those the user holds from elsewhere (another map, the
         /// command line).
-        public internal(set) var ends: [String: Date] = [:]
+        public internal(set) var ends: [SeatCode: Date] = [:]
         /// The seats of `ends` that this map locked itself: leaving releases these, and only these.
-        public internal(set) var lockedHere: Set<String> = []
+        public internal(set) var lockedHere: Set<SeatCode> = []
         /// The hold reached the maximum hold time: extending no longer helps.
         public internal(set) var capped = false
         var lastExtend: Date?
         var extendInFlight = false
 
         /// A hold is over: the seat is no longer mine, nor this map's to release.
-        mutating func end(_ code: String) {
+        mutating func end(_ code: SeatCode) {
             ends[code] = nil
             lockedHere.remove(code)
         }
@@ -195,10 +196,10 @@ public struct SeatMapState: Sendable {
     /// seat can be picked.
     public var hasLoaded: Bool { refresh.lastArrival != nil }
 
-    public func state(of code: String) -> SeatState { seats[code] ?? .available }
+    public func state(of code: SeatCode) -> SeatState { seats[code] ?? .available }
 
     /// My seats in layout order.
-    public var mySeats: [String] {
+    public var mySeats: [SeatCode] {
         inLayoutOrder(hold.ends.keys)
     }
 

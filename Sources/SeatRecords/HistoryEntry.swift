@@ -44,7 +44,7 @@ public struct HistoryEntry: Sendable, Hashable {
     public let id: ID
     public let showtimeID: Int
     public let event: Event
-    public let seats: [String]
+    public let seats: [SeatCode]
     /// Who, where known (an expiry does not say).
     public let user: String?
     /// When it happened (an expiry: when the hold ran out).
@@ -55,7 +55,7 @@ public struct HistoryEntry: Sendable, Hashable {
     public let operation: String?
 
     public init(
-        id: ID, showtimeID: Int, event: Event, seats: [String], user: String?, at: Date, heldMilliseconds: Int64? = nil,
+        id: ID, showtimeID: Int, event: Event, seats: [SeatCode], user: String?, at: Date, heldMilliseconds: Int64? = nil,
         operation: String? = nil
     ) {
         self.id = id

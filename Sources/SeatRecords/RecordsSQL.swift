@@ -109,7 +109,7 @@ package enum RecordsSQL {
     }
 
     package static func soldSeatValues(_ sale: Sale, booking id: Int64) -> [SQLValue] {
-        sale.seats.flatMap { [SQLValue.integer(Int64(sale.showtimeID)), .text($0), .integer(id)] }
+        sale.seats.flatMap { [SQLValue.integer(Int64(sale.showtimeID)), .text($0.text), .integer(id)] }
     }
     package static let selectSold = "SELECT seat, booking_id FROM sold_seats WHERE showtime_id = ?"
 
@@ -162,7 +162,7 @@ package enum RecordsSQL {
     package static func values(_ entry: HistoryEntry) -> [SQLValue] {
         [
             .integer(Int64(entry.showtimeID)), .integer(entry.id.milliseconds), .integer(entry.id.sequence), .text(entry.event.rawValue),
-            .text(entry.seats.joined(separator: " ")), entry.user.map(SQLValue.text) ?? .null, .integer(entry.at.milliseconds),
+            .text(entry.seats.map(\.text).joined(separator: " ")), entry.user.map(SQLValue.text) ?? .null, .integer(entry.at.milliseconds),
             entry.heldMilliseconds.map(SQLValue.integer) ?? .null, entry.operation.map(SQLValue.text) ?? .null,
         ]
     }
@@ -182,12 +182,12 @@ package enum RecordsSQL {
         var entries: [HistoryEntry] = []
         for row in rows {
             guard row.count == 8, let milliseconds = row[0].integer, let sequence = row[1].integer, let event = row[2].text,
-                  let seats = row[3].text, let at = row[5].integer
+                  let seats = row[3].text.flatMap({ codes($0, separatedBy: " ") }), let at = row[5].integer
             else { throw .unusable("The hold_history table has a row this program cannot read: \(row.prefix(2)).") }
             guard let known = HistoryEntry.Event(rawValue: event) else { continue }
             entries.append(HistoryEntry(
                 id: .init(milliseconds: milliseconds, sequence: sequence), showtimeID: showtime, event: known,
-                seats: seats.split(separator: " ").map(String.init), user: row[4].text, at: Date(milliseconds: at), heldMilliseconds: row[6].integer,
+                seats: seats, user: row[4].text, at: Date(milliseconds: at), heldMilliseconds: row[6].integer,
                 operation: row[7].text))
         }
         return entries
@@ -216,11 +216,11 @@ package enum RecordsSQL {
     }
 
     package static func values(_ sale: Sale) -> [SQLValue] {
-        [.integer(Int64(sale.showtimeID)), .text(sale.user), .text(sale.seats.joined(separator: ",")), .integer(sale.at.milliseconds)]
+        [.integer(Int64(sale.showtimeID)), .text(sale.user), .text(sale.seats.map(\.text).joined(separator: ",")), .integer(sale.at.milliseconds)]
     }
 
     package static func soldAmongValues(_ sale: Sale) -> [SQLValue] {
-        [.integer(Int64(sale.showtimeID))] + sale.seats.map(SQLValue.text)
+        [.integer(Int64(sale.showtimeID))] + sale.seats.map { .text($0.text) }
     }
 
     package static func booking(id: Int64, _ sale: Sale) -> BookingRecord {
@@ -231,26 +231,35 @@ package enum RecordsSQL {
     package static func booking(_ row: some Collection<SQLValue>) throws(RecordsError) -> BookingRecord {
         let row = Array(row)
         guard row.count == 5, let id = row[0].integer, let showtime = row[1].integer, let user = row[2].text,
-              let seats = row[3].text, let bookedAt = row[4].integer
+              let seats = row[3].text.flatMap({ codes($0, separatedBy: ",") }), let bookedAt = row[4].integer
         else { throw .unusable("The bookings table has a row this program cannot read: \(row.prefix(1)).") }
-        return BookingRecord(
-            id: id, showtimeID: Int(showtime), user: user, seats: seats.split(separator: ",").map(String.init), bookedAt: Date(milliseconds: bookedAt))
+        return BookingRecord(id: id, showtimeID: Int(showtime), user: user, seats: seats, bookedAt: Date(milliseconds: bookedAt))
+    }
+
+    /// Seat codes as a row lists them; nil when any is not one.
+    private static func codes(_ text: String, separatedBy separator: Character) -> [SeatCode]? {
+        var codes: [SeatCode] = []
+        for part in text.split(separator: separator) {
+            guard let code = SeatCode(String(part)) else { return nil }
+            codes.append(code)
+        }
+        return codes
     }
 
     /// Rows of `seat, <booking>` as seat → booking.
-    package static func soldSeats(_ rows: [[SQLValue]]) throws(RecordsError) -> [String: BookingRecord] {
-        var sold: [String: BookingRecord] = [:]
+    package static func soldSeats(_ rows: [[SQLValue]]) throws(RecordsError) -> [SeatCode: BookingRecord] {
+        var sold: [SeatCode: BookingRecord] = [:]
         for row in rows {
-            guard let seat = row.first?.text else { throw .unusable("The sold_seats table has a row this program cannot read.") }
+            guard let seat = row.first?.text.flatMap(SeatCode.init) else { throw .unusable("The sold_seats table has a row this program cannot read.") }
             sold[seat] = try booking(row.dropFirst())
         }
         return sold
     }
 
-    package static func soldIDs(_ rows: [[SQLValue]]) throws(RecordsError) -> [String: Int64] {
-        var sold: [String: Int64] = [:]
+    package static func soldIDs(_ rows: [[SQLValue]]) throws(RecordsError) -> [SeatCode: Int64] {
+        var sold: [SeatCode: Int64] = [:]
         for row in rows {
-            guard row.count == 2, let seat = row[0].text, let booking = row[1].integer else {
+            guard row.count == 2, let seat = row[0].text.flatMap(SeatCode.init), let booking = row[1].integer else {
                 throw .unusable("The sold_seats table has a row this program cannot read.")
             }
             sold[seat] = booking

@@ -74,7 +74,7 @@ final class SQLiteRecords: SalesRecord {
         }
     }
 
-    func sold(showtime: Int) async throws(RecordsError) -> [String: Int64] {
+    func sold(showtime: Int) async throws(RecordsError) -> [SeatCode: Int64] {
         try RecordsSQL.soldIDs(try await read { db in try Self.rows(db, RecordsSQL.selectSold, [.integer(Int64(showtime))]) })
     }
 

@@ -13,7 +13,7 @@ public protocol SalesRecord: Sendable {
     /// Sells the seats in one transaction, or none of them when any is sold already.
     func commit(_ sale: Sale) async throws(RecordsError) -> SaleOutcome
     /// The sold seats of a showtime, each with its booking id.
-    func sold(showtime: Int) async throws(RecordsError) -> [String: Int64]
+    func sold(showtime: Int) async throws(RecordsError) -> [SeatCode: Int64]
     /// Bookings, newest last, of one showtime or all, of one user or all.
     func bookings(showtime: Int?, user: String?) async throws(RecordsError) -> [BookingRecord]
     /// Keeps hold-history entries for good, in one transaction; an entry kept already (the
@@ -70,10 +70,10 @@ public struct ShowtimeRecord: Sendable, Hashable, Codable {
 public struct Sale: Sendable, Hashable {
     public let showtimeID: Int
     public let user: String
-    public let seats: [String]
+    public let seats: [SeatCode]
     public let at: Date
 
-    public init(showtimeID: Int, user: String, seats: [String], at: Date) {
+    public init(showtimeID: Int, user: String, seats: [SeatCode], at: Date) {
         self.showtimeID = showtimeID
         self.user = user
         self.seats = seats
@@ -86,10 +86,10 @@ public struct BookingRecord: Sendable, Hashable {
     public let id: Int64
     public let showtimeID: Int
     public let user: String
-    public let seats: [String]
+    public let seats: [SeatCode]
     public let bookedAt: Date
 
-    public init(id: Int64, showtimeID: Int, user: String, seats: [String], bookedAt: Date) {
+    public init(id: Int64, showtimeID: Int, user: String, seats: [SeatCode], bookedAt: Date) {
         self.id = id
         self.showtimeID = showtimeID
         self.user = user
@@ -101,7 +101,7 @@ public struct BookingRecord: Sendable, Hashable {
 public enum SaleOutcome: Sendable, Hashable {
     case booked(BookingRecord)
     /// Nothing was sold: these seats were sold already, by these bookings.
-    case refused(sold: [String: BookingRecord])
+    case refused(sold: [SeatCode: BookingRecord])
 }
 
 public enum RecordsError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -88,7 +88,7 @@ final class PostgresRecords: SalesRecord {
         }
     }
 
-    func sold(showtime: Int) async throws(RecordsError) -> [String: Int64] {
+    func sold(showtime: Int) async throws(RecordsError) -> [SeatCode: Int64] {
         try RecordsSQL.soldIDs(try await transaction(write: false) { try await Self.rows($0, RecordsSQL.selectSold, [.integer(Int64(showtime))]) })
     }
 

@@ -48,7 +48,7 @@ import TestSupport
         let (service, redis) = try SharedRedis.service(catalog.showtimes)
         defer { redis.close() }
         let showtime = ShowtimeState(id: fixture.id, redis: redis, service: service)
-        let generator = CommandLineGenerator(showtime: fixture.id, seats: catalog.showtimes[0].layout.seats.map(\.code))
+        let generator = CommandLineGenerator(showtime: fixture.id, seats: catalog.showtimes[0].layout.seats.map(\.code.text))
 
         var statuses: [Int32: Int] = [:]
         var needsReset = true

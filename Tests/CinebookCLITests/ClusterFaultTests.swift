@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RedisClient
 import SeatLocking
+import SeatRecords
 import Testing
 import TestSupport
 
@@ -76,7 +77,7 @@ import TestSupport
         while gap == nil, clock.now - killed < .seconds(30) {
             let asked = clock.now
             do {
-                _ = try await service.lock(["B\(seat)"], showtime: probe.id, user: TestUsers.unique("probe"))
+                _ = try await service.lock([SeatCode(row: "B", number: seat)], showtime: probe.id, user: TestUsers.unique("probe"))
                 gap = clock.now - killed
             } catch {
                 #expect(error.isOutage, "\(error)")

@@ -255,7 +255,7 @@ struct RequestGenerator {
 
     init(api: APIHarness, client: APIClient) async throws {
         id = api.id
-        seats = api.showtime.layout.seats.map(\.code)
+        seats = api.showtime.layout.seats.map(\.code.text)
         var tokens: [String: String] = [:]
         for user in ["alice", "bob", "carol", "dave"] { tokens[user] = try await client.token(user) }
         self.tokens = tokens

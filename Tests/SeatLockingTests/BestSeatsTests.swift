@@ -1,5 +1,6 @@
 import PropertyBased
 import SeatLocking
+import SeatRecords
 import Testing
 
 /// Layouts from row patterns (`s` standard, `p` premium, `w` wheelchair, `_` aisle), rows
@@ -10,9 +11,9 @@ private func hall(_ patterns: [String]) throws -> SeatLayout {
 }
 
 private func best(
-    _ count: Int, in layout: SeatLayout, taken: Set<String> = [], near: [String] = [],
+    _ count: Int, in layout: SeatLayout, taken: Set<SeatCode> = [], near: [SeatCode] = [],
     category: SeatCategory? = nil, wheelchair: Bool = false, limit: Int = 3
-) -> [[String]] {
+) -> [[SeatCode]] {
     let wish = SeatWish(count: count, near: near.compactMap(layout.seat), category: category, wheelchair: wheelchair)
     return BestSeats(layout: layout, unavailable: taken).offers(for: wish, limit: limit).map(\.codes)
 }
@@ -27,7 +28,7 @@ struct BestSeatsRankingTests {
 
     @Test func fragmentedRowsOfferTheFragmentsThatFitCentreFirst() throws {
         let layout = try hall(["ssssssss"])
-        let taken: Set<String> = ["A3", "A6"]
+        let taken: Set<SeatCode> = ["A3", "A6"]
         #expect(best(2, in: layout, taken: taken) == [["A4", "A5"], ["A1", "A2"], ["A7", "A8"]])
         #expect(best(3, in: layout, taken: taken).isEmpty, "no three free side by side, one row, no aisle")
     }
@@ -95,8 +96,8 @@ struct BestSeatsRankingTests {
 
     @Test func premiumSeatsOnlyInTheirCategory() throws {
         let layout = try hall(["pppp", "ssss"])
-        #expect(best(2, in: layout, limit: 5).joined().allSatisfy { $0.hasPrefix("B") })
-        #expect(best(2, in: layout, category: .premium, limit: 5).joined().allSatisfy { $0.hasPrefix("A") })
+        #expect(best(2, in: layout, limit: 5).joined().allSatisfy { $0.text.hasPrefix("B") })
+        #expect(best(2, in: layout, category: .premium, limit: 5).joined().allSatisfy { $0.text.hasPrefix("A") })
         #expect(best(2, in: layout, taken: ["A1", "A2"], near: ["A1", "A2"]).contains(["A3", "A4"]), "near premium seats, premium is fine")
     }
 
@@ -140,7 +141,7 @@ struct BestSeatsPropertyTests {
             let offers = BestSeats(layout: layout, unavailable: taken).offers(for: wish, limit: 3)
             var allowed: Set<SeatCategory> = category == .premium ? [.premium] : [.standard]
             if wheelchair { allowed.insert(.wheelchair) }
-            var used = Set<String>()
+            var used = Set<SeatCode>()
             for offer in offers {
                 let codes = offer.codes
                 #expect(codes.count == count)
@@ -162,9 +163,9 @@ struct BestSeatsPropertyTests {
         }
     }
 
-    static func layout(_ cells: [[Int]]) -> (SeatLayout, Set<String>)? {
+    static func layout(_ cells: [[Int]]) -> (SeatLayout, Set<SeatCode>)? {
         var patterns: [(label: String, pattern: String)] = []
-        var taken = Set<String>()
+        var taken = Set<SeatCode>()
         for (rowIndex, row) in cells.enumerated() {
             let label = String(UnicodeScalar(UInt8(65 + rowIndex)))
             var pattern = ""
@@ -174,7 +175,7 @@ struct BestSeatsPropertyTests {
                 pattern.append(kind == 0 ? "_" : kind == 1 ? "w" : kind == 2 ? "p" : "s")
                 guard kind != 0 else { continue }
                 number += 1
-                if value / 10 < 5 { taken.insert("\(label)\(number)") }
+                if value / 10 < 5 { taken.insert(SeatCode(row: label, number: number)) }
             }
             patterns.append((label, pattern))
         }
@@ -184,9 +185,9 @@ struct BestSeatsPropertyTests {
 
     /// The free, non-wheelchair seats that `picked` leaves alone between itself and a
     /// taken seat, an aisle or the end of the row — computed from the row's runs.
-    static func strandedSeats(by picked: [Seat], in layout: SeatLayout, taken: Set<String>) -> [String] {
+    static func strandedSeats(by picked: [Seat], in layout: SeatLayout, taken: Set<SeatCode>) -> [SeatCode] {
         let after = taken.union(picked.map(\.code))
-        var stranded: [String] = []
+        var stranded: [SeatCode] = []
         for rowIndex in Set(picked.map(\.rowIndex)) {
             let cells = layout.rows[rowIndex].cells
             var run: [Seat] = []
@@ -211,7 +212,7 @@ struct BestSeatsPropertyTests {
 
     /// Brute force: is there any row block the engine should have preferred?
     static func anyRowBlockExists(
-        count: Int, in layout: SeatLayout, taken: Set<String>, allowed: Set<SeatCategory>, wheelchair: Bool
+        count: Int, in layout: SeatLayout, taken: Set<SeatCode>, allowed: Set<SeatCategory>, wheelchair: Bool
     ) -> Bool {
         for row in layout.rows where row.cells.count >= count {
             for start in 0...(row.cells.count - count) {

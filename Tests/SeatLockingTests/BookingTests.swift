@@ -1,6 +1,7 @@
 import CinebookSupport
 import RedisClient
 import SeatLocking
+import SeatRecords
 import TestSupport
 import Testing
 
@@ -130,7 +131,7 @@ struct BookingTests {
     /// Books, or answers nil when the hold expired first because the machine paused
     /// for longer than a short TTL.
     private func bookUnlessExpired(
-        _ service: SeatLockingService, _ seats: [String], showtime: Int, user: String
+        _ service: SeatLockingService, _ seats: [SeatCode], showtime: Int, user: String
     ) async throws -> Booking? {
         do {
             return try await service.book(seats, showtime: showtime, user: user)

@@ -3,6 +3,7 @@ import Foundation
 import RedisClient
 import SeatBench
 import SeatLocking
+import SeatRecords
 import Synchronization
 import TestSupport
 import Testing
@@ -118,7 +119,7 @@ struct ConcurrentLockingTests {
         user: String, service: SeatLockingService, redis: RedisClient, showtime: Showtime,
         until deadline: ContinuousClock.Instant, bookings: BookingBudget, ledger: GrantLedger, into report: inout ClientReport
     ) async {
-        var held: [String: Int64] = [:]
+        var held: [SeatCode: Int64] = [:]
         let rows = showtime.layout.rows
         var rounds = 0
         while rounds < minimumRounds || ContinuousClock.now < deadline {
@@ -192,7 +193,7 @@ struct ConcurrentLockingTests {
         _ grant: LockGrant, ttl: Duration, user: String, showtime: Int, redis: RedisClient, into report: inout ClientReport
     ) async {
         for seat in grant.seats {
-            let key = RedisKeyNames(showtime: showtime).lock(seat.code)
+            let key = RedisKeyNames(showtime: showtime).lock(seat.code.text)
             do {
                 let parts = try await redis.evaluate(probe, keys: [key], arguments: []).array ?? []
                 guard parts.count == 4, let now = parts[3].int else {
@@ -223,11 +224,11 @@ struct ConcurrentLockingTests {
         defer { redis.close() }
         var found: [String] = []
         let soldInLog = Set(log.holds.filter { $0.bookedAt != nil }.map(\.seat))
-        let sold = Set(try await redis.hash("seat_sold:{\(showtime.id)}").keys)
+        let sold = Set(try await redis.hash("seat_sold:{\(showtime.id)}").keys.compactMap(SeatCode.init))
         if sold != soldInLog { found.append("sold in Redis \(sold.sorted()), in the log \(soldInLog.sorted())") }
         let latest = Dictionary(grouping: log.holds, by: \.seat).mapValues { $0.max { $0.token < $1.token }! }
         for seat in showtime.layout.seats {
-            let fields = try await redis.hash(RedisKeyNames(showtime: showtime.id).lock(seat.code))
+            let fields = try await redis.hash(RedisKeyNames(showtime: showtime.id).lock(seat.code.text))
             guard !fields.isEmpty else { continue }
             if fields["user_id"] != latest[seat.code]?.user || fields["token"] != latest[seat.code].map({ String($0.token) }) {
                 found.append("\(seat.code) is locked in Redis as \(fields), the log's last grant is \(String(describing: latest[seat.code]))")

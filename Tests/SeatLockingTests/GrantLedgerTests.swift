@@ -10,13 +10,13 @@ import Testing
 @Suite struct GrantLedgerTests {
     private static let showtime = 7
 
-    private static func grant(_ seat: String, to user: String, token: Int64, from start: Int64, until end: Int64) -> LockGrant {
+    private static func grant(_ seat: SeatCode, to user: String, token: Int64, from start: Int64, until end: Int64) -> LockGrant {
         LockGrant(
             showtimeID: showtime, user: user, seats: [HeldSeat(code: seat, expiresAt: Date(milliseconds: end), token: token)],
             serverTime: Date(milliseconds: start))
     }
 
-    private static func booking(_ id: Int64, _ seat: String, by user: String, at time: Int64) -> Booking {
+    private static func booking(_ id: Int64, _ seat: SeatCode, by user: String, at time: Int64) -> Booking {
         BookingRecord(id: id, showtimeID: showtime, user: user, seats: [seat], bookedAt: Date(milliseconds: time))
     }
 

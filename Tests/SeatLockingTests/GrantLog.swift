@@ -1,3 +1,5 @@
+import SeatRecords
+
 /// What concurrent clients saw happen to seats, in the server's time (ms since 1970),
 /// folded into one `Hold` per seat and token: for the order of tokens and the comparison
 /// with Redis. Whether two holds overlapped is the `GrantLedger`'s question.
@@ -5,14 +7,14 @@ struct GrantLog {
     /// One thing a client saw happen to one seat.
     enum Entry: Sendable {
         /// A lock or extend answer: the seat is held by `user` with `token` until `expiresAt`.
-        case granted(seat: String, user: String, token: Int64, at: Int64, expiresAt: Int64)
-        case released(seat: String, token: Int64, at: Int64)
-        case booked(seat: String, token: Int64, at: Int64)
+        case granted(seat: SeatCode, user: String, token: Int64, at: Int64, expiresAt: Int64)
+        case released(seat: SeatCode, token: Int64, at: Int64)
+        case booked(seat: SeatCode, token: Int64, at: Int64)
     }
 
     /// One hold of one seat, from its grant to its end.
     struct Hold {
-        let seat: String
+        let seat: SeatCode
         let user: String
         let token: Int64
         var grantedAt: Int64
@@ -31,7 +33,7 @@ struct GrantLog {
     /// `entries` lists each client's answers in the order they came.
     init(_ entries: [Entry]) {
         var byID: [String: Hold] = [:]
-        func id(_ seat: String, _ token: Int64) -> String { "\(seat)#\(token)" }
+        func id(_ seat: SeatCode, _ token: Int64) -> String { "\(seat)#\(token)" }
         for case let .granted(seat, user, token, at, expiresAt) in entries {
             guard var hold = byID[id(seat, token)] else {
                 byID[id(seat, token)] = Hold(seat: seat, user: user, token: token, grantedAt: at, expiresAt: expiresAt)

@@ -1,6 +1,7 @@
 import CinebookSupport
 import RedisClient
 import SeatLocking
+import SeatRecords
 import TestSupport
 import Testing
 
@@ -85,12 +86,12 @@ struct HoldLimitTests {
         let alice = TestUsers.unique("alice")
 
         var observed: (grant: LockGrant, capped: LockGrant)?
-        for seat in ["A1", "A2", "A3"] where observed == nil {
+        for seat: SeatCode in ["A1", "A2", "A3"] where observed == nil {
             observed = try await extendUntilCapped(seat, service: service, showtime: showtime.id, user: alice)
         }
         let (grant, capped) = try #require(observed, "a hold outlived its TTL while being extended")
         let seat = grant.seats[0].code
-        let key = RedisKeyNames(showtime: showtime.id).lock(seat)
+        let key = RedisKeyNames(showtime: showtime.id).lock(seat.text)
         let cap = grant.serverTime.milliseconds + 3_000
         #expect(capped.seats[0].expiresAt.milliseconds == cap, "the hold ends exactly at locked_at + maximum hold")
         #expect(try await redis.pttl(key) <= cap - capped.serverTime.milliseconds)
@@ -112,7 +113,7 @@ struct HoldLimitTests {
     /// checking on the way that no extend passes the cap or shortens the hold. Nil when
     /// the hold ran out first because the machine paused for longer than the TTL.
     private func extendUntilCapped(
-        _ seat: String, service: SeatLockingService, showtime: Int, user: String
+        _ seat: SeatCode, service: SeatLockingService, showtime: Int, user: String
     ) async throws -> (grant: LockGrant, capped: LockGrant)? {
         let grant = try await service.lock([seat], showtime: showtime, user: user)
         #expect(grant.seats[0].expiresAt.milliseconds == grant.serverTime.milliseconds + 2_000)

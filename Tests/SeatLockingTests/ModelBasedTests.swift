@@ -2,6 +2,7 @@ import Foundation
 import PropertyBased
 import RedisClient
 import SeatLocking
+import SeatRecords
 import Testing
 import TestSupport
 
@@ -13,7 +14,7 @@ import TestSupport
 @Suite("Model-based: the core behaves like the reference model")
 struct ModelBasedTests {
     static let users = ["u0", "u1", "u2"]
-    static let seats = ["A1", "A2", "A3", "A4", "A5", "A6"]
+    static let seats: [SeatCode] = ["A1", "A2", "A3", "A4", "A5", "A6"]
     static let limit = 3
     static let sequences = ProcessInfo.processInfo.environment["CINEBOOK_MODEL_SEQUENCES"].flatMap(Int.init) ?? 400
 
@@ -49,7 +50,7 @@ struct ModelBasedTests {
         enum Kind: Int, CaseIterable { case lock, unlock, extend, book, expire }
         let kind: Kind
         let user: Int
-        let seats: [String]
+        let seats: [SeatCode]
 
         init(_ code: Int) {
             kind = Kind(rawValue: code % Kind.allCases.count)!
@@ -65,12 +66,12 @@ struct ModelBasedTests {
 
     /// What an operation answered, reduced to what the model can predict.
     enum Outcome: Equatable {
-        case held(Set<String>)
-        case released(Set<String>)
-        case sold(Set<String>)
-        case unavailable(Set<String>)
-        case notOwner(Set<String>)
-        case expired(Set<String>)
+        case held(Set<SeatCode>)
+        case released(Set<SeatCode>)
+        case sold(Set<SeatCode>)
+        case unavailable(Set<SeatCode>)
+        case notOwner(Set<SeatCode>)
+        case expired(Set<SeatCode>)
         case tooMany
         case done
         case failed(String)
@@ -78,10 +79,10 @@ struct ModelBasedTests {
 
     struct Model {
         enum Seat: Equatable { case free, held(String), sold(String) }
-        var seats: [String: Seat] = Dictionary(uniqueKeysWithValues: ModelBasedTests.seats.map { ($0, .free) })
-        var bookings: [(user: String, seats: Set<String>)] = []
+        var seats: [SeatCode: Seat] = Dictionary(uniqueKeysWithValues: ModelBasedTests.seats.map { ($0, .free) })
+        var bookings: [(user: String, seats: Set<SeatCode>)] = []
 
-        func state(of seat: String, viewer: String) -> SeatState {
+        func state(of seat: SeatCode, viewer: String) -> SeatState {
             switch seats[seat]! {
             case .free: .available
             case .sold: .occupied
@@ -165,9 +166,9 @@ struct ModelBasedTests {
     /// Time passes for these seats' locks: every place that records their expiry (the
     /// key's TTL, the index, the holder's list) is moved into the past, as if their TTL
     /// had run out.
-    static func expire(_ seats: [String], redis: RedisClient, showtime: Int) async {
+    static func expire(_ seats: [SeatCode], redis: RedisClient, showtime: Int) async {
         let keys = RedisKeyNames(showtime: showtime)
-        for seat in seats {
+        for seat in seats.map(\.text) {
             let key = keys.lock(seat)
             guard let owner = try? await redis.send("HGET", key, "user_id", routingKey: key).string else { continue }
             _ = try? await redis.send("ZADD", keys.index, "XX", "1", seat, routingKey: key)

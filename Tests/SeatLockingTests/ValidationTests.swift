@@ -1,6 +1,7 @@
 import CinebookSupport
 import RedisClient
 import SeatLocking
+import SeatRecords
 import TestSupport
 import Testing
 
@@ -11,7 +12,9 @@ struct ValidationTests {
 
         var testDescription: String { rawValue }
 
-        func run(_ service: SeatLockingService, _ seats: [String], showtime: Int, user: String) async throws(SeatLockingError) {
+        /// Runs the operation as a front end does: the typed seats are parsed first.
+        func run(_ service: SeatLockingService, _ typed: [String], showtime: Int, user: String) async throws(SeatLockingError) {
+            let seats = try SeatCode.parse(typed)
             switch self {
             case .lock: _ = try await service.lock(seats, showtime: showtime, user: user)
             case .unlock: _ = try await service.unlock(seats, showtime: showtime, user: user)
@@ -143,7 +146,7 @@ struct ValidationTests {
         let (service, redis) = try SharedRedis.service([showtime])
         defer { redis.close() }
         let user = TestUsers.unique()
-        let grant = try await service.lock([" b2", "A03"], showtime: showtime.id, user: "  \(user) ")
+        let grant = try await service.lock(try SeatCode.parse([" b2", "A03"]), showtime: showtime.id, user: "  \(user) ")
         #expect(grant.seats.map(\.code) == ["B2", "A3"])
         #expect(grant.user == user)
         let fields = try await redis.hash(RedisKeyNames(showtime: showtime.id).lock("B2"))

@@ -2,6 +2,7 @@ import CinebookSupport
 import Foundation
 import RedisClient
 @testable import SeatLocking
+import SeatRecords
 @testable import SeatMapUI
 
 /// Showtimes, states and Redis answers for driving `update` and `render` without Redis.
@@ -34,7 +35,7 @@ enum Fixture {
     static func serverTime(at seconds: TimeInterval) -> Date { at(seconds + serverOffset) }
 
     /// A grant as the core answers it, `ttl` seconds from the server time.
-    static func grant(_ seats: [String], at seconds: TimeInterval, ttl: TimeInterval = 900) -> LockGrant {
+    static func grant(_ seats: [SeatCode], at seconds: TimeInterval, ttl: TimeInterval = 900) -> LockGrant {
         let now = serverTime(at: seconds)
         return LockGrant(
             showtimeID: showtime.id, user: "alice",
@@ -42,7 +43,7 @@ enum Fixture {
     }
 
     static func status(
-        _ showtime: Showtime = showtime, at seconds: TimeInterval, states: [String: SeatState] = [:], mine: [String: Date] = [:],
+        _ showtime: Showtime = showtime, at seconds: TimeInterval, states: [SeatCode: SeatState] = [:], mine: [SeatCode: Date] = [:],
         revision: ShowtimeRevision = ShowtimeRevision(version: 7, nextExpiry: 0)
     ) -> ShowtimeStatus {
         let seats = showtime.layout.seats.map { seat in
@@ -67,7 +68,7 @@ enum Fixture {
 
     /// A connected state holding `seats`, locked at time 0.
     static func holding(
-        _ seats: [String], settings: SeatMapSettings = settings, size: ScreenSize = ScreenSize(width: 80, height: 24), user: String = "alice"
+        _ seats: [SeatCode], settings: SeatMapSettings = settings, size: ScreenSize = ScreenSize(width: 80, height: 24), user: String = "alice"
     ) -> SeatMapState {
         var state = connected(settings: settings, size: size, user: user)
         _ = state.update(.locked(seats, .success(grant(seats, at: 0, ttl: settings.policy.ttl.seconds))), now: start)

@@ -11,7 +11,7 @@ import Testing
     /// someone else now, which counts as a pick.
     private static let stats: ShowtimeStats = {
         var sequence: Int64 = 0
-        func entry(_ event: HistoryEntry.Event, _ seats: [String]) -> HistoryEntry {
+        func entry(_ event: HistoryEntry.Event, _ seats: [SeatCode]) -> HistoryEntry {
             sequence += 1
             return HistoryEntry(
                 id: .init(milliseconds: 1_800_000_000_000, sequence: sequence), showtimeID: Fixture.showtime.id, event: event,
@@ -77,20 +77,20 @@ import Testing
 
     @Test func everyPickCountFallsInTheLevelTheLegendGivesIt() {
         for most in 1...40 {
-            let picks = Dictionary(uniqueKeysWithValues: (0...most).map { ("S\($0)", $0) })
+            let picks = Dictionary(uniqueKeysWithValues: (0...most).map { ("S\($0 + 1)", $0) })
             let wire = ShowtimeStats(showtimeID: 1, entries: picks.flatMap { code, count in
                 (0..<count).map { index in
                     HistoryEntry(id: .init(milliseconds: Int64(index), sequence: Int64(code.dropFirst())!), showtimeID: 1,
-                                 event: .released, seats: [code], user: nil, at: Fixture.start)
+                                 event: .released, seats: [SeatCode(code)!], user: nil, at: Fixture.start)
                 }
             })
             let popularity = SeatPopularity(wire, held: [])
             #expect(popularity.most == most)
             for (code, count) in picks {
-                let level = popularity.level(of: code)
+                let level = popularity.level(of: SeatCode(code)!)
                 #expect(popularity.range(of: level)?.contains(count) == true, "most \(most): \(count) picks at level \(level)")
             }
-            #expect(popularity.level(of: "S\(most)") == SeatPopularity.levels, "the most picked seat is the hottest")
+            #expect(popularity.level(of: SeatCode(row: "S", number: most + 1)) == SeatPopularity.levels, "the most picked seat is the hottest")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import RedisClient
 import SeatLocking
+import SeatRecords
 import Synchronization
 
 /// Showtimes built in code, each with an id no other test of this run uses, so tests
@@ -21,7 +22,7 @@ public enum TestShowtimes {
     /// labelled A, B, C, ... from the screen; on sale until `startsAt` less `salesCutoff`.
     public static func make(
         _ patterns: [String],
-        occupied: Set<String> = [],
+        occupied: Set<SeatCode> = [],
         title: String = "Test Screening",
         startsAt: Date = farFuture,
         timeZone: TimeZone = .utc,
@@ -36,7 +37,7 @@ public enum TestShowtimes {
     }
 
     /// A plain auditorium of `rows` rows of `seats` standard seats.
-    public static func grid(rows: Int, seats: Int, occupied: Set<String> = []) throws -> Showtime {
+    public static func grid(rows: Int, seats: Int, occupied: Set<SeatCode> = []) throws -> Showtime {
         try make(Array(repeating: String(repeating: "s", count: seats), count: rows), occupied: occupied)
     }
 }
