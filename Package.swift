@@ -9,6 +9,8 @@ let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
 let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
 let coreMetrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
 let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+/// What runs the seat map on Redis and SQLite: the command line, and the sanitizer's edge check.
+let seatMapOnRedis: [Target.Dependency] = ["CinebookSupport", "SeatLocking", "SeatRecords", "RedisClient", "SeatMapUI", logging]
 
 let package = Package(
     name: "cinebook",
@@ -128,26 +130,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "EdgeCheck",
-            dependencies: [
-                "CinebookSupport",
-                "SeatLocking",
-                "SeatRecords",
-                "RedisClient",
-                "SeatMapUI",
-                logging,
-            ]
+            dependencies: seatMapOnRedis
         ),
         .target(
             name: "CinebookCommands",
-            dependencies: [
-                "CinebookSupport",
-                "SeatLocking",
-                "SeatRecords",
-                "RedisClient",
-                "SeatMapUI",
-                argumentParser,
-                logging,
-            ]
+            dependencies: seatMapOnRedis + [argumentParser]
         ),
         .target(
             name: "CinebookServerCommands",
