@@ -47,7 +47,7 @@ struct BestCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandRunner(options: common, json: json).run { service in
             let wish = try service.wish(
-                count: count, near: SeatCode.parse(near), category: category.flatMap { SeatCategory(rawValue: $0.lowercased()) },
+                count: count, near: service.seatCodes(near), category: category.flatMap { SeatCategory(rawValue: $0.lowercased()) },
                 wheelchair: wheelchair, showtime: showtime)
             if lock, let user {
                 let grant = try await service.lockBest(wish, showtime: showtime, user: user, ttl: ttl.map { .seconds($0) })

@@ -84,6 +84,11 @@ package struct CommandRunner {
         }, { _ in try await work() })
     }
 
+    /// Like `run`, with the catalog alone, from the database (no Redis needed).
+    package func runOnCatalog(_ work: (Catalog) async throws -> Output) async throws {
+        try await run(opening: openCatalog, work)
+    }
+
     /// Like `run`, with the database alone (no Redis needed).
     package func runOnDatabase(_ work: (any SalesRecord) async throws -> Output) async throws {
         try await run(opening: { () async throws(StartupError) in

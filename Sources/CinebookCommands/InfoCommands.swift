@@ -46,15 +46,8 @@ struct ShowtimesListCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let runner = CommandRunner(options: common, json: json)
-        do {
-            let catalog = try await runner.openCatalog()
-            let now = Date()
-            print(json ? SeatLockingJSON.encode(SeatLockingJSON.Showtimes(catalog)) : Text.showtimes(catalog, now: now))
-        } catch {
-            guard json else { throw error.reported }
-            print(SeatLockingJSON.encode(SeatLockingJSON.Failure(code: error.code, message: error.message)))
-            throw ExitCode(error.exitCode)
+        try await CommandRunner(options: common, json: json).runOnCatalog { catalog in
+            Output(text: Text.showtimes(catalog, now: Date()), json: SeatLockingJSON.Showtimes(catalog))
         }
     }
 }

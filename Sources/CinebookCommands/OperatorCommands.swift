@@ -14,7 +14,7 @@ struct SeatCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner(options: common, json: target.json).run { service in
-            let (inspections, now) = try await service.inspect(target.codes, showtime: target.showtime)
+            let (inspections, now) = try await service.inspect(service.seatCodes(target.seats), showtime: target.showtime)
             return Output(
                 text: Text.inspected(inspections, showtime: target.showtime, zone: service.catalog.timeZone(of: target.showtime), now: now),
                 json: SeatLockingJSON.Inspection(showtime: target.showtime, inspections, serverTime: now))
@@ -52,7 +52,7 @@ struct ReleaseCommand: AsyncParsableCommand {
         var runner = CommandRunner(options: common, json: target.json)
         runner.defaultLogLevel = .notice
         try await runner.run { service in
-            let release = try await service.forceRelease(target.codes, showtime: target.showtime, by: name)
+            let release = try await service.forceRelease(service.seatCodes(target.seats), showtime: target.showtime, by: name)
             return Output(text: Text.forced(release), json: SeatLockingJSON.Forced(release))
         }
     }
@@ -66,7 +66,4 @@ struct OperatorSeats: ParsableArguments {
     var seats: [String] = []
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
-
-    /// The seats as typed, each made a seat code (or refused with exit 2).
-    var codes: [SeatCode] { get throws(SeatLockingError) { try SeatCode.parse(seats) } }
 }

@@ -18,7 +18,7 @@ struct LockCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner(options: common, json: request.json).run { service in
-            let grant = try await service.lock(request.codes, showtime: request.showtime, user: request.user, ttl: ttl.map { .seconds($0) })
+            let grant = try await service.lock(service.seatCodes(request.seats, for: .lock), showtime: request.showtime, user: request.user, ttl: ttl.map { .seconds($0) })
             return Output(text: Text.granted("Locked", grant, zone: service.catalog.timeZone(of: grant.showtimeID)), json: SeatLockingJSON.Grant(grant))
         }
     }
@@ -35,7 +35,7 @@ struct UnlockCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner(options: common, json: request.json).run { service in
-            let release = try await service.unlock(request.codes, showtime: request.showtime, user: request.user)
+            let release = try await service.unlock(service.seatCodes(request.seats, for: .unlock), showtime: request.showtime, user: request.user)
             return Output(text: Text.released(release), json: SeatLockingJSON.Released(release))
         }
     }
@@ -54,7 +54,7 @@ struct ExtendCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner(options: common, json: request.json).run { service in
-            let grant = try await service.extend(request.codes, showtime: request.showtime, user: request.user, ttl: ttl.map { .seconds($0) })
+            let grant = try await service.extend(service.seatCodes(request.seats, for: .extend), showtime: request.showtime, user: request.user, ttl: ttl.map { .seconds($0) })
             return Output(text: Text.granted("Extended", grant, zone: service.catalog.timeZone(of: grant.showtimeID)), json: SeatLockingJSON.Grant(grant))
         }
     }
@@ -74,7 +74,7 @@ struct BookCommand: AsyncParsableCommand {
             var service = service
             // Only the crash tests set this: the process dies after that step of the booking.
             service.crashAfter = ProcessInfo.processInfo.environment["CINEBOOK_TEST_CRASH_AFTER"].flatMap(BookingStep.init)
-            let booking = try await service.book(request.codes, showtime: request.showtime, user: request.user)
+            let booking = try await service.book(service.seatCodes(request.seats, for: .book), showtime: request.showtime, user: request.user)
             return Output(text: Text.booked(booking), json: SeatLockingJSON.Booked(booking))
         }
     }

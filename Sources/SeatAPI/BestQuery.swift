@@ -1,6 +1,5 @@
 import Hummingbird
 import SeatLocking
-import SeatRecords
 
 /// The query of `GET .../seats/best`, read into a wish; every bad value gets 422 with a
 /// message that names it.
@@ -29,6 +28,6 @@ enum BestQuery {
             wheelchair = flag
         }
         return try service.wish(
-            count: count, near: SeatCode.parse(request.queryList("near")), category: category, wheelchair: wheelchair, showtime: showtime)
+            count: count, near: service.seatCodes(request.queryList("near")), category: category, wheelchair: wheelchair, showtime: showtime)
     }
 }

@@ -23,7 +23,7 @@ struct SeatController: Sendable {
     @Sendable func lock(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
         let selection = try await SeatSelection.required(in: request, limit: maximumBodySize)
-        let grant = try await service.lock(selection.codes(), showtime: showtime, user: user, ttl: selection.ttl)
+        let grant = try await service.lock(service.seatCodes(selection.seats, for: .lock), showtime: showtime, user: user, ttl: selection.ttl)
         return JSONResponse.make(SeatLockingJSON.Grant(grant))
     }
 
@@ -36,7 +36,7 @@ struct SeatController: Sendable {
         guard let selection = body ?? SeatSelection.fromQuery(of: request) else {
             throw APIError.badRequest("Name the seats in a JSON body like \(SeatSelection.example) or as ?seats=A1,A2.")
         }
-        let release = try await service.unlock(selection.codes(), showtime: showtime, user: user, strict: true)
+        let release = try await service.unlock(service.seatCodes(selection.seats, for: .unlock), showtime: showtime, user: user, strict: true)
         return JSONResponse.make(SeatLockingJSON.Released(release))
     }
 
@@ -64,7 +64,7 @@ struct SeatController: Sendable {
     @Sendable func extend(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
         let selection = try await SeatSelection.required(in: request, limit: maximumBodySize)
-        let grant = try await service.extend(selection.codes(), showtime: showtime, user: user, ttl: selection.ttl)
+        let grant = try await service.extend(service.seatCodes(selection.seats, for: .extend), showtime: showtime, user: user, ttl: selection.ttl)
         return JSONResponse.make(SeatLockingJSON.Grant(grant))
     }
 
@@ -81,7 +81,7 @@ struct SeatController: Sendable {
     @Sendable func book(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
         let selection = try await SeatSelection.required(in: request, limit: maximumBodySize)
-        let booking = try await service.book(selection.codes(), showtime: showtime, user: user)
+        let booking = try await service.book(service.seatCodes(selection.seats, for: .book), showtime: showtime, user: user)
         return JSONResponse.make(SeatLockingJSON.Booked(booking), status: .created)
     }
 

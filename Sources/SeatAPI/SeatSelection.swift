@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import SeatLocking
-import SeatRecords
 
 /// What lock, unlock, extend and book are asked for: `{"seats": ["A1", "A2"]}`, plus an
 /// optional `"ttl_seconds"` for lock and extend. The user is never part of it.
@@ -15,9 +14,6 @@ struct SeatSelection: Decodable, Sendable {
     }
 
     var ttl: Duration? { ttlSeconds.map { .seconds($0) } }
-
-    /// The seats named, each a seat code (or 400, as the core words it).
-    func codes() throws(SeatLockingError) -> [SeatCode] { try SeatCode.parse(seats) }
 
     static let example = #"{"seats": ["A1", "A2"]}"#
 

@@ -34,10 +34,9 @@ public enum HoldHistory {
             if let name = flat[pair].string { fields[name] = flat[pair + 1].string }
         }
         guard let event = fields["event"].flatMap(Entry.Event.init(rawValue:)), let at = fields["at"].flatMap(Int64.init) else { return nil }
-        let seats = (fields["seats"] ?? "").split(separator: " ").map { SeatCode(String($0)) }
-        guard !seats.contains(nil) else { return nil }
+        guard let seats = SeatCode.codes(in: fields["seats"] ?? "", separatedBy: " ") else { return nil }
         return Entry(
-            id: id, showtimeID: showtime, event: event, seats: seats.compactMap { $0 },
+            id: id, showtimeID: showtime, event: event, seats: seats,
             user: fields["user"], at: Date(milliseconds: at), heldMilliseconds: fields["held_ms"].flatMap(Int64.init),
             operation: fields["operation"])
     }
@@ -52,7 +51,7 @@ public enum HoldHistory {
 
         /// The stream fields, as the scripts write theirs.
         var fields: [String] {
-            ["event", Entry.Event.error.rawValue, "operation", operation.rawValue, "seats", seats.map(\.text).joined(separator: " "),
+            ["event", Entry.Event.error.rawValue, "operation", operation.rawValue, "seats", seats.joined(separator: " "),
              "at", String(at.milliseconds), "user", user]
         }
     }

@@ -3,9 +3,9 @@ import Foundation
 import RedisClient
 import SeatRecords
 
-/// What each seat script answers, as a type. Each reply shape documented on a script in
-/// `SeatScripts` is read here, once, into its outcome; the service switches on outcomes
-/// and never matches a reply's strings or reads it by position.
+/// What each seat script answers, as a type. Each reply shape documented on a script (in
+/// `SeatScripts`, and the audit's beside it) is read here, once, into its outcome; the
+/// service switches on outcomes and never matches a reply's strings or reads it by position.
 protocol ScriptOutcome: Sendable {
     init(reading reply: ScriptReply) throws(SeatLockingError)
 }
@@ -87,8 +87,8 @@ enum ClaimOutcome: ScriptOutcome {
     }
 }
 
-/// `sell` and `settle`: done, at this server time.
-struct Done: ScriptOutcome {
+/// `sell` and `settle`: applied, at this server time.
+struct Applied: ScriptOutcome {
     let serverTime: Date
 
     init(reading reply: ScriptReply) throws(SeatLockingError) {

@@ -71,7 +71,7 @@ struct ScriptReply {
 
     /// A seat code as the scripts write it: canonical, or the reply is malformed.
     private func code(_ text: String) throws(SeatLockingError) -> SeatCode {
-        guard let code = SeatCode(text), code.text == text else { throw malformed() }
+        guard let code = SeatCode(canonical: text) else { throw malformed() }
         return code
     }
 

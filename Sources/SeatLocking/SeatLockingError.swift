@@ -78,7 +78,7 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         case let .databaseUnavailable(reason):
             return "\(reason) Nothing was booked."
         case let .outcomeUnknown(reason):
-            return Self.outcomeUnknown(reason, retry: "doing the same again is safe and tells")
+            return Self.outcomeUnknownMessage(reason, retry: "doing the same again is safe and tells")
         case let .internalError(reason):
             return "Internal error: \(reason)."
         }
@@ -87,7 +87,7 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
     public var description: String { message }
 
     /// The message of an unknown outcome, with a front end's way of saying how to retry.
-    public static func outcomeUnknown(_ reason: String, retry: String) -> String {
+    public static func outcomeUnknownMessage(_ reason: String, retry: String) -> String {
         "\(reason.hasSuffix(".") ? reason : reason + ".") It may or may not have been done: \(retry)."
     }
 

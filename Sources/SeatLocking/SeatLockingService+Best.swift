@@ -47,7 +47,7 @@ extension SeatLockingService {
         count: Int, near: [SeatCode] = [], category: SeatCategory? = nil, wheelchair: Bool = false, showtime id: Int
     ) throws(SeatLockingError) -> SeatWish {
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
-        let seats = try canonical(near, of: showtime).compactMap(showtime.layout.seat)
+        let seats = try checkedSeats(near, of: showtime).compactMap(showtime.layout.seat)
         let wish = SeatWish(count: count, near: seats, category: category, wheelchair: wheelchair)
         try validated(wish, showtime: id)
         return wish

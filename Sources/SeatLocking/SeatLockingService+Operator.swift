@@ -36,7 +36,7 @@ extension SeatLockingService {
     /// The seats as they are now, for an operator.
     public func inspect(_ seats: [SeatCode], showtime id: Int) async throws(SeatLockingError) -> (seats: [SeatInspection], serverTime: Date) {
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
-        let codes = try canonical(seats, of: showtime)
+        let codes = try checkedSeats(seats, of: showtime)
         guard !codes.isEmpty else { throw .invalidRequest("Name at least one seat, like C7.") }
         let keys = SeatKeys(showtime: id)
         let outcome = try await run(

@@ -26,12 +26,12 @@ extension SeatLockingService {
         let user = try Self.validatedUser(user)
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
         guard !seats.isEmpty else { throw .invalidRequest("Name at least one seat, like C7.") }
-        return Request(showtime: showtime, user: user, seats: try canonical(seats, of: showtime))
+        return Request(showtime: showtime, user: user, seats: try checkedSeats(seats, of: showtime))
     }
 
     /// Checks seats for a showtime: no duplicates, at most the per-user limit, all seats of
     /// the showtime.
-    func canonical(_ seats: [SeatCode], of showtime: Showtime) throws(SeatLockingError) -> [SeatCode] {
+    func checkedSeats(_ seats: [SeatCode], of showtime: Showtime) throws(SeatLockingError) -> [SeatCode] {
         try SeatCode.checkDistinct(seats)
         guard seats.count <= policy.maximumSeatsPerUser else {
             throw .tooManySeats(requested: seats.count, alreadyHeld: 0, limit: policy.maximumSeatsPerUser)
@@ -63,29 +63,4 @@ extension SeatLockingService {
         }
         return ttl
     }
-}
-
-extension SeatCode {
-    /// Seat codes as people type them (`c7`, ` C07 `), each made canonical: the one place
-    /// where typed seats become seats, with the message every front end gives for a bad one.
-    public static func parse(_ typed: [String]) throws(SeatLockingError) -> [SeatCode] {
-        var codes: [SeatCode] = []
-        var seen = Set<SeatCode>()
-        for text in typed {
-            guard let code = SeatCode(text) else {
-                throw .invalidRequest("'\(text.quotable)' is not a seat code; a seat is a row letter and a number, like C7.")
-            }
-            guard seen.insert(code).inserted else { throw listedTwice(code) }
-            codes.append(code)
-        }
-        return codes
-    }
-
-    /// Refuses a list that names a seat twice.
-    static func checkDistinct(_ codes: [SeatCode]) throws(SeatLockingError) {
-        var seen = Set<SeatCode>()
-        for code in codes where !seen.insert(code).inserted { throw listedTwice(code) }
-    }
-
-    private static func listedTwice(_ code: SeatCode) -> SeatLockingError { .invalidRequest("\(code) is listed twice.") }
 }

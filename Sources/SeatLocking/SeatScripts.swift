@@ -322,7 +322,7 @@ enum SeatScripts {
     /// hold starts, the history and the version.
     /// ARGV: showtime id, events channel, booking id, user, then the seat codes.
     /// Reply: {now}
-    static let sell = SeatScript<Done>(name: "sell", source: now + announce + history + """
+    static let sell = SeatScript<Applied>(name: "sell", source: now + announce + history + """
         local seats = {unpack(ARGV, 5, #ARGV)}
         for i, seat in ipairs(seats) do
           redis.call('HSET', KEYS[2], seat, ARGV[3])
@@ -346,7 +346,7 @@ enum SeatScripts {
     ///       number of seats to free, then the seats to sell, their booking ids, the seats
     ///       to free, and the seats whose claims end.
     /// Reply: {now}
-    static let settle = SeatScript<Done>(name: "settle", source: now + marker + announce + """
+    static let settle = SeatScript<Applied>(name: "settle", source: now + marker + announce + """
         local selling, freeing = tonumber(ARGV[4]), tonumber(ARGV[5])
         local sold, freed = {}, {}
         for i = 1, selling do

@@ -22,12 +22,15 @@ public struct SeatLayout: Sendable, Hashable {
     public let width: Int
     /// Every seat, row by row.
     public let seats: [Seat]
+    /// The kinds of seat the hall has, for a legend.
+    public let categories: Set<SeatCategory>
     private let seatsByCode: [SeatCode: Seat]
 
     public init(rows: [Row]) {
         self.rows = rows
         width = rows.map(\.cells.count).max() ?? 0
         seats = rows.flatMap(\.seats)
+        categories = Set(seats.map(\.category))
         var index: [SeatCode: Seat] = [:]
         for row in rows { for seat in row.seats { index[seat.code] = seat } }
         seatsByCode = index

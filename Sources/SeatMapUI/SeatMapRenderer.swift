@@ -230,7 +230,7 @@ struct SeatMapRenderer {
     /// They go on the line above the legend when no scroll hint needs it, else after the
     /// legend, each where there is room.
     private mutating func drawMarks(x legendEnd: Int, y legendLine: Int, long: Bool) {
-        let categories = Set(state.showtime.layout.seats.map(\.category))
+        let categories = state.showtime.layout.categories
         var marks: [(Unicode.Scalar, CellStyle, String)] = []
         let booked = state.booked.count
         if booked > 0 { marks.append((look.bookedGlyph, look.bookedStyle, long ? " booked by you \(booked)" : " booked \(booked)")) }
@@ -279,7 +279,7 @@ struct SeatMapRenderer {
         case (nil, .occupied) where state.booked.contains(seat.code): what = "booked by you"
         case (nil, .occupied): what = "sold"
         case (nil, .selected):
-            if let until = state.hold.ends[seat.code] {
+            if let until = state.holds.ends[seat.code] {
                 let local = state.onLocalClock(until)
                 what = "yours until \(CinemaTime.clock(local, in: state.showtime.timeZone, seconds: false)) — Space releases it"
             } else {
@@ -347,10 +347,10 @@ struct SeatMapRenderer {
         let name = DisplayWidth.fitted(look.text(state.user), to: max(6, min(24, width / 4)), ellipsis: look.ellipsis)
         var parts: [String] = [name]
         parts.append(selected.isEmpty ? "no seats" : selected.count > 6
-            ? selected.prefix(5).map(\.text).joined(separator: " ") + " +\(selected.count - 5)"
-            : selected.map(\.text).joined(separator: " "))
-        if !state.hold.ends.isEmpty, let left = state.secondsLeft {
-            parts.append("hold \(CinemaTime.countdown(Int64(left)))" + (state.hold.capped ? " (max)" : ""))
+            ? selected.prefix(5).joined(separator: " ") + " +\(selected.count - 5)"
+            : selected.joined(separator: " "))
+        if !state.holds.ends.isEmpty, let left = state.secondsLeft {
+            parts.append("hold \(CinemaTime.countdown(Int64(left)))" + (state.holds.capped ? " (max)" : ""))
         }
         let refreshed = state.refresh.lastArrival.map { "refreshed " + CinemaTime.clock($0, in: state.showtime.timeZone) }
         let connection = switch state.connection {

@@ -28,10 +28,7 @@ extension SeatMapState {
             return []
         }
         let shown = state(of: code)
-        guard hasLoaded || shown == .occupied else {
-            message = Message(text: "The map has not loaded yet, so no seat can be picked; \(code) may be taken.", kind: .info)
-            return requestRefresh()
-        }
+        guard hasLoaded || shown == .occupied else { return refusedBeforeLoading("no seat can be picked; \(code) may be taken") }
         if shown == .selected || shown == .available, link.reachable == false {
             return refusedWhileUnreachable("\(code) cannot change now")
         }
@@ -53,6 +50,13 @@ extension SeatMapState {
             offerAlternatives(near: [seat], because: "\(code) is sold.")
         }
         return []
+    }
+
+    /// A pick before the first status arrived, when no seat's state is known: says so, and
+    /// asks for the status again.
+    private mutating func refusedBeforeLoading(_ consequence: String) -> [SeatMapEffect] {
+        message = Message(text: "The map has not loaded yet, so \(consequence).", kind: .info)
+        return requestRefresh()
     }
 
     /// Adding `count` seats would pass the most one user may hold: says so, and answers true.
@@ -112,10 +116,7 @@ extension SeatMapState {
     /// Finds the best `count` free seats together on the map as shown and locks them
     /// (one round trip); a conflict then offers alternatives as for any pick.
     mutating func lockBestAvailable(count: Int) -> [SeatMapEffect] {
-        guard hasLoaded else {
-            message = Message(text: "The map has not loaded yet, so no seats can be found together.", kind: .info)
-            return requestRefresh()
-        }
+        guard hasLoaded else { return refusedBeforeLoading("no seats can be found together") }
         guard !refusedAsClosed() else { return [] }
         let room = settings.policy.maximumSeatsPerUser - selectedSeats.count
         guard count <= room else {
@@ -180,12 +181,12 @@ extension SeatMapState {
             let wasHolding = !confirmedSeats.isEmpty
             for held in grant.seats {
                 pending[held.code] = nil
-                hold.ends[held.code] = held.expiresAt
-                hold.lockedHere.insert(held.code)
+                holds.ends[held.code] = held.expiresAt
+                holds.lockedHere.insert(held.code)
                 seats[held.code] = .selected
             }
             reachable(serverTime: grant.serverTime)
-            if !wasHolding { hold.restartExtending(at: now) }
+            if !wasHolding { holds.startExtending(at: now) }
             let codes = grant.seats.map(\.code)
             message = Message(
                 text: "\(codes.sentence) \(codes.count == 1 ? "is" : "are") yours for "
@@ -214,8 +215,7 @@ extension SeatMapState {
                 message = Message(text: error.message, kind: .warning)
                 return []
             default:
-                message = Message(text: error.message, kind: .error)
-                return requestRefresh()
+                return refused(error)
             }
         }
     }
@@ -231,13 +231,12 @@ extension SeatMapState {
         case let .failure(error):
             for code in requested where pending[code] == .unlocking {
                 pending[code] = nil
-                seats[code] = hold.ends[code] == nil ? .available : .selected
+                seats[code] = holds.ends[code] == nil ? .available : .selected
             }
             if error.isOutage {
                 return outage(saying: "\(settings.source.title) is unreachable: \(requested.sentence) is still held for you.")
             }
-            message = Message(text: error.message, kind: .error)
-            return requestRefresh()
+            return refused(error)
         }
     }
 
@@ -267,7 +266,7 @@ extension SeatMapState {
     /// `q`, Ctrl-C or a signal: release what this map locked (or is locking), then finish.
     /// Seats the user holds from elsewhere stay held.
     mutating func leave() -> [SeatMapEffect] {
-        let releasing = inLayoutOrder(Set(hold.ends.keys.filter(hold.lockedHere.contains)).union(pending.keys))
+        let releasing = inLayoutOrder(Set(holds.ends.keys.filter(holds.lockedHere.contains)).union(pending.keys))
         mode = .leaving(since: now, releasing: releasing)
         suggestions = []
         message = releasing.isEmpty ? nil : Message(text: "Releasing \(releasing.sentence)…", kind: .info)

@@ -27,8 +27,8 @@ extension SeatMapState {
         for entry in status.seats where pending[entry.seat.code] == nil {
             let code = entry.seat.code
             if entry.state == .selected {
-                hold.ends[code] = entry.expiresAt ?? hold.ends[code] ?? status.serverTime
-            } else if hold.ends[code] != nil {
+                holds.ends[code] = entry.expiresAt ?? holds.ends[code] ?? status.serverTime
+            } else if holds.ends[code] != nil {
                 vanished.append(code)
             }
             seats[code] = entry.state
@@ -75,13 +75,13 @@ extension SeatMapState {
         case let .change(change):
             // My hold ended by another hand: another map or command of mine, or the sweep.
             // (A booking of this map's own, announced before its answer, is left to the answer.)
-            let ended = change.seats.filter { hold.ends[$0] != nil && pending[$0] == nil }
+            let ended = change.seats.filter { holds.ends[$0] != nil && pending[$0] == nil }
                 .filter { _ in !(bookingInFlight && change.kind == .booked) }
             if !ended.isEmpty, let reason = HoldEnd(change.kind) {
                 for code in ended { holdOver(code, shown: reason == .bookedElsewhere ? .occupied : .available) }
                 holdsEnded(ended, because: reason)
             }
-            for code in change.seats where hold.ends[code] == nil && pending[code] == nil && seats[code] != nil {
+            for code in change.seats where holds.ends[code] == nil && pending[code] == nil && seats[code] != nil {
                 switch change.kind {
                 case .locked, .extended:
                     if seats[code] != .occupied { seats[code] = .locked }
@@ -98,7 +98,7 @@ extension SeatMapState {
     /// A tick: expired holds are released, and the status is reloaded when the poll
     /// interval has passed or the retry after a failure is due.
     mutating func timePassed() -> [SeatMapEffect] {
-        let expired = hold.ends.filter { $0.value <= serverNow }.map(\.key)
+        let expired = holds.ends.filter { $0.value <= serverNow }.map(\.key)
         var effects: [SeatMapEffect] = []
         if !expired.isEmpty {
             for code in expired { holdOver(code, shown: .available) }
@@ -131,7 +131,7 @@ extension SeatMapState {
     public func nextTick(after now: Date) -> Date {
         let nextSecond = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down) + 1)
         if case .leaving = mode { return nextSecond }
-        guard hold.ends.isEmpty, link.reachable != false, let lastRequest = refresh.lastRequest else { return nextSecond }
+        guard holds.ends.isEmpty, link.reachable != false, let lastRequest = refresh.lastRequest else { return nextSecond }
         let poll = lastRequest.addingTimeInterval(settings.pollInterval.seconds)
         let expiry = nextExpiryShown.flatMap { $0 > lastRequest ? $0 : nil }
         return max(nextSecond, min(poll, expiry ?? poll))
@@ -160,23 +160,23 @@ extension SeatMapState {
     /// A hold is over, and the seat shows as `state`: no longer mine, nor this map's to
     /// release, nor changing any more.
     mutating func holdOver(_ code: SeatCode, shown state: SeatState) {
-        hold.end(code)
+        holds.end(code)
         pending[code] = nil
         seats[code] = state
     }
 
     /// Once no hold is left, there is nothing to extend: the next hold starts afresh.
     mutating func stopExtendingIfNoneHeld() {
-        if confirmedSeats.isEmpty { hold.restartExtending(at: nil) }
+        if confirmedSeats.isEmpty { holds.stopExtending() }
     }
 
     /// Holds found gone with nothing announced to say why: those past their time expired;
     /// of the others, the map cannot know the cause.
     private mutating func holdsVanished(_ codes: [SeatCode], at now: Date) {
         guard !codes.isEmpty else { return }
-        let ran = codes.filter { hold.ends[$0].map { $0 <= now } == true }
+        let ran = codes.filter { holds.ends[$0].map { $0 <= now } == true }
         let gone = codes.filter { !ran.contains($0) }
-        for code in codes { hold.end(code) }
+        for code in codes { holds.end(code) }
         if !ran.isEmpty { holdsEnded(ran, because: .expired) }
         if !gone.isEmpty { holdsEnded(gone, because: .unknown) }
     }
@@ -203,27 +203,27 @@ extension SeatMapState {
     /// would otherwise end first, and not at all once it has reached the maximum hold.
     mutating func extendIfDue() -> [SeatMapEffect] {
         let mine = confirmedSeats
-        guard !mine.isEmpty, !hold.extendInFlight, !hold.capped, link.reachable != false, mode != .finished else { return [] }
+        guard !mine.isEmpty, !holds.extendInFlight, !holds.capped, link.reachable != false, mode != .finished else { return [] }
         let interval = settings.extendInterval.seconds
-        let sinceLast = hold.lastExtend.map { now.timeIntervalSince($0) } ?? .infinity
+        let sinceLast = holds.lastExtend.map { now.timeIntervalSince($0) } ?? .infinity
         let left = holdEndsAt.map { $0.timeIntervalSince(now) } ?? 0
         guard sinceLast >= interval || left <= interval else { return [] }
-        hold.extendInFlight = true
-        hold.lastExtend = now
+        holds.extendInFlight = true
+        holds.lastExtend = now
         return [.extend(mine)]
     }
 
     mutating func extendAnswered(_ result: Result<LockGrant, SeatLockingError>) -> [SeatMapEffect] {
-        hold.extendInFlight = false
+        holds.extendInFlight = false
         switch result {
         case let .success(grant):
             reachable(serverTime: grant.serverTime)
-            for held in grant.seats where hold.ends[held.code] != nil {
-                hold.ends[held.code] = held.expiresAt
+            for held in grant.seats where holds.ends[held.code] != nil {
+                holds.ends[held.code] = held.expiresAt
             }
             let full = grant.serverTime.addingTimeInterval(settings.policy.ttl.seconds - 1)
-            if grant.expiresAt < full, !hold.capped {
-                hold.capped = true
+            if grant.expiresAt < full, !holds.capped {
+                holds.capped = true
                 let minutes = Int(settings.policy.maximumHold.seconds / 60)
                 message = Message(
                     text: "Seats are held for at most \(minutes) minutes: book by "
@@ -233,7 +233,7 @@ extension SeatMapState {
             }
             return []
         case let .failure(error):
-            hold.lastExtend = nil
+            holds.lastExtend = nil
             switch error {
             case let .lockExpired(seats), let .notLockOwner(seats):
                 holdsVanished(seats, at: serverNow)
@@ -243,8 +243,7 @@ extension SeatMapState {
                 unreachable()
                 return []
             default:
-                message = Message(text: error.message, kind: .error)
-                return requestRefresh()
+                return refused(error)
             }
         }
     }
@@ -254,6 +253,12 @@ extension SeatMapState {
         unreachable()
         message = Message(text: text, kind: .error)
         return []
+    }
+
+    /// A request the source refused: says why, and reloads the map, which may have moved on.
+    mutating func refused(_ error: SeatLockingError) -> [SeatMapEffect] {
+        message = Message(text: error.message, kind: .error)
+        return requestRefresh()
     }
 
     /// A change refused before it is asked for, while the source is unreachable: says so,
@@ -282,7 +287,7 @@ extension SeatMapState {
 
     /// Redis did not answer: retry after 0.5 s, 1 s, 2 s, … up to 10 s.
     mutating func unreachable() {
-        // The banner says it is gone again: "is back" no longer hold.ends.
+        // The banner says it is gone again: "is back" no longer holds.
         if message == backAgain { message = nil }
         link.reachable = false
         link.failures += 1

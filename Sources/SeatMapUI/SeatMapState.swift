@@ -97,7 +97,7 @@ public struct SeatMapState: Sendable {
     /// Every seat as shown: the last status, with announced and pending changes applied.
     public internal(set) var seats: [SeatCode: SeatState]
     /// The user's holds, and the extending of them.
-    public internal(set) var hold = Holds()
+    public internal(set) var holds = Holds()
     public internal(set) var pending: [SeatCode: PendingChange] = [:]
     public internal(set) var message: Message?
     /// Free blocks offered after a conflict; `a` or `1`–`3` takes one.
@@ -115,13 +115,13 @@ public struct SeatMapState: Sendable {
     /// The seats this user holds, with when each hold ends (Redis server time), and how
     /// extending them goes.
     public struct Holds: Sendable {
-        /// Those this map locked, and those the user holds from elsewhere (another map, the
-        /// command line).
+        /// When each held seat's hold ends (Redis server time): those this map locked, and
+        /// those the user holds from elsewhere (another map, the command line).
         public internal(set) var ends: [SeatCode: Date] = [:]
         /// The seats of `ends` that this map locked itself: leaving releases these, and only these.
         public internal(set) var lockedHere: Set<SeatCode> = []
         /// The hold reached the maximum hold time: extending no longer helps.
-        public internal(set) var capped = false
+        var capped = false
         var lastExtend: Date?
         var extendInFlight = false
 
@@ -131,9 +131,15 @@ public struct SeatMapState: Sendable {
             lockedHere.remove(code)
         }
 
-        /// Extending starts afresh: from `now` for a first hold, from nothing once none is left.
-        mutating func restartExtending(at now: Date?) {
+        /// A first hold began: extending counts from `now`.
+        mutating func startExtending(at now: Date) {
             lastExtend = now
+            capped = false
+        }
+
+        /// No hold is left: nothing to extend until the next one.
+        mutating func stopExtending() {
+            lastExtend = nil
             capped = false
         }
     }
@@ -200,7 +206,7 @@ public struct SeatMapState: Sendable {
 
     /// My seats in layout order.
     public var mySeats: [SeatCode] {
-        inLayoutOrder(hold.ends.keys)
+        inLayoutOrder(holds.ends.keys)
     }
 
     /// The current time on the Redis server's clock.
@@ -211,7 +217,7 @@ public struct SeatMapState: Sendable {
 
     /// When the first of my holds ends, on the local clock.
     public var holdEndsAt: Date? {
-        hold.ends.values.min().map(onLocalClock)
+        holds.ends.values.min().map(onLocalClock)
     }
 
     /// Whole seconds until the first of my holds ends.

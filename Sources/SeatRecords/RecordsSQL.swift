@@ -162,7 +162,7 @@ package enum RecordsSQL {
     package static func values(_ entry: HistoryEntry) -> [SQLValue] {
         [
             .integer(Int64(entry.showtimeID)), .integer(entry.id.milliseconds), .integer(entry.id.sequence), .text(entry.event.rawValue),
-            .text(entry.seats.map(\.text).joined(separator: " ")), entry.user.map(SQLValue.text) ?? .null, .integer(entry.at.milliseconds),
+            .text(entry.seats.joined(separator: " ")), entry.user.map(SQLValue.text) ?? .null, .integer(entry.at.milliseconds),
             entry.heldMilliseconds.map(SQLValue.integer) ?? .null, entry.operation.map(SQLValue.text) ?? .null,
         ]
     }
@@ -182,7 +182,7 @@ package enum RecordsSQL {
         var entries: [HistoryEntry] = []
         for row in rows {
             guard row.count == 8, let milliseconds = row[0].integer, let sequence = row[1].integer, let event = row[2].text,
-                  let seats = row[3].text.flatMap({ codes($0, separatedBy: " ") }), let at = row[5].integer
+                  let seats = row[3].text.flatMap({ SeatCode.codes(in: $0, separatedBy: " ") }), let at = row[5].integer
             else { throw .unusable("The hold_history table has a row this program cannot read: \(row.prefix(2)).") }
             guard let known = HistoryEntry.Event(rawValue: event) else { continue }
             entries.append(HistoryEntry(
@@ -216,7 +216,7 @@ package enum RecordsSQL {
     }
 
     package static func values(_ sale: Sale) -> [SQLValue] {
-        [.integer(Int64(sale.showtimeID)), .text(sale.user), .text(sale.seats.map(\.text).joined(separator: ",")), .integer(sale.at.milliseconds)]
+        [.integer(Int64(sale.showtimeID)), .text(sale.user), .text(sale.seats.joined(separator: ",")), .integer(sale.at.milliseconds)]
     }
 
     package static func soldAmongValues(_ sale: Sale) -> [SQLValue] {
@@ -231,26 +231,16 @@ package enum RecordsSQL {
     package static func booking(_ row: some Collection<SQLValue>) throws(RecordsError) -> BookingRecord {
         let row = Array(row)
         guard row.count == 5, let id = row[0].integer, let showtime = row[1].integer, let user = row[2].text,
-              let seats = row[3].text.flatMap({ codes($0, separatedBy: ",") }), let bookedAt = row[4].integer
+              let seats = row[3].text.flatMap({ SeatCode.codes(in: $0, separatedBy: ",") }), let bookedAt = row[4].integer
         else { throw .unusable("The bookings table has a row this program cannot read: \(row.prefix(1)).") }
         return BookingRecord(id: id, showtimeID: Int(showtime), user: user, seats: seats, bookedAt: Date(milliseconds: bookedAt))
-    }
-
-    /// Seat codes as a row lists them; nil when any is not one.
-    private static func codes(_ text: String, separatedBy separator: Character) -> [SeatCode]? {
-        var codes: [SeatCode] = []
-        for part in text.split(separator: separator) {
-            guard let code = SeatCode(String(part)) else { return nil }
-            codes.append(code)
-        }
-        return codes
     }
 
     /// Rows of `seat, <booking>` as seat → booking.
     package static func soldSeats(_ rows: [[SQLValue]]) throws(RecordsError) -> [SeatCode: BookingRecord] {
         var sold: [SeatCode: BookingRecord] = [:]
         for row in rows {
-            guard let seat = row.first?.text.flatMap(SeatCode.init) else { throw .unusable("The sold_seats table has a row this program cannot read.") }
+            guard let seat = row.first?.text.flatMap({ SeatCode(canonical: $0) }) else { throw .unusable("The sold_seats table has a row this program cannot read.") }
             sold[seat] = try booking(row.dropFirst())
         }
         return sold
@@ -259,7 +249,7 @@ package enum RecordsSQL {
     package static func soldIDs(_ rows: [[SQLValue]]) throws(RecordsError) -> [SeatCode: Int64] {
         var sold: [SeatCode: Int64] = [:]
         for row in rows {
-            guard row.count == 2, let seat = row[0].text.flatMap(SeatCode.init), let booking = row[1].integer else {
+            guard row.count == 2, let seat = row[0].text.flatMap({ SeatCode(canonical: $0) }), let booking = row[1].integer else {
                 throw .unusable("The sold_seats table has a row this program cannot read.")
             }
             sold[seat] = booking

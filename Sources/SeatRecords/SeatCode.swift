@@ -2,9 +2,10 @@ import CinebookSupport
 
 /// A seat's code, such as `C7`: a row label of one or two letters and a seat number, in
 /// its one canonical spelling. Every seat the system locks, sells or stores is one of
-/// these; text typed by people becomes one through `init?(_:)`, which reads `c7`, ` C7 `
-/// and `C07` all as `C7`.
-public struct SeatCode: Sendable, Hashable, Comparable, CustomStringConvertible {
+/// these. `init?(_:)` reads a code as people type it (`c7`, ` C7 ` and `C07` are all
+/// `C7`); front ends read a typed list through `SeatCode.parse`, which says what is wrong
+/// with it. Text the system wrote itself is read back with `init?(canonical:)`.
+public struct SeatCode: Sendable, Hashable, Comparable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The canonical spelling, as Redis keys, the database and JSON bodies write it.
     public let text: String
 
@@ -30,12 +31,32 @@ public struct SeatCode: Sendable, Hashable, Comparable, CustomStringConvertible 
         text = letters + String(number)
     }
 
+    /// `text` if it is a code in its canonical spelling, as Redis, the database and this
+    /// program write codes; nil for anything else.
+    public init?(canonical text: String) {
+        guard let code = SeatCode(text), code.text == text else { return nil }
+        self = code
+    }
+
+    /// The codes of a stored list, such as `A1 A2` or `A1,A2`; nil when any is not canonical.
+    public static func codes(in list: String, separatedBy separator: Character) -> [SeatCode]? {
+        var codes: [SeatCode] = []
+        for part in list.split(separator: separator) {
+            guard let code = SeatCode(canonical: String(part)) else { return nil }
+            codes.append(code)
+        }
+        return codes
+    }
+
     /// The seat of a row label and a number, as a layout places it.
     public init(row: String, number: Int) {
         text = "\(row)\(number)"
     }
 
     public var description: String { text }
+
+    /// Quoted, as a list of codes in a message shows them: `["A1", "B2"]`.
+    public var debugDescription: String { text.debugDescription }
 
     /// In the order of their text, as the stores list them.
     public static func < (a: SeatCode, b: SeatCode) -> Bool { a.text < b.text }
@@ -44,7 +65,7 @@ public struct SeatCode: Sendable, Hashable, Comparable, CustomStringConvertible 
 extension SeatCode: ExpressibleByStringLiteral {
     /// A code written in the program: it must be canonical already.
     public init(stringLiteral literal: String) {
-        guard let code = SeatCode(literal), code.text == literal else { preconditionFailure("'\(literal)' is not a canonical seat code") }
+        guard let code = SeatCode(canonical: literal) else { preconditionFailure("'\(literal)' is not a canonical seat code") }
         self = code
     }
 }
@@ -77,7 +98,7 @@ extension [SeatCode] {
         switch count {
         case 0: "no seats"
         case 1: self[0].text
-        default: dropLast().map(\.text).joined(separator: ", ") + " and " + last!.text
+        default: dropLast().joined(separator: ", ") + " and " + last!.text
         }
     }
 

@@ -224,7 +224,7 @@ struct ConcurrentLockingTests {
         defer { redis.close() }
         var found: [String] = []
         let soldInLog = Set(log.holds.filter { $0.bookedAt != nil }.map(\.seat))
-        let sold = Set(try await redis.hash("seat_sold:{\(showtime.id)}").keys.compactMap(SeatCode.init))
+        let sold = Set(try await redis.hash("seat_sold:{\(showtime.id)}").keys.compactMap { SeatCode(canonical: $0) })
         if sold != soldInLog { found.append("sold in Redis \(sold.sorted()), in the log \(soldInLog.sorted())") }
         let latest = Dictionary(grouping: log.holds, by: \.seat).mapValues { $0.max { $0.token < $1.token }! }
         for seat in showtime.layout.seats {

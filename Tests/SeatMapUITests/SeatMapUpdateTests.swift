@@ -454,7 +454,7 @@ import Testing
         let booked = SeatEvent(kind: .booked, showtimeID: Fixture.showtime.id, seats: ["C5"], at: Fixture.serverTime(at: 3))
         _ = state.update(.feed(.change(booked)), now: Fixture.at(3))
         #expect(state.message == .init(text: "C5 was booked by another session of yours.", kind: .info))
-        #expect(state.state(of: "C5") == .occupied && state.hold.lockedHere == ["C4"])
+        #expect(state.state(of: "C5") == .occupied && state.holds.lockedHere == ["C4"])
         #expect(state.update(.key(.character("q")), now: Fixture.at(4)) == [.leave(releasing: ["C4"])])
     }
 
@@ -463,7 +463,7 @@ import Testing
     @Test func aHoldGoneBeforeItsTimeIsNotCalledExpired() {
         var state = Fixture.holding(["C4"])
         _ = state.update(.statusLoaded(Fixture.status(at: 60)), now: Fixture.at(60))
-        #expect(state.mySeats.isEmpty && state.hold.lockedHere.isEmpty)
+        #expect(state.mySeats.isEmpty && state.holds.lockedHere.isEmpty)
         #expect(state.message?.text == "Your hold on C4 ended before its time: released elsewhere, or lost by Redis.")
         #expect(state.message?.text.contains("expired") == false)
     }
