@@ -89,7 +89,6 @@ let package = Package(
             dependencies: [
                 "CinebookSupport",
                 "SeatLocking",
-                "SeatRecords",
                 "RedisClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 nioCore,
