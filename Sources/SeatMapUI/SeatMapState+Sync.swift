@@ -70,8 +70,10 @@ extension SeatMapState {
             link.feedConnected = true
             return requestRefresh()
         case .disconnected:
+            // A lost feed may mean the source is gone: ask now, so that an outage shows
+            // at once rather than at the next poll.
             link.feedConnected = false
-            return []
+            return requestRefresh()
         case let .change(change):
             // My hold ended by another hand: another map or command of mine, or the sweep.
             // (A booking of this map's own, announced before its answer, is left to the answer.)

@@ -146,7 +146,9 @@ import TestSupport
         try await cluster.stop(victim, hard: true)
         try world.keys("map", "Space")
         #expect(try await world.until(seconds: 10) { try world.screen("map").contains("Redis unreachable") }, "the outage banner")
-        #expect(try world.seat("B3", in: "map") == "○", "nothing was locked")
+        // The banner may come before the pick's own answer (the lost feed is checked at once).
+        #expect(try await world.until(seconds: 10) { try world.seat("B3", in: "map") == "○" },
+                "nothing was locked: \((try? world.screen("map")) ?? "")")
 
         #expect(try await world.until(seconds: 30) {
             let screen = try world.screen("map")

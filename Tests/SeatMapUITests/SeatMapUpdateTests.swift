@@ -365,11 +365,21 @@ import Testing
     @Test func aLostFeedFallsBackToPolling() {
         var state = Fixture.connected()
         #expect(state.connection == .live)
-        _ = state.update(.feed(.disconnected(reason: "broken")), now: Fixture.at(1))
+        #expect(state.update(.feed(.disconnected(reason: "broken")), now: Fixture.at(1)) == [.refresh])
+        _ = state.update(.statusLoaded(Fixture.status(at: 1)), now: Fixture.at(1.1))
         #expect(state.connection == .polling)
         #expect(render(state, size: state.size).lines.last?.contains("polling every 10 s") == true)
         #expect(state.update(.feed(.connected), now: Fixture.at(2)) == [.refresh])
         #expect(state.connection == .live)
+    }
+
+    @Test func aLostFeedIsCheckedAtOnceSoAnOutageShowsWithinASecond() {
+        var state = Fixture.connected()
+        // Redis goes away: the feed breaks first, long before the next poll is due.
+        #expect(state.update(.feed(.disconnected(reason: "connection refused")), now: Fixture.at(1)) == [.refresh])
+        _ = state.update(.statusFailed(.redisUnavailable("refused")), now: Fixture.at(1.01))
+        #expect(state.connection == .unreachable(retryAt: Fixture.at(1.51)))
+        #expect(render(state, size: state.size).line(1).hasPrefix(" Redis unreachable") == true)
     }
 
     @Test func unreachableRedisShowsABannerRetriesWithBackoffAndRecovers() {
