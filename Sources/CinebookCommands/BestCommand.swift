@@ -29,7 +29,7 @@ struct BestCommand: AsyncParsableCommand {
     var user: String?
     @Flag(help: "Lock the best set that is still free.")
     var lock = false
-    @Option(help: ArgumentHelp("With --lock: seconds the lock lives unless extended (default 900).", valueName: "seconds"))
+    @Option(help: ArgumentHelp("With --lock: seconds the lock lives unless extended (default \(LockPolicy.defaultTTL.components.seconds)).", valueName: "seconds"))
     var ttl: Int?
     @Flag(help: "Print one JSON object instead of text.")
     var json = false

@@ -11,7 +11,7 @@ package enum CinebookRoot {
             commandName: "cinebook",
             abstract: "Pick cinema seats together without ever selling one twice.",
             discussion: """
-                Seats are locked in Redis for 15 minutes while you choose, extended while you are active, \
+                Seats are locked in Redis for \(LockPolicy.defaultTTL.components.seconds / 60) minutes while you choose, extended while you are active, \
                 and sold when you book. Exit codes: 0 success, 2 invalid input, 3 seats unavailable or sales closed, \
                 4 not the lock owner or lock expired, 69 Redis or the database unavailable (nothing was done), \
                 75 outcome unknown (run the same command again: it is safe and tells), 78 a configuration that \

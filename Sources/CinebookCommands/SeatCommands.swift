@@ -13,7 +13,7 @@ struct LockCommand: AsyncParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var request: SeatArguments
-    @Option(help: ArgumentHelp("Seconds the lock lives unless extended (default 900).", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds the lock lives unless extended (default \(LockPolicy.defaultTTL.components.seconds)).", valueName: "seconds"))
     var ttl: Int?
 
     func run() async throws {
@@ -49,7 +49,7 @@ struct ExtendCommand: AsyncParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var request: SeatArguments
-    @Option(help: ArgumentHelp("Seconds from now the lock lives (default 900).", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds from now the lock lives (default \(LockPolicy.defaultTTL.components.seconds)).", valueName: "seconds"))
     var ttl: Int?
 
     func run() async throws {

@@ -53,8 +53,7 @@ struct SeatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw StartupError(code: "terminal_unavailable", message: SeatMapError.notATerminal.description, exitCode: ExitStatus.invalidInput)
-                .reported
+            throw StartupError(SeatMapError.notATerminal).reported
         }
         var runner = CommandRunner(options: common, json: false)
         runner.defaultLogLevel = .info
@@ -92,8 +91,15 @@ package enum SeatMapSession {
             let text = Text.farewell(outcome, user: user, showtime: showtime.id)
             return Output(text: text, json: text)
         } catch let error as SeatMapError {
-            throw StartupError(code: "terminal_unavailable", message: error.description, exitCode: ExitStatus.invalidInput)
+            throw StartupError(error)
         }
+    }
+}
+
+extension StartupError {
+    /// The seat map cannot use this terminal.
+    init(_ error: SeatMapError) {
+        self.init(code: "terminal_unavailable", message: error.description, exitCode: ExitStatus.invalidInput)
     }
 }
 

@@ -86,7 +86,7 @@ public func buildApplication(
     if let interval = configuration.sweepInterval {
         maintenance.expect(every: interval)
         application.addServices(SweepService(
-            service: service, redis: redis, interval: interval, maintenance: maintenance,
+            service: service, interval: interval, maintenance: maintenance,
             startAfter: { for await _ in listening {} }))
     }
     return application

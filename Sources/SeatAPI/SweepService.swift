@@ -1,7 +1,6 @@
 import CinebookSupport
 import Foundation
 import Logging
-import RedisClient
 import SeatLocking
 import ServiceLifecycle
 
@@ -25,7 +24,6 @@ public struct SweepService: Service, CustomStringConvertible {
     }
 
     let service: SeatLockingService
-    let redis: RedisClient
     let interval: Duration
     let lock: SweepLock
     let maintenance: MaintenanceLog
@@ -35,7 +33,6 @@ public struct SweepService: Service, CustomStringConvertible {
 
     public init(
         service: SeatLockingService,
-        redis: RedisClient,
         interval: Duration,
         lockKey: String? = nil,
         maintenance: MaintenanceLog = MaintenanceLog(),
@@ -45,7 +42,6 @@ public struct SweepService: Service, CustomStringConvertible {
         self.startAfter = startAfter
         self.maintenance = maintenance
         self.service = service
-        self.redis = redis
         self.interval = interval
         lock = SweepLock(key: lockKey ?? ServerKeys.sweepLock)
         self.logger = logger

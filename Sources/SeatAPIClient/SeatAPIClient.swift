@@ -78,29 +78,27 @@ public final class SeatAPIClient: SeatOperations {
     // MARK: Seat operations
 
     public func lock(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
-        try grant(try await send(.POST, "/api/v1/showtimes/\(showtime)/seats/lock", user: user, seats: seats))
+        try read(
+            try await send(.POST, "/api/v1/showtimes/\(showtime)/seats/lock", user: user, seats: seats),
+            as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
     }
 
     public func extend(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
-        try grant(try await send(.PUT, "/api/v1/showtimes/\(showtime)/seats/extend-lock", user: user, seats: seats))
+        try read(
+            try await send(.PUT, "/api/v1/showtimes/\(showtime)/seats/extend-lock", user: user, seats: seats),
+            as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
     }
 
     public func unlock(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> Release {
-        let response = try await send(.DELETE, "/api/v1/showtimes/\(showtime)/seats/unlock", user: user, seats: seats)
-        guard let release = try decoded(SeatLockingJSON.Released.self, from: response, what: "a release").release else {
-            throw Self.unreadable("a release")
-        }
-        observe(serverTime: release.serverTime)
-        return release
+        try read(
+            try await send(.DELETE, "/api/v1/showtimes/\(showtime)/seats/unlock", user: user, seats: seats),
+            as: SeatLockingJSON.Released.self, "a release", \.release, at: \.serverTime)
     }
 
     public func book(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> Booking {
-        let response = try await send(.POST, "/api/v1/showtimes/\(showtime)/bookings", user: user, seats: seats)
-        guard let booking = try decoded(SeatLockingJSON.Booked.self, from: response, what: "a booking").booking else {
-            throw Self.unreadable("a booking")
-        }
-        observe(serverTime: booking.bookedAt)
-        return booking
+        try read(
+            try await send(.POST, "/api/v1/showtimes/\(showtime)/bookings", user: user, seats: seats),
+            as: SeatLockingJSON.Booked.self, "a booking", \.booking, at: \.bookedAt)
     }
 
     public func status(showtime: Int, viewer: String?) async throws(SeatLockingError) -> ShowtimeStatus {
@@ -237,12 +235,14 @@ public final class SeatAPIClient: SeatOperations {
         throw .internalError("HTTP \(status): \(body.prefix(200))")
     }
 
-    private func grant(_ response: Answer) throws(SeatLockingError) -> LockGrant {
-        guard let grant = try decoded(SeatLockingJSON.Grant.self, from: response, what: "a grant").lockGrant else {
-            throw Self.unreadable("a grant")
-        }
-        observe(serverTime: grant.serverTime)
-        return grant
+    /// A seat operation's answer: its body read back into the core's value, whose server
+    /// time is noted.
+    private func read<Wire: Decodable, Value>(
+        _ response: Answer, as wire: Wire.Type, _ what: String, _ value: (Wire) -> Value?, at time: (Value) -> Date
+    ) throws(SeatLockingError) -> Value {
+        guard let result = value(try decoded(wire, from: response, what: what)) else { throw Self.unreadable(what) }
+        observe(serverTime: time(result))
+        return result
     }
 
     /// The server's time from an answer, kept to estimate the server's clock.

@@ -19,9 +19,7 @@ extension Catalog {
 extension Showtime {
     init(_ record: ShowtimeRecord) throws(LayoutError) {
         let layout = try SeatLayout(rowPatterns: record.rows.map { (label: $0.row, pattern: $0.seats) })
-        guard let zone = TimeZone(identifier: record.timeZone) else {
-            throw LayoutError("time zone '\(record.timeZone.quotable)' is unknown")
-        }
+        let zone = try TimeZone.named(record.timeZone)
         var occupied = Set<SeatCode>()
         for text in record.boxOffice {
             guard let code = SeatCode(text) else { throw LayoutError("box-office seat '\(text.quotable)' is not a seat code") }

@@ -147,7 +147,7 @@ private struct ShowtimeFile: Decodable {
         guard id > 0 else { throw LayoutError("id must be a positive whole number, not \(id)") }
         guard !title.trimmingSpaces.isEmpty else { throw LayoutError("title is empty") }
         guard !auditorium.trimmingSpaces.isEmpty else { throw LayoutError("auditorium is empty") }
-        let zone = try Self.zone(timeZone ?? "UTC")
+        let zone = try TimeZone.named(timeZone ?? "UTC")
         let minutes = salesCutoffMinutes ?? 0
         let longest = Int(Showtime.maximumSalesCutoff.components.seconds / 60)
         guard (0...longest).contains(minutes) else {
@@ -166,13 +166,6 @@ private struct ShowtimeFile: Decodable {
         return Showtime(
             id: id, title: title, auditorium: auditorium, startsAt: start, layout: layout, occupied: taken, timeZone: zone,
             salesCutoff: cutoff)
-    }
-
-    static func zone(_ name: String) throws(LayoutError) -> TimeZone {
-        guard let zone = TimeZone(identifier: name) else {
-            throw LayoutError("time_zone '\(name.quotable)' is not a time zone name like Europe/London or America/New_York")
-        }
-        return zone
     }
 }
 

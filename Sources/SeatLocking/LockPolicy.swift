@@ -1,6 +1,6 @@
 /// The rules every hold follows.
 public struct LockPolicy: Sendable, Hashable {
-    /// How long a lock lives without being extended (15 minutes).
+    /// How long a lock lives without being extended (`defaultTTL` unless a policy says otherwise).
     public var ttl: Duration
     /// The longest a seat can be held in total, however often it is extended (60 minutes).
     public var maximumHold: Duration
@@ -12,12 +12,16 @@ public struct LockPolicy: Sendable, Hashable {
     /// booking, free if not (10 seconds).
     public var bookingWindow: Duration
 
+    /// How long a lock lives unless a policy says otherwise: 15 minutes. The command line's
+    /// help names it.
+    public static let defaultTTL = Duration.seconds(900)
+
     /// Seats one user may hold at once unless a policy says otherwise; the command line's
     /// limits on seat lists and party sizes are this one.
     public static let defaultMaximumSeatsPerUser = 10
 
     public init(
-        ttl: Duration = .seconds(900), maximumHold: Duration = .seconds(3600), maximumSeatsPerUser: Int = defaultMaximumSeatsPerUser,
+        ttl: Duration = defaultTTL, maximumHold: Duration = .seconds(3600), maximumSeatsPerUser: Int = defaultMaximumSeatsPerUser,
         bookingWindow: Duration = .seconds(10)
     ) {
         self.ttl = ttl

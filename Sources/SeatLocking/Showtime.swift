@@ -140,4 +140,12 @@ public struct Showtime: Sendable, Hashable, Identifiable {
 
 extension TimeZone {
     public static let utc = TimeZone(identifier: "UTC")!
+
+    /// The zone of an IANA name, as a showtime file or the database gives it.
+    static func named(_ name: String) throws(LayoutError) -> TimeZone {
+        guard let zone = TimeZone(identifier: name) else {
+            throw LayoutError("time_zone '\(name.quotable)' is not a time zone name like Europe/London or America/New_York")
+        }
+        return zone
+    }
 }

@@ -7,11 +7,11 @@ import RedisClient
 /// lock when its TTL runs out.
 package struct SweepLock: Sendable {
     package let key: String
-    package let ttl: Duration
+    /// How long a holder keeps the lock at most, should it die during its pass.
+    package let ttl = Duration.seconds(30)
 
-    package init(key: String = ServerKeys.sweepLock, ttl: Duration = .seconds(30)) {
+    package init(key: String = ServerKeys.sweepLock) {
         self.key = key
-        self.ttl = ttl
     }
 
     /// Why a pass did not run under the lock.

@@ -17,7 +17,7 @@ import TestSupport
         let lockKey = "sweep_lock:test:\(showtime.id)"
         let maintenance = MaintenanceLog()
         let sweeper = SweepService(
-            service: service, redis: redis, interval: .seconds(60), lockKey: lockKey, maintenance: maintenance, logger: quietLogger)
+            service: service, interval: .seconds(60), lockKey: lockKey, maintenance: maintenance, logger: quietLogger)
         _ = try await service.lock(["A1", "A2"], showtime: showtime.id, user: TestUsers.unique(), ttl: .seconds(1))
         try await Task.sleep(for: .milliseconds(1_100))
 
