@@ -29,9 +29,18 @@ ensure_packages() {
       exit 1
     fi
   fi
-  echo "Installing ${missing[*]} ..." >&2
-  "${apt[@]}" update -qq
-  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >&2
+  # One line while it runs; apt's and dpkg's progress go to a log, shown only on failure.
+  local log
+  log=$(mktemp "${TMPDIR:-/tmp}/cinebook-apt.XXXXXX")
+  echo "Installing ${missing[*]} (log: $log) ..." >&2
+  if "${apt[@]}" update -qq >"$log" 2>&1 \
+    && DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >>"$log" 2>&1; then
+    rm -f "$log"
+  else
+    cat "$log" >&2
+    echo "cinebook: installing ${missing[*]} failed; the log above is kept in $log" >&2
+    exit 1
+  fi
 }
 
 command=${1:-run}
