@@ -10,7 +10,9 @@ let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-h
 let coreMetrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
 let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
 /// What runs the seat map on Redis and SQLite: the command line, and the sanitizer's edge check.
-let seatMapOnRedis: [Target.Dependency] = ["CinebookSupport", "SeatLocking", "SeatRecords", "RedisClient", "SeatMapUI", logging]
+let seatMapOnRedis: [Target.Dependency] = [
+    "CinebookSupport", "CinebookModel", "CinebookWire", "SeatLocking", "SeatRecords", "RedisClient", "SeatMapUI", logging,
+]
 
 let package = Package(
     name: "cinebook",
@@ -41,6 +43,11 @@ let package = Package(
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW"),
         // Process spawning, echo-safe text, loopback ports, time units: no Redis in them.
         .target(name: "CinebookSupport"),
+        // The domain every front end shares: seat codes, showtimes, results, errors in words,
+        // the `SeatOperations` port and the lock policy. No Redis, no database, no HTTP.
+        .target(name: "CinebookModel", dependencies: ["CinebookSupport"]),
+        // The JSON bodies of the API and of the command line's --json, and the status ETag.
+        .target(name: "CinebookWire", dependencies: ["CinebookSupport", "CinebookModel"]),
         .target(
             name: "RedisClient",
             dependencies: [
@@ -52,6 +59,7 @@ let package = Package(
             name: "SeatRecords",
             dependencies: [
                 "CinebookSupport",
+                "CinebookModel",
                 grdb,
             ]
         ),
@@ -59,6 +67,7 @@ let package = Package(
             name: "SeatRecordsPostgres",
             dependencies: [
                 "CinebookSupport",
+                "CinebookModel",
                 "SeatRecords",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 logging,
@@ -68,6 +77,7 @@ let package = Package(
             name: "SeatLocking",
             dependencies: [
                 "CinebookSupport",
+                "CinebookModel",
                 "RedisClient",
                 "SeatRecords",
                 coreMetrics,
@@ -78,8 +88,7 @@ let package = Package(
             name: "SeatMapUI",
             dependencies: [
                 "CinebookSupport",
-                "SeatLocking",
-                "SeatRecords",
+                "CinebookModel",
                 "CNCursesW",
                 logging,
             ]
@@ -87,7 +96,7 @@ let package = Package(
         .target(
             name: "SeatAPI",
             dependencies: [
-                "CinebookSupport",
+                "CinebookSupport", "CinebookModel", "CinebookWire",
                 "SeatLocking",
                 "RedisClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -105,8 +114,8 @@ let package = Package(
             name: "SeatAPIClient",
             dependencies: [
                 "CinebookSupport",
-                "SeatLocking",
-                "SeatRecords",
+                "CinebookModel",
+                "CinebookWire",
                 asyncHTTPClient,
                 nioCore,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -115,7 +124,7 @@ let package = Package(
         .target(
             name: "SeatBench",
             dependencies: [
-                "CinebookSupport",
+                "CinebookSupport", "CinebookModel", "CinebookWire",
                 "SeatLocking",
                 "SeatRecords",
                 "RedisClient",
@@ -138,7 +147,7 @@ let package = Package(
         .target(
             name: "CinebookServerCommands",
             dependencies: [
-                "CinebookSupport",
+                "CinebookSupport", "CinebookModel", "CinebookWire",
                 "CinebookCommands",
                 "SeatLocking",
                 "SeatRecords",
@@ -173,7 +182,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "CinebookSupport",
+                "CinebookSupport", "CinebookModel", "CinebookWire",
                 "RedisClient", "SeatLocking", "SeatRecords", "SeatRecordsPostgres",
                 grdb,
             ],
@@ -181,12 +190,12 @@ let package = Package(
         ),
         .testTarget(
             name: "RedisClientTests",
-            dependencies: ["CinebookSupport", "RedisClient", "TestSupport"]
+            dependencies: ["CinebookSupport", "CinebookModel", "CinebookWire", "RedisClient", "TestSupport"]
         ),
         .testTarget(
             name: "SeatLockingTests",
             dependencies: [
-                "CinebookSupport",
+                "CinebookSupport", "CinebookModel", "CinebookWire",
                 "SeatLocking", "SeatRecords", "SeatRecordsPostgres", "RedisClient", "SeatBench", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 grdb,
@@ -195,19 +204,19 @@ let package = Package(
         .testTarget(
             name: "CinebookCLITests",
             dependencies: [
-                "CinebookSupport", "SeatLocking", "SeatRecords", "RedisClient", "TestSupport", logging,
+                "CinebookSupport", "CinebookModel", "CinebookWire", "SeatLocking", "SeatRecords", "RedisClient", "TestSupport", logging,
             ]
         ),
         .testTarget(
             name: "SeatMapUITests",
             dependencies: [
-                "CinebookSupport", "SeatMapUI", "SeatLocking", "SeatRecords", "RedisClient", "TestSupport",
+                "CinebookSupport", "CinebookModel", "CinebookWire", "SeatMapUI", "SeatLocking", "SeatRecords", "RedisClient", "TestSupport",
             ]
         ),
         .testTarget(
             name: "SeatAPITests",
             dependencies: [
-                "CinebookSupport",
+                "CinebookSupport", "CinebookModel", "CinebookWire",
                 "SeatAPI", "SeatLocking", "SeatRecords", "SeatRecordsPostgres", "RedisClient", "SeatBench", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 httpTypes,

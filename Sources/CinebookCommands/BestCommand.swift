@@ -1,4 +1,6 @@
 import ArgumentParser
+import CinebookModel
+import CinebookWire
 import SeatLocking
 import SeatRecords
 
@@ -45,7 +47,7 @@ struct BestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await CommandRunner(options: common, json: json).run { service in
+        try await CommandRunner(options: common, json: json).runOperation { service in
             let wish = try service.wish(
                 count: count, near: service.seatCodes(near), category: category.flatMap { SeatCategory(rawValue: $0.lowercased()) },
                 wheelchair: wheelchair, showtime: showtime)

@@ -1,5 +1,7 @@
 import ArgumentParser
+import CinebookModel
 import CinebookSupport
+import CinebookWire
 import Foundation
 import SeatLocking
 

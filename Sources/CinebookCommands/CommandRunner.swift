@@ -1,5 +1,7 @@
 import ArgumentParser
+import CinebookModel
 import CinebookSupport
+import CinebookWire
 import Foundation
 import Logging
 import RedisClient
@@ -56,6 +58,17 @@ package struct CommandRunner {
         try await run(opening: makeService, work)
     }
 
+    /// Like `run`, for a command that is one operation of the core: its Redis calls, the
+    /// safety check before it included, wait no longer than the Redis timeout in all.
+    package func runOperation(_ work: (SeatLockingService) async throws -> Output) async throws {
+        try await run(opening: { () async throws(StartupError) in try await openBackend().service }) { service in
+            try await service.withinTimeout { () async throws -> Output in
+                try await checkEviction(service)
+                return try await work(service)
+            }
+        }
+    }
+
     private func run<Resource>(
         opening: () async throws(StartupError) -> Resource, _ work: (Resource) async throws -> Output
     ) async throws {
@@ -105,6 +118,15 @@ package struct CommandRunner {
     package func makeBackend(
         connections: Int = 1, metrics: SeatMetrics = .disabled
     ) async throws(StartupError) -> (service: SeatLockingService, redis: RedisClient) {
+        let backend = try await openBackend(connections: connections, metrics: metrics)
+        try await checkEviction(backend.service)
+        return backend
+    }
+
+    /// The service and its Redis client, its Redis not checked yet.
+    private func openBackend(
+        connections: Int = 1, metrics: SeatMetrics = .disabled
+    ) async throws(StartupError) -> (service: SeatLockingService, redis: RedisClient) {
         if let logFile {
             bootstrapFileLogging(logFile, level: options.level(default: defaultLogLevel))
         } else {
@@ -113,14 +135,13 @@ package struct CommandRunner {
         let locator = RedisLocator(timeouts: timeouts)
         let url = try await locator.resolve(explicit: options.redis)
         let redis = RedisClient(url: url, timeouts: timeouts, connections: connections)
-        try await checkEviction(redis)
         let records = try await openRecords(stateDirectory: locator.stateDirectory)
         return (SeatLockingService(redis: redis, records: records, catalog: try await loadCatalog(records), metrics: metrics), redis)
     }
 
     /// A Redis that may evict keys without a TTL could forget sold seats: refused.
-    private func checkEviction(_ redis: RedisClient) async throws(StartupError) {
-        let policy = await EvictionPolicy.read(from: redis)
+    private func checkEviction(_ service: SeatLockingService) async throws(StartupError) {
+        let policy = await service.evictionPolicy()
         guard let warning = policy.warning else { return }
         if case .evictsAnything = policy {
             throw StartupError(code: "unsafe_redis", message: warning, exitCode: ExitStatus.brokenConfiguration)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinebookModel
 import Foundation
 import Logging
 import SeatLocking

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CinebookModel
 import CinebookSupport
 import Foundation
 import RedisClient

@@ -1,3 +1,4 @@
+import CinebookModel
 import SeatLocking
 
 /// The command line's exit statuses, as the README's table lists them.

@@ -1,4 +1,6 @@
 import ArgumentParser
+import CinebookModel
+import CinebookWire
 import Foundation
 import Logging
 import SeatLocking
@@ -18,7 +20,7 @@ struct StatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        try await CommandRunner(options: common, json: json).run { service in
+        try await CommandRunner(options: common, json: json).runOperation { service in
             let status = try await service.status(showtime: showtime, viewer: user)
             // The viewer's own sales, from the database of record, are marked as theirs.
             var seats = Set<SeatCode>()

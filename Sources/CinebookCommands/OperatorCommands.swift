@@ -1,4 +1,6 @@
 import ArgumentParser
+import CinebookModel
+import CinebookWire
 import Foundation
 import SeatLocking
 import SeatRecords
@@ -13,7 +15,7 @@ struct SeatCommand: AsyncParsableCommand {
     @OptionGroup var target: OperatorSeats
 
     func run() async throws {
-        try await CommandRunner(options: common, json: target.json).run { service in
+        try await CommandRunner(options: common, json: target.json).runOperation { service in
             let (inspections, now) = try await service.inspect(service.seatCodes(target.seats), showtime: target.showtime)
             return Output(
                 text: Text.inspected(inspections, showtime: target.showtime, zone: service.catalog.timeZone(of: target.showtime), now: now),
@@ -51,7 +53,7 @@ struct ReleaseCommand: AsyncParsableCommand {
         let name = `operator` ?? ProcessInfo.processInfo.environment["USER"] ?? "operator"
         var runner = CommandRunner(options: common, json: target.json)
         runner.defaultLogLevel = .notice
-        try await runner.run { service in
+        try await runner.runOperation { service in
             let release = try await service.forceRelease(service.seatCodes(target.seats), showtime: target.showtime, by: name)
             return Output(text: Text.forced(release), json: SeatLockingJSON.Forced(release))
         }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import CinebookModel
+import CinebookWire
 import SeatLocking
 
 struct BookingsCommand: AsyncParsableCommand {

@@ -1,5 +1,7 @@
-import Foundation
 import ArgumentParser
+import CinebookModel
+import CinebookWire
+import Foundation
 import SeatLocking
 
 struct LockCommand: AsyncParsableCommand {
@@ -17,7 +19,7 @@ struct LockCommand: AsyncParsableCommand {
     var ttl: Int?
 
     func run() async throws {
-        try await CommandRunner(options: common, json: request.json).run { service in
+        try await CommandRunner(options: common, json: request.json).runOperation { service in
             let grant = try await service.lock(service.seatCodes(request.seats, for: .lock), showtime: request.showtime, user: request.user, ttl: ttl.map { .seconds($0) })
             return Output(text: Text.granted("Locked", grant, zone: service.catalog.timeZone(of: grant.showtimeID)), json: SeatLockingJSON.Grant(grant))
         }
@@ -34,7 +36,7 @@ struct UnlockCommand: AsyncParsableCommand {
     @OptionGroup var request: SeatArguments
 
     func run() async throws {
-        try await CommandRunner(options: common, json: request.json).run { service in
+        try await CommandRunner(options: common, json: request.json).runOperation { service in
             let release = try await service.unlock(service.seatCodes(request.seats, for: .unlock), showtime: request.showtime, user: request.user)
             return Output(text: Text.released(release), json: SeatLockingJSON.Released(release))
         }
@@ -53,7 +55,7 @@ struct ExtendCommand: AsyncParsableCommand {
     var ttl: Int?
 
     func run() async throws {
-        try await CommandRunner(options: common, json: request.json).run { service in
+        try await CommandRunner(options: common, json: request.json).runOperation { service in
             let grant = try await service.extend(service.seatCodes(request.seats, for: .extend), showtime: request.showtime, user: request.user, ttl: ttl.map { .seconds($0) })
             return Output(text: Text.granted("Extended", grant, zone: service.catalog.timeZone(of: grant.showtimeID)), json: SeatLockingJSON.Grant(grant))
         }
@@ -70,7 +72,7 @@ struct BookCommand: AsyncParsableCommand {
     @OptionGroup var request: SeatArguments
 
     func run() async throws {
-        try await CommandRunner(options: common, json: request.json).run { service in
+        try await CommandRunner(options: common, json: request.json).runOperation { service in
             var service = service
             // Only the crash tests set this: the process dies after that step of the booking.
             service.crashAfter = ProcessInfo.processInfo.environment["CINEBOOK_TEST_CRASH_AFTER"].flatMap(BookingStep.init)

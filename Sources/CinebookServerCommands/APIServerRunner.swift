@@ -1,5 +1,6 @@
 import ArgumentParser
 import CinebookCommands
+import CinebookModel
 import Foundation
 import Logging
 import SeatAPI

@@ -1,6 +1,8 @@
 import ArgumentParser
 import CinebookCommands
+import CinebookModel
 import CinebookSupport
+import CinebookWire
 import Foundation
 import RedisClient
 import SeatAPI

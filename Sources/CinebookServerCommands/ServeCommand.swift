@@ -1,5 +1,6 @@
 import ArgumentParser
 import CinebookCommands
+import CinebookModel
 import CinebookSupport
 import Foundation
 import SeatAPI

@@ -1,4 +1,5 @@
 import CinebookCommands
+import CinebookModel
 import CinebookSupport
 import Foundation
 import SeatAPI

@@ -1,4 +1,5 @@
 import CinebookCommands
+import CinebookModel
 import Foundation
 import SeatAPI
 

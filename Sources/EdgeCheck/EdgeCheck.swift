@@ -1,10 +1,11 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
 import Logging
 import RedisClient
 import SeatLocking
-import SeatRecords
 import SeatMapUI
+import SeatRecords
 
 /// Drives the code that sits on the two C libraries cinebook links, hiredis and ncursesw,
 /// through their edge cases. Built with the address and leak sanitizer by

@@ -7,7 +7,8 @@ import Synchronization
 /// - `MOVED`: the slot has a new home; the map learns it and the command goes there.
 /// - `ASK`: the key is being migrated; the command goes to the target once, after `ASKING`.
 /// - `TRYAGAIN`, `CLUSTERDOWN`, `LOADING`, or a node that cannot be reached: nothing ran;
-///   the map is read again and the command retried with backoff, until the command timeout.
+///   the map is read again and the command retried with backoff, until the command timeout
+///   or the operation's deadline, whichever comes first.
 /// - A connection that broke or timed out with the command in flight is not retried,
 ///   since the command may have run; the error goes to the caller, and the map is read again.
 final class ClusterRouter: Sendable {
@@ -46,7 +47,7 @@ final class ClusterRouter: Sendable {
     func send(_ command: RedisCommand) async throws -> RedisReply {
         var slot = command.routingKey.map { HashSlot(key: $0) }
         let clock = ContinuousClock()
-        let deadline = clock.now + timeouts.command
+        let deadline = clock.now + min(timeouts.command, RedisDeadline.current?.remaining ?? timeouts.command)
         var backoff = Self.firstBackoff
         var redirections = 0
         var asking: RedisURL.Endpoint?
@@ -55,6 +56,7 @@ final class ClusterRouter: Sendable {
         func waitForTheCluster() async -> Bool {
             guard clock.now + backoff < deadline else { return false }
             try? await Task.sleep(for: backoff)
+            RedisDeadline.current?.spend(backoff)
             backoff = min(backoff * 2, Self.maximumBackoff)
             try? await refresh()
             asking = nil
@@ -148,7 +150,8 @@ final class ClusterRouter: Sendable {
     /// Reads the map from the first node that answers `CLUSTER SLOTS`: the known primaries
     /// first, then the seeds. Concurrent callers share one reading.
     func refresh() async throws {
-        try await refresher.run {
+        // The reading serves every caller, so no one caller's deadline cuts it short.
+        try await RedisDeadline.lifted { try await refresher.run {
             let known = self.state.withLock { $0.topology.primaries }
             var failure: (any Error)?
             for endpoint in known + self.seeds.endpoints.filter({ !known.contains($0) }) {
@@ -164,7 +167,7 @@ final class ClusterRouter: Sendable {
                 }
             }
             throw failure ?? RedisConnectionError(kind: .connect, endpoint: self.seeds.description, detail: "no node knows the cluster's slots")
-        }
+        } }
     }
 
     private func refreshSoon() {

@@ -14,6 +14,35 @@ final class ConnectionWorker: @unchecked Sendable {
     private struct Job {
         let commands: [RedisCommand]
         let continuation: CheckedContinuation<[RedisReply], any Error>
+        /// The operation's time, which the wait for these replies is spent from.
+        let deadline: RedisDeadline?
+        let queuedAt: ContinuousClock.Instant
+        /// When the operation stops waiting for them.
+        let end: ContinuousClock.Instant?
+
+        init(commands: [RedisCommand], continuation: CheckedContinuation<[RedisReply], any Error>, deadline: RedisDeadline?) {
+            self.commands = commands
+            self.continuation = continuation
+            self.deadline = deadline
+            queuedAt = .now
+            let queuedAt = self.queuedAt
+            end = deadline.map { queuedAt + $0.remaining }
+        }
+
+        var hasRunOutOfTime: Bool { end.map { ContinuousClock.now >= $0 } ?? false }
+
+        func answer(_ replies: [RedisReply]) {
+            deadline?.spend(.now - queuedAt)
+            continuation.resume(returning: replies)
+        }
+
+        /// Answers with `error`; a timeout states how long the operation waited in all.
+        func fail(_ error: any Error) {
+            guard let deadline else { return continuation.resume(throwing: error) }
+            deadline.spend(.now - queuedAt)
+            guard let error = error as? RedisConnectionError else { return continuation.resume(throwing: error) }
+            continuation.resume(throwing: error.waited(deadline.waited))
+        }
     }
 
     private static let maximumBatch = 256
@@ -44,15 +73,18 @@ final class ConnectionWorker: @unchecked Sendable {
     }
 
     /// Queues commands that must follow each other on the connection, and returns their replies.
+    /// A command of an operation whose deadline has passed is not sent (`.outOfTime`).
     func submit(_ commands: [RedisCommand]) async throws -> [RedisReply] {
-        try await withCheckedThrowingContinuation { continuation in
+        let deadline = RedisDeadline.current
+        if let deadline, deadline.hasPassed { throw outOfTime(deadline) }
+        return try await withCheckedThrowingContinuation { continuation in
             condition.lock()
             defer { condition.unlock() }
             guard !isStopped else {
                 continuation.resume(throwing: RedisConnectionError(kind: .closed, endpoint: endpoint, detail: ""))
                 return
             }
-            queue.append(Job(commands: commands, continuation: continuation))
+            queue.append(Job(commands: commands, continuation: continuation, deadline: deadline))
             queued.add(1, ordering: .releasing)
             condition.signal()
         }
@@ -91,16 +123,33 @@ final class ConnectionWorker: @unchecked Sendable {
         return batch
     }
 
+    /// Sends the jobs whose operations still wait, and waits for their replies no longer
+    /// than the first of them may.
     private func process(_ batch: [Job]) {
+        var waiting: [Job] = []
+        for job in batch {
+            if job.hasRunOutOfTime {
+                job.fail(RedisConnectionError(kind: .outOfTime, endpoint: endpoint, detail: ""))
+            } else {
+                waiting.append(job)
+            }
+        }
+        guard !waiting.isEmpty else { return }
+        let end = waiting.compactMap(\.end).min()
         do {
-            try connection.ensureConnected()
-            var replies = try connection.execute(batch.flatMap(\.commands))[...]
-            for job in batch {
-                job.continuation.resume(returning: Array(replies.prefix(job.commands.count)))
+            try connection.ensureConnected(until: end)
+            connection.waitForReplies(until: end)
+            var replies = try connection.execute(waiting.flatMap(\.commands))[...]
+            for job in waiting {
+                job.answer(Array(replies.prefix(job.commands.count)))
                 replies = replies.dropFirst(job.commands.count)
             }
         } catch {
-            for job in batch { job.continuation.resume(throwing: error) }
+            for job in waiting { job.fail(error) }
         }
+    }
+
+    private func outOfTime(_ deadline: RedisDeadline) -> RedisConnectionError {
+        RedisConnectionError(kind: .outOfTime, endpoint: endpoint, detail: deadline.waited.spokenWait)
     }
 }

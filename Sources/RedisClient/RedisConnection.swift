@@ -19,10 +19,14 @@ final class RedisConnection {
     let url: RedisURL
     let timeouts: RedisTimeouts
     private var context: UnsafeMutablePointer<redisContext>?
+    /// How long a read waits now: the command timeout, or less when an operation's
+    /// deadline comes sooner.
+    private var replyWait: Duration
 
     init(url: RedisURL, timeouts: RedisTimeouts) {
         self.url = url
         self.timeouts = timeouts
+        replyWait = timeouts.command
     }
 
     deinit { disconnect() }
@@ -34,16 +38,20 @@ final class RedisConnection {
 
     /// Connects unless connected and healthy. A connection whose server has closed it
     /// (a restart, an idle timeout) is noticed here, before a command is written to it.
-    func ensureConnected() throws(RedisConnectionError) {
+    /// Connecting waits until `end` at most.
+    func ensureConnected(until end: ContinuousClock.Instant? = nil) throws(RedisConnectionError) {
         if let context, !Self.peerHasClosed(fd: context.pointee.fd) { return }
-        try connect()
+        try connect(until: end)
     }
 
-    func connect() throws(RedisConnectionError) {
+    func connect(until end: ContinuousClock.Instant? = nil) throws(RedisConnectionError) {
         _ = Self.ignoreBrokenPipes
         disconnect()
-        let wait = timeval(timeouts.connect)
-        let deadline = ContinuousClock.now + timeouts.connect
+        let deadline = min(ContinuousClock.now + timeouts.connect, end ?? .now + timeouts.connect)
+        guard deadline > .now else {
+            throw RedisConnectionError(kind: .outOfTime, endpoint: url.description, detail: timeouts.connect.spokenWait)
+        }
+        let wait = timeval(deadline - .now)
         var pause = Duration.milliseconds(1)
         var made: UnsafeMutablePointer<redisContext>?
         while true {
@@ -67,7 +75,8 @@ final class RedisConnection {
             pause = min(pause * 2, .milliseconds(50))
         }
         guard let made else { return }
-        redisSetTimeout(made, timeval(timeouts.command))
+        replyWait = timeouts.command
+        redisSetTimeout(made, timeval(replyWait))
         if case .tcp = url.endpoint { redisEnableKeepAlive(made) }
         context = made
         try handshake()
@@ -94,6 +103,18 @@ final class RedisConnection {
             }
         }
     }
+
+    /// Reads wait until `end` at most, and never longer than the command timeout. The
+    /// socket's timeout is changed only when it would be off by more than a few milliseconds.
+    func waitForReplies(until end: ContinuousClock.Instant?) {
+        guard let context else { return }
+        let wait = max(.milliseconds(1), min(timeouts.command, end.map { $0 - .now } ?? timeouts.command))
+        guard abs((wait - replyWait).milliseconds) > Self.waitSlack.milliseconds else { return }
+        replyWait = wait
+        redisSetTimeout(context, timeval(wait))
+    }
+
+    private static let waitSlack = Duration.milliseconds(5)
 
     /// Writes all commands, then reads one reply per command (pipelining).
     /// Error replies come back as `.error`; only a broken connection throws, and then
@@ -148,7 +169,7 @@ final class RedisConnection {
             && (errno == EAGAIN || errno == EWOULDBLOCK || detail.contains("temporarily unavailable"))
         disconnect()
         if timedOut {
-            return RedisConnectionError(kind: .timeout, endpoint: url.description, detail: "\(timeouts.command.seconds) s")
+            return RedisConnectionError(kind: .timeout, endpoint: url.description, detail: replyWait.spokenWait)
         }
         return RedisConnectionError(kind: .broken, endpoint: url.description, detail: detail)
     }

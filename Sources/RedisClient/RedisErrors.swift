@@ -15,8 +15,10 @@ public struct RedisConnectionError: Error, Sendable, Hashable, CustomStringConve
     public enum Kind: Sendable, Hashable {
         /// No connection could be opened (refused, no such host, no socket file, timeout).
         case connect
-        /// The server did not answer within the command timeout.
+        /// The server did not answer a command in flight in time: it may have run.
         case timeout
+        /// The operation's time ran out before the command was sent: it did not run.
+        case outOfTime
         /// The connection broke while a command was in flight (closed, reset, protocol error).
         case broken
         /// Logging in or selecting the database failed.
@@ -35,10 +37,16 @@ public struct RedisConnectionError: Error, Sendable, Hashable, CustomStringConve
         self.detail = detail
     }
 
+    /// A timeout as one operation saw it: the time it waited in all, not one round trip's.
+    func waited(_ wait: Duration) -> RedisConnectionError {
+        guard kind == .timeout || kind == .outOfTime else { return self }
+        return RedisConnectionError(kind: kind, endpoint: endpoint, detail: wait.spokenWait)
+    }
+
     public var description: String {
         switch kind {
         case .connect: "cannot connect to Redis at \(endpoint): \(detail)"
-        case .timeout: "Redis at \(endpoint) did not answer within \(detail)"
+        case .timeout, .outOfTime: "Redis at \(endpoint) did not answer within \(detail)"
         case .broken: "the connection to Redis at \(endpoint) broke: \(detail)"
         case .handshake: "Redis at \(endpoint) refused the login: \(detail)"
         case .closed: "the Redis client for \(endpoint) is closed"

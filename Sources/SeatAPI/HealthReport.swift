@@ -1,3 +1,4 @@
+import CinebookModel
 import SeatLocking
 
 /// `{"ok": true, "status": "ok", "redis": {"reachable": true, "rtt_ms": 0.12,

@@ -1,3 +1,5 @@
+import CinebookModel
+import CinebookWire
 import Hummingbird
 import SeatLocking
 

@@ -1,3 +1,4 @@
+import CinebookModel
 import HTTPTypes
 import Hummingbird
 import SeatLocking

@@ -1,8 +1,9 @@
 import AsyncHTTPClient
+import CinebookModel
 import CinebookSupport
+import CinebookWire
 import Foundation
 import NIOCore
-import SeatLocking
 
 /// A showtime's event stream (`GET …/seats/events`) read as the core's feed: `connected`
 /// when the stream opens (and on `resync`, which also asks for a reload), each change as

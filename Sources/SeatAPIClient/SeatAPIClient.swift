@@ -1,9 +1,9 @@
 import AsyncHTTPClient
+import CinebookModel
+import CinebookWire
 import Foundation
 import NIOCore
 import NIOHTTP1
-import SeatLocking
-import SeatRecords
 import Synchronization
 
 /// The seat operations through the HTTP API of a running `cinebook serve`, as any client

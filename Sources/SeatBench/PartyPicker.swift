@@ -1,3 +1,4 @@
+import CinebookModel
 import SeatLocking
 import SeatRecords
 

@@ -14,9 +14,11 @@ public enum EvictionPolicy: Sendable, Hashable {
     case unknown
 
     /// Reads `maxmemory-policy` from the server, or from every primary of a cluster: the
-    /// least safe of them decides.
-    public static func read(from redis: RedisClient) async -> EvictionPolicy {
-        guard let replies = try? await redis.sendToEveryPrimary(RedisCommand("CONFIG", ["GET", "maxmemory-policy"])) else {
+    /// least safe of them decides. The reading waits `within` at most: a check before an
+    /// operation leaves the rest of the operation's time to the operation.
+    public static func read(from redis: RedisClient, within budget: Duration) async -> EvictionPolicy {
+        let command = RedisCommand("CONFIG", ["GET", "maxmemory-policy"])
+        guard let replies = try? await RedisDeadline.narrowed(to: budget, { try await redis.sendToEveryPrimary(command) }) else {
             return .unknown
         }
         let policies = replies.map { reply -> EvictionPolicy in

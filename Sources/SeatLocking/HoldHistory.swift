@@ -1,3 +1,4 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
 import RedisClient
@@ -77,13 +78,6 @@ public enum HoldHistory {
             failures.withLock { $0 = Array((unwritten + $0).suffix(HoldHistory.pendingCapacity)) }
         }
     }
-}
-
-/// What one archive pass moved into the database of record, by showtime.
-public struct ArchiveReport: Sendable, Hashable {
-    public let archived: [Int: Int]
-
-    public var total: Int { archived.values.reduce(0, +) }
 }
 
 extension SeatLockingService {

@@ -1,3 +1,4 @@
+import CinebookModel
 import Synchronization
 
 /// One Redis subscription per showtime, shared by every listener in this process: a server

@@ -1,3 +1,4 @@
+import CinebookModel
 import SeatRecords
 
 /// The Redis keys of one showtime. Every key carries `{showtime}` as a Redis Cluster

@@ -1,15 +1,4 @@
-/// A consistency check of one showtime's keys, for operators and the load benchmark.
-public struct AuditReport: Sendable, Hashable {
-    public let showtimeID: Int
-    /// Each problem names the seat and what is wrong, such as `A1: lock without TTL`.
-    public let problems: [String]
-    /// Live locks found.
-    public let locks: Int
-    /// Seats sold.
-    public let sold: Int
-
-    public var isConsistent: Bool { problems.isEmpty }
-}
+import CinebookModel
 
 extension SeatLockingService {
     /// Checks, atomically, that every lock has a TTL and an index entry with its expiry,

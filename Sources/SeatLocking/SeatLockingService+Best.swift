@@ -1,11 +1,5 @@
+import CinebookModel
 import SeatRecords
-
-/// The best available seats of a showtime, from its live status.
-public struct BestAvailable: Sendable, Hashable {
-    public let showtimeID: Int
-    public let wish: SeatWish
-    public let offers: [SeatOffer]
-}
 
 extension SeatLockingService {
     /// Up to `limit` ranked offers of `wish.count` free seats, from one status round trip.
@@ -26,6 +20,14 @@ extension SeatLockingService {
     /// `seatsUnavailable` with no suggestions.
     public func lockBest(
         _ wish: SeatWish, showtime id: Int, user: String, ttl: Duration? = nil, rounds: Int = 3
+    ) async throws(SeatLockingError) -> LockGrant {
+        try await withinTimeout { () async throws(SeatLockingError) in
+            try await lockFirstFreeOffer(wish, showtime: id, user: user, ttl: ttl, rounds: rounds)
+        }
+    }
+
+    private func lockFirstFreeOffer(
+        _ wish: SeatWish, showtime id: Int, user: String, ttl: Duration?, rounds: Int
     ) async throws(SeatLockingError) -> LockGrant {
         for _ in 0..<max(1, rounds) {
             let found = try await best(wish, showtime: id, viewer: user)

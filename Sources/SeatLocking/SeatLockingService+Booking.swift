@@ -1,3 +1,4 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
 import SeatRecords
@@ -126,7 +127,7 @@ extension SeatLockingService {
 
     /// The user's booking of exactly these seats or more, if the database has one.
     private func bookedAlready(_ request: Request) async throws(SeatLockingError) -> Booking? {
-        let bookings: [BookingRecord]
+        let bookings: [Booking]
         do { bookings = try await database("bookings") { () async throws(RecordsError) in try await records.bookings(showtime: request.showtime.id, user: request.user) } } catch {
             throw Self.failure(error)
         }
@@ -134,13 +135,13 @@ extension SeatLockingService {
     }
 
     /// One of `bookings`, by the request's user, that sold every seat of the request.
-    private static func booking(of request: Request, among bookings: [BookingRecord]) -> BookingRecord? {
+    private static func booking(of request: Request, among bookings: [Booking]) -> Booking? {
         bookings.first { $0.user == request.user && Set(request.seats).isSubset(of: $0.seats) }
     }
 
     /// Step 3. A failure here loses nothing: the database has the booking, and the seats'
     /// claims keep them taken until reconciliation marks them sold.
-    private func markSold(_ record: BookingRecord, _ request: Request) async {
+    private func markSold(_ record: Booking, _ request: Request) async {
         let keys = SeatKeys(showtime: record.showtimeID)
         do {
             defer { metrics.holdsEnded(.booked, seats: record.seats.count) }
@@ -154,7 +155,7 @@ extension SeatLockingService {
     }
 
     /// Ends the request's claims, and marks `sold` seats sold in Redis (the database's word).
-    private func abandon(_ request: Request, sold: [SeatCode: BookingRecord]) async {
+    private func abandon(_ request: Request, sold: [SeatCode: Booking]) async {
         do {
             try await settle(
                 showtime: request.showtime.id, sell: sold.mapValues(\.id), free: [], unclaim: request.seats, complete: false, request)

@@ -1,35 +1,6 @@
+import CinebookModel
 import Foundation
 import SeatRecords
-
-/// How Redis and the database differed for one showtime, and whether that was repaired.
-public struct ReconcileReport: Sendable, Hashable {
-    /// A booking interrupted between the two stores: its claim passed its deadline.
-    public struct InterruptedBooking: Sendable, Hashable {
-        public let seat: SeatCode
-        public let user: String
-        /// The database committed it, so it is a sale; otherwise the seat is free again.
-        public let committed: Bool
-    }
-
-    public let showtimeID: Int
-    /// Redis had lost the showtime's sold seats (a flush, an empty restart, a failover);
-    /// a showtime used for the first time has nothing to lose.
-    public let redisLostData: Bool
-    /// Sold in the database, but not (or to another booking) in Redis.
-    public let soldOnlyInDatabase: [SeatCode]
-    /// Sold in Redis, but in no booking of the database.
-    public let soldOnlyInRedis: [SeatCode]
-    public let interruptedBookings: [InterruptedBooking]
-    /// Live locks on seats the database has sold.
-    public let locksOnSoldSeats: [SeatCode]
-    /// Redis now agrees with the database.
-    public internal(set) var repaired: Bool
-
-    public var isConsistent: Bool {
-        !redisLostData && soldOnlyInDatabase.isEmpty && soldOnlyInRedis.isEmpty && interruptedBookings.isEmpty
-            && locksOnSoldSeats.isEmpty
-    }
-}
 
 extension SeatLockingService {
     /// Compares one showtime's sold seats, booking claims and locks in Redis with the

@@ -1,3 +1,4 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
 import Logging
@@ -151,6 +152,10 @@ public struct SeatLockingService: Sendable {
 
     /// Every seat of the showtime in one of four states, as `viewer` sees it.
     public func status(showtime id: Int, viewer: String? = nil) async throws(SeatLockingError) -> ShowtimeStatus {
+        try await withinTimeout { () async throws(SeatLockingError) in try await readStatus(showtime: id, viewer: viewer) }
+    }
+
+    private func readStatus(showtime id: Int, viewer: String?) async throws(SeatLockingError) -> ShowtimeStatus {
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
         let viewer = try viewer.map(Self.validatedUser)
         let keys = SeatKeys(showtime: id)
@@ -272,8 +277,30 @@ public struct SeatLockingService: Sendable {
         }
     }
 
-    /// Runs one seat operation and counts how it ended.
+    /// Runs `work` as one operation within the Redis timeout: its round trips, retries and
+    /// reconnects together wait no longer (`RedisDeadline`). An operation that another one
+    /// calls shares its caller's time; so do the operations of a command run in `work`.
+    public func withinTimeout<Value, Failure: Error>(_ work: () async throws(Failure) -> Value) async throws(Failure) -> Value {
+        try await RedisDeadline.within(redis.configuration.timeouts.command, work)
+    }
+
+    /// A Redis that may evict keys without a TTL could forget sold seats. Read within half
+    /// the timeout, so that a hung server leaves an operation after it time to be sent.
+    public func evictionPolicy() async -> EvictionPolicy {
+        await EvictionPolicy.read(from: redis, within: redis.configuration.timeouts.command / 2)
+    }
+
+    /// Runs one seat operation within the timeout, and counts how it ended.
     func counted<Value>(
+        _ operation: SeatMetrics.Operation, showtime: Int, seats: [SeatCode], user: String,
+        _ work: () async throws(SeatLockingError) -> Value
+    ) async throws(SeatLockingError) -> Value {
+        try await withinTimeout { () async throws(SeatLockingError) in
+            try await countedOnce(operation, showtime: showtime, seats: seats, user: user, work)
+        }
+    }
+
+    private func countedOnce<Value>(
         _ operation: SeatMetrics.Operation, showtime: Int, seats: [SeatCode], user: String,
         _ work: () async throws(SeatLockingError) -> Value
     ) async throws(SeatLockingError) -> Value {

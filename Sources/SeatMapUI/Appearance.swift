@@ -1,5 +1,5 @@
+import CinebookModel
 import Foundation
-import SeatLocking
 
 /// What the terminal can show: Unicode glyphs (a UTF-8 locale) and colours (a colour
 /// terminal without `NO_COLOR`). Without either, the four seat states still differ by

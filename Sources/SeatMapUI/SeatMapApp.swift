@@ -1,8 +1,8 @@
+import CinebookModel
 import CinebookSupport
 import Dispatch
 import Foundation
 import Logging
-import SeatLocking
 
 public enum SeatMapError: Error, Sendable, CustomStringConvertible {
     /// Standard input or output is not a terminal.

@@ -1,5 +1,4 @@
-import SeatLocking
-import SeatRecords
+import CinebookModel
 
 /// Carries out the seat map's effects with the seat operations (the core, or a server
 /// over HTTP) and turns each answer, success or failure, into the event that reports it.

@@ -1,6 +1,5 @@
+import CinebookModel
 import Foundation
-import SeatLocking
-import SeatRecords
 
 /// A key as the seat map understands it; the terminal edge translates escape sequences
 /// and key codes into these.

@@ -1,4 +1,4 @@
-import SeatLocking
+import CinebookModel
 
 /// Where the seat grid sits on the screen: cell width, margins, and which rows and
 /// columns are visible when the grid is larger than the terminal (it then scrolls with

@@ -1,7 +1,6 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
-import SeatLocking
-import SeatRecords
 
 /// Draws the seat map into a screen buffer. Pure: the same state and size always give
 /// the same cells.

@@ -1,7 +1,6 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
-import SeatLocking
-import SeatRecords
 
 /// Selecting, releasing and booking seats, and leaving.
 extension SeatMapState {

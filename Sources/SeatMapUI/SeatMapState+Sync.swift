@@ -1,7 +1,6 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
-import SeatLocking
-import SeatRecords
 
 /// Keeping the map in step with Redis: polling, the change feed, retries with backoff,
 /// extending the hold, and noticing when it expires.

@@ -1,5 +1,5 @@
+import CinebookModel
 import Foundation
-import SeatLocking
 
 extension SeatMapState {
     /// Applies one event at local time `now` and returns the work it calls for.

@@ -1,6 +1,5 @@
+import CinebookModel
 import Foundation
-import SeatLocking
-import SeatRecords
 
 /// How the seat map behaves: timing, the core's lock rules, and what the terminal can show.
 public struct SeatMapSettings: Sendable {

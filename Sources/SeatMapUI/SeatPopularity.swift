@@ -1,5 +1,4 @@
-import SeatLocking
-import SeatRecords
+import CinebookModel
 
 /// How often each seat was picked, for the popularity view (key `p`): the hall as a heat
 /// map in five levels, from never picked to among the most picked. A pick is a hold: those

@@ -1,3 +1,4 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
 
@@ -223,22 +224,22 @@ package enum RecordsSQL {
         [.integer(Int64(sale.showtimeID))] + sale.seats.map { .text($0.text) }
     }
 
-    package static func booking(id: Int64, _ sale: Sale) -> BookingRecord {
-        BookingRecord(id: id, showtimeID: sale.showtimeID, user: sale.user, seats: sale.seats, bookedAt: sale.at)
+    package static func booking(id: Int64, _ sale: Sale) -> Booking {
+        Booking(id: id, showtimeID: sale.showtimeID, user: sale.user, seats: sale.seats, bookedAt: sale.at)
     }
 
     /// A row of `id, showtime_id, user_id, seats, booked_at`.
-    package static func booking(_ row: some Collection<SQLValue>) throws(RecordsError) -> BookingRecord {
+    package static func booking(_ row: some Collection<SQLValue>) throws(RecordsError) -> Booking {
         let row = Array(row)
         guard row.count == 5, let id = row[0].integer, let showtime = row[1].integer, let user = row[2].text,
               let seats = row[3].text.flatMap({ SeatCode.codes(in: $0, separatedBy: ",") }), let bookedAt = row[4].integer
         else { throw .unusable("The bookings table has a row this program cannot read: \(row.prefix(1)).") }
-        return BookingRecord(id: id, showtimeID: Int(showtime), user: user, seats: seats, bookedAt: Date(milliseconds: bookedAt))
+        return Booking(id: id, showtimeID: Int(showtime), user: user, seats: seats, bookedAt: Date(milliseconds: bookedAt))
     }
 
     /// Rows of `seat, <booking>` as seat → booking.
-    package static func soldSeats(_ rows: [[SQLValue]]) throws(RecordsError) -> [SeatCode: BookingRecord] {
-        var sold: [SeatCode: BookingRecord] = [:]
+    package static func soldSeats(_ rows: [[SQLValue]]) throws(RecordsError) -> [SeatCode: Booking] {
+        var sold: [SeatCode: Booking] = [:]
         for row in rows {
             guard let seat = row.first?.text.flatMap({ SeatCode(canonical: $0) }) else { throw .unusable("The sold_seats table has a row this program cannot read.") }
             sold[seat] = try booking(row.dropFirst())

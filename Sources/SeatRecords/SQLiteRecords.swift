@@ -1,3 +1,4 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
 import GRDB
@@ -78,7 +79,7 @@ final class SQLiteRecords: SalesRecord {
         try RecordsSQL.soldIDs(try await read { db in try Self.rows(db, RecordsSQL.selectSold, [.integer(Int64(showtime))]) })
     }
 
-    func bookings(showtime: Int?, user: String?) async throws(RecordsError) -> [BookingRecord] {
+    func bookings(showtime: Int?, user: String?) async throws(RecordsError) -> [Booking] {
         let query = RecordsSQL.selectBookings(showtime: showtime, user: user)
         let rows = try await read { db in try Self.rows(db, query.sql, query.values) }
         return try rows.map { row throws(RecordsError) in try RecordsSQL.booking(row) }

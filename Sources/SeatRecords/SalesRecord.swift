@@ -1,3 +1,4 @@
+import CinebookModel
 import Foundation
 
 /// The database of record: the catalog of showtimes, and every booking with its seats.
@@ -15,7 +16,7 @@ public protocol SalesRecord: Sendable {
     /// The sold seats of a showtime, each with its booking id.
     func sold(showtime: Int) async throws(RecordsError) -> [SeatCode: Int64]
     /// Bookings, newest last, of one showtime or all, of one user or all.
-    func bookings(showtime: Int?, user: String?) async throws(RecordsError) -> [BookingRecord]
+    func bookings(showtime: Int?, user: String?) async throws(RecordsError) -> [Booking]
     /// Keeps hold-history entries for good, in one transaction; an entry kept already (the
     /// same showtime and id) is skipped, so a pass that is repeated changes nothing.
     func archive(_ entries: [HistoryEntry]) async throws(RecordsError)
@@ -81,27 +82,10 @@ public struct Sale: Sendable, Hashable {
     }
 }
 
-/// A committed booking.
-public struct BookingRecord: Sendable, Hashable {
-    public let id: Int64
-    public let showtimeID: Int
-    public let user: String
-    public let seats: [SeatCode]
-    public let bookedAt: Date
-
-    public init(id: Int64, showtimeID: Int, user: String, seats: [SeatCode], bookedAt: Date) {
-        self.id = id
-        self.showtimeID = showtimeID
-        self.user = user
-        self.seats = seats
-        self.bookedAt = bookedAt
-    }
-}
-
 public enum SaleOutcome: Sendable, Hashable {
-    case booked(BookingRecord)
+    case booked(Booking)
     /// Nothing was sold: these seats were sold already, by these bookings.
-    case refused(sold: [SeatCode: BookingRecord])
+    case refused(sold: [SeatCode: Booking])
 }
 
 public enum RecordsError: Error, Sendable, Hashable, CustomStringConvertible {

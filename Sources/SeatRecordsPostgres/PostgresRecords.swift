@@ -1,3 +1,4 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
 import Logging
@@ -92,7 +93,7 @@ final class PostgresRecords: SalesRecord {
         try RecordsSQL.soldIDs(try await transaction(write: false) { try await Self.rows($0, RecordsSQL.selectSold, [.integer(Int64(showtime))]) })
     }
 
-    func bookings(showtime: Int?, user: String?) async throws(RecordsError) -> [BookingRecord] {
+    func bookings(showtime: Int?, user: String?) async throws(RecordsError) -> [Booking] {
         let query = RecordsSQL.selectBookings(showtime: showtime, user: user)
         let rows = try await transaction(write: false) { try await Self.rows($0, query.sql, query.values) }
         return try rows.map { row throws(RecordsError) in try RecordsSQL.booking(row) }

@@ -1,3 +1,4 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
 import Hummingbird

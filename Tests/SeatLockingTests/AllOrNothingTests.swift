@@ -1,7 +1,8 @@
+import CinebookModel
 import RedisClient
 import SeatLocking
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Locks are all or nothing")
 struct AllOrNothingTests {

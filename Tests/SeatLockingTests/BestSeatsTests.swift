@@ -1,3 +1,4 @@
+import CinebookModel
 import PropertyBased
 import SeatLocking
 import SeatRecords

@@ -1,9 +1,10 @@
+import CinebookModel
 import CinebookSupport
 import RedisClient
 import SeatLocking
 import SeatRecords
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Booking sells seats for good")
 struct BookingTests {

@@ -1,3 +1,4 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
 import RedisClient
@@ -5,8 +6,8 @@ import SeatBench
 import SeatLocking
 import SeatRecords
 import Synchronization
-import TestSupport
 import Testing
+import TestSupport
 
 /// Hundreds of clients, each with a connection of its own, fight over the seats of one
 /// showtime for a few seconds. Every answer is logged with the server's times, and the

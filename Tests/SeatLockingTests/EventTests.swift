@@ -1,9 +1,10 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
 import RedisClient
 import SeatLocking
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Every change is published")
 struct EventTests {

@@ -1,8 +1,9 @@
+import CinebookModel
 import CinebookSupport
 import RedisClient
 import SeatLocking
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Locks expire by themselves")
 struct ExpiryTests {

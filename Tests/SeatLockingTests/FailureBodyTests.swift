@@ -1,4 +1,6 @@
+import CinebookModel
 import CinebookSupport
+import CinebookWire
 import Foundation
 import SeatLocking
 import Testing

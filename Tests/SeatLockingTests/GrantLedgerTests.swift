@@ -1,3 +1,4 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
 import SeatBench
@@ -17,7 +18,7 @@ import Testing
     }
 
     private static func booking(_ id: Int64, _ seat: SeatCode, by user: String, at time: Int64) -> Booking {
-        BookingRecord(id: id, showtimeID: showtime, user: user, seats: [seat], bookedAt: Date(milliseconds: time))
+        Booking(id: id, showtimeID: showtime, user: user, seats: [seat], bookedAt: Date(milliseconds: time))
     }
 
     @Test func aSeatGrantedToTwoUsersAtOnceIsAViolation() {

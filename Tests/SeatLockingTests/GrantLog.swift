@@ -1,3 +1,4 @@
+import CinebookModel
 import SeatRecords
 
 /// What concurrent clients saw happen to seats, in the server's time (ms since 1970),

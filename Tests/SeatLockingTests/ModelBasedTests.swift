@@ -1,3 +1,4 @@
+import CinebookModel
 import Foundation
 import PropertyBased
 import RedisClient

@@ -1,8 +1,9 @@
+import CinebookModel
 import CinebookSupport
 import RedisClient
 import SeatLocking
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Only the owner changes a lock")
 struct OwnershipTests {

@@ -1,3 +1,4 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
 import RedisClient
@@ -154,7 +155,7 @@ struct RecordOfSalesTests {
             }
             let booking = try #require(retry, "the retry answers with the booking the first call made")
             #expect(booking.seats == ["A2", "A3"])
-            #expect(try await records.bookings(showtime: showtime.id, user: nil) == [BookingRecord(
+            #expect(try await records.bookings(showtime: showtime.id, user: nil) == [Booking(
                 id: booking.id, showtimeID: showtime.id, user: alice, seats: ["A2", "A3"], bookedAt: booking.bookedAt)], "one booking, not two")
             #expect(try await service.status(showtime: showtime.id).state(of: "A2") == .occupied)
             await records.close()

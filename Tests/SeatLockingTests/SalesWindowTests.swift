@@ -1,8 +1,9 @@
+import CinebookModel
 import Foundation
 import RedisClient
 import SeatLocking
-import TestSupport
 import Testing
+import TestSupport
 
 /// Sales close at the showtime's start, or at the cut-off its file sets; times are the
 /// cinema's, in the time zone its file gives; the bundled showtimes are always upcoming.

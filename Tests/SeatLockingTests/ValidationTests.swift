@@ -1,9 +1,10 @@
+import CinebookModel
 import CinebookSupport
 import RedisClient
 import SeatLocking
 import SeatRecords
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Invalid requests are refused before Redis is touched")
 struct ValidationTests {

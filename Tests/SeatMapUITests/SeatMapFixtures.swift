@@ -1,8 +1,9 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
 import RedisClient
-@testable import SeatLocking
 import SeatRecords
+@testable import SeatLocking
 @testable import SeatMapUI
 
 /// Showtimes, states and Redis answers for driving `update` and `render` without Redis.

@@ -1,7 +1,8 @@
+import CinebookModel
 import Foundation
+import Testing
 @testable import SeatLocking
 @testable import SeatMapUI
-import Testing
 
 @Suite struct SeatMapRenderTests {
     /// A connected state with one seat in each state: A1 sold, B2 held by someone else,

@@ -1,7 +1,8 @@
+import CinebookModel
 import Foundation
+import Testing
 @testable import SeatLocking
 @testable import SeatMapUI
-import Testing
 
 /// The map shows the showtime's times in its cinema's time zone, and once sales have
 /// closed it says so and picks nothing.

@@ -1,8 +1,9 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
+import Testing
 @testable import SeatLocking
 @testable import SeatMapUI
-import Testing
 
 @Suite struct SeatMapUpdateTests {
     // MARK: Moving

@@ -1,8 +1,9 @@
+import CinebookModel
 import Foundation
-@testable import SeatLocking
-@testable import SeatMapUI
 import SeatRecords
 import Testing
+@testable import SeatLocking
+@testable import SeatMapUI
 
 /// Key `p`: the hall as a heat map of how often each seat was picked, with a legend, in
 /// colour and readable without it.

@@ -78,6 +78,17 @@ public final class RedisTestCluster: Sendable {
         try await offThePool { server?.stop(hard: hard) }
     }
 
+    /// SIGSTOP: the node hangs with its connections open. Resume it within the node
+    /// timeout (2 s), or the cluster fails it over.
+    public func suspend(_ port: Int) {
+        if let pid = nodes.withLock({ $0[port]?.pid }) { kill(pid, SIGSTOP) }
+    }
+
+    /// SIGCONT after `suspend(_:)`.
+    public func resume(_ port: Int) {
+        if let pid = nodes.withLock({ $0[port]?.pid }) { kill(pid, SIGCONT) }
+    }
+
     /// Waits until every running node says `cluster_state:ok`, all of them agree on which
     /// primary serves each slot, and every other node is a replica in sync with its
     /// primary (so that a primary killed now fails over).

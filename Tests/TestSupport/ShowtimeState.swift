@@ -1,3 +1,4 @@
+import CinebookModel
 import RedisClient
 import SeatLocking
 

@@ -1,3 +1,4 @@
+import CinebookModel
 import Synchronization
 
 /// The parts of a showtime's status answer that are the same in every answer, written

@@ -1,5 +1,4 @@
 import Foundation
-import SeatRecords
 
 /// The story's success metrics for one showtime, from its hold history: how often a lock
 /// met seats already taken, how many holds ended without a booking, how often an
@@ -48,7 +47,7 @@ public struct ShowtimeStats: Sendable {
     public var errorRate: Double? { ratio(failures, operations) }
 
     /// The figures of `entries` at or after `since`.
-    public init(showtimeID: Int, entries: [HoldHistory.Entry], since: Date? = nil) {
+    public init(showtimeID: Int, entries: [HistoryEntry], since: Date? = nil) {
         self.showtimeID = showtimeID
         self.since = since
         var conflicting = 0, limits = 0, limitSeats = 0, booked = 0, released = 0, expired = 0
@@ -89,84 +88,26 @@ public struct ShowtimeStats: Sendable {
         self.seats = seats
     }
 
-    /// The figures as a server sent them (`SeatLockingJSON.Stats`).
-    public init?(_ wire: SeatLockingJSON.Stats) {
-        showtimeID = wire.showtime_id
-        if let since = wire.since {
-            guard let date = SeatLockingJSON.date(fromTimestamp: since) else { return nil }
-            self.since = date
-        } else {
-            since = nil
-        }
-        conflictingSeats = wire.conflicting_seats
-        limitRefusals = wire.limit_refusals
-        limitRefusedSeats = wire.limit_refused_seats
-        failedSeats = wire.failures
-        booked = wire.booked
-        released = wire.released
-        expired = wire.expired
-        medianMillisecondsToBooking = wire.median_seconds_to_booking.map { Int64(($0 * 1000).rounded()) }
-        var seats: [SeatCode: SeatCounts] = [:]
-        for (text, counts) in wire.seats {
-            guard let code = SeatCode(text) else { return nil }
-            seats[code] = counts
-        }
+    /// The figures as they were counted elsewhere (a server's answer).
+    public init(
+        showtimeID: Int, since: Date?, conflictingSeats: Int, limitRefusals: Int, limitRefusedSeats: Int,
+        failedSeats: [String: Int], booked: Int, released: Int, expired: Int, medianMillisecondsToBooking: Int64?,
+        seats: [SeatCode: SeatCounts]
+    ) {
+        self.showtimeID = showtimeID
+        self.since = since
+        self.conflictingSeats = conflictingSeats
+        self.limitRefusals = limitRefusals
+        self.limitRefusedSeats = limitRefusedSeats
+        self.failedSeats = failedSeats
+        self.booked = booked
+        self.released = released
+        self.expired = expired
+        self.medianMillisecondsToBooking = medianMillisecondsToBooking
         self.seats = seats
     }
 
     private func ratio(_ part: Int, _ whole: Int) -> Double? {
         whole == 0 ? nil : Double(part) / Double(whole)
-    }
-}
-
-extension SeatLockingJSON {
-    /// `cinebook stats --json` and `GET /api/v1/showtimes/{id}/stats`: rates as fractions
-    /// (null without data), seats by code.
-    public struct Stats: Codable, Sendable {
-        var ok = true
-        let showtime_id: Int
-        let since: String?
-        let conflict_rate: Double?
-        let abandonment_rate: Double?
-        let error_rate: Double?
-        let median_seconds_to_booking: Double?
-        let conflicting_seats: Int
-        let limit_refusals: Int
-        let limit_refused_seats: Int
-        let operations: Int
-        /// Failed seat operations by operation.
-        let failures: [String: Int]
-        let holds_ended: Int
-        let booked: Int
-        let released: Int
-        let expired: Int
-        let seats: [String: ShowtimeStats.SeatCounts]
-
-        public init(_ stats: ShowtimeStats) {
-            showtime_id = stats.showtimeID
-            since = stats.since.map(SeatLockingJSON.timestamp)
-            conflict_rate = stats.conflictRate
-            abandonment_rate = stats.abandonmentRate
-            error_rate = stats.errorRate
-            median_seconds_to_booking = stats.medianMillisecondsToBooking.map { Double($0) / 1000 }
-            conflicting_seats = stats.conflictingSeats
-            limit_refusals = stats.limitRefusals
-            limit_refused_seats = stats.limitRefusedSeats
-            operations = stats.operations
-            failures = stats.failedSeats
-            holds_ended = stats.holdsEnded
-            booked = stats.booked
-            released = stats.released
-            expired = stats.expired
-            seats = Dictionary(uniqueKeysWithValues: stats.seats.map { ($0.key.text, $0.value) })
-        }
-    }
-}
-
-extension SeatLockingService {
-    /// The showtime's figures from its whole history, in the database of record and in
-    /// Redis (from `since`, if given).
-    public func stats(showtime id: Int, since: Date? = nil) async throws(SeatLockingError) -> ShowtimeStats {
-        ShowtimeStats(showtimeID: id, entries: try await completeHistory(showtime: id, since: since), since: since)
     }
 }

@@ -1,4 +1,3 @@
-import SeatRecords
 
 /// What a party asks for: how many seats, and optionally where, of which category, and
 /// whether one of them must be a wheelchair place.
@@ -252,5 +251,18 @@ private struct Ranking {
     private static func centre(of seats: [Seat]) -> (row: Double, column: Double) {
         let count = Double(max(seats.count, 1))
         return (Double(seats.map(\.rowIndex).reduce(0, +)) / count, Double(seats.map(\.column).reduce(0, +)) / count)
+    }
+}
+
+/// The best available seats of a showtime, from its live status.
+public struct BestAvailable: Sendable, Hashable {
+    public let showtimeID: Int
+    public let wish: SeatWish
+    public let offers: [SeatOffer]
+
+    package init(showtimeID: Int, wish: SeatWish, offers: [SeatOffer]) {
+        self.showtimeID = showtimeID
+        self.wish = wish
+        self.offers = offers
     }
 }

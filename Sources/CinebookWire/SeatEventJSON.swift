@@ -1,5 +1,5 @@
+import CinebookModel
 import Foundation
-import SeatRecords
 
 /// The `data:` of the API's event stream: written by the server, read by its clients.
 public enum SeatEventJSON {

@@ -1,5 +1,4 @@
 import Foundation
-import SeatRecords
 
 /// Why a seat operation did not happen. Each case has one error code, for programs, and one
 /// message that says what happened in words any front end can show; how a front end

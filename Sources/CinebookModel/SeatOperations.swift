@@ -1,5 +1,4 @@
 import Foundation
-import SeatRecords
 
 /// What a front end asks of the seat locks, whoever carries it out: the core on Redis
 /// (`SeatLockingService`) or a server over its HTTP API (`SeatAPIClient`). The seat map and
@@ -27,20 +26,4 @@ public enum StatusReading: Sendable {
     /// The map of the given revision is still current, at this server time.
     case unchanged(serverTime: Date)
     case changed(ShowtimeStatus)
-}
-
-extension SeatLockingService: SeatOperations {
-    public func unlock(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> Release {
-        try await unlock(seats, showtime: showtime, user: user, strict: false)
-    }
-
-    /// One small script for the revision; the whole map only when it moved on.
-    public func status(
-        showtime: Int, viewer: String, ifChangedSince revision: ShowtimeRevision
-    ) async throws(SeatLockingError) -> StatusReading {
-        if let reading = try await self.revision(showtime: showtime), reading.revision == revision {
-            return .unchanged(serverTime: reading.serverTime)
-        }
-        return .changed(try await status(showtime: showtime, viewer: viewer))
-    }
 }

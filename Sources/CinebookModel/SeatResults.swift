@@ -1,6 +1,5 @@
 import CinebookSupport
 import Foundation
-import SeatRecords
 
 /// A seat held by a user until `expiresAt`; `token` grows with every new grant in the
 /// showtime (a fencing token), and stays the same while the same hold is extended.
@@ -54,7 +53,6 @@ public struct Release: Sendable, Hashable {
 }
 
 /// A completed booking, as the database of record committed it; its seats are sold for good.
-public typealias Booking = BookingRecord
 
 /// How a seat looks to one viewer.
 public enum SeatState: String, Sendable, Hashable, Codable, CaseIterable {
@@ -121,27 +119,21 @@ public struct ShowtimeRevision: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(version).\(nextExpiry)" }
-
-    /// The `ETag` of the status of this revision as `viewer` sees it: a weak tag (two
-    /// answers of one tag differ in their `server_time`, but in no seat) naming the
-    /// showtime, the revision and a fingerprint of the viewer (FNV-1a), not the name.
-    public func tag(showtime: Int, viewer: String?) -> String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in (viewer ?? "").utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return #"W/"\#(showtime).\#(self).\#(String(hash, radix: 36))""#
-    }
-
-    /// The revision a status `ETag` names; nil when the text is not such a tag.
-    public init?(tag: String) {
-        let opaque = tag.hasPrefix("W/") ? tag.dropFirst(2) : tag[...]
-        let parts = opaque.trimmingCharacters(in: CharacterSet(charactersIn: "\"")).split(separator: ".")
-        guard parts.count == 4, let version = Int64(parts[1]), let nextExpiry = Int64(parts[2]) else { return nil }
-        self.init(version: version, nextExpiry: nextExpiry)
-    }
 }
 
-/// What one sweep found: expired locks whose index entries it removed, per showtime.
-public struct SweepReport: Sendable, Hashable {
-    public let expired: [Int: [SeatCode]]
-    public var total: Int { expired.values.reduce(0) { $0 + $1.count } }
+/// A committed booking.
+public struct Booking: Sendable, Hashable {
+    public let id: Int64
+    public let showtimeID: Int
+    public let user: String
+    public let seats: [SeatCode]
+    public let bookedAt: Date
+
+    public init(id: Int64, showtimeID: Int, user: String, seats: [SeatCode], bookedAt: Date) {
+        self.id = id
+        self.showtimeID = showtimeID
+        self.user = user
+        self.seats = seats
+        self.bookedAt = bookedAt
+    }
 }

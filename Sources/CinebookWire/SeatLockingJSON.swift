@@ -1,6 +1,6 @@
+import CinebookModel
 import CinebookSupport
 import Foundation
-import SeatRecords
 
 /// The JSON answers shared by the command line's `--json` and the HTTP API:
 /// `{"ok": true, ...}` on success, `{"ok": false, "error": code, "message": ...}` on failure.

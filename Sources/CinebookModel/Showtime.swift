@@ -1,6 +1,5 @@
 import CinebookSupport
 import Foundation
-import SeatRecords
 
 /// The seats of an auditorium, row by row from the screen, with aisle gaps.
 public struct SeatLayout: Sendable, Hashable {
@@ -93,7 +92,7 @@ public struct SeatLayout: Sendable, Hashable {
 
 public struct LayoutError: Error, Sendable, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    package init(_ description: String) { self.description = description }
 }
 
 /// One screening of a film in an auditorium, with its seat layout.
@@ -142,7 +141,7 @@ extension TimeZone {
     public static let utc = TimeZone(identifier: "UTC")!
 
     /// The zone of an IANA name, as a showtime file or the database gives it.
-    static func named(_ name: String) throws(LayoutError) -> TimeZone {
+    package static func named(_ name: String) throws(LayoutError) -> TimeZone {
         guard let zone = TimeZone(identifier: name) else {
             throw LayoutError("time_zone '\(name.quotable)' is not a time zone name like Europe/London or America/New_York")
         }

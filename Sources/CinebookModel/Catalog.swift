@@ -1,6 +1,5 @@
 import CinebookSupport
 import Foundation
-import SeatRecords
 
 /// The showtimes this system sells, loaded from one JSON file per showtime.
 ///
@@ -118,6 +117,11 @@ public struct CatalogError: Error, Sendable, CustomStringConvertible {
     public let file: String
     public let problem: String
     public var description: String { "\(file): \(problem)".escapingInvisibles }
+
+    package init(file: String, problem: String) {
+        self.file = file
+        self.problem = problem
+    }
 }
 
 /// The JSON shape of a showtime file.

@@ -1,4 +1,3 @@
-import SeatRecords
 
 /// What kind of seat it is; premium and wheelchair seats are sold in their own category.
 public enum SeatCategory: String, Sendable, Hashable, Codable, CaseIterable {
