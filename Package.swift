@@ -98,7 +98,6 @@ let package = Package(
             dependencies: [
                 "CinebookSupport", "CinebookModel", "CinebookWire",
                 "SeatLocking",
-                "RedisClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 nioCore,
                 .product(name: "JWTKit", package: "jwt-kit"),

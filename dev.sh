@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CineBook's one entry point.
 #   ./dev.sh run [ARGS]    build (release) and open the seat map; ARGS go to cinebook
-#   ./dev.sh test [ARGS]   build and run every test, then the sanitizer job; ARGS go to
+#   ./dev.sh test [ARGS]   check each target's imports against the README, build and run
+#                          every test, then the sanitizer job; ARGS go to
 #                          `swift test` (and skip the sanitizer job)
 #   ./dev.sh sanitize      only the sanitizer job: the code on hiredis and ncursesw under
 #                          the address and leak sanitizer (Tests/Sanitizers/c-edge.sh)
@@ -56,6 +57,7 @@ case "$command" in
     ;;
   test)
     ensure_packages
+    Tests/Architecture/imports.sh
     swift test "$@"
     [ $# -gt 0 ] || exec Tests/Sanitizers/c-edge.sh
     ;;

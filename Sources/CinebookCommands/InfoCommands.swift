@@ -98,8 +98,9 @@ struct SweepCommand: AsyncParsableCommand {
         commandName: "sweep",
         abstract: "Clean up after expired locks and announce them; keep the hold history.",
         discussion: """
-            Removes index entries of expired locks and publishes an `expired` event per showtime, then \
-            moves the hold history from Redis into the database of record (what `cinebook stats` reads). \
+            Removes index entries of expired locks and publishes an `expired` event per showtime, makes \
+            Redis agree with the database of record (repairing what differs, as `cinebook reconcile` does), \
+            then moves the hold history from Redis into the database (what `cinebook stats` reads). \
             Runs once, or with --every until interrupted; a failed pass is logged and retried.
             """)
 
@@ -121,8 +122,8 @@ struct SweepCommand: AsyncParsableCommand {
                 let deadline = ContinuousClock.now + SweepLock().ttl
                 while true {
                     do {
-                        let (report, archived) = try await Self.pass(service)
-                        return Output(text: Text.swept(report, archived), json: SeatLockingJSON.Swept(report, archived))
+                        let report = try await Self.pass(service)
+                        return Output(text: try Text.swept(report), json: try SeatLockingJSON.Swept(report))
                     } catch SweepLock.Refusal.heldElsewhere {
                         guard ContinuousClock.now < deadline else {
                             throw SeatLockingError.redisUnavailable("another process has held the cleanup lock for \(SweepLock().ttl)")
@@ -138,8 +139,8 @@ struct SweepCommand: AsyncParsableCommand {
             let logger = Logger(label: "cinebook.sweep")
             while true {
                 do {
-                    let (report, archived) = try await Self.pass(service)
-                    print(json ? SeatLockingJSON.encode(SeatLockingJSON.Swept(report, archived)) : Text.swept(report, archived))
+                    let report = try await Self.pass(service)
+                    print(json ? SeatLockingJSON.encode(try SeatLockingJSON.Swept(report)) : try Text.swept(report))
                     fflush(nil)
                 } catch SweepLock.Refusal.heldElsewhere {
                     logger.info("another process is running the cleanup pass; next try in \(every) s")
@@ -151,23 +152,18 @@ struct SweepCommand: AsyncParsableCommand {
         }
     }
 
-    /// One pass under the cleanup lock, as the server's passes run: expired locks, then the
-    /// hold history. A pass another process is running is not run twice.
-    private static func pass(_ service: SeatLockingService) async throws -> (SweepReport, ArchiveReport) {
-        let result: Result<(SweepReport, ArchiveReport), SeatLockingError>
+    /// The core's cleanup pass, as the server's passes run it: expired locks, reconciliation
+    /// with the database, the hold history. A pass another process is running is not run
+    /// twice. A step that failed fails the command (when its answer is written), after
+    /// every step ran.
+    private static func pass(_ service: SeatLockingService) async throws -> CleanupReport {
+        let report: CleanupReport
         do throws(SweepLock.Refusal) {
-            result = try await service.underSweepLock {
-                do throws(SeatLockingError) {
-                    let report = try await service.sweep()
-                    return .success((report, try await service.archiveHistory()))
-                } catch {
-                    return .failure(error)
-                }
-            }
+            report = try await service.cleanupPass()
         } catch {
             guard case let .unavailable(reason) = error else { throw error }
             throw SeatLockingError.redisUnavailable(reason)
         }
-        return try result.get()
+        return report
     }
 }

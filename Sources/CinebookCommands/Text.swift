@@ -56,11 +56,16 @@ enum Text {
         }.joined(separator: "\n")
     }
 
-    static func swept(_ report: SweepReport, _ archive: ArchiveReport) -> String {
+    /// A cleanup pass whose every step succeeded.
+    static func swept(_ pass: CleanupReport) throws(SeatLockingError) -> String {
+        let report = try pass.sweep.outcome.get()
+        let archive = try pass.archive.outcome.get()
+        let repaired = try pass.reconcile.outcome.get().filter(\.repaired).map(\.showtimeID)
         let archived = " Archived \(archive.total) history entr\(archive.total == 1 ? "y" : "ies")."
-        guard report.total > 0 else { return "Swept: no expired locks." + archived }
+        let reconciled = repaired.isEmpty ? "" : " Repaired Redis from the database for showtime\(repaired.count == 1 ? "" : "s") \(repaired.map(String.init).joined(separator: ", "))."
+        guard report.total > 0 else { return "Swept: no expired locks." + archived + reconciled }
         let parts = report.expired.sorted { $0.key < $1.key }.map { "showtime \($0.key): \($0.value.joined(separator: " "))" }
-        return "Swept \(report.total) expired lock\(report.total == 1 ? "" : "s") (\(parts.joined(separator: "; ")))." + archived
+        return "Swept \(report.total) expired lock\(report.total == 1 ? "" : "s") (\(parts.joined(separator: "; ")))." + archived + reconciled
     }
 
     /// Each showtime with its start in the cinema's time zone, and until when it is on sale.

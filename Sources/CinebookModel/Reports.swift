@@ -86,3 +86,30 @@ public struct SweepReport: Sendable, Hashable {
         self.expired = expired
     }
 }
+
+/// What one cleanup pass did, step by step: each step runs even when one before it failed,
+/// and says how it went and how long it took.
+public struct CleanupReport: Sendable {
+    public struct Step<Value: Sendable>: Sendable {
+        public let outcome: Result<Value, SeatLockingError>
+        public let took: Duration
+
+        package init(outcome: Result<Value, SeatLockingError>, took: Duration) {
+            self.outcome = outcome
+            self.took = took
+        }
+    }
+
+    /// Expired locks swept from the index and announced.
+    public let sweep: Step<SweepReport>
+    /// Redis made to agree with the database of record, showtime by showtime.
+    public let reconcile: Step<[ReconcileReport]>
+    /// The hold history moved into the database of record.
+    public let archive: Step<ArchiveReport>
+
+    package init(sweep: Step<SweepReport>, reconcile: Step<[ReconcileReport]>, archive: Step<ArchiveReport>) {
+        self.sweep = sweep
+        self.reconcile = reconcile
+        self.archive = archive
+    }
+}

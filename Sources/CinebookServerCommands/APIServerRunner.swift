@@ -26,7 +26,7 @@ struct APIServerRunner {
             }
             let configuration = configuration(logger: Logger(label: "cinebook.serve"))
             let application = buildApplication(
-                service: service, redis: redis, tokens: tokens, configuration: configuration, metrics: metrics)
+                service: service, tokens: tokens, configuration: configuration, metrics: metrics)
             do {
                 try await application.runService()
             } catch {

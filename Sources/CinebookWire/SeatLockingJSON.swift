@@ -370,11 +370,16 @@ public enum SeatLockingJSON {
         let total: Int
         /// History entries moved into the database of record.
         let archived: Int
+        /// Showtimes whose Redis was made to agree with the database again.
+        let repaired: [Int]
 
-        public init(_ report: SweepReport, _ archive: ArchiveReport) {
+        /// A pass whose every step succeeded.
+        public init(_ pass: CleanupReport) throws(SeatLockingError) {
+            let report = try pass.sweep.outcome.get()
             expired = Dictionary(uniqueKeysWithValues: report.expired.map { (String($0.key), $0.value) })
             total = report.total
-            archived = archive.total
+            archived = try pass.archive.outcome.get().total
+            repaired = try pass.reconcile.outcome.get().filter(\.repaired).map(\.showtimeID)
         }
     }
 

@@ -1,3 +1,5 @@
+import SeatLocking
+
 /// How the HTTP API behaves: where it listens and the limits it enforces.
 public struct APIConfiguration: Sendable {
     public var host: String

@@ -2,7 +2,6 @@ import CinebookModel
 import CinebookWire
 import Hummingbird
 import Logging
-import RedisClient
 import SeatLocking
 
 /// The API's routes:
@@ -25,7 +24,6 @@ import SeatLocking
 /// token and count against the user's rate limit.
 public func buildRouter(
     service: SeatLockingService,
-    redis: RedisClient,
     tokens: AccessTokens,
     configuration: APIConfiguration = APIConfiguration(),
     maintenance: MaintenanceLog = MaintenanceLog(),
@@ -42,7 +40,7 @@ public func buildRouter(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
     }
-    HealthController(redis: redis, maintenance: maintenance, tokens: tokens).addRoutes(to: router)
+    HealthController(service: service, maintenance: maintenance, tokens: tokens).addRoutes(to: router)
     router.get("api/v1/showtimes") { _, _ in JSONResponse.make(SeatLockingJSON.Showtimes(service.catalog)) }
     router.get("api/v1/showtimes/{id}") { _, context in
         let id = try context.showtimeID(in: service.catalog)
@@ -50,9 +48,9 @@ public func buildRouter(
     }
     let showtime = router.group("api/v1/showtimes/{id}").add(middleware: BearerAuthMiddleware(tokens: tokens))
     if let limit = configuration.rateLimit {
-        showtime.add(middleware: RateLimitMiddleware(limiter: RedisRateLimiter(redis: redis, limit: limit), refusals: metrics.rateLimited))
+        showtime.add(middleware: RateLimitMiddleware(limiter: service.rateLimiter(limit), refusals: metrics.rateLimited))
     }
-    showtime.add(middleware: IdempotencyMiddleware(store: IdempotencyStore(redis: redis), maximumBodySize: configuration.maximumBodySize))
+    showtime.add(middleware: IdempotencyMiddleware(store: service.idempotencyStore, maximumBodySize: configuration.maximumBodySize))
     SeatController(service: service, maximumBodySize: configuration.maximumBodySize).addRoutes(to: showtime)
     router.group("api/v1/bookings").add(middleware: BearerAuthMiddleware(tokens: tokens)).get { _, context in
         JSONResponse.make(SeatLockingJSON.Bookings(try await service.bookings(showtime: nil, user: try context.authenticatedUser())))
@@ -69,7 +67,6 @@ public func buildRouter(
 /// with `runService()`, which shuts down gracefully on SIGTERM and SIGINT.
 public func buildApplication(
     service: SeatLockingService,
-    redis: RedisClient,
     tokens: AccessTokens,
     configuration: APIConfiguration = APIConfiguration(),
     metrics: APIMetrics = APIMetrics(),
@@ -77,7 +74,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let maintenance = MaintenanceLog()
     let router = buildRouter(
-        service: service, redis: redis, tokens: tokens, configuration: configuration, maintenance: maintenance, metrics: metrics)
+        service: service, tokens: tokens, configuration: configuration, maintenance: maintenance, metrics: metrics)
     // The sweeper's first pass waits until the server listens: one that cannot bind sweeps nothing.
     let (listening, bound) = AsyncStream<Void>.makeStream()
     var application = Application(

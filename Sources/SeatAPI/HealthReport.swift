@@ -57,12 +57,13 @@ struct HealthReport: Encodable, Sendable {
 
     var summary: Summary { Summary(ok: ok, status: status, error: error) }
 
-    init(failure: any Error) {
+    /// Redis did not answer, for `reason`.
+    init(failure reason: String) {
         ok = false
         status = "unavailable"
         redis = Redis(reachable: false, rtt_ms: nil, used_memory_bytes: nil, maxmemory_bytes: nil, memory_used_share: nil, cluster_state: nil)
         jobs = nil
         error = "redis_unavailable"
-        message = "Redis is unavailable: \(failure)."
+        message = "Redis is unavailable: \(reason)."
     }
 }

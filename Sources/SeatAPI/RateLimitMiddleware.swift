@@ -1,12 +1,13 @@
 import CoreMetrics
 import Hummingbird
+import SeatLocking
 
 /// Counts each request of the authenticated user against the rate limit; the excess
 /// gets 429 with `Retry-After` in whole seconds.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
-    let limiter: RedisRateLimiter
+    let limiter: RateLimiter
     /// Counts the requests refused.
     let refusals: CoreMetrics.Counter
 

@@ -5,11 +5,9 @@ import Logging
 import SeatLocking
 import ServiceLifecycle
 
-/// The cleanup job as a service of the server's lifecycle: sweeps expired locks,
-/// reconciles Redis with the database of record (repairing what differs), and moves the
-/// hold history into the database, at start and then every `interval`, until the server
-/// shuts down. The cleanup lock (`SweepLock`) keeps several processes from running a pass
-/// at the same moment.
+/// The cleanup job as a service of the server's lifecycle: the core's cleanup pass (sweep,
+/// reconcile, archive, under the cleanup lock), at start and then every `interval`, until
+/// the server shuts down; each pass is logged and kept for `/health`.
 public struct SweepService: Service, CustomStringConvertible {
     /// What one pass did.
     public enum Outcome: Sendable, Hashable {
@@ -64,89 +62,71 @@ public struct SweepService: Service, CustomStringConvertible {
         }
     }
 
-    /// One pass: take the lock, sweep, release the lock.
+    /// One pass (`SeatLockingService.cleanupPass`), logged, and recorded for `/health`.
     public func sweepOnce() async -> Outcome {
         let started = ContinuousClock.now
-        let outcome = await sweepUnderLock()
-        let took = ContinuousClock.now - started
-        switch outcome {
-        case let .swept(report):
-            maintenance.record(.sweep, took: took, expired: report.total)
-        case .skipped:
-            // Another server holds the lock and runs every pass.
-            for job in SeatMetrics.Job.allCases { maintenance.record(job, took: took, skipped: true) }
-        case let .failed(reason):
-            maintenance.record(.sweep, took: took, failure: reason)
-        }
-        if case .skipped = outcome {} else { service.metrics.job(.sweep, took: took, succeeded: outcome.succeeded) }
-        return outcome
-    }
-
-    private func sweepUnderLock() async -> Outcome {
+        let report: CleanupReport
         do throws(SweepLock.Refusal) {
-            return try await service.underSweepLock(lock) {
-                let outcome: Outcome
-                do throws(SeatLockingError) {
-                    let report = try await service.sweep()
-                    logger.info(
-                        "swept \(report.total) expired lock\(report.total == 1 ? "" : "s") in \(service.catalog.showtimes.count) showtimes",
-                        metadata: report.expired.isEmpty ? [:] : ["expired": "\(report.expired.sorted { $0.key < $1.key })"])
-                    outcome = .swept(report)
-                } catch {
-                    logger.warning("sweep failed; next try in \(interval.components.seconds) s", metadata: ["error": "\(error)"])
-                    outcome = .failed(error.message)
-                }
-                await reconcile()
-                await archive()
-                return outcome
-            }
+            report = try await service.cleanupPass(lock)
         } catch {
+            let took = ContinuousClock.now - started
             switch error {
             case .heldElsewhere:
+                // Another server holds the lock and runs every pass.
                 logger.debug("sweep skipped: another process is sweeping")
+                for job in SeatMetrics.Job.allCases { maintenance.record(job, took: took, skipped: true) }
                 return .skipped
             case let .unavailable(reason):
                 logger.warning("sweep skipped: cannot take the sweep lock", metadata: ["error": "\(reason)"])
+                maintenance.record(.sweep, took: took, failure: reason)
                 return .failed(reason)
             }
         }
+        recordSweep(report.sweep)
+        recordReconciliation(report.reconcile)
+        recordArchive(report.archive)
+        switch report.sweep.outcome {
+        case let .success(swept): return .swept(swept)
+        case let .failure(error): return .failed(error.message)
+        }
     }
 
-    /// Makes Redis agree with the database for every showtime; the result goes to `/health`
-    /// and the metrics.
-    private func reconcile() async {
-        let clock = ContinuousClock()
-        let start = clock.now
-        do {
-            let reports = try await service.reconcile(repair: true)
-            maintenance.record(
-                .reconcile, took: clock.now - start, showtimes: reports.count, repaired: reports.filter(\.repaired).count)
-            service.metrics.job(.reconcile, took: clock.now - start, succeeded: true)
+    private func recordSweep(_ step: CleanupReport.Step<SweepReport>) {
+        switch step.outcome {
+        case let .success(report):
+            maintenance.record(.sweep, took: step.took, expired: report.total)
+            logger.info(
+                "swept \(report.total) expired lock\(report.total == 1 ? "" : "s") in \(service.catalog.showtimes.count) showtimes",
+                metadata: report.expired.isEmpty ? [:] : ["expired": "\(report.expired.sorted { $0.key < $1.key })"])
+        case let .failure(error):
+            maintenance.record(.sweep, took: step.took, failure: error.message)
+            logger.warning("sweep failed; next try in \(interval.components.seconds) s", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func recordReconciliation(_ step: CleanupReport.Step<[ReconcileReport]>) {
+        switch step.outcome {
+        case let .success(reports):
             let repaired = reports.filter(\.repaired)
+            maintenance.record(.reconcile, took: step.took, showtimes: reports.count, repaired: repaired.count)
             if repaired.isEmpty {
                 logger.info("reconciled \(reports.count) showtimes: Redis agrees with the database")
             } else {
                 logger.notice("reconciled \(repaired.count) showtime(s) with the database", metadata: ["showtimes": "\(repaired.map(\.showtimeID))"])
             }
-        } catch {
-            maintenance.record(.reconcile, took: clock.now - start, failure: error.message)
-            service.metrics.job(.reconcile, took: clock.now - start, succeeded: false)
+        case let .failure(error):
+            maintenance.record(.reconcile, took: step.took, failure: error.message)
             logger.warning("reconciliation failed; next try in \(interval.components.seconds) s", metadata: ["error": "\(error)"])
         }
     }
 
-    /// Moves the hold history into the database of record.
-    private func archive() async {
-        let clock = ContinuousClock()
-        let start = clock.now
-        do {
-            let report = try await service.archiveHistory()
-            maintenance.record(.archive, took: clock.now - start, archived: report.total)
-            service.metrics.job(.archive, took: clock.now - start, succeeded: true)
+    private func recordArchive(_ step: CleanupReport.Step<ArchiveReport>) {
+        switch step.outcome {
+        case let .success(report):
+            maintenance.record(.archive, took: step.took, archived: report.total)
             logger.info("archived \(report.total) hold history entr\(report.total == 1 ? "y" : "ies") into the database")
-        } catch {
-            maintenance.record(.archive, took: clock.now - start, failure: error.message)
-            service.metrics.job(.archive, took: clock.now - start, succeeded: false)
+        case let .failure(error):
+            maintenance.record(.archive, took: step.took, failure: error.message)
             logger.warning("archiving the hold history failed; next try in \(interval.components.seconds) s", metadata: ["error": "\(error)"])
         }
     }

@@ -53,7 +53,7 @@ struct APIHarness: Sendable {
     func run<Value: Sendable>(_ body: @Sendable (APIClient) async throws -> Value) async throws -> Value {
         defer { redis.close() }
         let application = buildApplication(
-            service: service, redis: redis, tokens: tokens, configuration: configuration, metrics: metrics, logger: quietLogger)
+            service: service, tokens: tokens, configuration: configuration, metrics: metrics, logger: quietLogger)
         return try await application.test(.ahc(.http)) { client in
             try await body(APIClient(client: client, tokens: tokens))
         }
@@ -61,7 +61,7 @@ struct APIHarness: Sendable {
 
     /// The router alone, for checks that need no server.
     func router() -> Router<APIRequestContext> {
-        buildRouter(service: service, redis: redis, tokens: tokens, configuration: configuration, metrics: metrics)
+        buildRouter(service: service, tokens: tokens, configuration: configuration, metrics: metrics)
     }
 }
 

@@ -1,6 +1,7 @@
 import CinebookModel
 import Foundation
 import SeatAPI
+import SeatLocking
 import Testing
 import TestSupport
 
@@ -38,7 +39,8 @@ import TestSupport
     @Test func theLimitRefillsAtTheSustainedRate() async throws {
         let redis = try SharedRedis.client()
         defer { redis.close() }
-        let limiter = RedisRateLimiter(redis: redis, limit: RateLimit(perSecond: 0.01, burst: 1))
+        let limiter = SeatLockingService(redis: redis, records: try TestRecords.shared(), catalog: Catalog(showtimes: []))
+            .rateLimiter(RateLimit(perSecond: 0.01, burst: 1))
         let user = TestUsers.unique("steady")
         let key = "rate:{\(user)}"
         #expect(try await limiter.acquire(user: user) == .allowed)
@@ -57,7 +59,8 @@ import TestSupport
     @Test func theLimiterCountsPerUserInRedis() async throws {
         let redis = try SharedRedis.client()
         defer { redis.close() }
-        let limiter = RedisRateLimiter(redis: redis, limit: RateLimit(perSecond: 0.01, burst: 3))
+        let limiter = SeatLockingService(redis: redis, records: try TestRecords.shared(), catalog: Catalog(showtimes: []))
+            .rateLimiter(RateLimit(perSecond: 0.01, burst: 3))
         let user = TestUsers.unique("limited")
         var decisions: [RateLimitDecision] = []
         for _ in 0..<4 { decisions.append(try await limiter.acquire(user: user)) }

@@ -70,7 +70,7 @@ import TestSupport
         maintenance.expect(every: .milliseconds(200))
         maintenance.record(.sweep, took: .milliseconds(3), expired: 0)
         maintenance.record(.reconcile, took: .milliseconds(4), showtimes: 1, repaired: 0)
-        let router = buildRouter(service: api.service, redis: api.redis, tokens: api.tokens, maintenance: maintenance)
+        let router = buildRouter(service: api.service, tokens: api.tokens, maintenance: maintenance)
         defer { api.redis.close() }
         let operatorToken = try await api.tokens.mint(user: "operator", ttl: .seconds(600))
         try await Application(router: router).test(.router) { client in

@@ -1,14 +1,13 @@
 import CinebookModel
 import CinebookSupport
 import RedisClient
-import SeatLocking
 
 /// Answers kept for `Idempotency-Key` requests, one HASH per user and key in Redis,
 /// `idempotency:{<user>}:<key>`: the request's fingerprint, and once answered, its status
 /// and body, for 24 hours.
 public struct IdempotencyStore: Sendable {
     /// What a request with a key finds.
-    enum Entry: Sendable, Hashable {
+    public enum Entry: Sendable, Hashable {
         /// The first request with this key: go ahead.
         case new
         /// The same key is being answered right now.
@@ -21,15 +20,15 @@ public struct IdempotencyStore: Sendable {
 
     private let redis: RedisClient
     /// How long an answer is kept.
-    static let lifetime: Duration = .seconds(86_400)
+    public static let lifetime: Duration = .seconds(86_400)
     /// How long a request may take before its key can be used again.
-    static let pending: Duration = .seconds(60)
+    public static let pending: Duration = .seconds(60)
 
-    public init(redis: RedisClient) {
+    init(redis: RedisClient) {
         self.redis = redis
     }
 
-    func begin(user: String, key: String, fingerprint: String) async throws(SeatLockingError) -> Entry {
+    public func begin(user: String, key: String, fingerprint: String) async throws(SeatLockingError) -> Entry {
         let reply = try await call(Self.begin, key: ServerKeys.idempotency(user, key), [fingerprint, String(Self.pending.milliseconds)])
         switch reply.array?.first?.string {
         case "new": return .new
@@ -44,14 +43,14 @@ public struct IdempotencyStore: Sendable {
     }
 
     /// Keeps the answer for 24 hours.
-    func finish(user: String, key: String, status: Int, body: String) async {
+    public func finish(user: String, key: String, status: Int, body: String) async {
         let name = ServerKeys.idempotency(user, key)
         _ = try? await call(Self.finish, key: name, [String(status), body, String(Self.lifetime.milliseconds)])
     }
 
     /// Forgets a key whose answer says nothing final (Redis or the database unavailable,
     /// an outcome unknown), so that the same request can run again and find out.
-    func abandon(user: String, key: String) async {
+    public func abandon(user: String, key: String) async {
         let name = ServerKeys.idempotency(user, key)
         _ = try? await redis.send("DEL", name, routingKey: name)
     }
@@ -85,4 +84,9 @@ public struct IdempotencyStore: Sendable {
         redis.call('PEXPIRE', KEYS[1], ARGV[3])
         return 1
         """)
+}
+
+extension SeatLockingService {
+    /// The answers kept for repeated requests, on this service's Redis.
+    public var idempotencyStore: IdempotencyStore { IdempotencyStore(redis: redis) }
 }

@@ -1,14 +1,13 @@
 import CinebookModel
 import RedisClient
-import SeatLocking
 
 /// Per-user rate limiting shared by every server process: the state of each user is
 /// one key in Redis, `rate:{user}`, updated by one script (one round trip).
-public struct RedisRateLimiter: Sendable {
+public struct RateLimiter: Sendable {
     public let limit: RateLimit
     private let redis: RedisClient
 
-    public init(redis: RedisClient, limit: RateLimit) {
+    init(redis: RedisClient, limit: RateLimit) {
         self.redis = redis
         self.limit = limit
     }
@@ -49,4 +48,11 @@ public struct RedisRateLimiter: Sendable {
         redis.call('SET', KEYS[1], string.format('%.0f', nextTat), 'PX', math.ceil((nextTat - now) / 1000) + 1)
         return {1, 0}
         """)
+}
+
+extension SeatLockingService {
+    /// A limiter of each user's seat operations on this service's Redis.
+    public func rateLimiter(_ limit: RateLimit) -> RateLimiter {
+        RateLimiter(redis: redis, limit: limit)
+    }
 }

@@ -11,5 +11,5 @@ public struct RateLimit: Sendable, Hashable {
     }
 
     /// Time between two operations at the sustained rate, in microseconds.
-    var emissionInterval: Int64 { Int64((1_000_000 / perSecond).rounded(.up)) }
+    package var emissionInterval: Int64 { Int64((1_000_000 / perSecond).rounded(.up)) }
 }
