@@ -203,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "CinebookCLITests",
             dependencies: [
-                "CinebookSupport", "CinebookModel", "CinebookWire", "SeatLocking", "SeatRecords", "RedisClient", "TestSupport", logging,
+                "CinebookSupport", "CinebookModel", "CinebookWire", "CinebookCommands", "SeatLocking", "SeatRecords", "RedisClient", "TestSupport", logging,
             ]
         ),
         .testTarget(
@@ -216,7 +216,7 @@ let package = Package(
             name: "SeatAPITests",
             dependencies: [
                 "CinebookSupport", "CinebookModel", "CinebookWire",
-                "SeatAPI", "SeatLocking", "SeatRecords", "SeatRecordsPostgres", "RedisClient", "SeatBench", "TestSupport",
+                "SeatAPI", "SeatAPIClient", "SeatLocking", "SeatRecords", "SeatRecordsPostgres", "RedisClient", "SeatBench", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 httpTypes,
                 asyncHTTPClient,

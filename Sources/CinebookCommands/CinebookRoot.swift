@@ -14,10 +14,7 @@ package enum CinebookRoot {
             abstract: "Pick cinema seats together without ever selling one twice.",
             discussion: """
                 Seats are locked in Redis for \(LockPolicy.defaultTTL.components.seconds / 60) minutes while you choose, extended while you are active, \
-                and sold when you book. Exit codes: 0 success, 2 invalid input, 3 seats unavailable or sales closed, \
-                4 not the lock owner or lock expired, 69 Redis or the database unavailable (nothing was done), \
-                75 outcome unknown (run the same command again: it is safe and tells), 78 a configuration that \
-                cannot be used (a broken showtime file, an evicting Redis, a missing secret, a port in use).
+                and sold when you book. Exit codes: \(ExitStatus.listed).
                 """,
             subcommands: [
                 SeatsCommand.self,
@@ -44,7 +41,7 @@ package enum CinebookRoot {
             guard root.exitCode(for: error) == .validationFailure else { root.exit(withError: error) }
             if CommandLine.arguments.contains("--json") {
                 let message = root.message(for: error)
-                print(SeatLockingJSON.encode(SeatLockingJSON.Failure(code: "invalid_request", message: message)))
+                print(SeatLockingJSON.encode(SeatLockingJSON.Failure(code: FailureCode.invalidRequest.rawValue, message: message)))
             } else {
                 // Values echoed from the command line may hold control characters: each line
                 // is printed with them escaped, so they cannot drive the terminal.
@@ -55,7 +52,7 @@ package enum CinebookRoot {
                 let text = lines.map { String($0).escapingInvisibles }.joined(separator: "\n")
                 FileHandle.standardError.write(Data((text + "\n").utf8))
             }
-            Foundation.exit(ExitStatus.invalidInput)
+            Foundation.exit(ExitStatus.invalidInput.rawValue)
         }
     }
 

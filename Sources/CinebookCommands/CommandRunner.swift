@@ -22,21 +22,21 @@ package struct Output {
 
 /// A failure before any seat operation: bad configuration, no Redis to be had.
 package struct StartupError: Error, CustomStringConvertible {
-    package let code: String
+    package let failure: FailureCode
     package let message: String
-    package let exitCode: Int32
 
-    package init(code: String, message: String, exitCode: Int32) {
-        self.code = code
+    package init(_ failure: FailureCode, message: String) {
+        self.failure = failure
         self.message = message
-        self.exitCode = exitCode
     }
 
+    package var code: String { failure.rawValue }
+    package var exitCode: Int32 { failure.exitStatus.rawValue }
     package var description: String { message }
 
     /// A seat operation's failure, as the command line reports it.
     package init(_ error: SeatLockingError) {
-        self.init(code: error.code, message: error.commandLineMessage, exitCode: error.exitCode)
+        self.init(error.failureCode, message: error.commandLineMessage)
     }
 }
 
@@ -144,7 +144,7 @@ package struct CommandRunner {
         let policy = await service.evictionPolicy()
         guard let warning = policy.warning else { return }
         if case .evictsAnything = policy {
-            throw StartupError(code: "unsafe_redis", message: warning, exitCode: ExitStatus.brokenConfiguration)
+            throw StartupError(.unsafeRedis, message: warning)
         }
         complain("warning: \(warning)")
     }
@@ -162,7 +162,7 @@ package struct CommandRunner {
         let url: RecordsURL
         if let text = options.database ?? environment["CINEBOOK_DATABASE_URL"], !text.isEmpty {
             do { url = try RecordsURL(parsing: text) } catch {
-                throw StartupError(code: "invalid_request", message: error.description, exitCode: ExitStatus.invalidInput)
+                throw StartupError(.invalidRequest, message: error.description)
             }
         } else {
             url = .sqlite(path: stateDirectory.appendingPathComponent("cinebook.sqlite").path)
@@ -176,9 +176,9 @@ package struct CommandRunner {
         } catch let error as StartupError {
             throw error
         } catch let error as RecordsError {
-            throw StartupError(code: "database_unavailable", message: error.description, exitCode: ExitStatus.redisUnavailable)
+            throw StartupError(.databaseUnavailable, message: error.description)
         } catch {
-            throw StartupError(code: "database_unavailable", message: "The database \(url) cannot be used: \(error)", exitCode: ExitStatus.redisUnavailable)
+            throw StartupError(.databaseUnavailable, message: "The database \(url) cannot be used: \(error)")
         }
     }
 
@@ -186,9 +186,9 @@ package struct CommandRunner {
         do {
             return try Catalog(records: try await records.showtimes())
         } catch let error as CatalogError {
-            throw StartupError(code: "invalid_fixture", message: "Broken showtime: \(error)", exitCode: ExitStatus.brokenConfiguration)
+            throw StartupError(.invalidFixture, message: "Broken showtime: \(error)")
         } catch {
-            throw StartupError(code: "database_unavailable", message: "\(error)", exitCode: ExitStatus.redisUnavailable)
+            throw StartupError(.databaseUnavailable, message: "\(error)")
         }
     }
 
@@ -203,7 +203,7 @@ package struct CommandRunner {
         do {
             return try Catalog.load(directory: directory)
         } catch {
-            throw StartupError(code: "invalid_fixture", message: "Broken showtime file: \(error)", exitCode: ExitStatus.brokenConfiguration)
+            throw StartupError(.invalidFixture, message: "Broken showtime file: \(error)")
         }
     }
 

@@ -48,9 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
                 throw StartupError(SeatLockingError.unknownShowtime(id))
             }
             guard let tmux = ChildProcess.find("tmux") else {
-                throw StartupError(
-                    code: "tmux_missing", message: "The demo needs tmux; install it (apt-get install tmux).",
-                    exitCode: ExitStatus.brokenConfiguration)
+                throw StartupError(.tmuxMissing, message: "The demo needs tmux; install it (apt-get install tmux).")
             }
             // Resolved once, so every pane shares the same Redis (the embedded one if none is configured).
             let url = try await RedisLocator(timeouts: runner.timeouts).resolve(explicit: common.redis)

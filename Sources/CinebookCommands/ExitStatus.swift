@@ -1,32 +1,73 @@
 import CinebookModel
-import SeatLocking
 
-/// The command line's exit statuses, as the README's table lists them.
-package enum ExitStatus {
-    package static let invalidInput: Int32 = 2
+/// The command line's exit statuses: the one table that the root help is written from, and
+/// that the README's table is tested against.
+package enum ExitStatus: Int32, CaseIterable, Sendable {
+    case success = 0
+    case invalidInput = 2
     /// Taken by someone else, or sales closed.
-    package static let unavailable: Int32 = 3
+    case unavailable = 3
     /// The user does not hold the seats.
-    package static let notHeld: Int32 = 4
+    case notHeld = 4
     /// Redis, the server or the database is down; nothing was done.
-    package static let redisUnavailable: Int32 = 69
-    package static let internalError: Int32 = 70
-    package static let outcomeUnknown: Int32 = 75
-    package static let brokenConfiguration: Int32 = 78
+    case serviceUnavailable = 69
+    case internalError = 70
+    case outcomeUnknown = 75
+    case brokenConfiguration = 78
+
+    /// What the status means, as the root help lists it.
+    package var summary: String {
+        switch self {
+        case .success: "success"
+        case .invalidInput: "invalid input"
+        case .unavailable: "seats unavailable or sales closed"
+        case .notHeld: "not the lock owner or lock expired"
+        case .serviceUnavailable: "Redis or the database unavailable (nothing was done)"
+        case .internalError: "an internal error (a bug, or the demo's tmux or server failing)"
+        case .outcomeUnknown: "outcome unknown (run the same command again: it is safe and tells)"
+        case .brokenConfiguration:
+            "a configuration that cannot be used (a broken showtime file, an evicting Redis, a missing secret, a port in use)"
+        }
+    }
+
+    /// The error codes of `--json` answers that end with this status.
+    package var failureCodes: [FailureCode] { FailureCode.allCases.filter { $0.exitStatus == self } }
+
+    /// `0 success, 2 invalid input, …`: the root help's list.
+    package static var listed: String { allCases.map { "\($0.rawValue) \($0.summary)" }.joined(separator: ", ") }
+}
+
+/// Every error code a command can end with, in its `--json` answer, and the status it exits with.
+package enum FailureCode: String, CaseIterable, Sendable {
+    case invalidRequest = "invalid_request", unknownShowtime = "unknown_showtime", unknownSeat = "unknown_seat"
+    case tooManySeats = "too_many_seats", terminalUnavailable = "terminal_unavailable"
+    case seatsUnavailable = "seats_unavailable", salesClosed = "sales_closed"
+    case notLockOwner = "not_lock_owner", lockExpired = "lock_expired"
+    case redisUnavailable = "redis_unavailable", databaseUnavailable = "database_unavailable", serverUnreachable = "server_unreachable"
+    case internalError = "internal_error", tmuxFailed = "tmux_failed", serverFailed = "server_failed"
+    case outcomeUnknown = "outcome_unknown"
+    case invalidFixture = "invalid_fixture", unsafeRedis = "unsafe_redis", invalidConfiguration = "invalid_configuration"
+    case listenFailed = "listen_failed", tmuxMissing = "tmux_missing"
+
+    package var exitStatus: ExitStatus {
+        switch self {
+        case .invalidRequest, .unknownShowtime, .unknownSeat, .tooManySeats, .terminalUnavailable: .invalidInput
+        case .seatsUnavailable, .salesClosed: .unavailable
+        case .notLockOwner, .lockExpired: .notHeld
+        case .redisUnavailable, .databaseUnavailable, .serverUnreachable: .serviceUnavailable
+        case .internalError, .tmuxFailed, .serverFailed: .internalError
+        case .outcomeUnknown: .outcomeUnknown
+        case .invalidFixture, .unsafeRedis, .invalidConfiguration, .listenFailed, .tmuxMissing: .brokenConfiguration
+        }
+    }
 }
 
 extension SeatLockingError {
+    /// The error's code, as the command line's table has it.
+    package var failureCode: FailureCode { FailureCode(rawValue: code) ?? .internalError }
+
     /// How the command line exits after this failure.
-    package var exitCode: Int32 {
-        switch self {
-        case .invalidRequest, .unknownShowtime, .unknownSeats, .tooManySeats: ExitStatus.invalidInput
-        case .seatsUnavailable, .salesClosed: ExitStatus.unavailable
-        case .notLockOwner, .lockExpired: ExitStatus.notHeld
-        case .redisUnavailable, .serverUnreachable, .databaseUnavailable: ExitStatus.redisUnavailable
-        case .outcomeUnknown: ExitStatus.outcomeUnknown
-        case .internalError: ExitStatus.internalError
-        }
-    }
+    package var exitCode: Int32 { failureCode.exitStatus.rawValue }
 
     /// The message, with the command line's own advice where it has some.
     package var commandLineMessage: String {

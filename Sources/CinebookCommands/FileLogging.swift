@@ -40,9 +40,7 @@ package final class LogFile: Sendable {
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let opened = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard opened >= 0 else {
-            throw StartupError(
-                code: "invalid_configuration", message: "Cannot write the log file \(url.path): \(String(cString: strerror(errno))).",
-                exitCode: ExitStatus.brokenConfiguration)
+            throw StartupError(.invalidConfiguration, message: "Cannot write the log file \(url.path): \(String(cString: strerror(errno))).")
         }
         descriptor = Mutex(opened)
     }

@@ -10,17 +10,13 @@ enum FixtureDirectory {
         if let path = explicit ?? ProcessInfo.processInfo.environment["CINEBOOK_FIXTURES"] {
             let url = URL(fileURLWithPath: path)
             guard isDirectory(url) else {
-                throw StartupError(
-                    code: "invalid_fixture", message: "The fixtures directory \(path.escapingInvisibles) does not exist.",
-                    exitCode: ExitStatus.brokenConfiguration)
+                throw StartupError(.invalidFixture, message: "The fixtures directory \(path.escapingInvisibles) does not exist.")
             }
             return url
         }
         for candidate in candidates() where isDirectory(candidate) { return candidate }
-        throw StartupError(
-            code: "invalid_fixture",
-            message: "No Fixtures directory found; pass --fixtures DIR or set CINEBOOK_FIXTURES.",
-            exitCode: ExitStatus.brokenConfiguration)
+        throw StartupError(.invalidFixture,
+            message: "No Fixtures directory found; pass --fixtures DIR or set CINEBOOK_FIXTURES.")
     }
 
     private static func candidates() -> [URL] {

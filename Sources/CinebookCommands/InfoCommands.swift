@@ -88,7 +88,7 @@ enum ShowtimeFiles {
             }
             return [try Catalog.load(file: url)]
         } catch {
-            throw StartupError(code: "invalid_fixture", message: "Broken showtime file: \(error)", exitCode: ExitStatus.brokenConfiguration)
+            throw StartupError(.invalidFixture, message: "Broken showtime file: \(error)")
         }
     }
 }

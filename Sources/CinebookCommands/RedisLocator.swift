@@ -12,7 +12,7 @@ struct RedisLocator {
     func resolve(explicit: String?) async throws(StartupError) -> RedisURL {
         if let text = explicit ?? environment["REDIS_URL"], !text.isEmpty {
             do { return try RedisURL(parsing: text) } catch {
-                throw StartupError(code: "invalid_request", message: error.description, exitCode: ExitStatus.invalidInput)
+                throw StartupError(.invalidRequest, message: error.description)
             }
         }
         let standard = RedisURL(endpoint: .tcp(host: "127.0.0.1", port: RedisURL.defaultPort))
@@ -65,10 +65,8 @@ struct EmbeddedRedis {
             }
             try? await Task.sleep(for: .milliseconds(50))
         }
-        throw StartupError(
-            code: "redis_unavailable",
-            message: "The Redis started at \(socketPath) did not answer; see \(stateDirectory.path)/redis.log.",
-            exitCode: ExitStatus.redisUnavailable)
+        throw StartupError(.redisUnavailable,
+            message: "The Redis started at \(socketPath) did not answer; see \(stateDirectory.path)/redis.log.")
     }
 
     /// Only one process starts the server; the others wait for it and then use it.
@@ -78,14 +76,12 @@ struct EmbeddedRedis {
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
-                throw StartupError(
-                    code: "redis_unavailable", message: "Cannot create \(directory.path) for cinebook's Redis: \(error.localizedDescription)",
-                    exitCode: ExitStatus.redisUnavailable)
+                throw StartupError(.redisUnavailable, message: "Cannot create \(directory.path) for cinebook's Redis: \(error.localizedDescription)")
             }
         }
         let descriptor = open(stateDirectory.appendingPathComponent("redis.lock").path, O_CREAT | O_RDWR, 0o600)
         guard descriptor >= 0 else {
-            throw StartupError(code: "redis_unavailable", message: "Cannot lock \(stateDirectory.path).", exitCode: ExitStatus.redisUnavailable)
+            throw StartupError(.redisUnavailable, message: "Cannot lock \(stateDirectory.path).")
         }
         flock(descriptor, LOCK_EX)
         return descriptor
@@ -93,13 +89,11 @@ struct EmbeddedRedis {
 
     private func start() throws(StartupError) {
         guard let server = ChildProcess.find("redis-server") else {
-            throw StartupError(
-                code: "redis_unavailable",
+            throw StartupError(.redisUnavailable,
                 message: """
                     No Redis is configured, nothing answers at 127.0.0.1:6379, and redis-server is not installed. \
                     Install it (apt-get install redis-server) or pass --redis URL.
-                    """,
-                exitCode: ExitStatus.redisUnavailable)
+                    """)
         }
         try? FileManager.default.removeItem(atPath: socketPath)
         let arguments = [
@@ -113,7 +107,7 @@ struct EmbeddedRedis {
             // With --daemonize the first process exits as soon as the server runs in the background.
             ChildProcess.wait(try ChildProcess.spawn(server, arguments))
         } catch {
-            throw StartupError(code: "redis_unavailable", message: error.description, exitCode: ExitStatus.redisUnavailable)
+            throw StartupError(.redisUnavailable, message: error.description)
         }
     }
 }

@@ -100,7 +100,7 @@ package enum SeatMapSession {
 extension StartupError {
     /// The seat map cannot use this terminal.
     init(_ error: SeatMapError) {
-        self.init(code: "terminal_unavailable", message: error.description, exitCode: ExitStatus.invalidInput)
+        self.init(.terminalUnavailable, message: error.description)
     }
 }
 

@@ -58,7 +58,7 @@ package enum ServerBuild {
         let arguments = [server] + CommandLine.arguments.dropFirst()
         let argv = arguments.map { strdup($0) } + [nil]
         execv(server, argv)
-        fail("cannot start \(server): \(String(cString: strerror(errno)))", status: ExitStatus.brokenConfiguration)
+        fail("cannot start \(server): \(String(cString: strerror(errno)))", status: .brokenConfiguration)
     }
 
     /// `swift build --product cinebook-server` in the checkout this `cinebook` was built in
@@ -73,18 +73,18 @@ package enum ServerBuild {
             fail(
                 "this command needs \(executable), which is not installed beside \(products.path)/cinebook; "
                     + "build it with: swift build -c release --product \(executable)",
-                status: ExitStatus.brokenConfiguration)
+                status: .brokenConfiguration)
         }
         complain("this command runs in the server build (\(executable)); building it once, which takes some minutes…")
         let built = try? ChildProcess.run(
             swift, ["build", "-c", configuration, "--product", executable, "--package-path", checkout.path], output: .standardError)
         guard built?.status == 0, FileManager.default.isExecutableFile(atPath: products.appendingPathComponent(executable).path) else {
-            fail("building \(executable) failed; see the messages above", status: ExitStatus.brokenConfiguration)
+            fail("building \(executable) failed; see the messages above", status: .brokenConfiguration)
         }
     }
 
-    private static func fail(_ message: String, status: Int32) -> Never {
+    private static func fail(_ message: String, status: ExitStatus) -> Never {
         complain(message)
-        exit(status)
+        exit(status.rawValue)
     }
 }

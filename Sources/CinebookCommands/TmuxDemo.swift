@@ -91,7 +91,7 @@ package struct TmuxDemo {
     private func fill(_ ids: String) throws(StartupError) {
         let parts = ids.split(separator: " ").map(String.init)
         guard parts.count == 2 else {
-            throw StartupError(code: "tmux_failed", message: "tmux answered '\(ids)' instead of a window and pane id.", exitCode: ExitStatus.internalError)
+            throw StartupError(.tmuxFailed, message: "tmux answered '\(ids)' instead of a window and pane id.")
         }
         let window = parts[0]
         var opened = [parts[1]]
@@ -122,14 +122,14 @@ package struct TmuxDemo {
             let name = attempt == 1 ? "cinebook-demo" : "cinebook-demo-\(attempt)"
             if (try? run(["has-session", "-t", "=" + name])) == nil { return name }
         }
-        throw StartupError(code: "tmux_failed", message: "Too many cinebook-demo sessions are running already.", exitCode: ExitStatus.internalError)
+        throw StartupError(.tmuxFailed, message: "Too many cinebook-demo sessions are running already.")
     }
 
     private func runTmux(_ arguments: [String], output: ChildProcess.Output) throws(StartupError) -> ChildProcess.Finished {
         do {
             return try ChildProcess.run(tmux, arguments, output: output)
         } catch {
-            throw StartupError(code: "tmux_failed", message: "\(error).", exitCode: ExitStatus.internalError)
+            throw StartupError(.tmuxFailed, message: "\(error).")
         }
     }
 
@@ -138,7 +138,7 @@ package struct TmuxDemo {
         let finished = try runTmux(arguments, output: .capture)
         let output = finished.output.trimmingCharacters(in: .whitespacesAndNewlines)
         guard finished.status == 0 else {
-            throw StartupError(code: "tmux_failed", message: "tmux \(arguments[0]) failed: \(output)", exitCode: ExitStatus.internalError)
+            throw StartupError(.tmuxFailed, message: "tmux \(arguments[0]) failed: \(output)")
         }
         return output
     }

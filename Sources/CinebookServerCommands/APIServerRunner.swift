@@ -30,9 +30,7 @@ struct APIServerRunner {
             do {
                 try await application.runService()
             } catch {
-                throw StartupError(
-                    code: "server_failed", message: ServerFailure.describe(error, host: options.host, port: options.port),
-                    exitCode: ExitStatus.brokenConfiguration)
+                throw StartupError(.listenFailed, message: ServerFailure.describe(error, host: options.host, port: options.port))
             }
         } catch let error as StartupError {
             throw error.reported

@@ -149,9 +149,7 @@ package struct BenchCommand: AsyncParsableCommand {
             guard catalog.showtime(chosen) != nil else { throw SeatLockingError.unknownShowtime(chosen) }
             let minter = TokenMinter()
             guard minter.secret != nil, let target, let url = URL(string: target), let host = url.host else {
-                throw StartupError(
-                    code: "invalid_configuration", message: "--sse needs CINEBOOK_SECRET, the secret of the server, to mint tokens.",
-                    exitCode: ExitStatus.brokenConfiguration)
+                throw StartupError(.invalidConfiguration, message: "--sse needs CINEBOOK_SECRET, the secret of the server, to mint tokens.")
             }
             OpenFileLimit.raise()
             let operations = SeatAPIClient(base: target, catalog: catalog, connections: 4) { user in
@@ -247,19 +245,15 @@ extension BenchSession {
         guard let target = command.target else { return nil }
         let minter = TokenMinter()
         guard minter.secret != nil else {
-            throw StartupError(
-                code: "invalid_configuration", message: "--target needs CINEBOOK_SECRET, the secret of the server, to mint tokens.",
-                exitCode: ExitStatus.brokenConfiguration)
+            throw StartupError(.invalidConfiguration, message: "--target needs CINEBOOK_SECRET, the secret of the server, to mint tokens.")
         }
         let showtimes = Array(catalog.showtimes
             .filter { $0.layout == template.layout }
             .sorted { ($0.id == template.id ? 0 : 1, $0.id) < ($1.id == template.id ? 0 : 1, $1.id) }
             .prefix(command.showtimes))
         guard showtimes.count == command.showtimes else {
-            throw StartupError(
-                code: "invalid_request",
-                message: "Only \(showtimes.count) showtime(s) share the layout of showtime \(template.id); ask for fewer --showtimes.",
-                exitCode: ExitStatus.invalidInput)
+            throw StartupError(.invalidRequest,
+                message: "Only \(showtimes.count) showtime(s) share the layout of showtime \(template.id); ask for fewer --showtimes.")
         }
         let operations = SeatAPIClient(base: target, catalog: catalog, connections: command.users) { user in
             try await minter.mint(user: user, ttl: .seconds(86_400))

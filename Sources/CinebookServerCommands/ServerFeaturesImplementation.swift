@@ -51,7 +51,7 @@ package struct ServerBuildFeatures: ServerFeatures {
     ) async throws(StartupError) -> TmuxDemo {
         let port: Int
         do { port = try unusedTCPPort() } catch {
-            throw StartupError(code: "server_failed", message: "\(error).", exitCode: ExitStatus.internalError)
+            throw StartupError(.serverFailed, message: "\(error).")
         }
         let secret = AccessTokens.generateSecret()
         let minter = TokenMinter(environment: ["CINEBOOK_SECRET": secret])
@@ -72,8 +72,7 @@ package struct ServerBuildFeatures: ServerFeatures {
             let deadline = Date().addingTimeInterval(30)
             while !acceptsConnections(port: port) {
                 guard Date() < deadline else {
-                    throw StartupError(
-                        code: "server_failed", message: "The demo's server did not start on port \(port); see its pane.", exitCode: ExitStatus.internalError)
+                    throw StartupError(.serverFailed, message: "The demo's server did not start on port \(port); see its pane.")
                 }
                 usleep(100_000)
             }

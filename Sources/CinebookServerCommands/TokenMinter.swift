@@ -14,10 +14,8 @@ struct TokenMinter {
     /// A token for `user`, signed with `$CINEBOOK_SECRET`.
     func mint(user: String, ttl: Duration) async throws(StartupError) -> String {
         guard let secret else {
-            throw StartupError(
-                code: "invalid_configuration",
-                message: "CINEBOOK_SECRET is not set; use the secret of the server the token is for.",
-                exitCode: ExitStatus.brokenConfiguration)
+            throw StartupError(.invalidConfiguration,
+                message: "CINEBOOK_SECRET is not set; use the secret of the server the token is for.")
         }
         return try await Self.mint(try await Self.tokens(secret: secret), user: user, ttl: ttl)
     }
@@ -26,13 +24,11 @@ struct TokenMinter {
     func tokensForServer(development: Bool) async throws(StartupError) -> (AccessTokens, generatedSecret: String?) {
         if let secret { return (try await Self.tokens(secret: secret), nil) }
         guard development else {
-            throw StartupError(
-                code: "invalid_configuration",
+            throw StartupError(.invalidConfiguration,
                 message: """
                     CINEBOOK_SECRET is not set, and the server signs and checks its tokens with it. \
                     Set it (export CINEBOOK_SECRET=$(openssl rand -hex 32)), or pass --dev for a throwaway secret.
-                    """,
-                exitCode: ExitStatus.brokenConfiguration)
+                    """)
         }
         let secret = AccessTokens.generateSecret()
         return (try await Self.tokens(secret: secret), secret)
@@ -42,7 +38,7 @@ struct TokenMinter {
         do {
             return try await tokens.mint(user: user, ttl: ttl)
         } catch {
-            throw StartupError(code: "invalid_request", message: error.message, exitCode: ExitStatus.invalidInput)
+            throw StartupError(.invalidRequest, message: error.message)
         }
     }
 
@@ -50,7 +46,7 @@ struct TokenMinter {
         do {
             return try await AccessTokens(secret: secret)
         } catch {
-            throw StartupError(code: "invalid_configuration", message: "CINEBOOK_SECRET: \(error.message)", exitCode: ExitStatus.brokenConfiguration)
+            throw StartupError(.invalidConfiguration, message: "CINEBOOK_SECRET: \(error.message)")
         }
     }
 }

@@ -5,6 +5,18 @@ import Foundation
 /// The JSON answers shared by the command line's `--json` and the HTTP API:
 /// `{"ok": true, ...}` on success, `{"ok": false, "error": code, "message": ...}` on failure.
 public enum SeatLockingJSON {
+    /// A seat operation's request body: the seats, and for a lock or an extension the hold's
+    /// length when it is not the server's default.
+    public struct SeatRequest: Encodable, Sendable {
+        let seats: [SeatCode]
+        let ttl_seconds: Int?
+
+        public init(seats: [SeatCode], ttl: Duration? = nil) {
+            self.seats = seats
+            ttl_seconds = ttl.map { Int($0.components.seconds) }
+        }
+    }
+
     /// A lock's or an extension's answer; `lockGrant` reads it back.
     public struct Grant: Codable, Sendable {
         public struct Held: Codable, Sendable {

@@ -79,25 +79,25 @@ public final class SeatAPIClient: SeatOperations {
 
     public func lock(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
         try read(
-            try await send(.POST, "/api/v1/showtimes/\(showtime)/seats/lock", user: user, seats: seats),
+            try await send(.POST, "/api/v1/showtimes/\(showtime)/seats/lock", user: user, body: .init(seats: seats, ttl: ttl)),
             as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
     }
 
     public func extend(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
         try read(
-            try await send(.PUT, "/api/v1/showtimes/\(showtime)/seats/extend-lock", user: user, seats: seats),
+            try await send(.PUT, "/api/v1/showtimes/\(showtime)/seats/extend-lock", user: user, body: .init(seats: seats, ttl: ttl)),
             as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
     }
 
     public func unlock(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> Release {
         try read(
-            try await send(.DELETE, "/api/v1/showtimes/\(showtime)/seats/unlock", user: user, seats: seats),
+            try await send(.DELETE, "/api/v1/showtimes/\(showtime)/seats/unlock", user: user, body: .init(seats: seats)),
             as: SeatLockingJSON.Released.self, "a release", \.release, at: \.serverTime)
     }
 
     public func book(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> Booking {
         try read(
-            try await send(.POST, "/api/v1/showtimes/\(showtime)/bookings", user: user, seats: seats),
+            try await send(.POST, "/api/v1/showtimes/\(showtime)/bookings", user: user, body: .init(seats: seats)),
             as: SeatLockingJSON.Booked.self, "a booking", \.booking, at: \.bookedAt)
     }
 
@@ -176,15 +176,15 @@ public final class SeatAPIClient: SeatOperations {
     private typealias Answer = (status: Int, body: String, headers: [String: String])
 
     private func send(
-        _ method: HTTPMethod, _ path: String, user: String?, seats: [SeatCode]? = nil, headers: [String: String] = [:]
+        _ method: HTTPMethod, _ path: String, user: String?, body: SeatLockingJSON.SeatRequest? = nil, headers: [String: String] = [:]
     ) async throws(SeatLockingError) -> Answer {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         if let user { request.headers.add(name: "Authorization", value: "Bearer \(try await bearer(for: user))") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let seats {
+        if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: SeatLockingJSON.encode(["seats": seats])))
+            request.body = .bytes(ByteBuffer(string: SeatLockingJSON.encode(body)))
         }
         do {
             let response = try await client.execute(request, timeout: TimeAmount(requestTimeout))

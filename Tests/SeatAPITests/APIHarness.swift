@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import RedisClient
 import SeatAPI
+import SeatAPIClient
 import SeatLocking
 import SeatRecords
 import TestSupport
@@ -51,12 +52,33 @@ struct APIHarness: Sendable {
 
     /// Runs `body` against the live server, then shuts the server down.
     func run<Value: Sendable>(_ body: @Sendable (APIClient) async throws -> Value) async throws -> Value {
+        try await live { client in try await body(APIClient(client: client, tokens: tokens)) }
+    }
+
+    /// Runs `body` with the API's own client (`SeatAPIClient`) on the live server, then
+    /// shuts both down.
+    func runWithSeatAPIClient<Value: Sendable>(_ body: @Sendable (SeatAPIClient) async throws -> Value) async throws -> Value {
+        try await live { tester in
+            guard let port = tester.port else { throw HarnessError("the live server has no port") }
+            let client = SeatAPIClient(base: "http://127.0.0.1:\(port)", catalog: Catalog(showtimes: showtimes), connections: 2) { user in
+                try await tokens.mint(user: user, ttl: .seconds(3600))
+            }
+            do {
+                let value = try await body(client)
+                await client.shutdown()
+                return value
+            } catch {
+                await client.shutdown()
+                throw error
+            }
+        }
+    }
+
+    private func live<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
         defer { redis.close() }
         let application = buildApplication(
             service: service, tokens: tokens, configuration: configuration, metrics: metrics, logger: quietLogger)
-        return try await application.test(.ahc(.http)) { client in
-            try await body(APIClient(client: client, tokens: tokens))
-        }
+        return try await application.test(.ahc(.http)) { client in try await body(client) }
     }
 
     /// The router alone, for checks that need no server.
