@@ -10,6 +10,8 @@ let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-h
 let coreMetrics: Target.Dependency = .product(name: "CoreMetrics", package: "swift-metrics")
 let asyncHTTPClient: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
 /// What runs the seat map on Redis and SQLite: the command line, and the sanitizer's edge check.
+/// Debug builds have the crash tests' kill points in the booking; release builds have none.
+let crashPoints: [SwiftSetting] = [.define("CINEBOOK_CRASH_POINTS", .when(configuration: .debug))]
 let seatMapOnRedis: [Target.Dependency] = [
     "CinebookSupport", "CinebookModel", "CinebookWire", "SeatLocking", "SeatRecords", "RedisClient", "SeatMapUI", logging,
 ]
@@ -82,7 +84,8 @@ let package = Package(
                 "SeatRecords",
                 coreMetrics,
                 logging,
-            ]
+            ],
+            swiftSettings: crashPoints
         ),
         .target(
             name: "SeatMapUI",
@@ -141,7 +144,8 @@ let package = Package(
         ),
         .target(
             name: "CinebookCommands",
-            dependencies: seatMapOnRedis + [argumentParser]
+            dependencies: seatMapOnRedis + [argumentParser],
+            swiftSettings: crashPoints
         ),
         .target(
             name: "CinebookServerCommands",

@@ -17,8 +17,8 @@ struct BestCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var common: CommonOptions
-    @Option(help: ArgumentHelp("The showtime id (see `cinebook showtimes`).", valueName: "id"))
-    var showtime: Int
+    @OptionGroup var target: ShowtimeOption
+    var showtime: Int { target.showtime }
     @Option(help: ArgumentHelp("How many seats, together (1 to \(LockPolicy.defaultMaximumSeatsPerUser)).", valueName: "n"))
     var count: Int
     @Option(help: ArgumentHelp("standard (default) or premium.", valueName: "category"))
@@ -33,8 +33,8 @@ struct BestCommand: AsyncParsableCommand {
     var lock = false
     @Option(help: ArgumentHelp("With --lock: seconds the lock lives unless extended (default \(LockPolicy.defaultTTL.components.seconds)).", valueName: "seconds"))
     var ttl: Int?
-    @Flag(help: "Print one JSON object instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutput
+    var json: Bool { output.json }
 
     func validate() throws {
         let most = LockPolicy.defaultMaximumSeatsPerUser

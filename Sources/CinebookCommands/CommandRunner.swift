@@ -136,7 +136,10 @@ package struct CommandRunner {
         let url = try await locator.resolve(explicit: options.redis)
         let redis = RedisClient(url: url, timeouts: timeouts, connections: connections)
         let records = try await openRecords(stateDirectory: locator.stateDirectory)
-        return (SeatLockingService(redis: redis, records: records, catalog: try await loadCatalog(records), metrics: metrics), redis)
+        var service = SeatLockingService(
+            redis: redis, records: records, catalog: try await loadCatalog(records), policy: CrashPoints.policy, metrics: metrics)
+        CrashPoints.arm(&service)
+        return (service, redis)
     }
 
     /// A Redis that may evict keys without a TTL could forget sold seats: refused.

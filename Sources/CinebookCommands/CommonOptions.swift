@@ -15,7 +15,7 @@ package struct CommonOptions: ParsableArguments {
         valueName: "url"))
     package var redis: String?
 
-    @Option(name: .customLong("redis-timeout"), help: ArgumentHelp("Seconds to wait for Redis to connect and to answer.", valueName: "seconds"))
+    @Option(name: .customLong("redis-timeout"), help: ArgumentHelp("Seconds one operation may wait for Redis in all: connecting, answers and retries.", valueName: "seconds"))
     package var redisTimeout: Double = 1
 
     @Option(help: ArgumentHelp(
@@ -49,10 +49,24 @@ package struct CommonOptions: ParsableArguments {
     }
 }
 
-/// `--showtime`, `--user`, the seats and `--json` of the seat commands.
-struct SeatArguments: ParsableArguments {
+/// `--showtime ID`, for the commands about one showtime.
+struct ShowtimeOption: ParsableArguments {
     @Option(help: ArgumentHelp("The showtime id (see `cinebook showtimes`).", valueName: "id"))
     var showtime: Int
+}
+
+/// `--json`: one JSON object on stdout instead of text.
+package struct JSONOutput: ParsableArguments {
+    package init() {}
+
+    @Flag(help: "Print one JSON object instead of text.")
+    package var json = false
+}
+
+/// `--showtime`, `--user`, the seats and `--json` of the seat commands.
+struct SeatArguments: ParsableArguments {
+    @OptionGroup var target: ShowtimeOption
+    var showtime: Int { target.showtime }
 
     @Option(help: ArgumentHelp("Who holds the seats.", valueName: "name"))
     var user: String
@@ -60,6 +74,6 @@ struct SeatArguments: ParsableArguments {
     @Argument(help: ArgumentHelp("Seat codes such as A1 C7 (1 to \(LockPolicy.defaultMaximumSeatsPerUser)).", valueName: "seat"))
     var seats: [String] = []
 
-    @Flag(help: "Print one JSON object instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutput
+    var json: Bool { output.json }
 }

@@ -38,11 +38,11 @@ package final class LogFile: Sendable {
         self.url = url
         try? FileManager.default.createDirectory(
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let opened = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard opened >= 0 else {
-            throw StartupError(.invalidConfiguration, message: "Cannot write the log file \(url.path): \(String(cString: strerror(errno))).")
+        do {
+            descriptor = Mutex(try Posix.call("open") { open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600) })
+        } catch {
+            throw StartupError(.invalidConfiguration, message: "Cannot write the log file \(url.path): \(error.words).")
         }
-        descriptor = Mutex(opened)
     }
 
     deinit { descriptor.withLock { _ = close($0) } }

@@ -12,12 +12,12 @@ struct StatusCommand: AsyncParsableCommand {
         abstract: "Show every seat of a showtime: available, occupied, locked or selected.")
 
     @OptionGroup var common: CommonOptions
-    @Option(help: ArgumentHelp("The showtime id (see `cinebook showtimes`).", valueName: "id"))
-    var showtime: Int
+    @OptionGroup var target: ShowtimeOption
+    var showtime: Int { target.showtime }
     @Option(help: ArgumentHelp("Show this user's seats as selected.", valueName: "name"))
     var user: String?
-    @Flag(help: "Print one JSON object instead of the seat map.")
-    var json = false
+    @OptionGroup var output: JSONOutput
+    var json: Bool { output.json }
 
     func run() async throws {
         try await CommandRunner(options: common, json: json).runOperation { service in
@@ -44,8 +44,8 @@ struct ShowtimesListCommand: AsyncParsableCommand {
         abstract: "List the showtimes (from the database; no Redis needed).")
 
     @OptionGroup var common: CommonOptions
-    @Flag(help: "Print one JSON object instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutput
+    var json: Bool { output.json }
 
     func run() async throws {
         try await CommandRunner(options: common, json: json).runOnCatalog { catalog in
@@ -63,8 +63,8 @@ struct ShowtimesImportCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @Argument(help: ArgumentHelp("A showtime file, or a directory of them (*.json).", valueName: "file-or-dir"))
     var path: String
-    @Flag(help: "Print one JSON object instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutput
+    var json: Bool { output.json }
 
     func run() async throws {
         try await CommandRunner(options: common, json: json).runOnDatabase { records in
@@ -107,8 +107,8 @@ struct SweepCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @Option(help: ArgumentHelp("Repeat every this many seconds until interrupted.", valueName: "seconds"))
     var every: Int?
-    @Flag(help: "Print one JSON object per pass instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutput
+    var json: Bool { output.json }
 
     func validate() throws {
         if let every, every < 1 { throw ValidationError("--every must be at least 1 second.") }

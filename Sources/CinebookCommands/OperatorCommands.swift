@@ -62,10 +62,10 @@ struct ReleaseCommand: AsyncParsableCommand {
 
 /// `--showtime`, the seats and `--json` of the operator's commands: any user's seats.
 struct OperatorSeats: ParsableArguments {
-    @Option(help: ArgumentHelp("The showtime id (see `cinebook showtimes`).", valueName: "id"))
-    var showtime: Int
+    @OptionGroup var target: ShowtimeOption
+    var showtime: Int { target.showtime }
     @Argument(help: ArgumentHelp("Seat codes such as A1 C7 (1 to \(LockPolicy.defaultMaximumSeatsPerUser)).", valueName: "seat"))
     var seats: [String] = []
-    @Flag(help: "Print one JSON object instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutput
+    var json: Bool { output.json }
 }

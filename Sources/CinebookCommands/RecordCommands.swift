@@ -9,12 +9,12 @@ struct BookingsCommand: AsyncParsableCommand {
         abstract: "List bookings from the database of record.")
 
     @OptionGroup var common: CommonOptions
-    @Option(help: ArgumentHelp("The showtime id (see `cinebook showtimes`).", valueName: "id"))
-    var showtime: Int
+    @OptionGroup var target: ShowtimeOption
+    var showtime: Int { target.showtime }
     @Option(help: ArgumentHelp("Only this user's bookings.", valueName: "name"))
     var user: String?
-    @Flag(help: "Print one JSON object instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutput
+    var json: Bool { output.json }
 
     func run() async throws {
         try await CommandRunner(options: common, json: json).run { service in
@@ -39,8 +39,8 @@ struct ReconcileCommand: AsyncParsableCommand {
     var showtime: Int?
     @Flag(help: "Fix every difference found.")
     var repair = false
-    @Flag(help: "Print one JSON object instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOutput
+    var json: Bool { output.json }
 
     func run() async throws {
         var consistent = true

@@ -73,9 +73,6 @@ struct BookCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner(options: common, json: request.json).runOperation { service in
-            var service = service
-            // Only the crash tests set this: the process dies after that step of the booking.
-            service.crashAfter = ProcessInfo.processInfo.environment["CINEBOOK_TEST_CRASH_AFTER"].flatMap(BookingStep.init)
             let booking = try await service.book(service.seatCodes(request.seats, for: .book), showtime: request.showtime, user: request.user)
             return Output(text: Text.booked(booking), json: SeatLockingJSON.Booked(booking))
         }

@@ -58,7 +58,7 @@ package enum ServerBuild {
         let arguments = [server] + CommandLine.arguments.dropFirst()
         let argv = arguments.map { strdup($0) } + [nil]
         execv(server, argv)
-        fail("cannot start \(server): \(String(cString: strerror(errno)))", status: .brokenConfiguration)
+        fail("cannot start \(server): \(Posix.Failure("execv").words)", status: .brokenConfiguration)
     }
 
     /// `swift build --product cinebook-server` in the checkout this `cinebook` was built in

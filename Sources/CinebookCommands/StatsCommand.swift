@@ -16,13 +16,13 @@ struct StatsCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var common: CommonOptions
-    @Option(help: ArgumentHelp("The showtime id (see `cinebook showtimes`).", valueName: "id"))
-    var showtime: Int
+    @OptionGroup var target: ShowtimeOption
+    var showtime: Int { target.showtime }
     @Option(help: ArgumentHelp(
         "Only what happened since then: an ISO 8601 time (2026-11-25T19:00:00Z) or a time ago (30m, 6h, 2d).", valueName: "time"))
     var since: String?
-    @Flag(help: "Print one JSON object.")
-    var json = false
+    @OptionGroup var output: JSONOutput
+    var json: Bool { output.json }
 
     func validate() throws {
         if let since, Self.date(since, now: Date()) == nil {

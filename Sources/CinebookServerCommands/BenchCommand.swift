@@ -87,8 +87,8 @@ package struct BenchCommand: AsyncParsableCommand {
         "With --sse: the server's process id, to report its memory per idle stream (same machine).", valueName: "pid"))
     var serverPID: Int32?
 
-    @Flag(help: "Print the report as one JSON object.")
-    var json = false
+    @OptionGroup var output: JSONOutput
+    var json: Bool { output.json }
 
     package func validate() throws {
         guard users >= 1, users <= 20_000 else { throw ValidationError("--users must be from 1 to 20000.") }

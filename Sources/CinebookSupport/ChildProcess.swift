@@ -28,7 +28,7 @@ public enum ChildProcess {
     public struct SpawnError: Error, CustomStringConvertible {
         public let path: String
         public let code: Int32
-        public var description: String { "cannot run \(path): \(String(cString: strerror(code)))" }
+        public var description: String { "cannot run \(path): \(Posix.words(code))" }
     }
 
     /// The first executable called `name` on `$PATH` or in the usual places.

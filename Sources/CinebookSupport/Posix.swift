@@ -13,7 +13,19 @@ public enum Posix {
             self.code = code
         }
 
-        public var description: String { "\(call): \(String(cString: strerror(code)))" }
+        public var description: String { "\(call): \(words)" }
+
+        /// errno's words, such as `Permission denied`.
+        public var words: String { Posix.words(code) }
+    }
+
+    /// The words of an errno value, as `strerror` gives them.
+    public static func words(_ code: Int32) -> String { String(cString: strerror(code)) }
+
+    /// Whether a library's message for a failed read or write (hiredis gives `strerror`'s
+    /// words, and errno may have changed since) means "would block": a timeout or a full queue.
+    public static func saysWouldBlock(_ message: String) -> Bool {
+        message == words(EAGAIN) || message == words(EWOULDBLOCK)
     }
 
     /// `body`'s result; made again while it fails with EINTR. -1 is failure, as for most

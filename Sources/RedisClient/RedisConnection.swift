@@ -67,7 +67,7 @@ final class RedisConnection {
             redisFree(attempt)
             // A Unix socket whose queue of connections is full says "try again" (EAGAIN)
             // at once: a busy server, not a missing one. Tried again until the timeout.
-            let busy = { if case .unix = url.endpoint { detail.contains("temporarily unavailable") } else { false } }()
+            let busy = { if case .unix = url.endpoint { Posix.saysWouldBlock(detail) } else { false } }()
             guard busy, ContinuousClock.now + pause < deadline else {
                 throw RedisConnectionError(kind: .connect, endpoint: url.description, detail: detail)
             }
@@ -166,7 +166,7 @@ final class RedisConnection {
     private func failure(_ context: UnsafeMutablePointer<redisContext>) -> RedisConnectionError {
         let detail = Self.errorText(context)
         let timedOut = context.pointee.err == REDIS_ERR_IO
-            && (errno == EAGAIN || errno == EWOULDBLOCK || detail.contains("temporarily unavailable"))
+            && (errno == EAGAIN || errno == EWOULDBLOCK || Posix.saysWouldBlock(detail))
         disconnect()
         if timedOut {
             return RedisConnectionError(kind: .timeout, endpoint: url.description, detail: replyWait.spokenWait)

@@ -84,8 +84,12 @@ extension SeatLockingService {
         }
     }
 
+    /// Debug builds only: the crash tests kill a booking after a step; a release build
+    /// has no such point.
     private func crashIfAsked(after step: BookingStep) {
+        #if CINEBOOK_CRASH_POINTS
         if crashAfter == step { kill(getpid(), SIGKILL) }
+        #endif
     }
 
     private enum Claim {
@@ -182,7 +186,14 @@ extension SeatLockingService {
     }
 }
 
-/// The steps of a booking, for the tests that kill a booking between them.
+#if CINEBOOK_CRASH_POINTS
+/// The steps of a booking, for the tests that kill a booking between them (debug builds).
 public enum BookingStep: String, Sendable, CaseIterable {
     case claimed, committed, sold
 }
+#else
+/// The steps of a booking.
+enum BookingStep {
+    case claimed, committed, sold
+}
+#endif

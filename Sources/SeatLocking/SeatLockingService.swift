@@ -19,8 +19,11 @@ public struct SeatLockingService: Sendable {
     let feeds = SeatFeedHub()
     /// Failed operations that Redis could not take into the history yet.
     let pendingFailures = HoldHistory.PendingFailures()
-    /// For the crash tests only: the booking step after which this process kills itself.
+    #if CINEBOOK_CRASH_POINTS
+    /// Debug builds only, for the crash tests: the booking step after which this process
+    /// kills itself.
     public var crashAfter: BookingStep?
+    #endif
     /// What the operations count and time.
     public let metrics: SeatMetrics
 

@@ -100,19 +100,33 @@ public struct Appearance: Sendable, Hashable {
         unicode ? ("─", "│", ["┌", "┐", "└", "┘"]) : ("-", "|", ["+", "+", "+", "+"])
     }
 
+    /// The ASCII form of each glyph the map draws (its ASCII appearance's glyph), and of
+    /// the punctuation of its messages; in running text `·` is a separator, `|`.
+    private static let asciiForms: [Character: String] = {
+        var forms: [Character: String] = [:]
+        func pair(_ glyph: (Appearance) -> Unicode.Scalar) {
+            forms[Character(glyph(.full))] = String(glyph(.plain))
+        }
+        for state in SeatState.allCases { pair { $0.glyph(state) } }
+        for category in SeatCategory.allCases { pair { $0.availableGlyph(category) } }
+        for level in 0...SeatPopularity.levels { pair { $0.heatGlyph(level) } }
+        pair(\.bookedGlyph)
+        let punctuation: [Character: String] = [
+            "·": "|", "—": "-", "–": "-", "…": "...", "←": "<", "→": ">", "↑": "^", "↓": "v",
+            "‘": "'", "’": "'", "“": "\"", "”": "\"",
+        ]
+        return forms.merging(punctuation) { _, separator in separator }
+    }()
+
     /// Text as this terminal can show it: without Unicode, accents are dropped, dashes
     /// and dots become ASCII, and anything else unprintable becomes `?`.
     public func text(_ text: String) -> String {
         guard !unicode, !text.allSatisfy(\.isASCII) else { return text }
-        let replacements: [Character: String] = [
-            "·": "|", "—": "-", "–": "-", "…": "...", "←": "<", "→": ">", "↑": "^", "↓": "v",
-            "○": ".", "●": "@", "◐": "#", "×": "X", "◆": "B", "◎": "p", "Ⓦ": "w", "░": ":", "▒": "+", "▓": "*", "█": "#", "‘": "'", "’": "'", "“": "\"", "”": "\"",
-        ]
         var result = ""
         for character in text {
             if character.isASCII {
                 result.append(character)
-            } else if let replacement = replacements[character] {
+            } else if let replacement = Self.asciiForms[character] {
                 result += replacement
             } else {
                 let folded = String(character).folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)

@@ -14,6 +14,10 @@ import TestSupport
         var committed: Bool { step != "claimed" }
     }
 
+    /// The killed bookings' booking window, in seconds (10 s outside these tests): long
+    /// enough for a commit on a loaded machine, short enough to wait out.
+    static let bookingWindow: Int64 = 3
+
     @Test func aBookingKilledAtAnyStepIsFinishedOrUndoneByReconciliation() async throws {
         let cases = RecordsKind.allCases.flatMap { kind in ["claimed", "committed", "sold"].map { Case(kind: kind, step: $0) } }
         let redis = try RedisTestServer.shared().urlString
@@ -31,10 +35,20 @@ import TestSupport
             #expect(lock.status == 0, "\(test): \(lock.stderr)")
             var killed = cli
             killed.environment["CINEBOOK_TEST_CRASH_AFTER"] = test.step
+            killed.environment["CINEBOOK_TEST_BOOKING_WINDOW"] = String(Self.bookingWindow)
             let book = try await killed.run(["book", "--showtime", showtime, "--user", "alice", "A1", "A2"])
             #expect(book.status == 137, "\(test): the booking process was killed, \(book.status) \(book.stderr)")
         }
-        try await Task.sleep(for: .seconds(11))  // the booking window (10 s) of the claims left behind
+        // The claims a booking killed before its sell left behind pass their deadline: then
+        // reconciliation sees them as interrupted bookings.
+        for (test, cli, showtime) in prepared where test.step != "sold" {
+            let interrupted = await eventually(timeout: .seconds(Self.bookingWindow * 10), every: .milliseconds(250)) {
+                let check = try? await cli.run(["reconcile", "--showtime", showtime, "--json"])
+                let found = (check?.json["showtimes"] as? [[String: Any]])?.first?["interrupted_bookings"] as? [[String: Any]]
+                return found?.count == 2
+            }
+            #expect(interrupted, "\(test): the killed booking's claims are seen as interrupted")
+        }
 
         for (test, cli, showtime) in prepared {
             let repair = try await cli.run(["reconcile", "--showtime", showtime, "--repair", "--json"])

@@ -60,7 +60,10 @@ struct APIHarness: Sendable {
     func runWithSeatAPIClient<Value: Sendable>(_ body: @Sendable (SeatAPIClient) async throws -> Value) async throws -> Value {
         try await live { tester in
             guard let port = tester.port else { throw HarnessError("the live server has no port") }
-            let client = SeatAPIClient(base: "http://127.0.0.1:\(port)", catalog: Catalog(showtimes: showtimes), connections: 2) { user in
+            // Patient: a loaded machine running every test at once answers slowly at times.
+            let client = SeatAPIClient(
+                base: "http://127.0.0.1:\(port)", catalog: Catalog(showtimes: showtimes), connections: 2, requestTimeout: .seconds(60)
+            ) { user in
                 try await tokens.mint(user: user, ttl: .seconds(3600))
             }
             do {

@@ -20,7 +20,8 @@ import TestSupport
         let sweeper = SweepService(
             service: service, interval: .seconds(60), lockKey: lockKey, maintenance: maintenance, logger: quietLogger)
         _ = try await service.lock(["A1", "A2"], showtime: showtime.id, user: TestUsers.unique(), ttl: .seconds(1))
-        try await Task.sleep(for: .milliseconds(1_100))
+        let keys = RedisKeyNames(showtime: showtime.id)
+        #expect(await eventually { (try? await redis.send("EXISTS", keys.lock("A1"), keys.lock("A2"))) == .integer(0) }, "both holds run out")
 
         try await redis.send("SET", lockKey, "another-server", "PX", "10000")
         #expect(await sweeper.sweepOnce() == .skipped)

@@ -543,14 +543,9 @@ private struct World {
         return live
     }
 
-    /// Polls until `condition` holds or the time is up.
+    /// Polls the screens until `condition` holds or the time is up.
     func until(seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while true {
-            if try condition() { return true }
-            if Date() >= deadline { return false }
-            try await Task.sleep(for: .milliseconds(25))
-        }
+        try await eventually(timeout: .milliseconds(Int64(seconds * 1000)), every: .milliseconds(25), condition)
     }
 }
 
