@@ -41,11 +41,8 @@ package struct SeatKeys: Sendable {
     package var starts: String { "seat_starts:\(tag)" }
     /// STREAM, capped at `HoldHistory.capacity` entries: each hold's end (`booked`,
     /// `released`, `expired`, with `held_ms`) and each refused lock (`unavailable`,
-    /// `too_many`), with `seats`, `at` and, where known, `user`. The history keys, then the
-    /// version, end the key list of every script that writes them.
+    /// `too_many`), with `seats`, `at` and, where known, `user`.
     package var history: String { "seat_history:\(tag)" }
-    /// The keys every script that records holds ends with.
-    package var historyKeys: [String] { [starts, history, version] }
     /// Sharded pub/sub channel (SPUBLISH, in the showtime's slot) with one JSON message per change.
     package var events: String { "seat_events:\(tag)" }
 }

@@ -100,11 +100,11 @@ extension SeatLockingService {
     /// Step 1. A refusal is checked against the database first: seats the user has
     /// booked already answer with that booking.
     private func claimSeats(_ request: Request) async throws(SeatLockingError) -> Claim {
-        let keys = SeatKeys(showtime: request.showtime.id)
-        var outcome = try await claimOnce(request, keys)
+        let input = ClaimInput(keys: SeatKeys(showtime: request.showtime.id), user: request.user, seats: request.seats, window: policy.bookingWindow)
+        var outcome = try await claimOnce(input, request)
         if case let .taken(_, _, staleClaims) = outcome, !staleClaims.isEmpty {
             try await reconcile(showtime: request.showtime.id, repair: true)
-            outcome = try await claimOnce(request, keys)
+            outcome = try await claimOnce(input, request)
         }
         switch outcome {
         case let .claimed(serverTime):
@@ -118,11 +118,9 @@ extension SeatLockingService {
         }
     }
 
-    private func claimOnce(_ request: Request, _ keys: SeatKeys) async throws(SeatLockingError) -> ClaimOutcome {
+    private func claimOnce(_ input: ClaimInput, _ request: Request) async throws(SeatLockingError) -> ClaimOutcome {
         do {
-            return try await runLoaded(
-                SeatScripts.claim, keys: [keys.sold, keys.claims, keys.loaded] + request.seats.map(keys.lock) + [keys.version],
-                arguments: [request.user, String(policy.bookingWindow.milliseconds)] + request.seatTexts, request, write: true)
+            return try await runLoaded(SeatScripts.claim, input, request, write: true)
         } catch .outcomeUnknown(let reason) {
             // Nothing is sold before the database commits, and it was not asked to.
             throw .redisUnavailable("\(reason); nothing was booked")
@@ -149,10 +147,7 @@ extension SeatLockingService {
         let keys = SeatKeys(showtime: record.showtimeID)
         do {
             defer { metrics.holdsEnded(.booked, seats: record.seats.count) }
-            _ = try await run(
-                SeatScripts.sell, keys: [keys.index, keys.sold, keys.claims, keys.holds(request.user)] + record.seats.map(keys.lock)
-                    + keys.historyKeys,
-                arguments: [String(record.showtimeID), keys.events, String(record.id), request.user] + record.seats.map(\.text), request, write: true)
+            _ = try await run(SeatScripts.sell, SellInput(keys: keys, booking: record), request, write: true)
         } catch {
             logger.warning("booked, but Redis was not told; reconciliation will", metadata: request.metadata(["error": "\(error)"]))
         }

@@ -8,10 +8,8 @@ extension SeatLockingService {
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
         let codes = try checkedSeats(seats, of: showtime)
         guard !codes.isEmpty else { throw .invalidRequest("Name at least one seat, like C7.") }
-        let keys = SeatKeys(showtime: id)
         let outcome = try await run(
-            SeatScripts.seatInfo, keys: [keys.sold, keys.claims] + codes.map(keys.lock), arguments: codes.map(\.text),
-            Request(showtime: showtime, user: "", seats: codes))
+            SeatScripts.seatInfo, SeatInfoInput(keys: SeatKeys(showtime: id), seats: codes), Request(showtime: showtime, user: "", seats: codes))
         guard outcome.seats.count == codes.count else { throw .internalError("seat_info answered for \(outcome.seats.count) of \(codes.count) seats") }
         let inspections = zip(codes, outcome.seats).map { code, fields in
             SeatInspection(seat: code, state: Self.state(fields, boxOffice: showtime.occupied.contains(code)))
@@ -35,16 +33,12 @@ extension SeatLockingService {
     public func forceRelease(_ seats: [SeatCode], showtime id: Int, by operatorName: String) async throws(SeatLockingError) -> ForcedRelease {
         let request = try validated(seats, showtime: id, user: operatorName)
         let (inspections, _) = try await inspect(request.seats, showtime: id)
-        var holders: [(seat: SeatCode, user: String, token: Int64)] = []
+        var holders: [ForceUnlockInput.Hold] = []
         for inspection in inspections {
-            if case let .held(user, _, _, token) = inspection.state { holders.append((inspection.seat, user, token)) }
+            if case let .held(user, _, _, token) = inspection.state { holders.append(.init(seat: inspection.seat, user: user, token: token)) }
         }
-        let keys = SeatKeys(showtime: id)
         let outcome = try await run(
-            SeatScripts.forceUnlock,
-            keys: [keys.index] + holders.flatMap { [keys.lock($0.seat), keys.holds($0.user)] } + keys.historyKeys,
-            arguments: [String(id), keys.events] + holders.flatMap { [$0.seat.text, String($0.token)] },
-            request, write: true)
+            SeatScripts.forceUnlock, ForceUnlockInput(keys: SeatKeys(showtime: id), holds: holders), request, write: true)
         let released = outcome.released
         let result = ForcedRelease(
             showtimeID: id, released: holders.filter { released.contains($0.seat) }.map { ForcedRelease.Hold(seat: $0.seat, user: $0.user) },

@@ -13,8 +13,7 @@ extension SeatLockingService {
     public func reconcile(showtime id: Int, repair: Bool) async throws(SeatLockingError) -> ReconcileReport {
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
         let request = Request(showtime: showtime, user: "", seats: [])
-        let keys = SeatKeys(showtime: id)
-        let redis = try await run(SeatScripts.inspect, keys: [keys.index, keys.sold, keys.claims, keys.loaded], arguments: [], request)
+        let redis = try await run(SeatScripts.inspect, InspectInput(keys: SeatKeys(showtime: id)), request)
         let sold: [SeatCode: Int64]
         do { sold = try await database("sold") { () async throws(RecordsError) in try await records.sold(showtime: id) } } catch { throw Self.failure(error) }
 
@@ -55,12 +54,9 @@ extension SeatLockingService {
     func settle(
         showtime id: Int, sell: [SeatCode: Int64], free: [SeatCode], unclaim: [SeatCode], complete: Bool, _ request: Request
     ) async throws(SeatLockingError) {
-        let keys = SeatKeys(showtime: id)
-        let selling = sell.keys.sorted()
         _ = try await run(
-            SeatScripts.settle, keys: [keys.index, keys.sold, keys.claims, keys.loaded] + selling.map(keys.lock) + [keys.version],
-            arguments: [String(id), keys.events, complete ? "1" : "0", String(selling.count), String(free.count)]
-                + selling.map(\.text) + selling.map { String(sell[$0]!) } + (free + unclaim).map(\.text),
+            SeatScripts.settle,
+            SettleInput(keys: SeatKeys(showtime: id), sell: sell, free: free, unclaim: unclaim, complete: complete),
             request, write: true)
     }
 }

@@ -10,11 +10,8 @@ struct Request: Sendable {
     let user: String
     let seats: [SeatCode]
 
-    /// The seats as the scripts take them.
-    var seatTexts: [String] { seats.map(\.text) }
-
     func metadata(_ extra: Logger.Metadata = [:]) -> Logger.Metadata {
-        var metadata: Logger.Metadata = ["showtime": "\(showtime.id)", "user": "\(user)", "seats": "\(seatTexts.joined(separator: ","))"]
+        var metadata: Logger.Metadata = ["showtime": "\(showtime.id)", "user": "\(user)", "seats": "\(seats.map(\.text).joined(separator: ","))"]
         metadata.merge(extra) { _, new in new }
         return metadata
     }

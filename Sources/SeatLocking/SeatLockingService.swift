@@ -58,12 +58,12 @@ public struct SeatLockingService: Sendable {
         if !boxOffice.isEmpty {
             throw refusal(boxOffice, request, taken: try await takenSeats(showtime: id))
         }
-        let keys = SeatKeys(showtime: id)
-        var outcome = try await lockOnce(request, ttl: ttl, keys: keys)
+        let input = LockInput(keys: SeatKeys(showtime: id), user: request.user, seats: request.seats, ttl: ttl, policy: policy)
+        var outcome = try await runLoaded(SeatScripts.lock, input, request, write: true)
         if case let .unavailable(_, _, staleClaims) = outcome, !staleClaims.isEmpty {
             // A booking claim passed its deadline: the database says whether it sold.
             try await reconcile(showtime: id, repair: true)
-            outcome = try await lockOnce(request, ttl: ttl, keys: keys)
+            outcome = try await runLoaded(SeatScripts.lock, input, request, write: true)
         }
         switch outcome {
         case let .granted(serverTime, epoch, seats):
@@ -78,18 +78,6 @@ public struct SeatLockingService: Sendable {
             logger.debug("lock refused: seat limit", metadata: request.metadata(["held": "\(held)"]))
             throw .tooManySeats(requested: request.seats.count, alreadyHeld: held, limit: policy.maximumSeatsPerUser)
         }
-    }
-
-    private func lockOnce(_ request: Request, ttl: Duration, keys: SeatKeys) async throws(SeatLockingError) -> LockOutcome {
-        try await runLoaded(
-            SeatScripts.lock,
-            keys: [keys.index, keys.sold, keys.sequence, keys.holds(request.user), keys.claims, keys.loaded]
-                + request.seats.map(keys.lock) + keys.historyKeys,
-            arguments: [
-                String(request.showtime.id), request.user, String(ttl.milliseconds), String(policy.maximumHold.milliseconds),
-                String(policy.maximumSeatsPerUser), keys.events,
-            ] + request.seatTexts,
-            request, write: true)
     }
 
     /// Releases those of the seats that the user holds; returns which. Idempotent.
@@ -111,11 +99,8 @@ public struct SeatLockingService: Sendable {
             let boxOffice = request.seats.filter(request.showtime.occupied.contains)
             guard boxOffice.isEmpty else { throw .notLockOwner(boxOffice) }
         }
-        let keys = SeatKeys(showtime: id)
         let outcome = try await run(
-            SeatScripts.unlock,
-            keys: [keys.index, keys.holds(request.user), keys.sold] + request.seats.map(keys.lock) + keys.historyKeys,
-            arguments: [String(id), request.user, keys.events, strict ? "1" : "0"] + request.seatTexts,
+            SeatScripts.unlock, UnlockInput(keys: SeatKeys(showtime: id), user: request.user, seats: request.seats, strict: strict),
             request, write: true)
         if strict, !outcome.heldByOthers.isEmpty { throw .notLockOwner(outcome.heldByOthers) }
         let release = Release(showtimeID: id, released: outcome.released, serverTime: outcome.serverTime)
@@ -136,12 +121,8 @@ public struct SeatLockingService: Sendable {
         let request = try validated(seats, showtime: id, user: user)
         try request.showtime.checkOnSale(at: Date())
         let ttl = try validatedTTL(ttl)
-        let keys = SeatKeys(showtime: id)
         let outcome = try await run(
-            SeatScripts.extend,
-            keys: [keys.index, keys.holds(request.user)] + request.seats.map(keys.lock) + [keys.version],
-            arguments: [String(id), request.user, String(ttl.milliseconds), String(policy.maximumHold.milliseconds), keys.events]
-                + request.seatTexts,
+            SeatScripts.extend, ExtendInput(keys: SeatKeys(showtime: id), user: request.user, seats: request.seats, ttl: ttl, policy: policy),
             request, write: true)
         let grant: LockGrant
         switch outcome {
@@ -161,10 +142,8 @@ public struct SeatLockingService: Sendable {
     private func readStatus(showtime id: Int, viewer: String?) async throws(SeatLockingError) -> ShowtimeStatus {
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
         let viewer = try viewer.map(Self.validatedUser)
-        let keys = SeatKeys(showtime: id)
         let outcome = try await runLoaded(
-            SeatScripts.status, keys: [keys.index, keys.sold, keys.holds(viewer ?? ""), keys.claims, keys.loaded, keys.version],
-            arguments: [keys.lockPrefix, viewer ?? ""],
+            SeatScripts.status, StatusInput(keys: SeatKeys(showtime: id), viewer: viewer ?? ""),
             Request(showtime: showtime, user: viewer ?? "", seats: []))
         let seats = showtime.layout.seats.map { seat -> SeatStatus in
             if outcome.taken.contains(seat.code) || showtime.occupied.contains(seat.code) {
@@ -184,10 +163,8 @@ public struct SeatLockingService: Sendable {
     /// a map loaded earlier is still current; nil when Redis must first load the showtime.
     public func revision(showtime id: Int) async throws(SeatLockingError) -> (revision: ShowtimeRevision, serverTime: Date)? {
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
-        let keys = SeatKeys(showtime: id)
         let outcome = try await run(
-            SeatScripts.revision, keys: [keys.index, keys.loaded, keys.version], arguments: [],
-            Request(showtime: showtime, user: "", seats: []))
+            SeatScripts.revision, RevisionInput(keys: SeatKeys(showtime: id)), Request(showtime: showtime, user: "", seats: []))
         switch outcome {
         case let .current(revision, serverTime): return (revision, serverTime)
         case .notLoaded: return nil
@@ -200,12 +177,10 @@ public struct SeatLockingService: Sendable {
         let batch = 1000
         var expired: [Int: [SeatCode]] = [:]
         for showtime in catalog.showtimes {
-            let keys = SeatKeys(showtime: showtime.id)
+            let input = SweepInput(keys: SeatKeys(showtime: showtime.id), batch: batch)
             var found: [SeatCode]
             repeat {
-                found = try await run(
-                    SeatScripts.sweep, keys: [keys.index] + keys.historyKeys, arguments: [String(showtime.id), keys.events, String(batch)],
-                    Request(showtime: showtime, user: "", seats: [])).expired
+                found = try await run(SeatScripts.sweep, input, Request(showtime: showtime, user: "", seats: [])).expired
                 expired[showtime.id, default: []].append(contentsOf: found)
             } while found.count == batch
         }
@@ -237,34 +212,34 @@ public struct SeatLockingService: Sendable {
 
     /// Runs a script that needs the showtime's sold seats: when Redis has lost them
     /// (`not_loaded`), they are loaded from the database and the script runs again.
-    func runLoaded<Outcome>(
-        _ script: SeatScript<Outcome>, keys: [String], arguments: [String], _ request: Request, write: Bool = false
+    func runLoaded<Input, Outcome>(
+        _ script: SeatScript<Input, Outcome>, _ input: Input, _ request: Request, write: Bool = false
     ) async throws(SeatLockingError) -> Outcome {
-        let reply = try await evaluate(script, keys: keys, arguments: arguments, request, write: write)
+        let reply = try await evaluate(script, input, request, write: write)
         guard reply.isNotLoaded else { return try Outcome(reading: reply) }
         logger.debug("loading the showtime's sold seats from the database (first use, or Redis lost them)", metadata: request.metadata())
         try await reconcile(showtime: request.showtime.id, repair: true)
-        let again = try await evaluate(script, keys: keys, arguments: arguments, request, write: write)
+        let again = try await evaluate(script, input, request, write: write)
         guard !again.isNotLoaded else { throw .redisUnavailable("Redis keeps losing the showtime's data") }
         return try Outcome(reading: again)
     }
 
     /// Runs a script and reads its outcome.
-    func run<Outcome>(
-        _ script: SeatScript<Outcome>, keys: [String], arguments: [String], _ request: Request, write: Bool = false
+    func run<Input, Outcome>(
+        _ script: SeatScript<Input, Outcome>, _ input: Input, _ request: Request, write: Bool = false
     ) async throws(SeatLockingError) -> Outcome {
-        try Outcome(reading: try await evaluate(script, keys: keys, arguments: arguments, request, write: write))
+        try Outcome(reading: try await evaluate(script, input, request, write: write))
     }
 
     /// Runs a script, turning every Redis failure into `redisUnavailable` or `internalError`;
     /// a `write` whose answer never came into `outcomeUnknown`, since it may have happened.
-    private func evaluate<Outcome>(
-        _ script: SeatScript<Outcome>, keys: [String], arguments: [String], _ request: Request, write: Bool
+    private func evaluate<Input, Outcome>(
+        _ script: SeatScript<Input, Outcome>, _ input: Input, _ request: Request, write: Bool
     ) async throws(SeatLockingError) -> ScriptReply {
         let started = ContinuousClock.now
         defer { metrics.script(script.name, took: ContinuousClock.now - started) }
         do {
-            return ScriptReply(try await redis.evaluate(script.redis, keys: keys, arguments: arguments))
+            return ScriptReply(try await redis.evaluate(script.redis, keys: script.keys(input), arguments: script.arguments(input)))
         } catch let error as RedisConnectionError where write && (error.kind == .timeout || error.kind == .broken) {
             logger.error("Redis did not answer a write", metadata: request.metadata(["operation": "\(script.name)", "error": "\(error)"]))
             throw .outcomeUnknown(error.description)

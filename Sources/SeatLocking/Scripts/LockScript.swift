@@ -1,0 +1,151 @@
+import CinebookModel
+import Foundation
+
+/// `lock`: locks seats for one user, all or nothing.
+/// Reply: {'ok', now, epoch (when Redis last loaded the sold seats), seat, expiry, token, ...}
+///     or {'unavailable', now, {unavailable seats}, {every sold, claimed or locked seat},
+///         {seats whose booking claim has passed its deadline}}
+///     or {'too_many', now, seats already held}
+///     or {'not_loaded', now}
+struct LockInput: ScriptInput {
+    let keys: SeatKeys
+    let user: String
+    let seats: [SeatCode]
+    let ttl: Duration
+    let policy: LockPolicy
+
+    var values: ScriptValues {
+        ScriptValues(
+            keys: [
+                "indexKey": .one(keys.index), "soldKey": .one(keys.sold), "sequenceKey": .one(keys.sequence),
+                "holdsKey": .one(keys.holds(user)), "claimsKey": .one(keys.claims), "loadedKey": .one(keys.loaded),
+                "lockKeys": .list(seats.map(keys.lock)),
+                "startsKey": .one(keys.starts), "historyKey": .one(keys.history), "versionKey": .one(keys.version),
+            ],
+            arguments: [
+                "showtimeID": .one(String(keys.showtime)), "user": .one(user), "ttlMs": .one(String(ttl.milliseconds)),
+                "maximumHoldMs": .one(String(policy.maximumHold.milliseconds)),
+                "maximumSeats": .one(String(policy.maximumSeatsPerUser)), "channel": .one(keys.events),
+                "seats": .list(seats.map(\.text)),
+            ])
+    }
+}
+
+/// `lock`: every seat held, or why not.
+enum LockOutcome: ScriptOutcome {
+    case granted(serverTime: Date, epoch: Date, seats: [HeldSeat])
+    /// `seats` are sold, claimed or held by others; `taken` is every seat not free now;
+    /// `staleClaims` are booking claims past their deadline, which only reconciliation can settle.
+    case unavailable(seats: [SeatCode], taken: Set<SeatCode>, staleClaims: [SeatCode])
+    case tooMany(alreadyHeld: Int)
+
+    init(reading reply: ScriptReply) throws(SeatLockingError) {
+        switch reply.outcome {
+        case "ok": self = .granted(serverTime: try reply.serverTime, epoch: try reply.time(at: 2), seats: try reply.heldSeats(from: 3))
+        case "unavailable":
+            self = .unavailable(seats: try reply.codes(at: 2), taken: Set(try reply.codes(at: 3)), staleClaims: try reply.codes(at: 4))
+        case "too_many": self = .tooMany(alreadyHeld: Int(try reply.integer(at: 2)))
+        default: throw reply.malformed()
+        }
+    }
+}
+
+extension SeatScripts {
+    static let lock = SeatScript<LockInput, LockOutcome>(
+        name: "lock",
+        layout: ScriptLayout(
+            keys: ScriptSlots(
+                ["indexKey", "soldKey", "sequenceKey", "holdsKey", "claimsKey", "loadedKey"], list: "lockKeys",
+                tail: ["startsKey", "historyKey", "versionKey"]),
+            arguments: ScriptSlots(["showtimeID", "user", "ttlMs", "maximumHoldMs", "maximumSeats", "channel"], list: "seats")),
+        body: ScriptLibrary.now + ScriptLibrary.keepUntil + ScriptLibrary.claims + ScriptLibrary.announce + ScriptLibrary.history
+            + ScriptLibrary.requireLoaded + """
+            local count = #seats
+            local sold = redis.call('HMGET', soldKey, unpack(seats))
+            local claimed = redis.call('HMGET', claimsKey, unpack(seats))
+            local stale = {}
+            -- The index holds every live lock's expiry: only seats with a live entry have a
+            -- lock key worth reading (a free seat, the common case, costs no call of its own).
+            local live = redis.call('ZMSCORE', indexKey, unpack(seats))
+            local current = {}
+            local unavailable = {}
+            local lapsed = {}
+            for i = 1, count do
+              current[i] = {}
+              if sold[i] or claimed[i] then
+                unavailable[#unavailable + 1] = seats[i]
+                if not sold[i] and claimOf(claimed[i]) <= now then stale[#stale + 1] = seats[i] end
+              elseif live[i] and tonumber(live[i]) > now then
+                current[i] = redis.call('HMGET', lockKeys[i], 'user_id', 'locked_at', 'token')
+                if current[i][1] and current[i][1] ~= user then unavailable[#unavailable + 1] = seats[i] end
+              elseif live[i] then
+                lapsed[#lapsed + 1] = i
+              end
+            end
+            if #unavailable > 0 then
+              remember('unavailable', unavailable, user, now, false)
+              local taken = redis.call('HKEYS', soldKey)
+              for _, seat in ipairs(redis.call('HKEYS', claimsKey)) do taken[#taken + 1] = seat end
+              for _, seat in ipairs(redis.call('ZRANGEBYSCORE', indexKey, '(' .. now, '+inf')) do
+                taken[#taken + 1] = seat
+              end
+              return {'unavailable', now, unavailable, taken, stale}
+            end
+            redis.call('ZREMRANGEBYSCORE', holdsKey, '-inf', now)
+            local held = redis.call('ZCARD', holdsKey)
+            local added = 0
+            for _, score in ipairs(redis.call('ZMSCORE', holdsKey, unpack(seats))) do
+              if not score then added = added + 1 end
+            end
+            if held + added > tonumber(maximumSeats) then
+              remember('too_many', seats, user, now, false)
+              return {'too_many', now, held}
+            end
+            -- Holds that ran out but were not swept yet end now, at their expiry.
+            for _, i in ipairs(lapsed) do
+              local expiry = tonumber(live[i])
+              remember('expired', {seats[i]}, false, expiry, heldSince({seats[i]}))
+            end
+            local ttl = tonumber(ttlMs)
+            local maximumHold = tonumber(maximumHoldMs)
+            local token = false
+            local reply = {'ok', now, epoch}
+            local entries = {}
+            local latest = 0
+            local began = {}
+            for i = 1, count do
+              local key = lockKeys[i]
+              local lockedAt = tonumber(current[i][2])
+              local seatToken = current[i][3]
+              local expiry
+              if lockedAt then
+                -- Held already: a fresh TTL, but never an expiry earlier than the one it has.
+                expiry = math.max(tonumber(live[i]), math.min(now + ttl, lockedAt + maximumHold))
+              else
+                if not token then token = redis.call('INCR', sequenceKey) end
+                seatToken = token
+                expiry = now + math.min(ttl, maximumHold)
+                redis.call('HSET', key, 'user_id', user, 'locked_at', now, 'showtime_id', showtimeID, 'token', token)
+                began[#began + 1] = seats[i]
+              end
+              redis.call('PEXPIREAT', key, expiry)
+              entries[#entries + 1] = expiry
+              entries[#entries + 1] = seats[i]
+              if expiry > latest then latest = expiry end
+              reply[#reply + 1] = seats[i]
+              reply[#reply + 1] = expiry
+              reply[#reply + 1] = tonumber(seatToken)
+            end
+            redis.call('ZADD', indexKey, unpack(entries))
+            redis.call('ZADD', holdsKey, unpack(entries))
+            keepUntil(holdsKey, latest)
+            if #began > 0 then
+              local starts = {}
+              for _, seat in ipairs(began) do starts[#starts + 1] = seat; starts[#starts + 1] = now end
+              redis.call('HSET', startsKey, unpack(starts))
+            end
+            announce(channel, {event = 'locked', showtime_id = tonumber(showtimeID),
+              seats = seats, expires_at = latest, at = now})
+            return reply
+            """)
+}
