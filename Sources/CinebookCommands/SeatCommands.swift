@@ -19,10 +19,7 @@ struct LockCommand: AsyncParsableCommand {
     var ttl: Int?
 
     func run() async throws {
-        try await CommandRunner(options: common, json: request.json).runOperation { service in
-            let grant = try await service.lock(service.seatCodes(request.seats, for: .lock), showtime: request.showtime, user: request.user, ttl: ttl.map { .seconds($0) })
-            return Output(text: Text.granted("Locked", grant, zone: service.catalog.timeZone(of: grant.showtimeID)), json: SeatLockingJSON.Grant(grant))
-        }
+        try await request.grant("Locked", .lock, ttl: ttl, common: common) { $0.lock }
     }
 }
 
@@ -55,10 +52,7 @@ struct ExtendCommand: AsyncParsableCommand {
     var ttl: Int?
 
     func run() async throws {
-        try await CommandRunner(options: common, json: request.json).runOperation { service in
-            let grant = try await service.extend(service.seatCodes(request.seats, for: .extend), showtime: request.showtime, user: request.user, ttl: ttl.map { .seconds($0) })
-            return Output(text: Text.granted("Extended", grant, zone: service.catalog.timeZone(of: grant.showtimeID)), json: SeatLockingJSON.Grant(grant))
-        }
+        try await request.grant("Extended", .extend, ttl: ttl, common: common) { $0.extend }
     }
 }
 
@@ -75,6 +69,20 @@ struct BookCommand: AsyncParsableCommand {
         try await CommandRunner(options: common, json: request.json).runOperation { service in
             let booking = try await service.book(service.seatCodes(request.seats, for: .book), showtime: request.showtime, user: request.user)
             return Output(text: Text.booked(booking), json: SeatLockingJSON.Booked(booking))
+        }
+    }
+}
+
+extension SeatArguments {
+    /// A lock or an extension of these seats (`operation` of the service, for `ttl`
+    /// seconds), reported as `verb` and its grant.
+    func grant(
+        _ verb: String, _ counted: SeatMetrics.Operation, ttl: Int?, common: CommonOptions,
+        _ operation: @escaping (SeatLockingService) -> ([SeatCode], Int, String, Duration?) async throws(SeatLockingError) -> LockGrant
+    ) async throws {
+        try await CommandRunner(options: common, json: json).runOperation { service in
+            let grant = try await operation(service)(service.seatCodes(seats, for: counted), showtime, user, ttl.map { .seconds($0) })
+            return Output(text: Text.granted(verb, grant, zone: service.catalog.timeZone(of: grant.showtimeID)), json: SeatLockingJSON.Grant(grant))
         }
     }
 }

@@ -23,9 +23,21 @@ struct SeatController: Sendable {
     }
 
     @Sendable func lock(_ request: Request, context: APIRequestContext) async throws -> Response {
+        try await grant(.lock, request, context, service.lock)
+    }
+
+    @Sendable func extend(_ request: Request, context: APIRequestContext) async throws -> Response {
+        try await grant(.extend, request, context, service.extend)
+    }
+
+    /// A lock or an extension: the seats of the body, for the token's user, for the TTL asked.
+    private func grant(
+        _ operation: SeatMetrics.Operation, _ request: Request, _ context: APIRequestContext,
+        _ perform: ([SeatCode], Int, String, Duration?) async throws(SeatLockingError) -> LockGrant
+    ) async throws -> Response {
         let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
         let selection = try await SeatSelection.required(in: request, limit: maximumBodySize)
-        let grant = try await service.lock(service.seatCodes(selection.seats, for: .lock), showtime: showtime, user: user, ttl: selection.ttl)
+        let grant = try await perform(try service.seatCodes(selection.seats, for: operation), showtime, user, selection.ttl)
         return JSONResponse.make(SeatLockingJSON.Grant(grant))
     }
 
@@ -61,13 +73,6 @@ struct SeatController: Sendable {
         let wish = try BestQuery.wish(from: request, showtime: showtime, service: service)
         let best = try await service.best(wish, showtime: showtime, viewer: user)
         return JSONResponse.make(SeatLockingJSON.Best(best))
-    }
-
-    @Sendable func extend(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
-        let selection = try await SeatSelection.required(in: request, limit: maximumBodySize)
-        let grant = try await service.extend(service.seatCodes(selection.seats, for: .extend), showtime: showtime, user: user, ttl: selection.ttl)
-        return JSONResponse.make(SeatLockingJSON.Grant(grant))
     }
 
     /// One booking, for its owner only: anyone else learns nothing, not even that it exists (404).
