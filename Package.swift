@@ -191,6 +191,14 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
+        .testTarget(name: "CinebookSupportTests", dependencies: ["CinebookSupport"]),
+        .testTarget(
+            name: "CinebookModelTests",
+            dependencies: ["CinebookSupport", "CinebookModel", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "CinebookWireTests", dependencies: ["CinebookSupport", "CinebookModel", "CinebookWire", "TestSupport"]),
+        .testTarget(name: "SeatRecordsTests", dependencies: ["CinebookSupport", "CinebookModel", "SeatRecords", "SeatLocking", "TestSupport", grdb]),
+        .testTarget(name: "SeatBenchTests", dependencies: ["CinebookSupport", "CinebookModel", "SeatBench", "SeatLocking", "SeatRecords"]),
         .testTarget(
             name: "RedisClientTests",
             dependencies: ["CinebookSupport", "CinebookModel", "CinebookWire", "RedisClient", "TestSupport"]

@@ -6,8 +6,8 @@ import SeatRecords
 import Synchronization
 
 /// A record of who held which seat when, kept by the clients independently of Redis
-/// and checked for double holds and double sales: the benchmark's, and the concurrency
-/// tests'. Memory stays bounded: per seat only the latest holds are kept, and each is
+/// and checked for double holds, double sales, a token given to two users and tokens out
+/// of the order of their grants: the benchmark's, and the concurrency tests'. Memory stays bounded: per seat only the latest holds are kept, and each is
 /// checked against the others before it is dropped; a finished showtime is checked and
 /// dropped whole.
 package final class GrantLedger: Sendable {
@@ -43,9 +43,20 @@ package final class GrantLedger: Sendable {
     }
 
     /// The sales of a showtime the ledger saw, to compare with Redis's.
-    struct Sales: Sendable {
-        var sold: [SeatCode: Int64] = [:]
-        var maybeSold: Set<SeatCode> = []
+    package struct Sales: Sendable {
+        package var sold: [SeatCode: Int64] = [:]
+        package var maybeSold: Set<SeatCode> = []
+    }
+
+    /// The latest grant of a seat the ledger saw, to compare with Redis's lock.
+    package struct LatestHold: Sendable, Hashable {
+        package let user: String
+        package let token: Int64
+
+        package init(user: String, token: Int64) {
+            self.user = user
+            self.token = token
+        }
     }
 
     private struct State {
@@ -81,6 +92,11 @@ package final class GrantLedger: Sendable {
                         into: &state.violations)
                 }
                 var holds = state.showtimes[id.showtime, default: Showtime()].holds[id.seat, default: []]
+                if let other = holds.first(where: { $0.token == seat.token && $0.epoch == epoch && $0.user != grant.user }) {
+                    Self.note(
+                        "\(seat.code) of showtime \(id.showtime): token \(seat.token) given to \(other.user) and \(grant.user)",
+                        into: &state.violations)
+                }
                 let same = holds.indices.filter { holds[$0].token == seat.token && holds[$0].user == grant.user }
                 if let index = same.max(by: { holds[$0].epoch < holds[$1].epoch }), grant.epoch == nil || holds[index].epoch == epoch {
                     holds[index].end = seat.expiresAt.milliseconds
@@ -183,8 +199,17 @@ package final class GrantLedger: Sendable {
     }
 
     /// The sales of a showtime the ledger saw (after `finish()`, for the final audit).
-    func sales(showtime id: Int) -> Sales {
+    package func sales(showtime id: Int) -> Sales {
         state.withLock { $0.showtimes[id]?.sales ?? Sales() }
+    }
+
+    /// Each seat's latest grant (the highest token of the latest epoch), before `finish()`.
+    package func latestHolds(showtime id: Int) -> [SeatCode: LatestHold] {
+        state.withLock { state in
+            (state.showtimes[id]?.holds ?? [:]).compactMapValues { holds in
+                holds.max { $0.order < $1.order }.map { LatestHold(user: $0.user, token: $0.token) }
+            }
+        }
     }
 
     private static func checkAll(_ showtime: Showtime, id: Int, into violations: inout [String]) {
@@ -194,10 +219,16 @@ package final class GrantLedger: Sendable {
     }
 
     private static func check(_ hold: Hold, against holds: [Hold], seat: SeatID, into violations: inout [String]) {
-        for other in holds where other.user != hold.user && other.order > hold.order {
-            if hold.start < other.end && other.start < hold.end {
+        for other in holds where other.order > hold.order {
+            if other.user != hold.user, hold.start < other.end && other.start < hold.end {
                 note(
                     "\(seat.seat) of showtime \(seat.showtime) held by \(hold.user) (token \(hold.token)) and \(other.user) (token \(other.token)) at once",
+                    into: &violations)
+            }
+            // Tokens grow with the grants: a later token is never granted earlier.
+            if other.epoch == hold.epoch, other.start < hold.start {
+                note(
+                    "\(seat.seat) of showtime \(seat.showtime): token \(other.token) granted at \(other.start), before token \(hold.token) at \(hold.start)",
                     into: &violations)
             }
         }

@@ -38,7 +38,7 @@ import TestSupport
 
         let client = RedisClient(url: try RedisURL(parsing: redis))
         defer { client.close() }
-        let sold = try await client.hash("seat_sold:{\(showtime)}")
+        let sold = try await client.hash(RedisKeyNames(showtime: Int(showtime)!).sold)
         #expect(sold == ["C1": String(bobsBooking), "C2": String(bobsBooking)], "each seat sold once, to bob")
     }
 

@@ -14,7 +14,7 @@ import TestSupport
             let base = "/api/v1/showtimes/\(api.id)"
             let grant = try await client.lock(["A1", "A2"], showtime: api.id, as: alice)
             #expect(grant.status == 200)
-            let lockKey = "seat_lock:{\(api.id)}:A1"
+            let lockKey = RedisKeyNames(showtime: api.id).lock("A1")
             let before = try await api.redis.hash(lockKey)
             let expiryBefore = try await api.redis.expireTime(lockKey)
 

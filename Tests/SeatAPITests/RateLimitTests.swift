@@ -42,7 +42,7 @@ import TestSupport
         let limiter = SeatLockingService(redis: redis, records: try TestRecords.shared(), catalog: Catalog(showtimes: []))
             .rateLimiter(RateLimit(perSecond: 0.01, burst: 1))
         let user = TestUsers.unique("steady")
-        let key = "rate:{\(user)}"
+        let key = RedisKeyNames.rateLimit(user)
         #expect(try await limiter.acquire(user: user) == .allowed)
         guard case let .limited(retryAfter) = try await limiter.acquire(user: user) else {
             Issue.record("a second operation within 100 s is refused")
@@ -70,6 +70,6 @@ import TestSupport
             return
         }
         #expect(retryAfter > .seconds(90) && retryAfter <= .seconds(100))
-        #expect(try await redis.pttl("rate:{\(user)}") > 0, "the state expires by itself")
+        #expect(try await redis.pttl(RedisKeyNames.rateLimit(user)) > 0, "the state expires by itself")
     }
 }

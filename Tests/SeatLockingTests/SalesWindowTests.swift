@@ -68,7 +68,7 @@ struct SalesWindowTests {
 
     @Test func theBundledShowtimesAreUpcomingWhenSeededAndKeepTheirCinemasZone() throws {
         let now = Date()
-        let catalog = try Catalog.load(directory: CatalogTests.fixtures, now: now)
+        let catalog = try Catalog.load(directory: TestShowtimes.bundled, now: now)
         for showtime in catalog.showtimes {
             #expect(showtime.isOnSale(at: now), "showtime \(showtime.id) is on sale the day it is seeded")
             #expect(showtime.startsAt.timeIntervalSince(now) < 3 * 86_400, "showtime \(showtime.id) is in the coming days")

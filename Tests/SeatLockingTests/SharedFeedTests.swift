@@ -20,7 +20,7 @@ private final class Tally: Sendable {
         let showtime = try TestShowtimes.grid(rows: 3, seats: 5)
         let (service, redis) = try await kind.service([showtime])
         defer { redis.close() }
-        let channel = "seat_events:{\(showtime.id)}"
+        let channel = RedisKeyNames(showtime: showtime.id).events
         let tally = Tally()
         let listening = (0..<Self.listeners).map { _ in
             let feed = try! service.events(showtime: showtime.id)

@@ -34,7 +34,7 @@ import TestSupport
 
         // alice selects B3 (the cursor starts there): bob sees it held within a second.
         try world.keys("one", "Space")
-        let lockKey = "seat_lock:{\(world.showtime)}:B3"
+        let lockKey = RedisKeyNames(showtime: world.showtime).lock("B3")
         #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", lockKey) == "1" }, "the lock is in Redis")
         #expect(try await world.until(seconds: 1) { try world.seat("B3", in: "two") == "◐" }, "bob sees B3 held within 1 s")
         #expect(try world.seat("B3", in: "one") == "●")
@@ -72,7 +72,7 @@ import TestSupport
         #expect(try await world.until(seconds: 1) { try world.seat("B3", in: "two") == "○" })
 
         try world.keys("two", "q")
-        #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", "seat_lock:{\(world.showtime)}:B4") == "0" })
+        #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", RedisKeyNames(showtime: world.showtime).lock("B4")) == "0" })
     }
 }
 
@@ -93,7 +93,7 @@ import TestSupport
 
         // alice picks B3: the lock is hers in Redis, and bob sees it held within a second.
         try world.keys("one", "Space")
-        let lockKey = "seat_lock:{\(world.showtime)}:B3"
+        let lockKey = RedisKeyNames(showtime: world.showtime).lock("B3")
         #expect(try await world.until(seconds: 5) { try world.redis("HGET", lockKey, "user_id") == "alice" }, "the lock is alice's")
         #expect(try await world.until(seconds: 1) { try world.seat("B3", in: "two") == "◐" }, "bob sees B3 held within 1 s")
 
@@ -105,7 +105,7 @@ import TestSupport
         try world.keys("two", "y")
         #expect(try await world.until(seconds: 5) { try world.screen("two").contains("Booked B4") }, "\((try? world.screen("two")) ?? "")")
         #expect(try await world.until(seconds: 2) { try world.seat("B4", in: "one") == "×" }, "alice sees B4 sold")
-        #expect(try world.redis("HEXISTS", "seat_sold:{\(world.showtime)}", "B4") == "1", "sold in Redis")
+        #expect(try world.redis("HEXISTS", RedisKeyNames(showtime: world.showtime).sold, "B4") == "1", "sold in Redis")
 
         // The server stops: the banner, within a couple of seconds of the next action.
         try world.stopServer()
@@ -118,7 +118,7 @@ import TestSupport
             return screen.contains("● live") && !screen.contains("Server unreachable")
         }, "live again without a restart: \((try? world.screen("two")) ?? "")")
         try world.keys("two", "l", "Space")
-        #expect(try await world.until(seconds: 5) { try world.redis("HGET", "seat_lock:{\(world.showtime)}:B6", "user_id") == "bob" },
+        #expect(try await world.until(seconds: 5) { try world.redis("HGET", RedisKeyNames(showtime: world.showtime).lock("B6"), "user_id") == "bob" },
                 "bob locks again: \((try? world.screen("two")) ?? "")")
 
         // q releases alice's seat through the server; SIGHUP releases bob's.
@@ -126,7 +126,7 @@ import TestSupport
         #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", lockKey) == "0" }, "q releases the lock")
         let pid = try #require(Int32(try world.tmux("display-message", "-p", "-t", "two", "#{pane_pid}")))
         kill(pid, SIGHUP)
-        #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", "seat_lock:{\(world.showtime)}:B6") == "0" },
+        #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", RedisKeyNames(showtime: world.showtime).lock("B6")) == "0" },
                 "SIGHUP releases the lock")
     }
 }
@@ -159,7 +159,7 @@ import TestSupport
         // The map shows a pick at once; the lock itself is awaited in Redis, through a node that is alive.
         let alive = try #require(cluster.ports.first { $0 != victim })
         #expect(try await eventually(timeout: .seconds(5)) {
-            let holder = try await cluster.cli(["-c", "-p", String(alive), "HGET", "seat_lock:{\(world.showtime)}:B3", "user_id"])
+            let holder = try await cluster.cli(["-c", "-p", String(alive), "HGET", RedisKeyNames(showtime: world.showtime).lock("B3"), "user_id"])
             return holder.output.trimmingCharacters(in: .whitespacesAndNewlines) == "alice"
         }, "the lock is alice's in Redis")
     }
@@ -226,14 +226,14 @@ import TestSupport
         #expect(try await world.live("two"))
         // Pane one takes B3 (the cursor starts there); pane two takes B4.
         try world.keys("one", "Space")
-        #expect(try await world.until(seconds: 5) { try world.redis("HGET", "seat_lock:{\(world.showtime)}:B3", "user_id") == "alice" })
+        #expect(try await world.until(seconds: 5) { try world.redis("HGET", RedisKeyNames(showtime: world.showtime).lock("B3"), "user_id") == "alice" })
         try world.keys("two", "l", "Space")
-        #expect(try await world.until(seconds: 5) { try world.redis("HGET", "seat_lock:{\(world.showtime)}:B4", "user_id") == "alice" })
+        #expect(try await world.until(seconds: 5) { try world.redis("HGET", RedisKeyNames(showtime: world.showtime).lock("B4"), "user_id") == "alice" })
         #expect(try await world.until(seconds: 5) { try world.seat("B3", in: "two") == "●" }, "both are alice's in either map")
 
         try world.keys("one", "q")
-        #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", "seat_lock:{\(world.showtime)}:B3") == "0" }, "B3 released")
-        #expect(try world.redis("EXISTS", "seat_lock:{\(world.showtime)}:B4") == "1", "B4, locked in pane two, is still held")
+        #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", RedisKeyNames(showtime: world.showtime).lock("B3")) == "0" }, "B3 released")
+        #expect(try world.redis("EXISTS", RedisKeyNames(showtime: world.showtime).lock("B4")) == "1", "B4, locked in pane two, is still held")
         // Announced, the release is named as such; had the announcement been missed, the next
         // reload would say only that the hold ended before its time. Never "expired".
         let told = try await world.until(seconds: 5) {
@@ -261,7 +261,7 @@ import TestSupport
         #expect(try await world.until(seconds: 5) { try world.seat("C5", in: "bob") == "◐" }, "carol's hold shows at once")
         let gone = try await world.until(seconds: 15) { try world.seat("C5", in: "bob") == "○" }
         #expect(gone, "the expired hold leaves the map: \((try? world.screen("bob")) ?? "")")
-        #expect(try world.redis("ZCARD", "seat_locks:{\(world.showtime)}") == "1", "nothing swept it: the index still lists it")
+        #expect(try world.redis("ZCARD", RedisKeyNames(showtime: world.showtime).index) == "1", "nothing swept it: the index still lists it")
     }
 }
 
@@ -273,7 +273,7 @@ import TestSupport
         let redis = try RedisTestServer.shared()
         let world = try World(redis: redis.urlString, cli: ["-s", redis.socketPath])
         defer { world.tearDown() }
-        let lock = "seat_lock:{\(world.showtime)}:B3"
+        let lock = RedisKeyNames(showtime: world.showtime).lock("B3")
         try world.cinebook(["lock", "--showtime", String(world.showtime), "--user", "alice", "B3"])
 
         // Outside tmux, with no terminal, the demo starts a detached session of its own tmux
@@ -338,7 +338,7 @@ import TestSupport
         let screen = try world.screen("dumb")
         #expect(screen.contains("TERM=dumb cannot move the cursor") && screen.contains("xterm-256color"), "\(screen)")
         #expect(screen.contains("EXIT=2"), "\(screen)")
-        #expect(try world.redis("KEYS", "seat_lock:{\(world.showtime)}:*").isEmpty, "nothing was locked")
+        #expect(try world.redis("KEYS", RedisKeyNames(showtime: world.showtime).lock("*")).isEmpty, "nothing was locked")
     }
 }
 

@@ -14,4 +14,9 @@ public struct RedisKeyNames: Sendable {
     public var loaded: String { "seat_loaded:{\(showtime)}" }
     public var events: String { "seat_events:{\(showtime)}" }
     public func holds(_ user: String) -> String { "seat_holds:{\(showtime)}:\(user)" }
+
+    /// The user's rate-limit state.
+    public static func rateLimit(_ user: String) -> String { "rate:{\(user)}" }
+    /// The cleanup lock.
+    public static let sweepLock = "sweep_lock"
 }

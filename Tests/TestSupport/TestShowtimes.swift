@@ -8,6 +8,11 @@ import Synchronization
 /// Showtimes built in code, each with an id no other test of this run uses, so tests
 /// can share one Redis server without seeing each other's keys.
 public enum TestShowtimes {
+    /// This repository's `Fixtures/`: the bundled showtime files.
+    public static let bundled = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+
     private static let nextID = Atomic<Int>(10_000 + Int.random(in: 0..<1_000_000) * 100)
 
     /// A showtime id unused so far in this run (and, with a random base, likely unused

@@ -1,7 +1,5 @@
 import CinebookModel
 import PropertyBased
-import SeatLocking
-import SeatRecords
 import Testing
 
 /// Layouts from row patterns (`s` standard, `p` premium, `w` wheelchair, `_` aisle), rows

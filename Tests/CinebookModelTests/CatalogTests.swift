@@ -1,18 +1,12 @@
 import CinebookModel
 import Foundation
-import SeatLocking
-import SeatRecords
 import Testing
+import TestSupport
 
 @Suite("Loading the catalog")
 struct CatalogTests {
-    /// `Fixtures/` of this repository, found from this file's place in `Tests/SeatLockingTests`.
-    static let fixtures = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures")
-
     @Test func realFixturesLoad() throws {
-        let catalog = try Catalog.load(directory: Self.fixtures)
+        let catalog = try Catalog.load(directory: TestShowtimes.bundled)
         #expect(catalog.showtimes.count >= 3)
         #expect(Set(catalog.showtimes.map(\.id)).count == catalog.showtimes.count)
         #expect(catalog.showtimes.map(\.id) == catalog.showtimes.map(\.id).sorted())
@@ -70,7 +64,7 @@ struct CatalogTests {
     }
 
     @Test func unknownShowtimeIsNil() throws {
-        let catalog = try Catalog.load(directory: Self.fixtures)
+        let catalog = try Catalog.load(directory: TestShowtimes.bundled)
         #expect(catalog.showtime(987_654) == nil)
     }
 }

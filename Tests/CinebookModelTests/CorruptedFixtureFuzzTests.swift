@@ -1,6 +1,5 @@
 import CinebookModel
 import Foundation
-import SeatLocking
 import Testing
 import TestSupport
 
@@ -10,10 +9,6 @@ import TestSupport
 ///
 /// Replay a failure with `CINEBOOK_FUZZ_SEED=<seed>`; `CINEBOOK_FUZZ_RUNS` sets the count.
 @Suite struct CorruptedFixtureFuzzTests {
-    static let fixtures = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures")
-
     /// Every corruption either loads into a catalog that keeps the catalog's invariants or
     /// throws an error that names the file in a short, printable, single line. Each rule
     /// broken is reported once, with how often and the first run that broke it.
@@ -21,12 +16,12 @@ import TestSupport
         let seed = FuzzSettings.seed()
         let runs = FuzzSettings.runs(default: 300)
         print("CorruptedFixtureFuzzTests: seed \(seed), \(runs) runs (replay: CINEBOOK_FUZZ_SEED=\(seed))")
-        let originals = try FileManager.default.contentsOfDirectory(at: Self.fixtures, includingPropertiesForKeys: nil)
+        let originals = try FileManager.default.contentsOfDirectory(at: TestShowtimes.bundled, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "json" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
             .map { (name: $0.lastPathComponent, data: try Data(contentsOf: $0)) }
         #expect(originals.count >= 2, "the corruptions need the repository's fixture files")
-        _ = try Catalog.load(directory: Self.fixtures)
+        _ = try Catalog.load(directory: TestShowtimes.bundled)
 
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("cinebook-corrupted-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }

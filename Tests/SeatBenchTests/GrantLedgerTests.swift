@@ -6,8 +6,9 @@ import SeatLocking
 import SeatRecords
 import Testing
 
-/// The ledger that the concurrency tests and the benchmark trust to find double holds and
-/// double sales finds them, and finds nothing in a clean history.
+/// The ledger that the concurrency tests and the benchmark trust to find double holds,
+/// double sales and tokens given twice or out of order finds them, and finds nothing in a
+/// clean history.
 @Suite struct GrantLedgerTests {
     private static let showtime = 7
 
@@ -56,5 +57,27 @@ import Testing
         let ledger = GrantLedger()
         ledger.booked(Self.booking(12, "C1", by: "dave", at: 2_000))
         #expect(ledger.finish().violations == ["C1 of showtime 7 sold to dave, who did not hold it"])
+    }
+
+    @Test func oneTokenGivenToTwoUsersIsAViolation() {
+        let ledger = GrantLedger()
+        ledger.held(Self.grant("D1", to: "alice", token: 4, from: 1_000, until: 2_000))
+        ledger.held(Self.grant("D1", to: "bob", token: 4, from: 3_000, until: 4_000))
+        let violations = ledger.finish().violations
+        #expect(violations.contains("D1 of showtime 7: token 4 given to alice and bob"), "\(violations)")
+    }
+
+    @Test func aLaterTokenGrantedEarlierIsAViolation() {
+        let ledger = GrantLedger()
+        ledger.held(Self.grant("E1", to: "alice", token: 6, from: 5_000, until: 6_000))
+        ledger.held(Self.grant("E1", to: "bob", token: 5, from: 7_000, until: 8_000))
+        #expect(ledger.finish().violations == ["E1 of showtime 7: token 6 granted at 5000, before token 5 at 7000"])
+    }
+
+    @Test func theLatestGrantOfEachSeatIsWhatRedisShouldShow() {
+        let ledger = GrantLedger()
+        ledger.held(Self.grant("F1", to: "alice", token: 1, from: 1_000, until: 2_000))
+        ledger.held(Self.grant("F1", to: "bob", token: 2, from: 3_000, until: 4_000))
+        #expect(ledger.latestHolds(showtime: Self.showtime) == ["F1": GrantLedger.LatestHold(user: "bob", token: 2)])
     }
 }

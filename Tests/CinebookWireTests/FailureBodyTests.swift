@@ -2,7 +2,6 @@ import CinebookModel
 import CinebookSupport
 import CinebookWire
 import Foundation
-import SeatLocking
 import Testing
 import TestSupport
 

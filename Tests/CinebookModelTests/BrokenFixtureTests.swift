@@ -1,6 +1,5 @@
 import CinebookModel
 import Foundation
-import SeatLocking
 import Testing
 
 @Suite("Broken fixture files are named with their problem")

@@ -1,7 +1,6 @@
 import CinebookModel
 import CinebookWire
 import Foundation
-import SeatLocking
 import Testing
 import TestSupport
 
