@@ -4,8 +4,8 @@ import Foundation
 import RedisClient
 import SeatRecords
 
-/// Reads a script's reply by position, for the outcomes in `ScriptOutcomes` (the only
-/// readers of replies).
+/// Reads a script's reply by position, for the scripts' outcomes (each beside its script in
+/// `Scripts/`, and the only readers of replies).
 struct ScriptReply {
     let reply: RedisReply
     private let parts: [RedisReply]

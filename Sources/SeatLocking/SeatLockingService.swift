@@ -239,7 +239,8 @@ public struct SeatLockingService: Sendable {
         let started = ContinuousClock.now
         defer { metrics.script(script.name, took: ContinuousClock.now - started) }
         do {
-            return ScriptReply(try await redis.evaluate(script.redis, keys: script.keys(input), arguments: script.arguments(input)))
+            let call = script.call(input)
+            return ScriptReply(try await redis.evaluate(script.redis, keys: call.keys, arguments: call.arguments))
         } catch let error as RedisConnectionError where write && (error.kind == .timeout || error.kind == .broken) {
             logger.error("Redis did not answer a write", metadata: request.metadata(["operation": "\(script.name)", "error": "\(error)"]))
             throw .outcomeUnknown(error.description)

@@ -33,8 +33,7 @@ import Testing
         let slots = ScriptSlots(["first", "second"], list: "middle", tail: ["last"])
         #expect(slots.lua("KEYS") == """
             local first, second = KEYS[1], KEYS[2]
-            local middle = {}
-            for i = 3, #KEYS - 1 do middle[#middle + 1] = KEYS[i] end
+            local middle = {unpack(KEYS, 3, #KEYS - 1)}
             local last = KEYS[#KEYS]
 
             """)

@@ -22,11 +22,11 @@ struct SeatScript<Input: ScriptInput, Outcome: ScriptOutcome>: Sendable {
     /// What a check of the contract needs, whatever the script's types.
     var contract: ScriptContract { ScriptContract(name: name, layout: layout, body: body) }
 
-    /// The keys of a call, in the layout's order.
-    func keys(_ input: Input) -> [String] { layout.keys.ordered(input.values.keys, script: name) }
-
-    /// The arguments of a call, in the layout's order.
-    func arguments(_ input: Input) -> [String] { layout.arguments.ordered(input.values.arguments, script: name) }
+    /// The keys and arguments of a call, each in the layout's order.
+    func call(_ input: Input) -> (keys: [String], arguments: [String]) {
+        let values = input.values
+        return (layout.keys.ordered(values.keys, script: name), layout.arguments.ordered(values.arguments, script: name))
+    }
 }
 
 /// A script's name, layout and Lua, apart from its types.
@@ -96,8 +96,7 @@ struct ScriptSlots: Sendable {
         }
         if let list {
             let last = tail.isEmpty ? "#\(table)" : "#\(table) - \(tail.count)"
-            lines.append("local \(list) = {}")
-            lines.append("for i = \(head.count + 1), \(last) do \(list)[#\(list) + 1] = \(table)[i] end")
+            lines.append("local \(list) = {unpack(\(table), \(head.count + 1), \(last))}")
         }
         if !tail.isEmpty {
             let positions = tail.indices.map { index in
@@ -112,10 +111,12 @@ struct ScriptSlots: Sendable {
     /// The values in this part's order. A name missing or unknown is a bug of the input
     /// type, which every test of the script finds at once.
     func ordered(_ values: [String: ScriptValues.Value], script: String) -> [String] {
-        precondition(Set(values.keys) == Set(names), "script \(script) is laid out as \(names), given \(values.keys.sorted())")
+        precondition(values.count == names.count, "script \(script) is laid out as \(names), given \(values.keys.sorted())")
         var ordered: [String] = []
+        ordered.reserveCapacity(names.count)
         for name in names {
-            switch values[name]! {
+            guard let value = values[name] else { preconditionFailure("script \(script) is not given \(name)") }
+            switch value {
             case let .one(value):
                 precondition(name != list, "script \(script): \(name) is a list")
                 ordered.append(value)
