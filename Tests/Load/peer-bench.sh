@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The core's lock against a redis-py peer's four-key Lua acquire (peer-lock.py), side by
+# side: one client locking one seat at a time on the same Redis (appendonly, appendfsync
+# always), ROUNDS alternating rounds of SECONDS each. Ours is `cinebook bench --users 1
+# --party 1 --think 0` (its lock p50; the bench also unlocks, extends and books); the peer
+# needs redis-py, installed into a virtual environment of its own on first use. The slow
+# log, keeping every command, gives each script's time inside Redis.
+#   Tests/Load/peer-bench.sh [seconds] [rounds]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+seconds=${1:-8} rounds=${2:-3}
+cinebook=${CINEBOOK_BIN:-"$here/../../.build/release/cinebook-server"}
+port=${REDIS_PORT:-6399}
+venv=${PEER_VENV:-"${XDG_CACHE_HOME:-$HOME/.cache}/cinebook-peer-venv"}
+[ -x "$venv/bin/python" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q redis; }
+data=$(mktemp -d)
+redis-server --port "$port" --dir "$data" --appendonly yes --appendfsync always --save '' >"$data/redis.log" 2>&1 &
+redis=$!
+trap 'kill "$redis" 2>/dev/null; wait "$redis" 2>/dev/null; rm -rf "$data"' EXIT
+until redis-cli -p "$port" PING >/dev/null 2>&1; do sleep 0.1; done
+url="redis://127.0.0.1:$port"
+script_time() { # microseconds per EVALSHA call whose arguments `$1` (Python, on `a`) picks out
+  redis-cli -p "$port" --json SLOWLOG GET -1 | python3 -c '
+import json, sys
+times = [e[2] for e in json.load(sys.stdin) for a in [e[3]] if a[0].upper() == "EVALSHA" and eval(sys.argv[1])]
+print(f"{sum(times) / len(times):.1f}" if times else "-")' "$1"
+}
+fresh() {
+  redis-cli -p "$port" FLUSHALL >/dev/null
+  redis-cli -p "$port" CONFIG SET slowlog-log-slower-than 0 slowlog-max-len 1000000 >/dev/null
+  redis-cli -p "$port" SLOWLOG RESET >/dev/null
+}
+for round in $(seq "$rounds"); do
+  fresh
+  ours=$(CINEBOOK_DATABASE_URL="sqlite://$data/bench.sqlite" "$cinebook" bench --redis "$url" --users 1 --party 1 --think 0 \
+    --duration "$seconds" --json | python3 -c '
+import json, sys
+report = json.load(sys.stdin)
+lock = next(l for l in report["latencies"] if l["operation"] == "lock")
+p50, p99, floor = lock["p50_ms"] * 1000, lock["p99_ms"] * 1000, report["baseline"]["scriptMicroseconds"]
+print(f"{p50:.1f} {p99:.1f} {floor:.1f}")')
+  ours_redis=$(script_time 'len(a) > 5 and a[5].startswith("seat_seq:")')   # the lock script: its third key
+  fresh
+  peer=$("$venv/bin/python" "$here/peer-lock.py" "$url" "$seconds")
+  peer_redis=$(script_time 'len(a) == 11')   # the acquire: four keys and four arguments
+  read -r p50 p99 floor <<<"$ours"
+  peer_p50=$(awk '{ print $5 }' <<<"$peer")
+  printf 'round %d  core lock p50 %s us p99 %s us (in Redis %s us; trivial script %s us)  peer: %s (in Redis %s us)  ratio %.2f\n' \
+    "$round" "$p50" "$p99" "$ours_redis" "$floor" "$peer" "$peer_redis" "$(echo "$p50 / $peer_p50" | bc -l)"
+done
