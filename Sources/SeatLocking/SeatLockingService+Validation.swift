@@ -54,7 +54,16 @@ extension SeatLockingService {
         return trimmed
     }
 
-    func validatedTTL(_ ttl: Duration?) throws(SeatLockingError) -> Duration {
+    /// A lock's or an extension's request: valid seats of a showtime on sale, and the TTL.
+    func holdRequest(
+        _ seats: [SeatCode], showtime id: Int, user: String, ttl: Duration?
+    ) throws(SeatLockingError) -> (request: Request, ttl: Duration) {
+        let request = try validated(seats, showtime: id, user: user)
+        try request.showtime.checkOnSale(at: Date())
+        return (request, try validatedTTL(ttl))
+    }
+
+    private func validatedTTL(_ ttl: Duration?) throws(SeatLockingError) -> Duration {
         guard let ttl else { return policy.ttl }
         guard ttl >= .seconds(1), ttl <= policy.maximumHold else {
             throw .invalidRequest("A TTL must be from 1 to \(policy.maximumHold.components.seconds) seconds.")

@@ -51,9 +51,7 @@ public struct SeatLockingService: Sendable {
     }
 
     private func grantLock(_ seats: [SeatCode], showtime id: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
-        let request = try validated(seats, showtime: id, user: user)
-        try request.showtime.checkOnSale(at: Date())
-        let ttl = try validatedTTL(ttl)
+        let (request, ttl) = try holdRequest(seats, showtime: id, user: user, ttl: ttl)
         let boxOffice = request.seats.filter(request.showtime.occupied.contains)
         if !boxOffice.isEmpty {
             throw refusal(boxOffice, request, taken: try await takenSeats(showtime: id))
@@ -118,9 +116,7 @@ public struct SeatLockingService: Sendable {
     }
 
     private func extendLocks(_ seats: [SeatCode], showtime id: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
-        let request = try validated(seats, showtime: id, user: user)
-        try request.showtime.checkOnSale(at: Date())
-        let ttl = try validatedTTL(ttl)
+        let (request, ttl) = try holdRequest(seats, showtime: id, user: user, ttl: ttl)
         let outcome = try await run(
             SeatScripts.extend, ExtendInput(keys: SeatKeys(showtime: id), user: request.user, seats: request.seats, ttl: ttl, policy: policy),
             request, write: true)
