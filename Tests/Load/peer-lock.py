@@ -1,7 +1,8 @@
 """A peer of the core's lock, as a redis-py seat locker writes it: one Lua script with four
 keys (the seat's lock, the showtime's index, the user's holds, the showtime's version) that
 takes a free seat for a user with a TTL. One client, one seat at a time, each lock timed and
-released again; prints the lock's p50 and p99 in microseconds.
+released again; prints the lock's p50 and p99 in microseconds, and the p50 of a trivial
+script (`return 1`), this client's floor for a script call.
     python peer-lock.py REDIS_URL SECONDS"""
 import sys
 import time
@@ -44,4 +45,12 @@ while time.perf_counter() < deadline:
     assert taken == 1, f"{seat} was not free"
     release(keys=keys, args=["peer", seat])
 samples.sort()
-print(f"peer locks {len(samples)}  p50 {samples[len(samples) // 2] * 1e6:.1f} us  p99 {samples[len(samples) * 99 // 100] * 1e6:.1f} us")
+trivial = client.register_script("return 1")
+floor = []
+for _ in range(2000):
+    started = time.perf_counter()
+    trivial(keys=[index])
+    floor.append(time.perf_counter() - started)
+floor.sort()
+print(f"peer locks {len(samples)}  p50 {samples[len(samples) // 2] * 1e6:.1f} us  p99 {samples[len(samples) * 99 // 100] * 1e6:.1f} us"
+      f"  trivial script p50 {floor[len(floor) // 2] * 1e6:.1f} us")

@@ -53,8 +53,9 @@ public final class EventRecorder: Sendable {
         events.filter { if case .disconnected = $0 { return true } else { return false } }.count
     }
 
-    /// Waits until the subscription has subscribed `times` times in all.
-    public func waitUntilSubscribed(times: Int = 1, timeout: Duration = .seconds(10)) async -> Bool {
+    /// Waits until the subscription has subscribed `times` times in all; patient, as the
+    /// first subscriptions of a run wait for its shared server while every test starts.
+    public func waitUntilSubscribed(times: Int = 1, timeout: Duration = .seconds(30)) async -> Bool {
         await eventually(timeout: timeout) { subscribedCount >= times }
     }
 
