@@ -122,8 +122,10 @@ struct SweepCommand: AsyncParsableCommand {
                 let deadline = ContinuousClock.now + SweepLock().ttl
                 while true {
                     do {
-                        let report = try await Self.pass(service)
-                        return Output(text: try Text.swept(report), json: try SeatLockingJSON.Swept(report))
+                        let pass = try await Self.pass(service).completed()
+                        return Output(
+                            text: Text.swept(pass.swept, reconciled: pass.reconciled, archived: pass.archived),
+                            json: SeatLockingJSON.Swept(pass.swept, reconciled: pass.reconciled, archived: pass.archived))
                     } catch SweepLock.Refusal.heldElsewhere {
                         guard ContinuousClock.now < deadline else {
                             throw SeatLockingError.redisUnavailable("another process has held the cleanup lock for \(SweepLock().ttl)")
@@ -139,8 +141,10 @@ struct SweepCommand: AsyncParsableCommand {
             let logger = Logger(label: "cinebook.sweep")
             while true {
                 do {
-                    let report = try await Self.pass(service)
-                    print(json ? SeatLockingJSON.encode(try SeatLockingJSON.Swept(report)) : try Text.swept(report))
+                    let pass = try await Self.pass(service).completed()
+                    print(json
+                        ? SeatLockingJSON.encode(SeatLockingJSON.Swept(pass.swept, reconciled: pass.reconciled, archived: pass.archived))
+                        : Text.swept(pass.swept, reconciled: pass.reconciled, archived: pass.archived))
                     fflush(nil)
                 } catch SweepLock.Refusal.heldElsewhere {
                     logger.info("another process is running the cleanup pass; next try in \(every) s")
@@ -154,16 +158,13 @@ struct SweepCommand: AsyncParsableCommand {
 
     /// The core's cleanup pass, as the server's passes run it: expired locks, reconciliation
     /// with the database, the hold history. A pass another process is running is not run
-    /// twice. A step that failed fails the command (when its answer is written), after
-    /// every step ran.
+    /// twice.
     private static func pass(_ service: SeatLockingService) async throws -> CleanupReport {
-        let report: CleanupReport
         do throws(SweepLock.Refusal) {
-            report = try await service.cleanupPass()
+            return try await service.cleanupPass()
         } catch {
             guard case let .unavailable(reason) = error else { throw error }
             throw SeatLockingError.redisUnavailable(reason)
         }
-        return report
     }
 }

@@ -57,10 +57,8 @@ enum Text {
     }
 
     /// A cleanup pass whose every step succeeded.
-    static func swept(_ pass: CleanupReport) throws(SeatLockingError) -> String {
-        let report = try pass.sweep.outcome.get()
-        let archive = try pass.archive.outcome.get()
-        let repaired = try pass.reconcile.outcome.get().filter(\.repaired).map(\.showtimeID)
+    static func swept(_ report: SweepReport, reconciled: [ReconcileReport], archived archive: ArchiveReport) -> String {
+        let repaired = reconciled.filter(\.repaired).map(\.showtimeID)
         let archived = " Archived \(archive.total) history entr\(archive.total == 1 ? "y" : "ies")."
         let reconciled = repaired.isEmpty ? "" : " Repaired Redis from the database for showtime\(repaired.count == 1 ? "" : "s") \(repaired.map(String.init).joined(separator: ", "))."
         guard report.total > 0 else { return "Swept: no expired locks." + archived + reconciled }

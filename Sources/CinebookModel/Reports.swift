@@ -107,6 +107,11 @@ public struct CleanupReport: Sendable {
     /// The hold history moved into the database of record.
     public let archive: Step<ArchiveReport>
 
+    /// What a pass whose every step succeeded found; the first failure otherwise.
+    public func completed() throws(SeatLockingError) -> (swept: SweepReport, reconciled: [ReconcileReport], archived: ArchiveReport) {
+        (try sweep.outcome.get(), try reconcile.outcome.get(), try archive.outcome.get())
+    }
+
     package init(sweep: Step<SweepReport>, reconcile: Step<[ReconcileReport]>, archive: Step<ArchiveReport>) {
         self.sweep = sweep
         self.reconcile = reconcile

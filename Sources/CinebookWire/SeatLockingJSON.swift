@@ -5,16 +5,23 @@ import Foundation
 /// The JSON answers shared by the command line's `--json` and the HTTP API:
 /// `{"ok": true, ...}` on success, `{"ok": false, "error": code, "message": ...}` on failure.
 public enum SeatLockingJSON {
-    /// A seat operation's request body: the seats, and for a lock or an extension the hold's
-    /// length when it is not the server's default.
-    public struct SeatRequest: Encodable, Sendable {
-        let seats: [SeatCode]
+    /// A seat operation's request body, `{"seats": ["A1", "A2"]}`, and for a lock or an
+    /// extension `"ttl_seconds"`, the hold's length when it is not the server's default.
+    /// Written by the API's client, read by the server, which reads the seats as typed text.
+    public struct SeatRequest: Codable, Sendable {
+        public let seats: [String]
         let ttl_seconds: Int?
 
-        public init(seats: [SeatCode], ttl: Duration? = nil) {
+        public init(typed seats: [String], ttl: Duration? = nil) {
             self.seats = seats
             ttl_seconds = ttl.map { Int($0.components.seconds) }
         }
+
+        public init(seats: [SeatCode], ttl: Duration? = nil) {
+            self.init(typed: seats.map(\.text), ttl: ttl)
+        }
+
+        public var ttl: Duration? { ttl_seconds.map { .seconds($0) } }
     }
 
     /// A lock's or an extension's answer; `lockGrant` reads it back.
@@ -385,13 +392,11 @@ public enum SeatLockingJSON {
         /// Showtimes whose Redis was made to agree with the database again.
         let repaired: [Int]
 
-        /// A pass whose every step succeeded.
-        public init(_ pass: CleanupReport) throws(SeatLockingError) {
-            let report = try pass.sweep.outcome.get()
+        public init(_ report: SweepReport, reconciled: [ReconcileReport], archived archive: ArchiveReport) {
             expired = Dictionary(uniqueKeysWithValues: report.expired.map { (String($0.key), $0.value) })
             total = report.total
-            archived = try pass.archive.outcome.get().total
-            repaired = try pass.reconcile.outcome.get().filter(\.repaired).map(\.showtimeID)
+            archived = archive.total
+            repaired = reconciled.filter(\.repaired).map(\.showtimeID)
         }
     }
 

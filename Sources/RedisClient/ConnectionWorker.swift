@@ -24,9 +24,9 @@ final class ConnectionWorker: @unchecked Sendable {
             self.commands = commands
             self.continuation = continuation
             self.deadline = deadline
-            queuedAt = .now
-            let queuedAt = self.queuedAt
-            end = deadline.map { queuedAt + $0.remaining }
+            let now = ContinuousClock.now
+            queuedAt = now
+            end = deadline.map { now + $0.remaining }
         }
 
         var hasRunOutOfTime: Bool { end.map { ContinuousClock.now >= $0 } ?? false }
@@ -128,8 +128,8 @@ final class ConnectionWorker: @unchecked Sendable {
     private func process(_ batch: [Job]) {
         var waiting: [Job] = []
         for job in batch {
-            if job.hasRunOutOfTime {
-                job.fail(RedisConnectionError(kind: .outOfTime, endpoint: endpoint, detail: ""))
+            if let deadline = job.deadline, job.hasRunOutOfTime {
+                job.fail(outOfTime(deadline))
             } else {
                 waiting.append(job)
             }

@@ -104,12 +104,13 @@ final class RedisConnection {
         }
     }
 
-    /// Reads wait until `end` at most, and never longer than the command timeout. The
-    /// socket's timeout is changed only when it would be off by more than a few milliseconds.
+    /// Reads wait until `end`, and never longer than the command timeout. The socket's
+    /// timeout is never shorter than that (an operation never gives up early), and is left a
+    /// few milliseconds longer rather than changed for every call.
     func waitForReplies(until end: ContinuousClock.Instant?) {
         guard let context else { return }
         let wait = max(.milliseconds(1), min(timeouts.command, end.map { $0 - .now } ?? timeouts.command))
-        guard abs((wait - replyWait).milliseconds) > Self.waitSlack.milliseconds else { return }
+        guard wait > replyWait || replyWait - wait > Self.waitSlack else { return }
         replyWait = wait
         redisSetTimeout(context, timeval(wait))
     }

@@ -1,25 +1,16 @@
 import CinebookModel
+import CinebookWire
 import Foundation
 import Hummingbird
 import SeatLocking
 
-/// What lock, unlock, extend and book are asked for: `{"seats": ["A1", "A2"]}`, plus an
-/// optional `"ttl_seconds"` for lock and extend. The user is never part of it.
-struct SeatSelection: Decodable, Sendable {
-    let seats: [String]
-    let ttlSeconds: Int?
-
-    enum CodingKeys: String, CodingKey {
-        case seats
-        case ttlSeconds = "ttl_seconds"
-    }
-
-    var ttl: Duration? { ttlSeconds.map { .seconds($0) } }
-
+/// What lock, unlock, extend and book are asked for (`SeatLockingJSON.SeatRequest`), read
+/// from a request's body or query. The user is never part of it.
+enum SeatSelection {
     static let example = #"{"seats": ["A1", "A2"]}"#
 
     /// The selection in the body; a missing body is an error.
-    static func required(in request: Request, limit: Int) async throws -> SeatSelection {
+    static func required(in request: Request, limit: Int) async throws -> SeatLockingJSON.SeatRequest {
         guard let selection = try await optional(in: request, limit: limit) else {
             throw APIError.badRequest("The request needs a JSON body like \(example).")
         }
@@ -29,7 +20,7 @@ struct SeatSelection: Decodable, Sendable {
     /// The selection in the body, or nil when the body is empty. Checked in this order:
     /// at most `limit` bytes (413), JSON content type (415), well-formed JSON (400), and
     /// the shape of a selection (422).
-    static func optional(in request: Request, limit: Int) async throws -> SeatSelection? {
+    static func optional(in request: Request, limit: Int) async throws -> SeatLockingJSON.SeatRequest? {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             throw APIError.bodyTooLarge(limit: limit)
         }
@@ -48,7 +39,7 @@ struct SeatSelection: Decodable, Sendable {
         guard isJSON(request.headers[.contentType]) else { throw APIError.unsupportedMediaType }
         let data = Data(body.readableBytesView)
         do {
-            return try JSONDecoder().decode(SeatSelection.self, from: data)
+            return try JSONDecoder().decode(SeatLockingJSON.SeatRequest.self, from: data)
         } catch {
             guard (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) != nil else {
                 throw APIError.badRequest("The body is not valid JSON; send an object like \(example).")
@@ -61,9 +52,9 @@ struct SeatSelection: Decodable, Sendable {
 
     /// Seats named in the query instead, as in `?seats=A1,A2` or `?seats=A1&seats=A2`; nil
     /// when there are none.
-    static func fromQuery(of request: Request) -> SeatSelection? {
+    static func fromQuery(of request: Request) -> SeatLockingJSON.SeatRequest? {
         let seats = request.queryList("seats")
-        return seats.isEmpty ? nil : SeatSelection(seats: seats, ttlSeconds: nil)
+        return seats.isEmpty ? nil : SeatLockingJSON.SeatRequest(typed: seats)
     }
 
     /// `application/json`, with or without parameters such as `charset=utf-8`.
