@@ -53,6 +53,15 @@ struct EmbeddedRedis {
         let lock = try lockStateDirectory()
         defer { close(lock) }
         if await answers(url) { return url }
+        // A server that runs but does not answer (stopped, or stuck) is not replaced: a
+        // second one on the same data would share its append-only file.
+        if let pid = runningServer {
+            throw StartupError(.redisUnavailable,
+                message: """
+                    cinebook's own Redis (pid \(pid), at \(socketPath)) is running but does not answer; it may be busy \
+                    or stopped. Try again, or restart it: kill \(pid), and the next command starts it again.
+                    """)
+        }
         try start()
         for _ in 0..<100 {
             if await answers(url) {
@@ -67,6 +76,17 @@ struct EmbeddedRedis {
         }
         throw StartupError(.redisUnavailable,
             message: "The Redis started at \(socketPath) did not answer; see \(stateDirectory.path)/redis.log.")
+    }
+
+    /// The process id of the server this directory's pid file names, if it still runs.
+    private var runningServer: Int32? {
+        let pidFile = stateDirectory.appendingPathComponent("redis.pid").path
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0,
+              let command = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8),
+              command.contains("redis-server")
+        else { return nil }
+        return pid
     }
 
     /// Only one process starts the server; the others wait for it and then use it.

@@ -66,6 +66,37 @@ import TestSupport
         #expect(second.status == 0)
         #expect(!second.stderr.contains("started its own"))
     }
+
+    /// cinebook's own Redis hung (SIGSTOP): a command says so, exit 69, and does not start a
+    /// second server on the same data; once the server answers again, commands use it.
+    @Test func aHungEmbeddedRedisIsReportedNotStartedTwice() async throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("cb-\(UUID().uuidString.prefix(6))")
+        let environment = ["XDG_STATE_HOME": state.path, "HOME": state.path]
+        let directory = state.appendingPathComponent("cinebook")
+        let socket = directory.appendingPathComponent("redis.sock").path
+        defer {
+            _ = try? redisCLI(socket, "shutdown", "nosave")
+            try? FileManager.default.removeItem(at: state)
+        }
+        let fixtures = CLIFixtures.repository.path
+        let lock = ["lock", "--showtime", "1", "--user", "alice", "--fixtures", fixtures]
+        let first = try await CLI.execute(lock + ["A1"], environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        guard first.stderr.contains("started its own") else { return }  // 127.0.0.1:6379 answers here, and was used
+        let pidFile = directory.appendingPathComponent("redis.pid").path
+        let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+
+        kill(pid, SIGSTOP)
+        let hung = try await CLI.execute(lock + ["A2"], environment: environment)
+        kill(pid, SIGCONT)
+        #expect(hung.status == 69, "\(hung.stderr)")
+        #expect(hung.stderr.contains("is running but does not answer"), "\(hung.stderr)")
+        #expect(!hung.stderr.contains("started its own"), "no second server: \(hung.stderr)")
+        #expect(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == String(pid))
+
+        let after = try await CLI.execute(lock + ["A2"], environment: environment)
+        #expect(after.status == 0, "the same server answers again: \(after.stderr)")
+    }
 }
 
 /// Output of `redis-cli -s SOCKET ARGS`.
