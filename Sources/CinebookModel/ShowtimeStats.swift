@@ -4,7 +4,7 @@ import Foundation
 /// met seats already taken, how many holds ended without a booking, how often an
 /// operation failed for a fault of ours, how long booking took, and how often each seat
 /// was held and booked. Counted in seats, so a party of four weighs four times a single seat.
-public struct ShowtimeStats: Sendable {
+public struct ShowtimeStats: Sendable, Hashable {
     public let showtimeID: Int
     public let since: Date?
     /// Seats asked for by locks that found them taken.
@@ -27,6 +27,11 @@ public struct ShowtimeStats: Sendable {
     public struct SeatCounts: Sendable, Hashable, Codable {
         public var held: Int
         public var booked: Int
+
+        public init(held: Int, booked: Int) {
+            self.held = held
+            self.booked = booked
+        }
     }
 
     public var holdsEnded: Int { booked + released + expired }

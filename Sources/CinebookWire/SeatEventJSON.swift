@@ -7,17 +7,17 @@ public enum SeatEventJSON {
     /// "version": 12}`; who made the change is never said.
     public struct Change: Codable, Sendable {
         let event: String
-        let showtime_id: Int
+        let showtimeID: Int
         let seats: [SeatCode]
-        let expires_at: String?
+        let expiresAt: String?
         let at: String
         let version: Int64?
 
         public init(_ change: SeatEvent) {
             event = change.kind.rawValue
-            showtime_id = change.showtimeID
+            showtimeID = change.showtimeID
             seats = change.seats
-            expires_at = change.expiresAt.map(SeatLockingJSON.timestamp)
+            expiresAt = change.expiresAt.map(SeatLockingJSON.timestamp)
             at = SeatLockingJSON.timestamp(change.at)
             version = change.version
         }
@@ -26,7 +26,7 @@ public enum SeatEventJSON {
         public var decoded: SeatEvent? {
             guard let kind = SeatEvent.Kind(rawValue: event), let at = SeatLockingJSON.date(fromTimestamp: at) else { return nil }
             return SeatEvent(
-                kind: kind, showtimeID: showtime_id, seats: seats, expiresAt: expires_at.flatMap(SeatLockingJSON.date(fromTimestamp:)),
+                kind: kind, showtimeID: showtimeID, seats: seats, expiresAt: expiresAt.flatMap(SeatLockingJSON.date(fromTimestamp:)),
                 at: at, version: version)
         }
     }
@@ -35,13 +35,13 @@ public enum SeatEventJSON {
     /// the client missed some (then it should reload the status).
     public struct Notice: Codable, Sendable {
         public let event: String
-        let showtime_id: Int
+        let showtimeID: Int
         let version: Int64?
         public let message: String?
 
-        public init(event: String, showtime_id: Int, version: Int64?, message: String?) {
+        public init(event: String, showtimeID: Int, version: Int64?, message: String?) {
             self.event = event
-            self.showtime_id = showtime_id
+            self.showtimeID = showtimeID
             self.version = version
             self.message = message
         }

@@ -9,35 +9,35 @@ extension SeatLockingJSON {
             /// `free`, `held`, `being_booked`, `sold` or `box_office`.
             let state: String
             let user: String?
-            let held_since: String?
-            let expires_at: String?
+            let heldSince: String?
+            let expiresAt: String?
             let token: Int64?
-            let booking_deadline: String?
-            let booking_id: Int64?
+            let bookingDeadline: String?
+            let bookingID: Int64?
         }
 
         let ok = true
-        let showtime_id: Int
-        let server_time: String
+        let showtimeID: Int
+        let serverTime: String
         let seats: [Seat]
 
         public init(showtime: Int, _ inspections: [SeatInspection], serverTime: Date) {
-            showtime_id = showtime
-            server_time = SeatLockingJSON.timestamp(serverTime)
+            showtimeID = showtime
+            self.serverTime = SeatLockingJSON.timestamp(serverTime)
             seats = inspections.map { inspection in
                 switch inspection.state {
                 case .free:
-                    Seat(seat: inspection.seat, state: "free", user: nil, held_since: nil, expires_at: nil, token: nil, booking_deadline: nil, booking_id: nil)
+                    Seat(seat: inspection.seat, state: "free", user: nil, heldSince: nil, expiresAt: nil, token: nil, bookingDeadline: nil, bookingID: nil)
                 case let .held(user, since, until, token):
-                    Seat(seat: inspection.seat, state: "held", user: user, held_since: SeatLockingJSON.timestamp(since),
-                         expires_at: SeatLockingJSON.timestamp(until), token: token, booking_deadline: nil, booking_id: nil)
+                    Seat(seat: inspection.seat, state: "held", user: user, heldSince: SeatLockingJSON.timestamp(since),
+                         expiresAt: SeatLockingJSON.timestamp(until), token: token, bookingDeadline: nil, bookingID: nil)
                 case let .beingBooked(user, deadline):
-                    Seat(seat: inspection.seat, state: "being_booked", user: user, held_since: nil, expires_at: nil, token: nil,
-                         booking_deadline: SeatLockingJSON.timestamp(deadline), booking_id: nil)
+                    Seat(seat: inspection.seat, state: "being_booked", user: user, heldSince: nil, expiresAt: nil, token: nil,
+                         bookingDeadline: SeatLockingJSON.timestamp(deadline), bookingID: nil)
                 case let .sold(booking):
-                    Seat(seat: inspection.seat, state: "sold", user: nil, held_since: nil, expires_at: nil, token: nil, booking_deadline: nil, booking_id: booking)
+                    Seat(seat: inspection.seat, state: "sold", user: nil, heldSince: nil, expiresAt: nil, token: nil, bookingDeadline: nil, bookingID: booking)
                 case .boxOffice:
-                    Seat(seat: inspection.seat, state: "box_office", user: nil, held_since: nil, expires_at: nil, token: nil, booking_deadline: nil, booking_id: nil)
+                    Seat(seat: inspection.seat, state: "box_office", user: nil, heldSince: nil, expiresAt: nil, token: nil, bookingDeadline: nil, bookingID: nil)
                 }
             }
         }
@@ -51,16 +51,16 @@ extension SeatLockingJSON {
         }
 
         let ok = true
-        let showtime_id: Int
+        let showtimeID: Int
         let released: [Hold]
-        let not_held: [SeatCode]
-        let server_time: String
+        let notHeld: [SeatCode]
+        let serverTime: String
 
         public init(_ release: ForcedRelease) {
-            showtime_id = release.showtimeID
+            showtimeID = release.showtimeID
             released = release.released.map { Hold(seat: $0.seat, user: $0.user) }
-            not_held = release.notHeld
-            server_time = SeatLockingJSON.timestamp(release.serverTime)
+            notHeld = release.notHeld
+            serverTime = SeatLockingJSON.timestamp(release.serverTime)
         }
     }
 }

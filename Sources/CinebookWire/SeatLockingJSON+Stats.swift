@@ -6,37 +6,37 @@ extension SeatLockingJSON {
     /// (null without data), seats by code.
     public struct Stats: Codable, Sendable {
         var ok = true
-        let showtime_id: Int
+        let showtimeID: Int
         let since: String?
-        let conflict_rate: Double?
-        let abandonment_rate: Double?
-        let error_rate: Double?
-        let median_seconds_to_booking: Double?
-        let conflicting_seats: Int
-        let limit_refusals: Int
-        let limit_refused_seats: Int
+        let conflictRate: Double?
+        let abandonmentRate: Double?
+        let errorRate: Double?
+        let medianSecondsToBooking: Double?
+        let conflictingSeats: Int
+        let limitRefusals: Int
+        let limitRefusedSeats: Int
         let operations: Int
         /// Failed seat operations by operation.
         let failures: [String: Int]
-        let holds_ended: Int
+        let holdsEnded: Int
         let booked: Int
         let released: Int
         let expired: Int
         let seats: [String: ShowtimeStats.SeatCounts]
 
         public init(_ stats: ShowtimeStats) {
-            showtime_id = stats.showtimeID
+            showtimeID = stats.showtimeID
             since = stats.since.map(SeatLockingJSON.timestamp)
-            conflict_rate = stats.conflictRate
-            abandonment_rate = stats.abandonmentRate
-            error_rate = stats.errorRate
-            median_seconds_to_booking = stats.medianMillisecondsToBooking.map { Double($0) / 1000 }
-            conflicting_seats = stats.conflictingSeats
-            limit_refusals = stats.limitRefusals
-            limit_refused_seats = stats.limitRefusedSeats
+            conflictRate = stats.conflictRate
+            abandonmentRate = stats.abandonmentRate
+            errorRate = stats.errorRate
+            medianSecondsToBooking = stats.medianMillisecondsToBooking.map { Double($0) / 1000 }
+            conflictingSeats = stats.conflictingSeats
+            limitRefusals = stats.limitRefusals
+            limitRefusedSeats = stats.limitRefusedSeats
             operations = stats.operations
             failures = stats.failedSeats
-            holds_ended = stats.holdsEnded
+            holdsEnded = stats.holdsEnded
             booked = stats.booked
             released = stats.released
             expired = stats.expired
@@ -59,9 +59,9 @@ extension ShowtimeStats {
             seats[code] = counts
         }
         self.init(
-            showtimeID: wire.showtime_id, since: since, conflictingSeats: wire.conflicting_seats,
-            limitRefusals: wire.limit_refusals, limitRefusedSeats: wire.limit_refused_seats, failedSeats: wire.failures,
+            showtimeID: wire.showtimeID, since: since, conflictingSeats: wire.conflictingSeats,
+            limitRefusals: wire.limitRefusals, limitRefusedSeats: wire.limitRefusedSeats, failedSeats: wire.failures,
             booked: wire.booked, released: wire.released, expired: wire.expired,
-            medianMillisecondsToBooking: wire.median_seconds_to_booking.map { Int64(($0 * 1000).rounded()) }, seats: seats)
+            medianMillisecondsToBooking: wire.medianSecondsToBooking.map { Int64(($0 * 1000).rounded()) }, seats: seats)
     }
 }

@@ -10,97 +10,97 @@ public enum SeatLockingJSON {
     /// Written by the API's client, read by the server, which reads the seats as typed text.
     public struct SeatRequest: Codable, Sendable {
         public let seats: [String]
-        let ttl_seconds: Int?
+        let ttlSeconds: Int?
 
         public init(typed seats: [String], ttl: Duration? = nil) {
             self.seats = seats
-            ttl_seconds = ttl.map { Int($0.components.seconds) }
+            ttlSeconds = ttl.map { Int($0.components.seconds) }
         }
 
         public init(seats: [SeatCode], ttl: Duration? = nil) {
             self.init(typed: seats.map(\.text), ttl: ttl)
         }
 
-        public var ttl: Duration? { ttl_seconds.map { .seconds($0) } }
+        public var ttl: Duration? { ttlSeconds.map { .seconds($0) } }
     }
 
     /// A lock's or an extension's answer; `lockGrant` reads it back.
     public struct Grant: Codable, Sendable {
         public struct Held: Codable, Sendable {
             let seat: SeatCode
-            let expires_at: String
+            let expiresAt: String
             let token: Int64
         }
 
         private(set) var ok = true
-        let showtime_id: Int
+        let showtimeID: Int
         let user: String
         let seats: [SeatCode]
-        let expires_at: String
-        let ttl_seconds: Int
+        let expiresAt: String
+        let ttlSeconds: Int
         let held: [Held]
         /// Redis time of the grant, the start of a new hold.
-        let server_time: String
+        let serverTime: String
 
         public init(_ grant: LockGrant) {
-            server_time = SeatLockingJSON.timestamp(grant.serverTime)
-            showtime_id = grant.showtimeID
+            serverTime = SeatLockingJSON.timestamp(grant.serverTime)
+            showtimeID = grant.showtimeID
             user = grant.user
             seats = grant.seats.map(\.code)
-            expires_at = SeatLockingJSON.timestamp(grant.expiresAt)
-            ttl_seconds = Int(grant.ttl.components.seconds)
-            held = grant.seats.map { Held(seat: $0.code, expires_at: SeatLockingJSON.timestamp($0.expiresAt), token: $0.token) }
+            expiresAt = SeatLockingJSON.timestamp(grant.expiresAt)
+            ttlSeconds = Int(grant.ttl.components.seconds)
+            held = grant.seats.map { Held(seat: $0.code, expiresAt: SeatLockingJSON.timestamp($0.expiresAt), token: $0.token) }
         }
 
         /// The grant this answer describes; nil when a time does not read or no seat is held.
         public var lockGrant: LockGrant? {
             let seats = held.compactMap { held in
-                SeatLockingJSON.date(fromTimestamp: held.expires_at).map { HeldSeat(code: held.seat, expiresAt: $0, token: held.token) }
+                SeatLockingJSON.date(fromTimestamp: held.expiresAt).map { HeldSeat(code: held.seat, expiresAt: $0, token: held.token) }
             }
-            guard seats.count == held.count, !seats.isEmpty, let serverTime = SeatLockingJSON.date(fromTimestamp: server_time) else { return nil }
-            return LockGrant(showtimeID: showtime_id, user: user, seats: seats, serverTime: serverTime)
+            guard seats.count == held.count, !seats.isEmpty, let serverTime = SeatLockingJSON.date(fromTimestamp: serverTime) else { return nil }
+            return LockGrant(showtimeID: showtimeID, user: user, seats: seats, serverTime: serverTime)
         }
     }
 
     /// A release's answer; `release` reads it back.
     public struct Released: Codable, Sendable {
         private(set) var ok = true
-        let showtime_id: Int
+        let showtimeID: Int
         let released: [SeatCode]
         /// Redis time of the release.
-        let server_time: String
+        let serverTime: String
 
         public init(_ release: Release) {
-            server_time = SeatLockingJSON.timestamp(release.serverTime)
-            showtime_id = release.showtimeID
+            serverTime = SeatLockingJSON.timestamp(release.serverTime)
+            showtimeID = release.showtimeID
             released = release.released
         }
 
         public var release: Release? {
-            SeatLockingJSON.date(fromTimestamp: server_time).map { Release(showtimeID: showtime_id, released: released, serverTime: $0) }
+            SeatLockingJSON.date(fromTimestamp: serverTime).map { Release(showtimeID: showtimeID, released: released, serverTime: $0) }
         }
     }
 
     /// A booking's answer; `booking` reads it back.
     public struct Booked: Codable, Sendable {
         private(set) var ok = true
-        let booking_id: Int64
-        let showtime_id: Int
+        let bookingID: Int64
+        let showtimeID: Int
         let user: String
         let seats: [SeatCode]
-        let booked_at: String
+        let bookedAt: String
 
         public init(_ booking: Booking) {
-            booking_id = booking.id
-            showtime_id = booking.showtimeID
+            bookingID = booking.id
+            showtimeID = booking.showtimeID
             user = booking.user
             seats = booking.seats
-            booked_at = SeatLockingJSON.timestamp(booking.bookedAt)
+            bookedAt = SeatLockingJSON.timestamp(booking.bookedAt)
         }
 
         public var booking: Booking? {
-            SeatLockingJSON.date(fromTimestamp: booked_at).map {
-                Booking(id: booking_id, showtimeID: showtime_id, user: user, seats: seats, bookedAt: $0)
+            SeatLockingJSON.date(fromTimestamp: bookedAt).map {
+                Booking(id: bookingID, showtimeID: showtimeID, user: user, seats: seats, bookedAt: $0)
             }
         }
     }
@@ -108,11 +108,11 @@ public enum SeatLockingJSON {
     /// `{"ok": true, "bookings": [{"booking_id", "showtime_id", "user", "seats", "booked_at"}]}`
     public struct Bookings: Codable, Sendable {
         struct Entry: Codable, Sendable {
-            let booking_id: Int64
-            let showtime_id: Int
+            let bookingID: Int64
+            let showtimeID: Int
             let user: String
             let seats: [SeatCode]
-            let booked_at: String
+            let bookedAt: String
         }
 
         var ok = true
@@ -120,15 +120,15 @@ public enum SeatLockingJSON {
 
         public init(_ bookings: [Booking]) {
             self.bookings = bookings.map {
-                Entry(booking_id: $0.id, showtime_id: $0.showtimeID, user: $0.user, seats: $0.seats, booked_at: SeatLockingJSON.timestamp($0.bookedAt))
+                Entry(bookingID: $0.id, showtimeID: $0.showtimeID, user: $0.user, seats: $0.seats, bookedAt: SeatLockingJSON.timestamp($0.bookedAt))
             }
         }
 
         /// The bookings as a server sent them; nil when one cannot be read.
         public var decoded: [Booking]? {
             let found = bookings.compactMap { entry in
-                SeatLockingJSON.date(fromTimestamp: entry.booked_at).map {
-                    Booking(id: entry.booking_id, showtimeID: entry.showtime_id, user: entry.user, seats: entry.seats, bookedAt: $0)
+                SeatLockingJSON.date(fromTimestamp: entry.bookedAt).map {
+                    Booking(id: entry.bookingID, showtimeID: entry.showtimeID, user: entry.user, seats: entry.seats, bookedAt: $0)
                 }
             }
             return found.count == bookings.count ? found : nil
@@ -145,13 +145,13 @@ public enum SeatLockingJSON {
         }
 
         struct Entry: Encodable, Sendable {
-            let showtime_id: Int
+            let showtimeID: Int
             let consistent: Bool
-            let redis_lost_data: Bool
-            let sold_only_in_database: [SeatCode]
-            let sold_only_in_redis: [SeatCode]
-            let interrupted_bookings: [Interrupted]
-            let locks_on_sold_seats: [SeatCode]
+            let redisLostData: Bool
+            let soldOnlyInDatabase: [SeatCode]
+            let soldOnlyInRedis: [SeatCode]
+            let interruptedBookings: [Interrupted]
+            let locksOnSoldSeats: [SeatCode]
             let repaired: Bool
         }
 
@@ -163,10 +163,10 @@ public enum SeatLockingJSON {
             consistent = reports.allSatisfy { $0.isConsistent || $0.repaired }
             showtimes = reports.map {
                 Entry(
-                    showtime_id: $0.showtimeID, consistent: $0.isConsistent, redis_lost_data: $0.redisLostData,
-                    sold_only_in_database: $0.soldOnlyInDatabase, sold_only_in_redis: $0.soldOnlyInRedis,
-                    interrupted_bookings: $0.interruptedBookings.map { Interrupted(seat: $0.seat, user: $0.user, committed: $0.committed) },
-                    locks_on_sold_seats: $0.locksOnSoldSeats, repaired: $0.repaired)
+                    showtimeID: $0.showtimeID, consistent: $0.isConsistent, redisLostData: $0.redisLostData,
+                    soldOnlyInDatabase: $0.soldOnlyInDatabase, soldOnlyInRedis: $0.soldOnlyInRedis,
+                    interruptedBookings: $0.interruptedBookings.map { Interrupted(seat: $0.seat, user: $0.user, committed: $0.committed) },
+                    locksOnSoldSeats: $0.locksOnSoldSeats, repaired: $0.repaired)
             }
         }
     }
@@ -175,20 +175,20 @@ public enum SeatLockingJSON {
         let id: Int
         let title: String
         let auditorium: String
-        let starts_at: String
+        let startsAt: String
         /// The cinema's time zone; sales close at `sales_close_at` (the start, or a cut-off before it).
-        let time_zone: String
-        let sales_close_at: String
-        let seat_count: Int
+        let timeZone: String
+        let salesCloseAt: String
+        let seatCount: Int
 
         public init(_ showtime: Showtime) {
             id = showtime.id
             title = showtime.title
             auditorium = showtime.auditorium
-            starts_at = SeatLockingJSON.timestamp(showtime.startsAt)
-            time_zone = showtime.timeZone.identifier
-            sales_close_at = SeatLockingJSON.timestamp(showtime.salesCloseAt)
-            seat_count = showtime.layout.seatCount
+            startsAt = SeatLockingJSON.timestamp(showtime.startsAt)
+            timeZone = showtime.timeZone.identifier
+            salesCloseAt = SeatLockingJSON.timestamp(showtime.salesCloseAt)
+            seatCount = showtime.layout.seatCount
         }
     }
 
@@ -204,18 +204,18 @@ public enum SeatLockingJSON {
             let id: Int
             let title: String
             let auditorium: String
-            let starts_at: String
-            let time_zone: String
-            let sales_close_at: String
-            let seat_count: Int
+            let startsAt: String
+            let timeZone: String
+            let salesCloseAt: String
+            let seatCount: Int
             let rows: [Row]
             let occupied: [SeatCode]
         }
 
         public struct Policy: Codable, Sendable {
-            let lock_seconds: Int
-            let max_hold_seconds: Int
-            let max_seats_per_user: Int
+            let lockSeconds: Int
+            let maxHoldSeconds: Int
+            let maxSeatsPerUser: Int
         }
 
         var ok = true
@@ -225,19 +225,19 @@ public enum SeatLockingJSON {
         public init(_ showtime: Showtime, policy: LockPolicy) {
             self.showtime = Layout(
                 id: showtime.id, title: showtime.title, auditorium: showtime.auditorium,
-                starts_at: SeatLockingJSON.timestamp(showtime.startsAt), time_zone: showtime.timeZone.identifier,
-                sales_close_at: SeatLockingJSON.timestamp(showtime.salesCloseAt), seat_count: showtime.layout.seatCount,
+                startsAt: SeatLockingJSON.timestamp(showtime.startsAt), timeZone: showtime.timeZone.identifier,
+                salesCloseAt: SeatLockingJSON.timestamp(showtime.salesCloseAt), seatCount: showtime.layout.seatCount,
                 rows: showtime.layout.rowPatterns.map { Row(row: $0.label, seats: $0.pattern) }, occupied: showtime.occupied.sorted())
             self.policy = Policy(
-                lock_seconds: Int(policy.ttl.components.seconds), max_hold_seconds: Int(policy.maximumHold.components.seconds),
-                max_seats_per_user: policy.maximumSeatsPerUser)
+                lockSeconds: Int(policy.ttl.components.seconds), maxHoldSeconds: Int(policy.maximumHold.components.seconds),
+                maxSeatsPerUser: policy.maximumSeatsPerUser)
         }
 
         /// The showtime and rules this answer describes; nil when it is not a valid layout.
         public func decoded() -> (showtime: Showtime, policy: LockPolicy)? {
-            guard let startsAt = SeatLockingJSON.date(fromTimestamp: showtime.starts_at),
-                  let closeAt = SeatLockingJSON.date(fromTimestamp: showtime.sales_close_at), closeAt <= startsAt,
-                  let zone = TimeZone(identifier: showtime.time_zone),
+            guard let startsAt = SeatLockingJSON.date(fromTimestamp: showtime.startsAt),
+                  let closeAt = SeatLockingJSON.date(fromTimestamp: showtime.salesCloseAt), closeAt <= startsAt,
+                  let zone = TimeZone(identifier: showtime.timeZone),
                   let layout = try? SeatLayout(rowPatterns: showtime.rows.map { (label: $0.row, pattern: $0.seats) })
             else { return nil }
             return (
@@ -245,8 +245,8 @@ public enum SeatLockingJSON {
                     id: showtime.id, title: showtime.title, auditorium: showtime.auditorium, startsAt: startsAt, layout: layout,
                     occupied: Set(showtime.occupied), timeZone: zone, salesCutoff: .seconds(startsAt.timeIntervalSince(closeAt))),
                 LockPolicy(
-                    ttl: .seconds(policy.lock_seconds), maximumHold: .seconds(policy.max_hold_seconds),
-                    maximumSeatsPerUser: policy.max_seats_per_user))
+                    ttl: .seconds(policy.lockSeconds), maximumHold: .seconds(policy.maxHoldSeconds),
+                    maximumSeatsPerUser: policy.maxSeatsPerUser))
         }
     }
 
@@ -272,25 +272,25 @@ public enum SeatLockingJSON {
                 let number: Int
                 let category: String
                 let state: String
-                let expires_at: String?
+                let expiresAt: String?
             }
 
             private(set) var ok = true
             let showtime: ShowtimeSummary
             let viewer: String?
-            let server_time: String
+            let serverTime: String
             let counts: [String: Int]
             let seats: [SeatEntry]
 
             init(_ status: ShowtimeStatus) {
                 showtime = ShowtimeSummary(status.showtime)
                 viewer = status.viewer
-                server_time = SeatLockingJSON.timestamp(status.serverTime)
+                serverTime = SeatLockingJSON.timestamp(status.serverTime)
                 counts = Status.counts(of: status)
                 seats = status.seats.map {
                     SeatEntry(
                         seat: $0.seat.code, row: $0.seat.row, number: $0.seat.number, category: $0.seat.category.rawValue,
-                        state: $0.state.rawValue, expires_at: $0.expiresAt.map(SeatLockingJSON.timestamp))
+                        state: $0.state.rawValue, expiresAt: $0.expiresAt.map(SeatLockingJSON.timestamp))
                 }
             }
         }
@@ -302,12 +302,12 @@ public enum SeatLockingJSON {
         /// The status a body describes, of `showtime` as the reader knows it (seats not in
         /// its layout are left out); nil when the body does not read.
         public static func status(from body: Data, showtime: Showtime, revision: ShowtimeRevision) -> ShowtimeStatus? {
-            guard let wire = try? JSONDecoder().decode(Wire.self, from: body),
-                  let serverTime = SeatLockingJSON.date(fromTimestamp: wire.server_time)
+            guard let wire = try? SeatLockingJSON.decode(Wire.self, from: body),
+                  let serverTime = SeatLockingJSON.date(fromTimestamp: wire.serverTime)
             else { return nil }
             let seats = wire.seats.compactMap { entry -> SeatStatus? in
                 guard let seat = showtime.layout.seat(entry.seat), let state = SeatState(rawValue: entry.state) else { return nil }
-                return SeatStatus(seat: seat, state: state, expiresAt: entry.expires_at.flatMap(SeatLockingJSON.date(fromTimestamp:)))
+                return SeatStatus(seat: seat, state: state, expiresAt: entry.expiresAt.flatMap(SeatLockingJSON.date(fromTimestamp:)))
             }
             return ShowtimeStatus(showtime: showtime, viewer: wire.viewer, seats: seats, serverTime: serverTime, revision: revision)
         }
@@ -368,14 +368,14 @@ public enum SeatLockingJSON {
         }
 
         let ok = true
-        let showtime_id: Int
+        let showtimeID: Int
         let count: Int
         let category: String?
         let wheelchair: Bool
         let offers: [Offer]
 
         public init(_ best: BestAvailable) {
-            showtime_id = best.showtimeID
+            showtimeID = best.showtimeID
             count = best.wish.count
             category = best.wish.category?.rawValue
             wheelchair = best.wish.wheelchair
@@ -410,9 +410,9 @@ public enum SeatLockingJSON {
         private(set) var unavailable: [SeatCode]?
         private(set) var suggestions: [[SeatCode]]?
         /// Which showtime's sales closed when, with the cinema's time zone (`sales_closed` only).
-        private(set) var showtime_id: Int?
-        private(set) var closed_at: String?
-        private(set) var time_zone: String?
+        private(set) var showtimeID: Int?
+        private(set) var closedAt: String?
+        private(set) var timeZone: String?
 
         /// The body of `failure`, with its message as the front end words it.
         public init(_ failure: SeatLockingError, message: String? = nil) {
@@ -422,9 +422,9 @@ public enum SeatLockingJSON {
                 unavailable = seats
                 self.suggestions = suggestions
             case let .salesClosed(showtime, closedAt, zone):
-                showtime_id = showtime
-                closed_at = SeatLockingJSON.timestamp(closedAt)
-                time_zone = zone.identifier
+                showtimeID = showtime
+                self.closedAt = SeatLockingJSON.timestamp(closedAt)
+                timeZone = zone.identifier
             default:
                 seats = failure.seats.isEmpty ? nil : failure.seats
             }
@@ -436,9 +436,9 @@ public enum SeatLockingJSON {
             seats = nil
             unavailable = nil
             suggestions = nil
-            showtime_id = nil
-            closed_at = nil
-            time_zone = nil
+            showtimeID = nil
+            closedAt = nil
+            timeZone = nil
         }
 
         /// The core's error that this body describes; nil for a code that names no error of
@@ -450,10 +450,10 @@ public enum SeatLockingJSON {
             case "not_lock_owner": return .notLockOwner(seats ?? [])
             case "lock_expired": return .lockExpired(seats ?? [])
             case "sales_closed":
-                guard let showtime_id, let closedAt = closed_at.flatMap(SeatLockingJSON.date(fromTimestamp:)),
-                      let zone = time_zone.flatMap(TimeZone.init(identifier:))
+                guard let showtimeID, let closedAt = closedAt.flatMap(SeatLockingJSON.date(fromTimestamp:)),
+                      let zone = timeZone.flatMap(TimeZone.init(identifier:))
                 else { return .invalidRequest(message) }
-                return .salesClosed(showtime: showtime_id, closedAt: closedAt, timeZone: zone)
+                return .salesClosed(showtime: showtimeID, closedAt: closedAt, timeZone: zone)
             case "too_many_seats":
                 return .tooManySeats(requested: seats?.count ?? 0, alreadyHeld: 0, limit: LockPolicy.defaultMaximumSeatsPerUser)
             case "redis_unavailable": return .redisUnavailable(message)
@@ -478,12 +478,20 @@ public enum SeatLockingJSON {
         return Array(encodedByFoundation(value).utf8)
     }
 
-    /// What `JSONEncoder` writes, with sorted keys and `/` unescaped: the wire format.
+    /// What `JSONEncoder` writes, with sorted keys in snake_case and `/` unescaped: the wire format.
     public static func encodedByFoundation(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = WireKeys.encoding
         guard let data = try? encoder.encode(value) else { return #"{"ok":false,"error":"internal_error"}"# }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A body read back from the wire, its snake_case keys read as the type's properties.
+    public static func decode<Body: Decodable>(_ type: Body.Type, from data: Data) throws -> Body {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = WireKeys.decoding
+        return try decoder.decode(type, from: data)
     }
 
     /// ISO 8601 in UTC with milliseconds, such as `2026-11-25T19:30:00.000Z`: the nearest

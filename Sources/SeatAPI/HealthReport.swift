@@ -9,12 +9,12 @@ import SeatLocking
 struct HealthReport: Encodable, Sendable {
     struct Redis: Encodable, Sendable {
         let reachable: Bool
-        let rtt_ms: Double?
-        let used_memory_bytes: Int64?
-        let maxmemory_bytes: Int64?
-        let memory_used_share: Double?
+        let rttMs: Double?
+        let usedMemoryBytes: Int64?
+        let maxmemoryBytes: Int64?
+        let memoryUsedShare: Double?
         /// Only on a Redis Cluster: `ok`, or `fail` while a shard has no primary.
-        let cluster_state: String?
+        let clusterState: String?
     }
 
     let ok: Bool
@@ -32,9 +32,9 @@ struct HealthReport: Encodable, Sendable {
         status = degraded ? "degraded" : "ok"
         let (seconds, attoseconds) = roundTrip.components
         redis = Redis(
-            reachable: true, rtt_ms: ((Double(seconds) * 1000 + Double(attoseconds) / 1e15) * 1000).rounded() / 1000,
-            used_memory_bytes: memory?.usedBytes, maxmemory_bytes: memory?.maximumBytes,
-            memory_used_share: memory?.usedShare.map { ($0 * 1000).rounded() / 1000 }, cluster_state: clusterState)
+            reachable: true, rttMs: ((Double(seconds) * 1000 + Double(attoseconds) / 1e15) * 1000).rounded() / 1000,
+            usedMemoryBytes: memory?.usedBytes, maxmemoryBytes: memory?.maximumBytes,
+            memoryUsedShare: memory?.usedShare.map { ($0 * 1000).rounded() / 1000 }, clusterState: clusterState)
         self.jobs = jobs
         error = nil
         message = if memory?.isNearlyFull == true {
@@ -61,7 +61,7 @@ struct HealthReport: Encodable, Sendable {
     init(failure reason: String) {
         ok = false
         status = "unavailable"
-        redis = Redis(reachable: false, rtt_ms: nil, used_memory_bytes: nil, maxmemory_bytes: nil, memory_used_share: nil, cluster_state: nil)
+        redis = Redis(reachable: false, rttMs: nil, usedMemoryBytes: nil, maxmemoryBytes: nil, memoryUsedShare: nil, clusterState: nil)
         jobs = nil
         error = "redis_unavailable"
         message = "Redis is unavailable: \(reason)."

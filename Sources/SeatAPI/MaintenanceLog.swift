@@ -12,8 +12,8 @@ import Synchronization
 public final class MaintenanceLog: Sendable {
     /// One finished pass.
     public struct Run: Sendable, Hashable, Encodable {
-        public let finished_at: String
-        public let duration_ms: Double
+        public let finishedAt: String
+        public let durationMs: Double
         /// `ok`, `failed`, or `skipped` (another server held the sweep lock and ran it).
         public let result: String
         public let error: String?
@@ -29,11 +29,11 @@ public final class MaintenanceLog: Sendable {
     /// What `/health` says of one job.
     public struct Job: Sendable, Hashable, Encodable {
         /// The interval it should run at; nil when this server runs none.
-        public let every_s: Double?
+        public let everyS: Double?
         /// `ok`, `failed` (its last pass), `overdue` (no success for two intervals) or `off`.
         public let status: String
-        public let last_run: Run?
-        public let last_success_at: String?
+        public let lastRun: Run?
+        public let lastSuccessAt: String?
 
         public var isHealthy: Bool { status == "ok" || status == "off" }
     }
@@ -61,7 +61,7 @@ public final class MaintenanceLog: Sendable {
                 expired: Int? = nil, showtimes: Int? = nil, repaired: Int? = nil, archived: Int? = nil) {
         let now = Date()
         let run = Run(
-            finished_at: SeatLockingJSON.timestamp(now), duration_ms: RequestLogMiddleware.milliseconds(duration),
+            finishedAt: SeatLockingJSON.timestamp(now), durationMs: RequestLogMiddleware.milliseconds(duration),
             result: failure != nil ? "failed" : skipped ? "skipped" : "ok", error: failure,
             expired: expired, showtimes: showtimes, repaired: repaired, archived: archived)
         state.withLock {
@@ -89,7 +89,7 @@ public final class MaintenanceLog: Sendable {
                     status = run?.result == "failed" ? "failed" : run == nil ? "off" : "ok"
                 }
                 return (job.rawValue, Job(
-                    every_s: state.interval?.seconds, status: status, last_run: run, last_success_at: success.map(SeatLockingJSON.timestamp)))
+                    everyS: state.interval?.seconds, status: status, lastRun: run, lastSuccessAt: success.map(SeatLockingJSON.timestamp)))
             })
         }
     }

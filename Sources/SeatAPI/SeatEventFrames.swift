@@ -99,7 +99,7 @@ final class SeatEventFrames: Sendable {
 
     /// A notice about the stream itself; with a version, it is the event's `id`.
     static func notice(_ name: String, showtime: Int, version: Int64?, message: String? = nil) -> String {
-        let data = SeatLockingJSON.encode(SeatEventJSON.Notice(event: name, showtime_id: showtime, version: version, message: message))
+        let data = SeatLockingJSON.encode(SeatEventJSON.Notice(event: name, showtimeID: showtime, version: version, message: message))
         return (version.map { "id: \($0)\n" } ?? "") + "event: \(name)\ndata: \(data)\n\n"
     }
 }

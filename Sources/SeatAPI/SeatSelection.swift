@@ -39,7 +39,7 @@ enum SeatSelection {
         guard isJSON(request.headers[.contentType]) else { throw APIError.unsupportedMediaType }
         let data = Data(body.readableBytesView)
         do {
-            return try JSONDecoder().decode(SeatLockingJSON.SeatRequest.self, from: data)
+            return try SeatLockingJSON.decode(SeatLockingJSON.SeatRequest.self, from: data)
         } catch {
             guard (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) != nil else {
                 throw APIError.badRequest("The body is not valid JSON; send an object like \(example).")

@@ -67,10 +67,10 @@ struct EventStreamReader: Sendable {
         case "connected", "resync":
             return .connected
         case "disconnected":
-            let notice = try? JSONDecoder().decode(SeatEventJSON.Notice.self, from: Data(frame.data.utf8))
+            let notice = try? SeatLockingJSON.decode(SeatEventJSON.Notice.self, from: Data(frame.data.utf8))
             return .disconnected(reason: notice?.message ?? "the server lost its live feed")
         default:
-            return (try? JSONDecoder().decode(SeatEventJSON.Change.self, from: Data(frame.data.utf8)))?.decoded.map { .change($0) }
+            return (try? SeatLockingJSON.decode(SeatEventJSON.Change.self, from: Data(frame.data.utf8)))?.decoded.map { .change($0) }
         }
     }
 }

@@ -214,7 +214,7 @@ public final class SeatAPIClient: SeatOperations {
     /// in the error when it cannot be read.
     private func decoded<Wire: Decodable>(_ type: Wire.Type, from response: Answer, what: String) throws(SeatLockingError) -> Wire {
         try succeeded(response)
-        guard let wire = try? JSONDecoder().decode(Wire.self, from: Data(response.body.utf8)) else { throw Self.unreadable(what) }
+        guard let wire = try? SeatLockingJSON.decode(Wire.self, from: Data(response.body.utf8)) else { throw Self.unreadable(what) }
         return wire
     }
 
@@ -226,7 +226,7 @@ public final class SeatAPIClient: SeatOperations {
     private func succeeded(_ response: Answer) throws(SeatLockingError) {
         let (status, body, _) = response
         if (200..<300).contains(status) { return }
-        if let failure = try? JSONDecoder().decode(SeatLockingJSON.Failure.self, from: Data(body.utf8)),
+        if let failure = try? SeatLockingJSON.decode(SeatLockingJSON.Failure.self, from: Data(body.utf8)),
            let error = failure.seatLockingError {
             throw error
         }

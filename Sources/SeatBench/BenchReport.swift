@@ -5,38 +5,38 @@ public struct BenchReport: Sendable, Codable {
     public struct OperationFigures: Sendable, Codable {
         public let operation: String
         public let count: Int
-        public let p50_ms: Double
-        public let p90_ms: Double
-        public let p99_ms: Double
-        public let p999_ms: Double
-        public let max_ms: Double
+        public let p50Ms: Double
+        public let p90Ms: Double
+        public let p99Ms: Double
+        public let p999Ms: Double
+        public let maxMs: Double
         /// p50 over its floor: the bare SET for writes, the bare PING for reads.
-        public let p50_over_floor: Double
+        public let p50OverFloor: Double
         public let floor: String
     }
 
     public struct Memory: Sendable, Codable {
         /// Redis memory per held seat: lock hash, index entry and per-user entry (`MEMORY USAGE`).
         /// (Measured on the core only: through HTTP the run leaves the server's keys alone.)
-        public let redis_bytes_per_held_seat: Double?
+        public let redisBytesPerHeldSeat: Double?
         /// `MEMORY USAGE` of one lock key.
-        public let lock_key_bytes: Int?
-        public let process_rss_start_mb: Double
-        public let process_rss_end_mb: Double
-        public let process_rss_max_mb: Double
+        public let lockKeyBytes: Int?
+        public let processRssStartMb: Double
+        public let processRssEndMb: Double
+        public let processRssMaxMb: Double
     }
 
     public struct Invariants: Sendable, Codable {
         public let grants: Int
         public let bookings: Int
         /// Holds that ended early because Redis lost its data (a flush, an empty restart, a failover).
-        public let holds_lost_with_redis: Int
+        public let holdsLostWithRedis: Int
         /// Seats the database sold that Redis still showed locked after a run with Redis
         /// faults (a failover lost the primary's last writes); repaired by reconciliation.
-        public let seats_repaired_after_lost_writes: Int
-        public let showtimes_checked: Int
+        public let seatsRepairedAfterLostWrites: Int
+        public let showtimesChecked: Int
         /// Performances sold out, audited and removed while the run went on.
-        public let showtimes_finished_during_run: Int
+        public let showtimesFinishedDuringRun: Int
         public let violations: [String]
         public var ok: Bool { violations.isEmpty }
     }
@@ -46,17 +46,17 @@ public struct BenchReport: Sendable, Codable {
     public let target: String
     public let users: Int
     /// Mean pause of a user before each operation.
-    public let think_ms: Double
+    public let thinkMs: Double
     public let showtimes: Int
     public let connections: String
     public let appendfsync: String
-    public let duration_seconds: Double
+    public let durationSeconds: Double
     public let operations: Int
-    public let operations_per_second: Double
-    public let conflict_rate: Double
+    public let operationsPerSecond: Double
+    public let conflictRate: Double
     public let refusals: Int
     public let errors: Int
-    public let last_error: String?
+    public let lastError: String?
     public let baseline: Baseline
     public let latencies: [OperationFigures]
     public let memory: Memory
@@ -66,9 +66,9 @@ public struct BenchReport: Sendable, Codable {
         var lines: [String] = []
         lines.append(String(
             format: "%d users%@ on %d showtime%@ (%@ connections%@), appendfsync %@: %d operations in %.1f s = %.0f ops/s",
-            users, think_ms > 0 ? String(format: " thinking %.0f ms", think_ms) : "", showtimes, showtimes == 1 ? "" : "s", connections,
+            users, thinkMs > 0 ? String(format: " thinking %.0f ms", thinkMs) : "", showtimes, showtimes == 1 ? "" : "s", connections,
             target == "core" ? "" : ", through \(target)", appendfsync,
-            operations, duration_seconds, operations_per_second))
+            operations, durationSeconds, operationsPerSecond))
         lines.append(String(
             format: "floor (p50): PING %.3f ms, trivial EVALSHA %.3f ms, SET %.3f ms (p99 %.3f ms)",
             baseline.pingMicroseconds / 1000, baseline.scriptMicroseconds / 1000, baseline.setMicroseconds / 1000,
@@ -76,23 +76,23 @@ public struct BenchReport: Sendable, Codable {
         lines.append("")
         lines += Self.table(latencies)
         lines.append("")
-        lines.append(String(format: "conflicts: %.1f%% of locks · refusals: %d · errors: %d", conflict_rate * 100, refusals, errors)
-            + (last_error.map { " (last: \($0))" } ?? ""))
+        lines.append(String(format: "conflicts: %.1f%% of locks · refusals: %d · errors: %d", conflictRate * 100, refusals, errors)
+            + (lastError.map { " (last: \($0))" } ?? ""))
         let rss = String(
-            format: "bench RSS %.1f → %.1f MB (max %.1f)", memory.process_rss_start_mb, memory.process_rss_end_mb, memory.process_rss_max_mb)
-        if let perSeat = memory.redis_bytes_per_held_seat, let lockKey = memory.lock_key_bytes {
+            format: "bench RSS %.1f → %.1f MB (max %.1f)", memory.processRssStartMb, memory.processRssEndMb, memory.processRssMaxMb)
+        if let perSeat = memory.redisBytesPerHeldSeat, let lockKey = memory.lockKeyBytes {
             lines.append(String(format: "memory: %.0f bytes of Redis per held seat (lock key alone %d bytes); ", perSeat, lockKey) + rss)
         } else {
             lines.append("memory: " + rss)
         }
         if invariants.ok {
-            lines.append("invariants: OK — \(invariants.grants) grants, \(invariants.bookings) bookings, \(invariants.showtimes_checked) showtimes audited; no seat held twice, none sold twice")
-            if invariants.holds_lost_with_redis > 0 {
-                lines.append("  \(invariants.holds_lost_with_redis) holds were lost with Redis's data; their seats' sales were kept")
+            lines.append("invariants: OK — \(invariants.grants) grants, \(invariants.bookings) bookings, \(invariants.showtimesChecked) showtimes audited; no seat held twice, none sold twice")
+            if invariants.holdsLostWithRedis > 0 {
+                lines.append("  \(invariants.holdsLostWithRedis) holds were lost with Redis's data; their seats' sales were kept")
             }
-            if invariants.seats_repaired_after_lost_writes > 0 {
+            if invariants.seatsRepairedAfterLostWrites > 0 {
                 lines.append(
-                    "  \(invariants.seats_repaired_after_lost_writes) sold seats were still locked in Redis after it lost writes; reconciliation repaired them")
+                    "  \(invariants.seatsRepairedAfterLostWrites) sold seats were still locked in Redis after it lost writes; reconciliation repaired them")
             }
         } else {
             lines.append("invariants: VIOLATED")
@@ -107,8 +107,8 @@ public struct BenchReport: Sendable, Codable {
         let headings = ["operation", "count", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "p50/floor", "floor"]
         let rows = latencies.map { figure in
             [figure.operation, String(figure.count)]
-                + [figure.p50_ms, figure.p90_ms, figure.p99_ms, figure.p999_ms, figure.max_ms].map { String(format: "%.3f", $0) }
-                + [String(format: "%.2fx", figure.p50_over_floor), figure.floor]
+                + [figure.p50Ms, figure.p90Ms, figure.p99Ms, figure.p999Ms, figure.maxMs].map { String(format: "%.3f", $0) }
+                + [String(format: "%.2fx", figure.p50OverFloor), figure.floor]
         }
         let widths = headings.indices.map { column in ([headings] + rows).map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {

@@ -143,26 +143,26 @@ public struct BenchRunner: Sendable {
             let isRead = operation == .status
             let floor = isRead ? baseline.pingMicroseconds : baseline.setMicroseconds
             return BenchReport.OperationFigures(
-                operation: operation.rawValue, count: Int(histogram.totalCount), p50_ms: ms(50), p90_ms: ms(90), p99_ms: ms(99),
-                p999_ms: ms(99.9), max_ms: Double(histogram.max) / 1_000_000, p50_over_floor: ms(50) * 1000 / floor,
+                operation: operation.rawValue, count: Int(histogram.totalCount), p50Ms: ms(50), p90Ms: ms(90), p99Ms: ms(99),
+                p999Ms: ms(99.9), maxMs: Double(histogram.max) / 1_000_000, p50OverFloor: ms(50) * 1000 / floor,
                 floor: isRead ? "PING" : "SET")
         }
         let locks = Int(totals.histograms[.lock]?.totalCount ?? 0)
         let invariants = BenchReport.Invariants(
-            grants: grants, bookings: bookings, holds_lost_with_redis: lostHolds, seats_repaired_after_lost_writes: repaired,
-            showtimes_checked: finishedCount + remaining.count,
-            showtimes_finished_during_run: finishedCount, violations: problems)
+            grants: grants, bookings: bookings, holdsLostWithRedis: lostHolds, seatsRepairedAfterLostWrites: repaired,
+            showtimesChecked: finishedCount + remaining.count,
+            showtimesFinishedDuringRun: finishedCount, violations: problems)
         return BenchReport(
             ok: invariants.ok, target: http?.operations.base ?? "core", users: configuration.users,
-            think_ms: configuration.thinkTime.seconds * 1000, showtimes: pool.slots,
+            thinkMs: configuration.thinkTime.seconds * 1000, showtimes: pool.slots,
             connections: http != nil ? "pooled HTTP" : configuration.connections.map(String.init) ?? "own", appendfsync: appendfsync,
-            duration_seconds: elapsed.seconds, operations: totals.operations,
-            operations_per_second: Double(totals.operations) / max(elapsed.seconds, 0.001),
-            conflict_rate: locks == 0 ? 0 : Double(totals.conflicts) / Double(locks), refusals: totals.refusals,
-            errors: totals.errors, last_error: totals.lastError, baseline: baseline, latencies: figures,
+            durationSeconds: elapsed.seconds, operations: totals.operations,
+            operationsPerSecond: Double(totals.operations) / max(elapsed.seconds, 0.001),
+            conflictRate: locks == 0 ? 0 : Double(totals.conflicts) / Double(locks), refusals: totals.refusals,
+            errors: totals.errors, lastError: totals.lastError, baseline: baseline, latencies: figures,
             memory: BenchReport.Memory(
-                redis_bytes_per_held_seat: memoryProbe?.perSeat, lock_key_bytes: memoryProbe?.lockKey,
-                process_rss_start_mb: rssStart, process_rss_end_mb: rssEnd, process_rss_max_mb: rssMax.withLock { $0 }),
+                redisBytesPerHeldSeat: memoryProbe?.perSeat, lockKeyBytes: memoryProbe?.lockKey,
+                processRssStartMb: rssStart, processRssEndMb: rssEnd, processRssMaxMb: rssMax.withLock { $0 }),
             invariants: invariants)
     }
 

@@ -105,14 +105,14 @@ public struct FanoutBench: Sendable {
 
 /// p50, p99 and the largest of a latency histogram, in milliseconds.
 public struct LatencySummary: Sendable, Encodable {
-    public let p50_ms: Double
-    public let p99_ms: Double
-    public let max_ms: Double
+    public let p50Ms: Double
+    public let p99Ms: Double
+    public let maxMs: Double
 
     init(_ histogram: Histogram<UInt64>) {
-        p50_ms = Double(histogram.valueAtPercentile(50)) / 1e6
-        p99_ms = Double(histogram.valueAtPercentile(99)) / 1e6
-        max_ms = Double(histogram.max) / 1e6
+        p50Ms = Double(histogram.valueAtPercentile(50)) / 1e6
+        p99Ms = Double(histogram.valueAtPercentile(99)) / 1e6
+        maxMs = Double(histogram.max) / 1e6
     }
 }
 
@@ -154,9 +154,9 @@ public struct FanoutReport: Sendable, Encodable {
             + (changeErrors.isEmpty ? "" : "; \(changeErrors.count) failed (\(changeErrors[0]))"))
         lines.append(String(
             format: "Delivery, from asking for the change to its arrival on each stream: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
-            delivery.p50_ms, delivery.p99_ms, delivery.max_ms))
+            delivery.p50Ms, delivery.p99Ms, delivery.maxMs))
         lines.append(String(
-            format: "Floor, GET /health with the streams open: p50 %.2f ms, p99 %.2f ms", health.p50_ms, health.p99_ms))
+            format: "Floor, GET /health with the streams open: p50 %.2f ms, p99 %.2f ms", health.p50Ms, health.p99Ms))
         lines.append(ok ? "OK" : "NOT OK: some streams failed or missed changes")
         return lines.joined(separator: "\n")
     }

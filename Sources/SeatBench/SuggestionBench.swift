@@ -9,21 +9,21 @@ import SeatLocking
 public struct SuggestionBench: Sendable {
     public struct Report: Encodable, Sendable {
         public let ok = true
-        public let layout_seats: Int
+        public let layoutSeats: Int
         public let occupancy: Double
         public let calls: Int
-        public let offers_per_call: Double
-        public let p50_us: Double
-        public let p90_us: Double
-        public let p99_us: Double
-        public let max_us: Double
+        public let offersPerCall: Double
+        public let p50Us: Double
+        public let p90Us: Double
+        public let p99Us: Double
+        public let maxUs: Double
 
         public var text: String {
             """
-            Best-available engine on a \(layout_seats)-seat layout at \(Int((occupancy * 100).rounded())) % random occupancy, \
-            \(calls) calls (parties of 1–6, half of them near a seat), \(String(format: "%.2f", offers_per_call)) offers a call:
-              p50 \(String(format: "%.1f", p50_us)) µs   p90 \(String(format: "%.1f", p90_us)) µs   \
-            p99 \(String(format: "%.1f", p99_us)) µs   max \(String(format: "%.1f", max_us)) µs
+            Best-available engine on a \(layoutSeats)-seat layout at \(Int((occupancy * 100).rounded())) % random occupancy, \
+            \(calls) calls (parties of 1–6, half of them near a seat), \(String(format: "%.2f", offersPerCall)) offers a call:
+              p50 \(String(format: "%.1f", p50Us)) µs   p90 \(String(format: "%.1f", p90Us)) µs   \
+            p99 \(String(format: "%.1f", p99Us)) µs   max \(String(format: "%.1f", maxUs)) µs
             """
         }
     }
@@ -57,7 +57,7 @@ public struct SuggestionBench: Sendable {
         }
         let us = { (percentile: Double) in Double(histogram.valueAtPercentile(percentile)) / 1000 }
         return Report(
-            layout_seats: seats.count, occupancy: occupancy, calls: calls, offers_per_call: Double(offers) / Double(max(calls, 1)),
-            p50_us: us(50), p90_us: us(90), p99_us: us(99), max_us: Double(histogram.max) / 1000)
+            layoutSeats: seats.count, occupancy: occupancy, calls: calls, offersPerCall: Double(offers) / Double(max(calls, 1)),
+            p50Us: us(50), p90Us: us(90), p99Us: us(99), maxUs: Double(histogram.max) / 1000)
     }
 }

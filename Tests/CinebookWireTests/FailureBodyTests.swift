@@ -11,7 +11,7 @@ import TestSupport
 @Suite("Answer bodies both ways")
 struct FailureBodyTests {
     private func decode<Body: Decodable>(_ type: Body.Type, _ text: String) throws -> Body {
-        try JSONDecoder().decode(Body.self, from: Data(text.utf8))
+        try SeatLockingJSON.decode(Body.self, from: Data(text.utf8))
     }
 
     @Test func grantsReleasesBookingsAndStatusesComeBackAsTheyWere() throws {
@@ -50,7 +50,7 @@ struct FailureBodyTests {
 
     private func roundTrip(_ error: SeatLockingError) throws -> SeatLockingError? {
         let body = SeatLockingJSON.encode(SeatLockingJSON.Failure(error))
-        return try JSONDecoder().decode(SeatLockingJSON.Failure.self, from: Data(body.utf8)).seatLockingError
+        return try SeatLockingJSON.decode(SeatLockingJSON.Failure.self, from: Data(body.utf8)).seatLockingError
     }
 
     @Test func theErrorsAClientActsOnComeBackAsTheyWere() throws {

@@ -40,7 +40,7 @@ import json, sys
 report = json.load(open(sys.argv[2]))
 lock = next(f for f in report["latencies"] if f["operation"] == "lock")
 print(f"{sys.argv[1]:<11} {report['operations_per_second']:8.0f} ops/s   lock p50 {lock['p50_ms']:.3f} ms  p99 {lock['p99_ms']:.3f} ms"
-      f"   PING p50 {report['baseline']['pingMicroseconds'] / 1000:.3f} ms   violations {len(report['invariants']['violations'])}")
+      f"   PING p50 {report['baseline']['ping_microseconds'] / 1000:.3f} ms   violations {len(report['invariants']['violations'])}")
 PY
 }
 for think in 100 0; do
@@ -56,6 +56,6 @@ echo "PING hand-off on one connection (p50, the same server, three rounds):"
 for round in 1 2 3; do
   benchmark=$(redis-benchmark -p "$standalone" -c 1 -n 50000 -t ping_mbulk --csv 2>/dev/null | tail -1 | tr -d '"' | cut -d, -f5)
   ours=$("$cinebook" bench --redis "redis://127.0.0.1:$standalone" --database "sqlite://$work/ping.sqlite" --fixtures "$here/../../Fixtures" \
-    --users 1 --operations 10 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["baseline"]["pingMicroseconds"] / 1000)')
+    --users 1 --operations 10 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["baseline"]["ping_microseconds"] / 1000)')
   python3 -c "print(f'redis-benchmark -c 1: {float(\"$benchmark\"):.3f} ms   cinebook client: {float(\"$ours\"):.3f} ms   ratio {float(\"$ours\") / float(\"$benchmark\"):.2f}x')"
 done

@@ -37,7 +37,7 @@ for round in $(seq "$rounds"); do
 import json, sys
 report = json.load(sys.stdin)
 lock = next(l for l in report["latencies"] if l["operation"] == "lock")
-p50, p99, floor = lock["p50_ms"] * 1000, lock["p99_ms"] * 1000, report["baseline"]["scriptMicroseconds"]
+p50, p99, floor = lock["p50_ms"] * 1000, lock["p99_ms"] * 1000, report["baseline"]["script_microseconds"]
 print(f"{p50:.1f} {p99:.1f} {floor:.1f}")')
   ours_redis=$(script_time 'len(a) > 5 and a[5].startswith("seat_seq:")')   # the lock script: its third key
   fresh

@@ -40,7 +40,7 @@ import TestSupport
         try await api.run { client in
             let response = try await client.send(.get, "/api/v1/showtimes/\(showtime.id)")
             #expect(response.status == 200)
-            let detail = try JSONDecoder().decode(SeatLockingJSON.ShowtimeDetail.self, from: Data(response.text.utf8))
+            let detail = try SeatLockingJSON.decode(SeatLockingJSON.ShowtimeDetail.self, from: Data(response.text.utf8))
             let decoded = try #require(detail.decoded())
             #expect(decoded.showtime == showtime)
             #expect(decoded.policy.ttl == policy.ttl && decoded.policy.maximumHold == policy.maximumHold)

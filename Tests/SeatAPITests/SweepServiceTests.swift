@@ -33,7 +33,7 @@ import TestSupport
             return
         }
         #expect(report.expired == [showtime.id: ["A1", "A2"]])
-        #expect(maintenance.jobs()["archive"]?.last_run?.archived == 2, "the two expiries went into the database")
+        #expect(maintenance.jobs()["archive"]?.lastRun?.archived == 2, "the two expiries went into the database")
         #expect(try await service.history(showtime: showtime.id).isEmpty)
         #expect(try await service.stats(showtime: showtime.id).expired == 2)
         #expect(try await redis.send("EXISTS", lockKey) == .integer(0), "the sweep lock is released after the pass")
@@ -43,9 +43,9 @@ import TestSupport
         }
         #expect(second.total == 0)
         let jobs = maintenance.jobs()
-        #expect(jobs["sweep"]?.last_run?.result == "ok")
-        #expect(jobs["sweep"]?.last_run?.expired == 0, "the last pass found nothing")
-        #expect(jobs["reconcile"]?.last_run?.showtimes == 1)
+        #expect(jobs["sweep"]?.lastRun?.result == "ok")
+        #expect(jobs["sweep"]?.lastRun?.expired == 0, "the last pass found nothing")
+        #expect(jobs["reconcile"]?.lastRun?.showtimes == 1)
     }
 
     /// A job is ok while its last pass worked and its last success is under two intervals
@@ -61,7 +61,7 @@ import TestSupport
         #expect(maintenance.jobs(now: Date().addingTimeInterval(121))["reconcile"]?.status == "overdue", "never ran since the start")
         maintenance.record(.sweep, took: .milliseconds(3), failure: "Redis is unavailable")
         #expect(maintenance.jobs()["sweep"]?.status == "failed")
-        #expect(maintenance.jobs()["sweep"]?.last_run?.error == "Redis is unavailable")
+        #expect(maintenance.jobs()["sweep"]?.lastRun?.error == "Redis is unavailable")
     }
 
     /// A sweeper that stops (or hangs) turns `/health` degraded within two intervals.
