@@ -4,6 +4,7 @@ import CinebookWire
 import Foundation
 import Logging
 import SeatLocking
+import SeatMapUI
 import SeatRecords
 
 struct StatusCommand: AsyncParsableCommand {

@@ -49,9 +49,7 @@ struct SeatMapRenderer {
         }
         drawTitle()
         drawBanner()
-        drawScreenMarker()
-        drawSeatNumbers()
-        drawRows()
+        drawHall()
         drawScrollHints()
         drawLegend()
         drawSeatDetails()
@@ -98,78 +96,19 @@ struct SeatMapRenderer {
         }
     }
 
-    private mutating func drawScreenMarker() {
-        let span = geometry.gridWidth - (geometry.cellWidth == 3 ? 2 : 1)
-        let label = " SCREEN "
-        let side = max(1, (span - label.count) / 2)
-        let line = String(repeating: look.screenLine, count: side)
-        let marker = line + label + String(repeating: look.screenLine, count: max(1, span - side - label.count))
-        put(marker, x: geometry.gridLeft + (geometry.cellWidth == 3 ? 1 : 0), y: 2, look.emphasis)
-    }
-
-    /// Numbers of the widest row above the grid; the cursor's column in bold.
-    private mutating func drawSeatNumbers() {
-        let rows = state.showtime.layout.rows
-        guard let reference = rows.max(by: { $0.cells.count < $1.cells.count }) else { return }
-        var lastEnd = Int.min
-        for column in geometry.visibleColumnRange where column < reference.cells.count {
-            guard let seat = reference.cells[column] else { continue }
-            let text = String(seat.number)
-            let glyphX = geometry.x(ofColumn: column) + (geometry.cellWidth == 3 ? 1 : 0)
-            let start = glyphX - (text.count - 1)
-            // Wide cells always leave a space between numbers; narrow ones skip a number that would touch the last.
-            guard start > lastEnd + (geometry.cellWidth == 3 ? 0 : 1) else { continue }
-            let style = column == state.cursor.column ? look.emphasis : look.quiet
-            put(text, x: start, y: 3, style)
-            lastEnd = start + text.count - 1
-        }
-    }
-
     // MARK: Grid
 
-    private mutating func drawRows() {
-        let rows = state.showtime.layout.rows
-        for rowIndex in geometry.visibleRowRange {
-            let row = rows[rowIndex]
-            let y = geometry.y(ofRow: rowIndex)
-            let labelStyle = rowIndex == state.cursor.rowIndex ? look.emphasis : look.quiet
-            let label = String(repeating: " ", count: geometry.labelWidth - row.label.count) + row.label
-            put(label, x: geometry.left, y: y, labelStyle)
-            put(row.label, x: geometry.rightLabel, y: y, labelStyle)
-            for column in geometry.visibleColumnRange where column < row.cells.count {
-                if let seat = row.cells[column] { drawSeat(seat, y: y) }
-            }
-        }
+    /// The hall, each seat as this state sees it.
+    private mutating func drawHall() {
+        let hall = HallDrawing(layout: state.showtime.layout, geometry: geometry, look: look, cursor: state.cursor)
+        let state = state
+        hall.draw(into: &screen, seatLook: state.look(of:))
     }
 
     /// The popularity view's figures, once loaded.
     private var popularity: SeatPopularity? {
         if case let .popularity(popularity) = state.mode { return popularity }
         return nil
-    }
-
-    private mutating func drawSeat(_ seat: Seat, y: Int) {
-        let seatState = state.state(of: seat.code)
-        let level = popularity?.level(of: seat.code)
-        let unknown = !state.hasLoaded && seatState != .occupied
-        let mine = seatState == .occupied && state.booked.contains(seat.code)
-        var style = level.map(look.heatStyle) ?? (unknown ? look.quiet : mine ? look.bookedStyle : look.style(seatState))
-        let x = geometry.x(ofColumn: seat.column)
-        let glyph = level.map(look.heatGlyph)
-            ?? (unknown ? look.unknownGlyph : mine ? look.bookedGlyph
-                : seatState == .available ? look.availableGlyph(seat.category) : look.glyph(seatState))
-        let wide = geometry.cellWidth == 3
-        guard seat.code == state.cursor.code else {
-            screen[wide ? x + 1 : x, y] = Cell(glyph, style: style)
-            return
-        }
-        style.reverse = true
-        style.bold = true
-        screen[wide ? x + 1 : x, y] = Cell(glyph, style: style)
-        if wide {
-            screen[x, y] = Cell("[", style: style)
-            screen[x + 2, y] = Cell("]", style: style)
-        }
     }
 
     private mutating func drawScrollHints() {
@@ -453,5 +392,21 @@ struct SeatMapRenderer {
         }
         if !current.isEmpty { lines.append(current) }
         return lines
+    }
+}
+
+extension SeatMapState {
+    /// A seat's glyph and style: its heat in the popularity view, else its state, with the
+    /// user's own bookings, premium seats and wheelchair spaces told apart.
+    func look(of seat: Seat) -> HallDrawing.SeatLook {
+        let look = settings.appearance
+        let seatState = self.state(of: seat.code)
+        if case let .popularity(popularity?) = mode {
+            let level = popularity.level(of: seat.code)
+            return (look.heatGlyph(level), look.heatStyle(level))
+        }
+        if !hasLoaded && seatState != .occupied { return (look.unknownGlyph, look.quiet) }
+        if seatState == .occupied && booked.contains(seat.code) { return (look.bookedGlyph, look.bookedStyle) }
+        return (seatState == .available ? look.availableGlyph(seat.category) : look.glyph(seatState), look.style(seatState))
     }
 }
