@@ -4,8 +4,10 @@
 # always), ROUNDS alternating rounds of SECONDS each. Ours is `cinebook bench --users 1
 # --party 1 --think 0` (its lock p50; the bench also unlocks, extends and books); the peer
 # needs redis-py, installed into a virtual environment of its own on first use. The slow
-# log, keeping every command, gives each script's time inside Redis.
-#   Tests/Load/peer-bench.sh [seconds] [rounds]
+# log, keeping every command, gives each script's time inside Redis. A third client, redis-py
+# calling the core's own lock script (replayed from the slow log), tells the Redis side of
+# the gap from the client side.
+#   [APPENDFSYNC=always|everysec|no] Tests/Load/peer-bench.sh [seconds] [rounds]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 seconds=${1:-8} rounds=${2:-3}
@@ -14,7 +16,7 @@ port=${REDIS_PORT:-6399}
 venv=${PEER_VENV:-"${XDG_CACHE_HOME:-$HOME/.cache}/cinebook-peer-venv"}
 [ -x "$venv/bin/python" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q redis; }
 data=$(mktemp -d)
-redis-server --port "$port" --dir "$data" --appendonly yes --appendfsync always --save '' >"$data/redis.log" 2>&1 &
+redis-server --port "$port" --dir "$data" --appendonly yes --appendfsync "${APPENDFSYNC:-always}" --save '' >"$data/redis.log" 2>&1 &
 redis=$!
 trap 'kill "$redis" 2>/dev/null; wait "$redis" 2>/dev/null; rm -rf "$data"' EXIT
 until redis-cli -p "$port" PING >/dev/null 2>&1; do sleep 0.1; done
@@ -32,7 +34,7 @@ fresh() {
 }
 for round in $(seq "$rounds"); do
   fresh
-  ours=$(CINEBOOK_DATABASE_URL="sqlite://$data/bench.sqlite" "$cinebook" bench --redis "$url" --users 1 --party 1 --think 0 \
+  ours=$(CINEBOOK_DATABASE_URL="sqlite://$data/bench.sqlite" "$cinebook" bench --redis "$url" --users 1 --party 1 --think 0 --hotspot 0 --book-rate 0 \
     --duration "$seconds" --json | python3 -c '
 import json, sys
 report = json.load(sys.stdin)
@@ -40,11 +42,26 @@ lock = next(l for l in report["latencies"] if l["operation"] == "lock")
 p50, p99, floor = lock["p50_ms"] * 1000, lock["p99_ms"] * 1000, report["baseline"]["script_microseconds"]
 print(f"{p50:.1f} {p99:.1f} {floor:.1f}")')
   ours_redis=$(script_time 'len(a) > 5 and a[5].startswith("seat_seq:")')   # the lock script: its third key
+  # One lock and one unlock of the core as Redis saw them, for redis-py to call the core's script.
+  redis-cli -p "$port" --json SLOWLOG GET -1 | python3 -c '
+import json, sys
+calls = [e[3] for e in reversed(json.load(sys.stdin)) if e[3][0].upper() == "EVALSHA" and len(e[3]) > 6]
+locks = [a for a in calls if a[5].startswith("seat_seq:") and a[2] == "10"]   # one seat each
+unlock = next(a for a in calls if a[4].startswith("seat_holds:") and a[5].startswith("seat_sold:") and a[2] == "7"
+              and a[3] == locks[0][3])   # the same showtime
+print(json.dumps({"lock": locks[0], "unlock": unlock, "loaded": locks[0][8], "seats": sorted({a[-1] for a in locks})}))' >"$data/core-calls.json"
+  redis-cli -p "$port" SLOWLOG RESET >/dev/null
+  core_script=$("$venv/bin/python" "$here/peer-lock.py" "$url" "$seconds" "$data/core-calls.json")
+  core_script_redis=$(script_time 'len(a) > 5 and a[5].startswith("seat_seq:")')
   fresh
   peer=$("$venv/bin/python" "$here/peer-lock.py" "$url" "$seconds")
   peer_redis=$(script_time 'len(a) == 11')   # the acquire: four keys and four arguments
   read -r p50 p99 floor <<<"$ours"
   peer_p50=$(awk '{ print $5 }' <<<"$peer")
-  printf 'round %d  core lock p50 %s us p99 %s us (in Redis %s us; trivial script %s us)  peer: %s (in Redis %s us)  ratio %.2f\n' \
-    "$round" "$p50" "$p99" "$ours_redis" "$floor" "$peer" "$peer_redis" "$(echo "$p50 / $peer_p50" | bc -l)"
+  core_script_p50=$(awk '{ print $5 }' <<<"$core_script")
+  printf 'round %d  core lock p50 %s us p99 %s us (in Redis %s us; trivial script %s us)\n' "$round" "$p50" "$p99" "$ours_redis" "$floor"
+  printf '         redis-py, the core'"'"'s script: %s (in Redis %s us)\n' "$core_script" "$core_script_redis"
+  printf '         redis-py, the peer'"'"'s script: %s (in Redis %s us)\n' "$peer" "$peer_redis"
+  printf '         ratio core/peer %.2f   core/(redis-py, core script) %.2f   (redis-py: core script)/(peer script) %.2f\n' \
+    "$(echo "$p50 / $peer_p50" | bc -l)" "$(echo "$p50 / $core_script_p50" | bc -l)" "$(echo "$core_script_p50 / $peer_p50" | bc -l)"
 done

@@ -3,7 +3,14 @@ keys (the seat's lock, the showtime's index, the user's holds, the showtime's ve
 takes a free seat for a user with a TTL. One client, one seat at a time, each lock timed and
 released again; prints the lock's p50 and p99 in microseconds, and the p50 of a trivial
 script (`return 1`), this client's floor for a script call.
-    python peer-lock.py REDIS_URL SECONDS"""
+
+With a third argument, a JSON file of one lock and one unlock call of the core as Redis saw
+them (`{"lock": [...], "unlock": [...], "seats": [...]}`, from the slow log), it times the
+core's own lock script instead, through this same client, on the core's keys: the same
+loop, each call's seat swapped for the next one. The Redis side of the two locks is
+then told apart from the two clients.
+    python peer-lock.py REDIS_URL SECONDS [CORE_CALLS_JSON]"""
+import json
 import sys
 import time
 
@@ -32,18 +39,55 @@ client = redis.Redis.from_url(url)
 acquire, release = client.register_script(ACQUIRE), client.register_script(RELEASE)
 seats = [f"{row}{number}" for row in "ABCDEFGHIJ" for number in range(1, 16)]
 index, holds, version = "peer_locks:{9}", "peer_holds:{9}:peer", "peer_version:{9}"
-samples = []
+
+
+def with_seat(call, old, new):
+    """A recorded call with one seat code swapped: the argument itself, and the end of a key."""
+    return [new if arg == old else arg[: -len(old)] + new if arg.endswith(":" + old) else arg for arg in call]
+
+
+def time_core(core, deadline):
+    """The core's lock script, each call timed, then its unlock, on the showtime the core
+    played (its keys removed after the core's run, so its sales are marked loaded again,
+    with no seat sold)."""
+    lock, unlock = core["lock"][1:], core["unlock"][1:]
+    client.set(core["loaded"], f"{int(time.time() * 1000)}|")
+    samples, turn = [], 0
+    while time.perf_counter() < deadline:
+        seat = core["seats"][turn % len(core["seats"])]
+        turn += 1
+        started = time.perf_counter()
+        reply = client.execute_command("EVALSHA", *with_seat(lock, lock[-1], seat))
+        elapsed = time.perf_counter() - started
+        if reply[0] == b"ok":
+            samples.append(elapsed)
+            client.execute_command("EVALSHA", *with_seat(unlock, unlock[-1], seat))
+        else:
+            assert reply[0] == b"unavailable", f"the core's lock script answered {reply}"
+    return samples
+
+
+def time_peer(deadline):
+    """The peer's acquire, each call timed, then its release."""
+    samples, turn = [], 0
+    while time.perf_counter() < deadline:
+        seat = seats[turn % len(seats)]
+        turn += 1
+        keys = [f"peer_lock:{{9}}:{seat}", index, holds, version]
+        started = time.perf_counter()
+        taken = acquire(keys=keys, args=["peer", 900000, int(time.time() * 1000), seat])
+        samples.append(time.perf_counter() - started)
+        assert taken == 1, f"{seat} was not free"
+        release(keys=keys, args=["peer", seat])
+    return samples
+
+
 deadline = time.perf_counter() + seconds
-turn = 0
-while time.perf_counter() < deadline:
-    seat = seats[turn % len(seats)]
-    turn += 1
-    keys = [f"peer_lock:{{9}}:{seat}", index, holds, version]
-    started = time.perf_counter()
-    taken = acquire(keys=keys, args=["peer", 900000, int(time.time() * 1000), seat])
-    samples.append(time.perf_counter() - started)
-    assert taken == 1, f"{seat} was not free"
-    release(keys=keys, args=["peer", seat])
+if len(sys.argv) > 3:
+    with open(sys.argv[3]) as file:
+        label, samples = "core script", time_core(json.load(file), deadline)
+else:
+    label, samples = "peer locks", time_peer(deadline)
 samples.sort()
 trivial = client.register_script("return 1")
 floor = []
@@ -52,5 +96,5 @@ for _ in range(2000):
     trivial(keys=[index])
     floor.append(time.perf_counter() - started)
 floor.sort()
-print(f"peer locks {len(samples)}  p50 {samples[len(samples) // 2] * 1e6:.1f} us  p99 {samples[len(samples) * 99 // 100] * 1e6:.1f} us"
+print(f"{label} {len(samples)}  p50 {samples[len(samples) // 2] * 1e6:.1f} us  p99 {samples[len(samples) * 99 // 100] * 1e6:.1f} us"
       f"  trivial script p50 {floor[len(floor) // 2] * 1e6:.1f} us")
