@@ -17,9 +17,16 @@ struct LockCommand: AsyncParsableCommand {
     @OptionGroup var request: SeatArguments
     @Option(help: ArgumentHelp("Seconds the lock lives unless extended (default \(LockPolicy.defaultTTL.components.seconds)).", valueName: "seconds"))
     var ttl: Int?
+    @Flag(help: "If the seats were just taken, hold the nearest equivalent block instead, in the same step.")
+    var orNearest = false
 
     func run() async throws {
-        try await request.grant("Locked", .lock, ttl: ttl, common: common) { $0.lock }
+        let orNearest = orNearest
+        try await request.grant("Locked", .lock, ttl: ttl, common: common) { service in
+            { seats, showtime, user, ttl throws(SeatLockingError) in
+                try await service.lock(seats, showtime: showtime, user: user, ttl: ttl, orNearest: orNearest)
+            }
+        }
     }
 }
 

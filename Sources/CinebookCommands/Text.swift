@@ -11,7 +11,8 @@ enum Text {
         let seats = grant.seats.map(\.code).joined(separator: " ")
         let left = grant.ttl.components.seconds
         let until = CinemaTime.clock(grant.expiresAt, in: zone, zoneNamed: true)
-        return "\(verb) \(seats) for \(grant.user) in showtime \(grant.showtimeID) until \(until) (\(CinemaTime.countdown(left)) left)."
+        let held = "\(verb) \(seats) for \(grant.user) in showtime \(grant.showtimeID) until \(until) (\(CinemaTime.countdown(left)) left)."
+        return grant.replacementNote.map { $0 + "\n" + held } ?? held
     }
 
     static func best(_ best: BestAvailable) -> String {

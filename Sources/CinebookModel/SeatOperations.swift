@@ -4,7 +4,12 @@ import Foundation
 /// (`SeatLockingService`) or a server over its HTTP API (`SeatAPIClient`). The seat map and
 /// the benchmark are written against this, so they run the same either way.
 public protocol SeatOperations: Sendable {
-    func lock(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant
+    /// All the seats or none; with `orNearest`, when they were just taken, the nearest
+    /// equivalent block instead, held in the same step (the grant names what it replaces).
+    func lock(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?, orNearest: Bool) async throws(SeatLockingError) -> LockGrant
+    /// The best seats for the wish, chosen and held in one step: the first of the best
+    /// offers still free when the lock is taken.
+    func lockBest(_ wish: SeatWish, showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant
     func unlock(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> Release
     func extend(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant
     func book(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> Booking
@@ -19,6 +24,13 @@ public protocol SeatOperations: Sendable {
     func stats(showtime: Int, since: Date?) async throws(SeatLockingError) -> ShowtimeStats
     /// The showtime's changes as they happen; the feed reconnects by itself.
     func events(showtime: Int) throws(SeatLockingError) -> AsyncStream<SeatFeedEvent>
+}
+
+extension SeatOperations {
+    /// All the seats or none.
+    public func lock(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
+        try await lock(seats, showtime: showtime, user: user, ttl: ttl, orNearest: false)
+    }
 }
 
 /// The answer of a conditional status read.

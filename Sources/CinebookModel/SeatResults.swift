@@ -25,13 +25,26 @@ public struct LockGrant: Sendable, Hashable {
     /// For a lock: when Redis last loaded the showtime's sold seats from the database. A
     /// later epoch means Redis lost its data since, and every hold of an earlier one with it.
     public let epoch: Date?
+    /// The seats asked for, when they were just taken and `seats` are held instead (a lock
+    /// that asked for the nearest equivalent block, or best available); else empty.
+    public let replacing: [SeatCode]
 
-    public init(showtimeID: Int, user: String, seats: [HeldSeat], serverTime: Date, epoch: Date? = nil) {
+    public init(showtimeID: Int, user: String, seats: [HeldSeat], serverTime: Date, epoch: Date? = nil, replacing: [SeatCode] = []) {
         self.showtimeID = showtimeID
         self.user = user
         self.seats = seats
         self.serverTime = serverTime
         self.epoch = epoch
+        self.replacing = replacing
+    }
+
+    /// "E7 and E8 were just taken; we hold E9 and E10 for you." (naming the seats asked for
+    /// that are not held), or nil when the seats asked for are the ones held.
+    public var replacementNote: String? {
+        let held = seats.map(\.code)
+        let lost = replacing.filter { !held.contains($0) }
+        guard !lost.isEmpty else { return nil }
+        return "\(lost.sentence) \(lost.count == 1 ? "was" : "were") just taken; we hold \(held.sentence) for you."
     }
 
     /// When the first of these seats would be released unless extended.

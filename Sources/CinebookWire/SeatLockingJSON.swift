@@ -11,15 +11,20 @@ public enum SeatLockingJSON {
     public struct SeatRequest: Codable, Sendable {
         public let seats: [String]
         let ttlSeconds: Int?
+        /// A lock only: when the seats were just taken, hold the nearest equivalent block.
+        private(set) var orNearest: Bool?
 
-        public init(typed seats: [String], ttl: Duration? = nil) {
+        public init(typed seats: [String], ttl: Duration? = nil, orNearest: Bool = false) {
             self.seats = seats
             ttlSeconds = ttl.map { Int($0.components.seconds) }
+            self.orNearest = orNearest ? true : nil
         }
 
-        public init(seats: [SeatCode], ttl: Duration? = nil) {
-            self.init(typed: seats.map(\.text), ttl: ttl)
+        public init(seats: [SeatCode], ttl: Duration? = nil, orNearest: Bool = false) {
+            self.init(typed: seats.map(\.text), ttl: ttl, orNearest: orNearest)
         }
+
+        public var nearestIfTaken: Bool { orNearest ?? false }
 
         public var ttl: Duration? { ttlSeconds.map { .seconds($0) } }
     }
@@ -41,6 +46,8 @@ public enum SeatLockingJSON {
         let held: [Held]
         /// Redis time of the grant, the start of a new hold.
         let serverTime: String
+        /// The seats asked for, when they were just taken and `seats` are held instead.
+        private(set) var replacing: [SeatCode]?
 
         public init(_ grant: LockGrant) {
             serverTime = SeatLockingJSON.timestamp(grant.serverTime)
@@ -50,6 +57,7 @@ public enum SeatLockingJSON {
             expiresAt = SeatLockingJSON.timestamp(grant.expiresAt)
             ttlSeconds = Int(grant.ttl.components.seconds)
             held = grant.seats.map { Held(seat: $0.code, expiresAt: SeatLockingJSON.timestamp($0.expiresAt), token: $0.token) }
+            replacing = grant.replacing.isEmpty ? nil : grant.replacing
         }
 
         /// The grant this answer describes; nil when a time does not read or no seat is held.
@@ -58,7 +66,7 @@ public enum SeatLockingJSON {
                 SeatLockingJSON.date(fromTimestamp: held.expiresAt).map { HeldSeat(code: held.seat, expiresAt: $0, token: held.token) }
             }
             guard seats.count == held.count, !seats.isEmpty, let serverTime = SeatLockingJSON.date(fromTimestamp: serverTime) else { return nil }
-            return LockGrant(showtimeID: showtimeID, user: user, seats: seats, serverTime: serverTime)
+            return LockGrant(showtimeID: showtimeID, user: user, seats: seats, serverTime: serverTime, replacing: replacing ?? [])
         }
     }
 

@@ -2,7 +2,7 @@ import CinebookModel
 import Hummingbird
 import SeatLocking
 
-/// The query of `GET .../seats/best`, read into a wish; every bad value gets 422 with a
+/// The query of `GET .../seats/best` (and of `POST`, which holds the best), read into a wish; every bad value gets 422 with a
 /// message that names it.
 enum BestQuery {
     static func wish(from request: Request, showtime: Int, service: SeatLockingService) throws -> SeatWish {
@@ -30,5 +30,14 @@ enum BestQuery {
         }
         return try service.wish(
             count: count, near: service.seatCodes(request.queryList("near")), category: category, wheelchair: wheelchair, showtime: showtime)
+    }
+
+    /// `ttl_seconds` of a hold of the best seats, if given (the core checks its range).
+    static func ttl(from request: Request) throws -> Duration? {
+        guard let text = request.uri.queryParameters.get("ttl_seconds") else { return nil }
+        guard text.utf8.count <= 6, let seconds = Int(String(text)) else {
+            throw APIError.unprocessable("ttl_seconds must be a whole number of seconds.")
+        }
+        return .seconds(seconds)
     }
 }

@@ -16,28 +16,45 @@ struct SeatController: Sendable {
         group.delete("seats/unlock", use: unlock)
         group.get("seats/status", use: status)
         group.get("seats/best", use: best)
+        group.post("seats/best", use: lockBest)
         group.put("seats/extend-lock", use: extend)
         group.post("bookings", use: book)
         group.get("bookings/{booking}", use: booking)
         group.get("stats", use: stats)
     }
 
+    /// `"or_nearest": true` in the body: when the seats were just taken, the nearest
+    /// equivalent block is held instead, and the answer's `replacing` names the seats asked for.
     @Sendable func lock(_ request: Request, context: APIRequestContext) async throws -> Response {
-        try await grant(.lock, request, context, service.lock)
+        try await grant(.lock, request, context) { seats, showtime, user, selection throws(SeatLockingError) in
+            try await service.lock(seats, showtime: showtime, user: user, ttl: selection.ttl, orNearest: selection.nearestIfTaken)
+        }
     }
 
     @Sendable func extend(_ request: Request, context: APIRequestContext) async throws -> Response {
-        try await grant(.extend, request, context, service.extend)
+        try await grant(.extend, request, context) { seats, showtime, user, selection throws(SeatLockingError) in
+            try await service.extend(seats, showtime: showtime, user: user, ttl: selection.ttl)
+        }
     }
 
     /// A lock or an extension: the seats of the body, for the token's user, for the TTL asked.
     private func grant(
         _ operation: SeatMetrics.Operation, _ request: Request, _ context: APIRequestContext,
-        _ perform: ([SeatCode], Int, String, Duration?) async throws(SeatLockingError) -> LockGrant
+        _ perform: ([SeatCode], Int, String, SeatLockingJSON.SeatRequest) async throws(SeatLockingError) -> LockGrant
     ) async throws -> Response {
         let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
         let selection = try await SeatSelection.required(in: request, limit: maximumBodySize)
-        let grant = try await perform(try service.seatCodes(selection.seats, for: operation), showtime, user, selection.ttl)
+        let grant = try await perform(try service.seatCodes(selection.seats, for: operation), showtime, user, selection)
+        return JSONResponse.make(SeatLockingJSON.Grant(grant))
+    }
+
+    /// The query of `GET .../seats/best`, and `ttl_seconds` (optional): the best offer
+    /// still free is chosen and held in one step.
+    @Sendable func lockBest(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
+        let wish = try BestQuery.wish(from: request, showtime: showtime, service: service)
+        let ttl = try BestQuery.ttl(from: request)
+        let grant = try await service.lockBest(wish, showtime: showtime, user: user, ttl: ttl)
         return JSONResponse.make(SeatLockingJSON.Grant(grant))
     }
 

@@ -77,9 +77,23 @@ public final class SeatAPIClient: SeatOperations {
 
     // MARK: Seat operations
 
-    public func lock(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
+    public func lock(
+        _ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?, orNearest: Bool
+    ) async throws(SeatLockingError) -> LockGrant {
         try read(
-            try await send(.POST, "/api/v1/showtimes/\(showtime)/seats/lock", user: user, body: .init(seats: seats, ttl: ttl)),
+            try await send(.POST, "/api/v1/showtimes/\(showtime)/seats/lock", user: user, body: .init(seats: seats, ttl: ttl, orNearest: orNearest)),
+            as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
+    }
+
+    /// `POST .../seats/best` with the wish in the query, as `GET` reads it.
+    public func lockBest(_ wish: SeatWish, showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
+        var query = ["count=\(wish.count)"]
+        if let category = wish.category { query.append("category=\(category.rawValue)") }
+        if wish.wheelchair { query.append("wheelchair=true") }
+        if !wish.near.isEmpty { query.append("near=" + wish.near.map(\.code.text).joined(separator: ",")) }
+        if let ttl { query.append("ttl_seconds=\(ttl.components.seconds)") }
+        return try read(
+            try await send(.POST, "/api/v1/showtimes/\(showtime)/seats/best?" + query.joined(separator: "&"), user: user),
             as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
     }
 

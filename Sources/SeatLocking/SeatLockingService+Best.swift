@@ -14,33 +14,31 @@ extension SeatLockingService {
         return BestAvailable(showtimeID: id, wish: wish, offers: offers)
     }
 
-    /// Locks the best set for the user: the first offer that is still free when the lock
-    /// script runs (each try all or nothing). When all offers of one status are gone it
-    /// looks again, up to `rounds` times; with no offer left it answers
-    /// `seatsUnavailable` with no suggestions.
+    /// Locks the best set for the user: the best offers of one read of the hall go to one
+    /// lock script, which holds the first still free, so that the party never loses a
+    /// race to its own retries. Only when every offer went between the read and the lock
+    /// does it look again (`inRounds`); with no offer left it answers `seatsUnavailable`
+    /// with no seats and no suggestions. A grant of other than the best offer names the
+    /// best as replaced.
     public func lockBest(
-        _ wish: SeatWish, showtime id: Int, user: String, ttl: Duration? = nil, rounds: Int = 3
+        _ wish: SeatWish, showtime id: Int, user: String, ttl: Duration? = nil
     ) async throws(SeatLockingError) -> LockGrant {
-        try await withinTimeout { () async throws(SeatLockingError) in
-            try await lockFirstFreeOffer(wish, showtime: id, user: user, ttl: ttl, rounds: rounds)
+        try await counted(.lock, showtime: id, seats: [], user: user) { () throws(SeatLockingError) in
+            do throws(SeatLockingError) {
+                return try await inRounds { () throws(SeatLockingError) in try await grantBest(wish, showtime: id, user: user, ttl: ttl) }
+            } catch {
+                // No seat was asked for by name: the refusal names none.
+                guard case let .seatsUnavailable(_, suggestions) = error else { throw error }
+                throw .seatsUnavailable([], suggestions: suggestions)
+            }
         }
     }
 
-    private func lockFirstFreeOffer(
-        _ wish: SeatWish, showtime id: Int, user: String, ttl: Duration?, rounds: Int
-    ) async throws(SeatLockingError) -> LockGrant {
-        for _ in 0..<max(1, rounds) {
-            let found = try await best(wish, showtime: id, viewer: user)
-            guard !found.offers.isEmpty else { break }
-            for offer in found.offers {
-                do {
-                    return try await lock(offer.codes, showtime: id, user: user, ttl: ttl)
-                } catch .seatsUnavailable(let seats, _) {
-                    logger.debug("best offer taken meanwhile", metadata: ["showtime": "\(id)", "seats": "\(seats)"])
-                }
-            }
-        }
-        throw .seatsUnavailable([], suggestions: [])
+    private func grantBest(_ wish: SeatWish, showtime id: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
+        let offers = try await best(wish, showtime: id, viewer: user, limit: Self.blocksPerCall).offers.map(\.codes)
+        guard let first = offers.first else { throw .seatsUnavailable([], suggestions: []) }
+        let (request, ttl) = try holdRequest(first, showtime: id, user: user, ttl: ttl)
+        return try await grantFirstFree(of: offers, request, ttl: ttl)
     }
 
     /// A wish from what a person asked: `near` are seats of the showtime, checked as every

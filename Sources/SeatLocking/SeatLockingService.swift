@@ -44,19 +44,66 @@ public struct SeatLockingService: Sendable {
 
     /// Locks all the seats for the user, or none. Seats the user already holds count as
     /// success and get a fresh TTL (never past the maximum hold, never earlier than before).
-    public func lock(_ seats: [SeatCode], showtime id: Int, user: String, ttl: Duration? = nil) async throws(SeatLockingError) -> LockGrant {
+    ///
+    /// `orNearest`: when the seats were just taken, hold the nearest equivalent block
+    /// instead, in the same script call; the grant names the seats it replaces. The blocks
+    /// come from a read of the hall just before, so they keep the rules of best available.
+    public func lock(
+        _ seats: [SeatCode], showtime id: Int, user: String, ttl: Duration? = nil, orNearest: Bool = false
+    ) async throws(SeatLockingError) -> LockGrant {
         try await counted(.lock, showtime: id, seats: seats, user: user) { () throws(SeatLockingError) in
-            try await grantLock(seats, showtime: id, user: user, ttl: ttl)
+            let (request, ttl) = try holdRequest(seats, showtime: id, user: user, ttl: ttl)
+            let boxOffice = request.seats.filter(request.showtime.occupied.contains)
+            guard orNearest else {
+                if !boxOffice.isEmpty { throw refusal(boxOffice, request, taken: try await takenSeats(showtime: id)) }
+                return try await grantFirstFree(of: [request.seats], request, ttl: ttl)
+            }
+            return try await inRounds { () throws(SeatLockingError) in
+                let nearest = try await nearestBlocks(to: request)
+                return try await grantFirstFree(of: (boxOffice.isEmpty ? [request.seats] : []) + nearest, request, ttl: ttl)
+            }
         }
     }
 
-    private func grantLock(_ seats: [SeatCode], showtime id: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
-        let (request, ttl) = try holdRequest(seats, showtime: id, user: user, ttl: ttl)
-        let boxOffice = request.seats.filter(request.showtime.occupied.contains)
-        if !boxOffice.isEmpty {
-            throw refusal(boxOffice, request, taken: try await takenSeats(showtime: id))
+    /// Runs a hold of one of several blocks again while it is refused because every block
+    /// went to others between the read of the hall and the lock and free blocks remain (the
+    /// refusal suggests some), up to `bestRounds` times in all. A round is lost only when all
+    /// of its blocks went, so a party that loses ten has watched the hall as good as sell out.
+    func inRounds(_ attempt: () async throws(SeatLockingError) -> LockGrant) async throws(SeatLockingError) -> LockGrant {
+        for _ in 1..<Self.bestRounds {
+            do {
+                return try await attempt()
+            } catch .seatsUnavailable(let seats, let suggestions) where !suggestions.isEmpty {
+                logger.debug("every block taken meanwhile", metadata: ["seats": "\(seats)"])
+            }
         }
-        let input = LockInput(keys: SeatKeys(showtime: id), user: request.user, seats: request.seats, ttl: ttl, policy: policy)
+        return try await attempt()
+    }
+
+    /// Reads of the hall one hold of several blocks may take (`inRounds`).
+    static let bestRounds = 10
+
+    /// Blocks as large as the request, nearest to it first, of seats free in the hall now
+    /// (not the request itself).
+    private func nearestBlocks(to request: Request) async throws(SeatLockingError) -> [[SeatCode]] {
+        let layout = request.showtime.layout
+        let taken = try await takenSeats(showtime: request.showtime.id)
+        let wish = SeatWish(count: request.seats.count, near: request.seats.compactMap(layout.seat))
+        return BestSeats(layout: layout, unavailable: taken).offers(for: wish, limit: Self.blocksPerCall + 1)
+            .map(\.codes).filter { Set($0) != Set(request.seats) }.prefix(Self.blocksPerCall).map { $0 }
+    }
+
+    /// How many blocks one lock call may fall back through: enough that a rush rarely takes
+    /// them all between the read of the hall and the lock, few enough to keep the call small.
+    static let blocksPerCall = 8
+
+    /// Holds the first of `choices` (blocks of one size, in order of preference) that is
+    /// wholly free or the user's, in one script call: the first choice is what was asked
+    /// for, and a grant of another names it as replaced.
+    func grantFirstFree(of choices: [[SeatCode]], _ request: Request, ttl: Duration) async throws(SeatLockingError) -> LockGrant {
+        guard !choices.isEmpty else { throw .seatsUnavailable(request.seats, suggestions: []) }
+        let id = request.showtime.id
+        let input = LockInput(keys: SeatKeys(showtime: id), user: request.user, choices: choices, ttl: ttl, policy: policy)
         var outcome = try await runLoaded(SeatScripts.lock, input, request, write: true)
         if case let .unavailable(_, _, staleClaims) = outcome, !staleClaims.isEmpty {
             // A booking claim passed its deadline: the database says whether it sold.
@@ -65,11 +112,13 @@ public struct SeatLockingService: Sendable {
         }
         switch outcome {
         case let .granted(serverTime, epoch, seats):
-            let grant = LockGrant(showtimeID: id, user: request.user, seats: seats, serverTime: serverTime, epoch: epoch)
-            logger.debug("locked", metadata: request.metadata(["expires_at": "\(grant.expiresAt)"]))
+            let held = Set(seats.map(\.code))
+            let replacing = held == Set(request.seats) ? [] : request.seats
+            let grant = LockGrant(showtimeID: id, user: request.user, seats: seats, serverTime: serverTime, epoch: epoch, replacing: replacing)
+            logger.debug("locked", metadata: request.metadata(["expires_at": "\(grant.expiresAt)", "replacing": "\(replacing)"]))
             return grant
         case let .unavailable(seats, taken, _):
-            let error = refusal(seats, request, taken: taken.union(request.showtime.occupied))
+            let error = refusal(seats.isEmpty ? request.seats : seats, request, taken: taken.union(request.showtime.occupied))
             logger.debug("lock refused: seats unavailable", metadata: request.metadata(["unavailable": "\(error.seats)"]))
             throw error
         case let .tooMany(held):

@@ -11,7 +11,11 @@ struct SeatMapEffectRunner: Sendable {
         switch effect {
         case let .lock(seats):
             return .locked(seats, await outcome { () throws(SeatLockingError) in
-                try await operations.lock(seats, showtime: showtime, user: user, ttl: nil)
+                try await operations.lock(seats, showtime: showtime, user: user, ttl: nil, orNearest: true)
+            })
+        case let .lockBest(count, guess):
+            return .locked(guess, await outcome { () throws(SeatLockingError) in
+                try await operations.lockBest(SeatWish(count: count), showtime: showtime, user: user, ttl: nil)
             })
         case let .unlock(seats):
             return .unlocked(seats, await outcome { () throws(SeatLockingError) in

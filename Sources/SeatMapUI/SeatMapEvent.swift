@@ -41,7 +41,11 @@ public enum SeatMapEvent: Sendable {
 
 /// Work for the effect runner; each answer comes back as an event.
 public enum SeatMapEffect: Sendable, Hashable {
+    /// Hold these seats; if they were just taken, the nearest equivalent block instead.
     case lock([SeatCode])
+    /// Hold the best `count` seats together, chosen where the lock is taken; `guess` are
+    /// the ones the map shows as best, marked as being locked meanwhile.
+    case lockBest(count: Int, guess: [SeatCode])
     case unlock([SeatCode])
     case extend([SeatCode])
     case book([SeatCode])

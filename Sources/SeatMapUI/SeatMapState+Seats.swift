@@ -112,8 +112,8 @@ extension SeatMapState {
         return lock(block)
     }
 
-    /// Finds the best `count` free seats together on the map as shown and locks them
-    /// (one round trip); a conflict then offers alternatives as for any pick.
+    /// Asks for the best `count` free seats together, chosen and held in one step where
+    /// the lock is taken; the best on the map as shown are marked as being locked meanwhile.
     mutating func lockBestAvailable(count: Int) -> [SeatMapEffect] {
         guard hasLoaded else { return refusedBeforeLoading("no seats can be found together") }
         guard !refusedAsClosed() else { return [] }
@@ -133,9 +133,9 @@ extension SeatMapState {
         }
         cursor = best.seats[0]
         preferredColumn = cursor.column
-        let effects = lock(best.seats)
-        message = Message(text: "Best available: \(best.codes.sentence).", kind: .info)
-        return effects
+        _ = lock(best.seats)
+        message = Message(text: "Best available: \(best.codes.sentence)…", kind: .info)
+        return [.lockBest(count: count, guess: best.codes)]
     }
 
     /// A warning when the seats I picked by hand leave a single free seat stranded
@@ -178,6 +178,12 @@ extension SeatMapState {
         switch result {
         case let .success(grant):
             let wasHolding = !confirmedSeats.isEmpty
+            let granted = Set(grant.seats.map(\.code))
+            // Seats marked as being locked that went to someone else: another block is held instead.
+            for code in requested where pending[code] == .locking && !granted.contains(code) {
+                pending[code] = nil
+                seats[code] = grant.replacing.contains(code) ? .locked : .available
+            }
             for held in grant.seats {
                 pending[held.code] = nil
                 holds.ends[held.code] = held.expiresAt
@@ -187,11 +193,15 @@ extension SeatMapState {
             reachable(serverTime: grant.serverTime)
             if !wasHolding { holds.startExtending(at: now) }
             let codes = grant.seats.map(\.code)
+            let held = grant.replacementNote ?? "\(codes.sentence) \(codes.count == 1 ? "is" : "are") yours"
             message = Message(
-                text: "\(codes.sentence) \(codes.count == 1 ? "is" : "are") yours for "
-                    + "\(CinemaTime.countdown(Int64(grant.ttl.seconds.rounded()))) — b books, Space releases.",
+                text: held.trimmingCharacters(in: ["."]) + " for \(CinemaTime.countdown(Int64(grant.ttl.seconds.rounded()))) — b books, Space releases.",
                 kind: .success)
-            return []
+            if granted != Set(requested), let first = grant.seats.first.flatMap({ showtime.layout.seat($0.code) }) {
+                cursor = first
+                preferredColumn = first.column
+            }
+            return granted == Set(requested) ? [] : requestRefresh()
         case let .failure(error):
             for code in requested where pending[code] == .locking {
                 pending[code] = nil

@@ -64,6 +64,18 @@ import TestSupport
         #expect(mine.stdout.contains("B booked by olive 1"), "\(mine.stdout)")
     }
 
+    /// `--or-nearest`: a taken pick is answered with the nearest block held, in words and in JSON.
+    @Test func orNearestHoldsTheNearestBlockAndSaysWhy() async throws {
+        #expect(try await seats("lock", "quinn", "F6").status == 0)
+        let text = try await cli.run(["lock", "--showtime", showtime, "--user", "rita", "--or-nearest", "F6", "F7"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("just taken; we hold") && text.stdout.contains("Locked"), "\(text.stdout)")
+        let json = try await cli.run(["lock", "--showtime", showtime, "--user", "sam", "--or-nearest", "--json", "F6", "F7"])
+        #expect(json.status == 0, "\(json.stderr)")
+        #expect(json.json["replacing"] as? [String] == ["F6", "F7"])
+        #expect((json.json["seats"] as? [String])?.contains("F6") == false)
+    }
+
     @Test func conflictExitsThreeWithUnavailableSeatsAndSuggestions() async throws {
         #expect(try await seats("lock", "alice", "E6").status == 0)
         let result = try await seats("lock", "bob", "E5", "E6", "E7")

@@ -50,6 +50,25 @@ import TestSupport
         }
     }
 
+    /// A pick that lost its race and the best for a party, each settled by the server in
+    /// one request: the grant says what it held instead.
+    @Test func theNearestBlockAndTheBestAreHeldInOneRequest() async throws {
+        let api = try await APIHarness.make()
+        try await api.runWithSeatAPIClient { client in
+            let alice = TestUsers.unique("alice"), bob = TestUsers.unique("bob"), carol = TestUsers.unique("carol")
+            _ = try await client.lock(["C2"], showtime: api.id, user: alice, ttl: nil)
+            let instead = try await client.lock(["C2", "C3"], showtime: api.id, user: bob, ttl: nil, orNearest: true)
+            #expect(instead.replacing == ["C2", "C3"])
+            #expect(!instead.seats.contains { $0.code == "C2" } && instead.seats.count == 2)
+            #expect(instead.replacementNote?.contains("we hold") == true)
+            let best = try await client.lockBest(SeatWish(count: 3), showtime: api.id, user: carol, ttl: .seconds(300))
+            #expect(best.seats.count == 3 && best.ttl == .seconds(300))
+            let status = try await client.status(showtime: api.id, viewer: carol)
+            #expect(Set(status.seats(in: .selected).map(\.seat.code)) == Set(best.seats.map(\.code)))
+            #expect(Set(best.seats.map(\.code)).isDisjoint(with: instead.seats.map(\.code) + ["C2"]))
+        }
+    }
+
     @Test func aServerThatIsNotThereIsUnreachableWithinTheRequestTimeout() async throws {
         let port = try unusedTCPPort()
         let client = SeatAPIClient(base: "http://127.0.0.1:\(port)", connections: 1, requestTimeout: .seconds(2)) { _ in "token" }

@@ -36,11 +36,11 @@ enum Fixture {
     static func serverTime(at seconds: TimeInterval) -> Date { at(seconds + serverOffset) }
 
     /// A grant as the core answers it, `ttl` seconds from the server time.
-    static func grant(_ seats: [SeatCode], at seconds: TimeInterval, ttl: TimeInterval = 900) -> LockGrant {
+    static func grant(_ seats: [SeatCode], at seconds: TimeInterval, ttl: TimeInterval = 900, replacing: [SeatCode] = []) -> LockGrant {
         let now = serverTime(at: seconds)
         return LockGrant(
             showtimeID: showtime.id, user: "alice",
-            seats: seats.map { HeldSeat(code: $0, expiresAt: now.addingTimeInterval(ttl), token: 7) }, serverTime: now)
+            seats: seats.map { HeldSeat(code: $0, expiresAt: now.addingTimeInterval(ttl), token: 7) }, serverTime: now, replacing: replacing)
     }
 
     static func status(

@@ -106,12 +106,39 @@ import Testing
         #expect(render(state, size: state.size).line(containing: "how many seats together? Press 1–9") != nil)
 
         let effects = state.update(.key(.character("3")), now: Fixture.at(2))
-        #expect(effects.first == .lock(["E2", "E3", "E4"]),
+        #expect(effects.first == .lockBest(count: 3, guess: ["E2", "E3", "E4"]),
                 "rows B and C would strand a seat at the aisle or the wall, row D is premium, row E beats row A for the view")
         #expect(state.mode == .browsing)
-        #expect(state.selectedSeats == ["E2", "E3", "E4"])
+        #expect(state.selectedSeats == ["E2", "E3", "E4"], "the best on the map is shown as being locked")
         #expect(state.cursor.code == "E2")
-        #expect(state.message?.text == "Best available: E2, E3 and E4.")
+        #expect(state.message?.text == "Best available: E2, E3 and E4…")
+    }
+
+    /// The best as the map showed it went to someone else a moment before: the lock script
+    /// held the next best, and the map moves there and says so.
+    @Test func theBestHeldWhereTheLockIsTakenReplacesTheMapsGuess() {
+        var state = Fixture.connected()
+        _ = state.update(.key(.character("a")), now: Fixture.at(1))
+        _ = state.update(.key(.character("3")), now: Fixture.at(2))
+        let grant = Fixture.grant(["A2", "A3", "A4"], at: 2.01, replacing: ["E2", "E3", "E4"])
+        let effects = state.update(.locked(["E2", "E3", "E4"], .success(grant)), now: Fixture.at(2.01))
+        #expect(state.selectedSeats == ["A2", "A3", "A4"])
+        #expect(state.pending.isEmpty)
+        #expect(["E2", "E3", "E4"].allSatisfy { state.state(of: $0) == .locked }, "the guess went to someone else")
+        #expect(state.cursor.code == "A2")
+        #expect(state.message?.text.hasPrefix("E2, E3 and E4 were just taken; we hold A2, A3 and A4 for you for 15:00") == true, "\(state.message?.text ?? "")")
+        #expect(effects.contains(.refresh), "the map reloads, since its picture was out of date")
+    }
+
+    /// A pick that lost its race: the seat beside it is held in the same answer.
+    @Test func aPickThatLostItsRaceHoldsTheNearestSeatInstead() {
+        var state = Fixture.connected()
+        #expect(state.update(.key(.character(" ")), now: Fixture.start) == [.lock(["C4"])])
+        let grant = Fixture.grant(["C5"], at: 0.01, replacing: ["C4"])
+        _ = state.update(.locked(["C4"], .success(grant)), now: Fixture.at(0.01))
+        #expect(state.selectedSeats == ["C5"])
+        #expect(state.state(of: "C4") == .locked)
+        #expect(state.message?.text.hasPrefix("C4 was just taken; we hold C5 for you") == true, "\(state.message?.text ?? "")")
     }
 
     @Test func anyOtherKeyCancelsTheQuestionAndAFullHouseSaysSo() {

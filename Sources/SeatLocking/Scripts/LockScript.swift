@@ -1,32 +1,49 @@
 import CinebookModel
 import Foundation
 
-/// `lock`: locks seats for one user, all or nothing.
+/// `lock`: locks seats for one user, all or nothing: the first of the candidate blocks
+/// (`choices`, each of the same size, best first) whose seats are all free or the user's
+/// own. The first block is the seats asked for; the others, if any, what to hold instead
+/// when those were just taken, so that a lost race is settled in the same call.
 /// Reply: {'ok', now, epoch (when Redis last loaded the sold seats), seat, expiry, token, ...}
-///     or {'unavailable', now, {unavailable seats}, {every sold, claimed or locked seat},
-///         {seats whose booking claim has passed its deadline}}
+///     or {'unavailable', now, {the first block's unavailable seats}, {every sold, claimed
+///         or locked seat}, {seats whose booking claim has passed its deadline}}
 ///     or {'too_many', now, seats already held}
 ///     or {'not_loaded', now}
 struct LockInput: ScriptInput {
     let keys: SeatKeys
     let user: String
-    let seats: [SeatCode]
+    /// Blocks of seats, each as large as the first, in order of preference.
+    let choices: [[SeatCode]]
     let ttl: Duration
     let policy: LockPolicy
+
+    init(keys: SeatKeys, user: String, choices: [[SeatCode]], ttl: Duration, policy: LockPolicy) {
+        precondition(!choices.isEmpty && choices.allSatisfy { $0.count == choices[0].count }, "blocks of one size")
+        self.keys = keys
+        self.user = user
+        self.choices = choices
+        self.ttl = ttl
+        self.policy = policy
+    }
+
+    init(keys: SeatKeys, user: String, seats: [SeatCode], ttl: Duration, policy: LockPolicy) {
+        self.init(keys: keys, user: user, choices: [seats], ttl: ttl, policy: policy)
+    }
 
     var values: ScriptValues {
         ScriptValues(
             keys: [
                 "indexKey": .one(keys.index), "soldKey": .one(keys.sold), "sequenceKey": .one(keys.sequence),
                 "holdsKey": .one(keys.holds(user)), "claimsKey": .one(keys.claims), "loadedKey": .one(keys.loaded),
-                "lockKeys": .list(seats.map(keys.lock)),
+                "lockKeys": .list(choices.joined().map(keys.lock)),
                 "startsKey": .one(keys.starts), "historyKey": .one(keys.history), "versionKey": .one(keys.version),
             ],
             arguments: [
                 "showtimeID": .one(String(keys.showtime)), "user": .one(user), "ttlMs": .one(String(ttl.milliseconds)),
                 "maximumHoldMs": .one(String(policy.maximumHold.milliseconds)),
                 "maximumSeats": .one(String(policy.maximumSeatsPerUser)), "channel": .one(keys.events),
-                "seats": .list(seats.map(\.text)),
+                "blockSize": .one(String(choices[0].count)), "seats": .list(choices.joined().map(\.text)),
             ])
     }
 }
@@ -57,32 +74,45 @@ extension SeatScripts {
             keys: ScriptSlots(
                 ["indexKey", "soldKey", "sequenceKey", "holdsKey", "claimsKey", "loadedKey"], list: "lockKeys",
                 tail: ["startsKey", "historyKey", "versionKey"]),
-            arguments: ScriptSlots(["showtimeID", "user", "ttlMs", "maximumHoldMs", "maximumSeats", "channel"], list: "seats")),
+            arguments: ScriptSlots(["showtimeID", "user", "ttlMs", "maximumHoldMs", "maximumSeats", "channel", "blockSize"], list: "seats")),
         body: ScriptLibrary.now + ScriptLibrary.keepUntil + ScriptLibrary.claims + ScriptLibrary.announce + ScriptLibrary.history
             + ScriptLibrary.requireLoaded + """
-            local count = #seats
-            local sold = redis.call('HMGET', soldKey, unpack(seats))
-            local claimed = redis.call('HMGET', claimsKey, unpack(seats))
-            local stale = {}
+            local count = tonumber(blockSize)
+            local offered, offeredLocks = seats, lockKeys
+            local sold = redis.call('HMGET', soldKey, unpack(offered))
+            local claimed = redis.call('HMGET', claimsKey, unpack(offered))
             -- The index holds every live lock's expiry: only seats with a live entry have a
             -- lock key worth reading (a free seat, the common case, costs no call of its own).
-            local live = redis.call('ZMSCORE', indexKey, unpack(seats))
-            local current = {}
+            local offeredLive = redis.call('ZMSCORE', indexKey, unpack(offered))
+            local stale = {}
             local unavailable = {}
-            local lapsed = {}
-            for i = 1, count do
-              current[i] = {}
-              if sold[i] or claimed[i] then
-                unavailable[#unavailable + 1] = seats[i]
-                if not sold[i] and claimOf(claimed[i]) <= now then stale[#stale + 1] = seats[i] end
-              elseif live[i] and tonumber(live[i]) > now then
-                current[i] = redis.call('HMGET', lockKeys[i], 'user_id', 'locked_at', 'token')
-                if current[i][1] and current[i][1] ~= user then unavailable[#unavailable + 1] = seats[i] end
-              elseif live[i] then
-                lapsed[#lapsed + 1] = i
+            local current, live, lapsed
+            -- The first block with no seat sold, claimed or held by someone else is the one held.
+            for first = 1, #offered, count do
+              local blockCurrent, blockLive, blockUnavailable, blockLapsed = {}, {}, {}, {}
+              for i = 1, count do
+                local at = first + i - 1
+                blockCurrent[i] = {}
+                blockLive[i] = offeredLive[at]
+                if sold[at] or claimed[at] then
+                  blockUnavailable[#blockUnavailable + 1] = offered[at]
+                  if not sold[at] and claimOf(claimed[at]) <= now then stale[#stale + 1] = offered[at] end
+                elseif offeredLive[at] and tonumber(offeredLive[at]) > now then
+                  blockCurrent[i] = redis.call('HMGET', offeredLocks[at], 'user_id', 'locked_at', 'token')
+                  if blockCurrent[i][1] and blockCurrent[i][1] ~= user then blockUnavailable[#blockUnavailable + 1] = offered[at] end
+                elseif offeredLive[at] then
+                  blockLapsed[#blockLapsed + 1] = i
+                end
+              end
+              if first == 1 then unavailable = blockUnavailable end
+              if #blockUnavailable == 0 then
+                current, live, lapsed = blockCurrent, blockLive, blockLapsed
+                seats = {unpack(offered, first, first + count - 1)}
+                lockKeys = {unpack(offeredLocks, first, first + count - 1)}
+                break
               end
             end
-            if #unavailable > 0 then
+            if not current then
               remember('unavailable', unavailable, user, now, false)
               local taken = redis.call('HKEYS', soldKey)
               for _, seat in ipairs(redis.call('HKEYS', claimsKey)) do taken[#taken + 1] = seat end
