@@ -87,6 +87,22 @@ package struct BenchCommand: AsyncParsableCommand {
         "With --sse: the server's process id, to report its memory per idle stream (same machine).", valueName: "pid"))
     var serverPID: Int32?
 
+    @Flag(help: "An on-sale rush instead: people arrive, look at the live map, pick the best free block for their party, click, and take the first suggestion when they lose (up to four tries).")
+    var rush = false
+
+    @Option(help: ArgumentHelp("With --rush: people arriving.", valueName: "n"))
+    var arrivals = 120
+
+    @Option(name: .customLong("arrivals-over"), help: ArgumentHelp("With --rush: seconds over which they arrive.", valueName: "seconds"))
+    var arrivalsOver = 30.0
+
+    @Option(help: ArgumentHelp(
+        "With --rush: play the crowd with the mechanisms on, off, or both in turn (the same crowd, side by side).", valueName: "on|off|both"))
+    var mechanisms = "both"
+
+    @Option(help: ArgumentHelp("With --rush: the seed the crowd is drawn from (default: random).", valueName: "n"))
+    var seed: UInt64?
+
     @OptionGroup var output: JSONOutput
     var json: Bool { output.json }
 
@@ -121,6 +137,11 @@ package struct BenchCommand: AsyncParsableCommand {
         guard (1...10_000).contains(changes) else { throw ValidationError("--changes must be from 1 to 10000.") }
         guard thinkMilliseconds >= 0, thinkMilliseconds <= 600_000 else { throw ValidationError("--think must be from 0 to 600000 ms.") }
         guard (0...1).contains(occupancy) else { throw ValidationError("--occupancy is a share from 0 to 1.") }
+        if rush {
+            guard (1...100_000).contains(arrivals) else { throw ValidationError("--arrivals must be from 1 to 100000.") }
+            guard arrivalsOver > 0, arrivalsOver <= 3600 else { throw ValidationError("--arrivals-over must be from more than 0 to 3600 seconds.") }
+            guard ["on", "off", "both"].contains(mechanisms) else { throw ValidationError("--mechanisms must be on, off or both.") }
+        }
         if let appendfsync, !["always", "everysec", "no"].contains(appendfsync) {
             throw ValidationError("--appendfsync must be always, everysec or no.")
         }
@@ -128,6 +149,7 @@ package struct BenchCommand: AsyncParsableCommand {
 
     package func run() async throws {
         if suggestions { return try await runSuggestionBench() }
+        if rush { return try await runRushBench() }
         if let sse { return try await runFanoutBench(streams: sse) }
         let runner = CommandRunner(options: common, json: json)
         var report: BenchReport?
@@ -269,6 +291,55 @@ extension BenchSession {
 }
 
 extension BenchCommand {
+    /// `--rush`: the crowd, played once per set of mechanisms, on the chosen (default:
+    /// largest) layout, over the core or through the server at `--target`.
+    func runRushBench() async throws {
+        let runner = CommandRunner(options: common, json: json)
+        var report: RushReport?
+        try await runner.run { service in
+            let catalog = service.catalog
+            let chosen = showtime ?? catalog.showtimes.max { $0.layout.seatCount < $1.layout.seatCount }!.id
+            guard let template = catalog.showtime(chosen) else { throw SeatLockingError.unknownShowtime(chosen) }
+            var http: (operations: SeatAPIClient, showtime: Showtime)?
+            if let target {
+                let minter = TokenMinter()
+                guard minter.secret != nil else {
+                    throw StartupError(.invalidConfiguration, message: "--target needs CINEBOOK_SECRET, the secret of the server, to mint tokens.")
+                }
+                OpenFileLimit.raise()
+                let operations = SeatAPIClient(base: target, catalog: catalog, connections: 64) { user in
+                    try await minter.mint(user: user, ttl: .seconds(86_400))
+                }
+                http = (operations, template)
+            }
+            let plays: [RushMechanisms] = switch mechanisms {
+            case "on": [.all]
+            case "off": [.none]
+            default: [.none, .all]
+            }
+            let bench = RushBench(
+                configuration: .init(
+                    arrivals: arrivals, arrivalsOver: .milliseconds(Int64(arrivalsOver * 1000)), plays: plays,
+                    seed: seed ?? UInt64.random(in: 1..<1_000_000)),
+                url: service.redisURL, records: service.records, timeouts: runner.timeouts, template: template, http: http)
+            let showProgress = isatty(STDERR_FILENO) == 1
+            let outcome: Result<RushReport, any Error>
+            do {
+                try await http?.operations.checkHealth()
+                outcome = .success(try await bench.run { step in
+                    if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K  \(step)".utf8)) }
+                })
+            } catch {
+                outcome = .failure(error)
+            }
+            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            await http?.operations.shutdown()
+            report = try outcome.get()
+            return Output(text: report!.text, json: report!)
+        }
+        if report?.ok == false { throw ExitCode.failure }
+    }
+
     /// `--suggestions`: the engine on the chosen (default: largest) layout, 10,000 calls or
     /// `--operations`.
     func runSuggestionBench() async throws {

@@ -48,6 +48,7 @@ public struct BenchRunner: Sendable {
         defer { control.close() }
         let quiet = Logger(label: "cinebook.bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let controlService = SeatLockingService(redis: control, records: records, catalog: pool.catalog, logger: quiet)
+        let auditor = ShowtimeAudit(service: controlService, redis: control, records: records, ownsShowtimes: http == nil)
 
         let appendfsync = Set(try await control.sendToEveryPrimary(RedisCommand("CONFIG", ["GET", "appendfsync"]))
             .map { $0.array?.last?.string ?? "unknown" }).sorted().joined(separator: "/")
@@ -56,7 +57,7 @@ public struct BenchRunner: Sendable {
         if http == nil {
             memoryProbe = try await probeMemory(controlService, control, pool: pool)
         } else {
-            try await purge(control, ids: pool.unfinishedIDs)
+            try await auditor.purge(ids: pool.unfinishedIDs)
         }
         let rssStart = Self.residentMegabytes()
 
@@ -98,9 +99,8 @@ public struct BenchRunner: Sendable {
         let finish: @Sendable (Int) async -> Void = { id in
             let sales = ledger.finish(showtime: id)
             do {
-                let check = try await checkRedis(
-                    controlService, control, id: id, sales: sales, faultsSeen: counters.errors.load(ordering: .relaxed) > 0)
-                try await purge(control, ids: [id])
+                let check = try await auditor.check(id: id, sales: sales, faultsSeen: counters.errors.load(ordering: .relaxed) > 0)
+                try await auditor.purge(ids: [id])
                 audit.withLock { $0.problems += check.problems; $0.repaired += check.repaired; $0.checked += 1 }
             } catch {
                 audit.withLock { $0.postponed[id] = sales }
@@ -130,12 +130,11 @@ public struct BenchRunner: Sendable {
         var problems = violations + finishedProblems
         var repaired = repairedDuringRun
         for id in remaining {
-            let check = try await checkRedis(
-                controlService, control, id: id, sales: postponed[id] ?? ledger.sales(showtime: id), faultsSeen: totals.errors > 0)
+            let check = try await auditor.check(id: id, sales: postponed[id] ?? ledger.sales(showtime: id), faultsSeen: totals.errors > 0)
             problems += check.problems
             repaired += check.repaired
         }
-        try await purge(control, ids: http == nil ? remaining + [pool.probeID] : remaining)
+        try await auditor.purge(ids: http == nil ? remaining + [pool.probeID] : remaining)
 
         let figures = Operation.allCases.compactMap { operation -> BenchReport.OperationFigures? in
             guard let histogram = totals.histograms[operation], histogram.totalCount > 0 else { return nil }
@@ -196,62 +195,6 @@ public struct BenchRunner: Sendable {
         let firstLock = names.lock(seats[0])
         let lockKey = try await redis.send("MEMORY", "USAGE", firstLock, routingKey: firstLock).int ?? 0
         return (Double(bytes) / Double(max(held, 1)), Int(lockKey))
-    }
-
-    /// The audit of a showtime played; the ledger's sales against the database's, which
-    /// hold every sale; and Redis against the database (reconciliation finishes bookings
-    /// interrupted by faults first).
-    ///
-    /// A failover can lose a primary's last writes, such as marking a booked seat sold and
-    /// deleting its lock: the replica keeps a lock on a seat the database sold. No second
-    /// sale can follow (the database refuses it), and reconciliation repairs it. After a run
-    /// that saw Redis fail (`faultsSeen`), such seats are repaired and counted; any other
-    /// difference, or one in a run without faults, is a violation.
-    private func checkRedis(
-        _ service: SeatLockingService, _ redis: RedisClient, id: Int, sales: GrantLedger.Sales, faultsSeen: Bool
-    ) async throws -> (problems: [String], repaired: Int) {
-        var problems: [String] = []
-        let audit = try await service.audit(showtime: id)
-        problems += audit.problems.map { "showtime \(id): \($0)" }
-        let inDatabase = try await records.sold(showtime: id)
-        // Every sale the bench saw is in the database with its booking id; the database may
-        // also have sales whose answer never reached the bench, but no other.
-        let missing = sales.sold.filter { inDatabase[$0.key] != $0.value }
-        let unexplained = inDatabase.keys.filter { sales.sold[$0] == nil && !sales.maybeSold.contains($0) }
-        if !missing.isEmpty || !unexplained.isEmpty {
-            problems.append(
-                "showtime \(id): the database has \(inDatabase.count) sold seats, the bench booked \(sales.sold.count)"
-                    + (missing.isEmpty ? "" : "; missing or different in the database: \(missing.keys.sorted())")
-                    + (unexplained.isEmpty ? "" : "; sold without a booking: \(unexplained.sorted())"))
-        }
-        let reconciled = try await service.reconcile(showtime: id, repair: false)
-        if faultsSeen, reconciled.soldOnlyInRedis.isEmpty, !reconciled.locksOnSoldSeats.isEmpty {
-            _ = try await service.reconcile(showtime: id, repair: true)
-            return (problems, reconciled.locksOnSoldSeats.count)
-        }
-        if !reconciled.soldOnlyInRedis.isEmpty || !reconciled.locksOnSoldSeats.isEmpty {
-            problems.append(
-                "showtime \(id): Redis sold \(reconciled.soldOnlyInRedis) without a booking, or locks seats the database sold: \(reconciled.locksOnSoldSeats)")
-        }
-        return (problems, 0)
-    }
-
-    /// Removes every key of the benchmark's showtimes, then their bookings from the
-    /// database: a purge that Redis interrupts leaves the database's record to check.
-    private func purge(_ redis: RedisClient, ids: [Int]) async throws {
-        for id in ids {
-            // Every key of a showtime carries its hash tag, so one node (of a cluster) has them all.
-            let tag = "{\(id)}"
-            var cursor = "0"
-            repeat {
-                let reply = try await redis.send("SCAN", cursor, "MATCH", "*\(tag)*", "COUNT", "1000", routingKey: tag)
-                guard let parts = reply.array, parts.count == 2 else { break }
-                cursor = parts[0].string ?? "0"
-                let keys = parts[1].array?.compactMap(\.string) ?? []
-                if !keys.isEmpty { try await redis.send(RedisCommand("UNLINK", keys, routingKey: tag)) }
-            } while cursor != "0"
-        }
-        if http == nil { try await records.purge(showtimes: ids) }
     }
 
     static func residentMegabytes() -> Double {

@@ -1,0 +1,156 @@
+import CinebookModel
+import Foundation
+
+/// One person of an on-sale rush, as people behave: they arrive, look at the live map for
+/// a while, pick the best free block they see for their party (with a little taste of
+/// their own) and click after a moment. On a conflict they take the first suggestion;
+/// after four lost tries they leave. Whoever gets seats books them.
+struct Moviegoer: Sendable {
+    /// What is fixed about a person before the rush begins, drawn from the run's seed, so
+    /// that the same crowd can be played with each mechanism on and off.
+    struct Traits: Sendable {
+        let name: String
+        /// Since the rush began.
+        let arrival: Duration
+        let party: Int
+        /// How long they study the map before the first click.
+        let looking: Duration
+        /// From seeing a block to clicking it.
+        let reaction: Duration
+        /// 0 takes the best block seen, 1 the second, 2 the third.
+        let taste: Int
+
+        static func crowd(of count: Int, over span: Duration, seed: UInt64) -> [Traits] {
+            var random = SeededRandom(seed: seed)
+            return (0..<count).map { index in
+                Traits(
+                    name: "rush-\(seed)-\(index)",
+                    arrival: .milliseconds(Int64(Double.random(in: 0..<1, using: &random) * span.seconds * 1000)),
+                    party: Self.partySize(using: &random),
+                    // Log-normal with a median of 2 s: most glance, a few study the map.
+                    looking: .milliseconds(Int64(2000 * exp(0.6 * random.normal()))),
+                    reaction: .milliseconds(Int64(max(200, 500 + 100 * random.normal()))),
+                    taste: Self.taste(using: &random))
+            }
+        }
+
+        /// 1–4, mostly pairs.
+        private static func partySize(using random: inout SeededRandom) -> Int {
+            let draw = Double.random(in: 0..<1, using: &random)
+            return draw < 0.15 ? 1 : draw < 0.70 ? 2 : draw < 0.82 ? 3 : 4
+        }
+
+        private static func taste(using random: inout SeededRandom) -> Int {
+            let draw = Double.random(in: 0..<1, using: &random)
+            return draw < 0.6 ? 0 : draw < 0.85 ? 1 : 2
+        }
+    }
+
+    /// How one person's rush went.
+    struct Outcome: Sendable {
+        let traits: Traits
+        /// Since the rush began, when their seats were held; nil when they got none.
+        var heldAt: Duration?
+        var seatsAsked = 0
+        /// Seats of their clicks that were refused as taken.
+        var seatsFoundTaken = 0
+        /// Seats held other than the ones clicked (the nearest block, in the same click).
+        var seatsSubstituted = 0
+        var tries = 0
+        var booked = false
+        /// They left with nothing while a block for their party was still free.
+        var leftWhileSeatsWereFree = false
+        var errors: [String] = []
+    }
+
+    let traits: Traits
+    let operations: any SeatOperations
+    let showtime: Showtime
+    let mechanisms: RushMechanisms
+    let ledger: GrantLedger
+    static let maximumTries = 4
+
+    /// Plays the person from the rush's start `began`.
+    func run(began: ContinuousClock.Instant) async -> Outcome {
+        var outcome = Outcome(traits: traits)
+        try? await Task.sleep(until: began + traits.arrival, clock: .continuous)
+        do throws(SeatLockingError) {
+            var seen = try await operations.status(showtime: showtime.id, viewer: traits.name)
+            try? await Task.sleep(for: traits.looking)
+            var next: [SeatCode]? = nil
+            while outcome.tries < Self.maximumTries {
+                if next == nil {
+                    seen = try await operations.status(showtime: showtime.id, viewer: traits.name)
+                    next = choose(in: seen)
+                }
+                guard let block = next else { break }
+                try? await Task.sleep(for: traits.reaction)
+                outcome.tries += 1
+                outcome.seatsAsked += block.count
+                do throws(SeatLockingError) {
+                    let grant = try await operations.lock(
+                        block, showtime: showtime.id, user: traits.name, ttl: nil, orNearest: mechanisms.oneClick)
+                    ledger.held(grant)
+                    outcome.heldAt = ContinuousClock.now - began
+                    outcome.seatsSubstituted = grant.replacing.isEmpty ? 0 : grant.seats.count
+                    let booking = try await operations.book(grant.seats.map(\.code), showtime: showtime.id, user: traits.name)
+                    ledger.booked(booking)
+                    outcome.booked = true
+                    return outcome
+                } catch .seatsUnavailable(let taken, let suggestions) {
+                    outcome.seatsFoundTaken += taken.count
+                    next = suggestions.first
+                }
+            }
+            let after = try await operations.status(showtime: showtime.id, viewer: traits.name)
+            outcome.leftWhileSeatsWereFree = choose(in: after, taste: 0) != nil
+        } catch {
+            outcome.errors.append(error.message)
+        }
+        return outcome
+    }
+
+    /// The block this person picks from the map they see: the best few for their party,
+    /// their taste choosing among them.
+    private func choose(in status: ShowtimeStatus, taste: Int? = nil) -> [SeatCode]? {
+        let taken = Set(status.seats.filter { $0.state != .available }.map(\.seat.code))
+        let offers = BestSeats(layout: showtime.layout, unavailable: taken).offers(for: SeatWish(count: traits.party), limit: 3)
+        guard !offers.isEmpty else { return nil }
+        return offers[min(taste ?? traits.taste, offers.count - 1)].codes
+    }
+}
+
+/// Which of the rush's mechanisms are on.
+public struct RushMechanisms: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A click holds the nearest equivalent block when its seats were just taken.
+    public var oneClick: Bool
+
+    public init(oneClick: Bool) { self.oneClick = oneClick }
+
+    public static let none = RushMechanisms(oneClick: false)
+    public static let all = RushMechanisms(oneClick: true)
+
+    public var description: String { oneClick ? "one click" : "plain" }
+}
+
+/// A small seeded generator (SplitMix64), so that a crowd can be drawn again the same.
+struct SeededRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+
+    /// A standard normal draw (Box–Muller).
+    mutating func normal() -> Double {
+        let u = Double.random(in: Double.ulpOfOne..<1, using: &self)
+        let v = Double.random(in: 0..<1, using: &self)
+        return sqrt(-2 * log(u)) * cos(2 * .pi * v)
+    }
+}

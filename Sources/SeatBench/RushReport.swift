@@ -1,0 +1,110 @@
+import Foundation
+
+/// What an on-sale rush measured, one play per set of mechanisms, for people (`text`)
+/// and programs (`Codable`).
+public struct RushReport: Sendable, Codable {
+    public struct Play: Sendable, Codable {
+        public let mechanisms: RushMechanisms
+        /// Seats in the people's clicks.
+        public let seatsAsked: Int
+        /// Seats of clicks refused because they were taken: lost races.
+        public let seatsFoundTaken: Int
+        /// `seatsFoundTaken / seatsAsked`.
+        public let conflictRate: Double
+        /// Seats held other than the ones clicked, in the same click (the nearest block).
+        public let seatsSubstituted: Int
+        public let peopleWithSeats: Int
+        public let peopleWithoutSeats: Int
+        /// People who left with nothing while a block for their party was still free.
+        public let leftWhileSeatsWereFree: Int
+        /// From arrival to a hold, of those who got one.
+        public let holdP50Seconds: Double?
+        public let holdP99Seconds: Double?
+        /// People who got a hold before someone who arrived earlier got theirs (or got none).
+        public let servedBeforeAnEarlierArrival: Int
+        public let tries: Int
+        public let bookings: Int
+        public let seatsLeft: Int
+        public let errors: Int
+        public let lastError: String?
+        public let violations: [String]
+
+        init(mechanisms: RushMechanisms, outcomes: [Moviegoer.Outcome], seatsLeft: Int, violations: [String]) {
+            self.mechanisms = mechanisms
+            seatsAsked = outcomes.reduce(0) { $0 + $1.seatsAsked }
+            seatsFoundTaken = outcomes.reduce(0) { $0 + $1.seatsFoundTaken }
+            conflictRate = seatsAsked == 0 ? 0 : Double(seatsFoundTaken) / Double(seatsAsked)
+            seatsSubstituted = outcomes.reduce(0) { $0 + $1.seatsSubstituted }
+            let holds = outcomes.compactMap { outcome in outcome.heldAt.map { ($0 - outcome.traits.arrival).seconds } }.sorted()
+            peopleWithSeats = holds.count
+            peopleWithoutSeats = outcomes.count - holds.count
+            leftWhileSeatsWereFree = outcomes.filter(\.leftWhileSeatsWereFree).count
+            holdP50Seconds = holds.isEmpty ? nil : holds[holds.count / 2]
+            holdP99Seconds = holds.isEmpty ? nil : holds[min(holds.count - 1, holds.count * 99 / 100)]
+            servedBeforeAnEarlierArrival = Self.overtakers(outcomes)
+            tries = outcomes.reduce(0) { $0 + $1.tries }
+            bookings = outcomes.filter(\.booked).count
+            self.seatsLeft = seatsLeft
+            let errors = outcomes.flatMap(\.errors)
+            self.errors = errors.count
+            lastError = errors.last
+            self.violations = violations
+        }
+
+        /// In order of arrival: a person is served before an earlier arrival when someone
+        /// who came before them got their hold later, or got none.
+        private static func overtakers(_ outcomes: [Moviegoer.Outcome]) -> Int {
+            var latestEarlier = Duration.zero
+            var count = 0
+            for outcome in outcomes.sorted(by: { $0.traits.arrival < $1.traits.arrival }) {
+                let held = outcome.heldAt ?? .seconds(Int64.max / 2)
+                if outcome.heldAt != nil, held < latestEarlier { count += 1 }
+                latestEarlier = max(latestEarlier, held)
+            }
+            return count
+        }
+    }
+
+    public let target: String
+    public let showtime: Int
+    public let seats: Int
+    public let arrivals: Int
+    public let arrivalsOverSeconds: Double
+    public let seed: UInt64
+    public let plays: [Play]
+
+    public var ok: Bool { plays.allSatisfy { $0.violations.isEmpty && $0.errors == 0 } }
+
+    public var text: String {
+        let headings = [
+            "mechanisms", "seats asked", "found taken", "conflict rate", "substituted", "with seats", "without",
+            "left while free", "hold p50 / p99", "served before an earlier arrival",
+        ]
+        let rows = plays.map { play in
+            [
+                play.mechanisms.description, "\(play.seatsAsked)", "\(play.seatsFoundTaken)", String(format: "%.1f %%", play.conflictRate * 100),
+                "\(play.seatsSubstituted)", "\(play.peopleWithSeats)", "\(play.peopleWithoutSeats)", "\(play.leftWhileSeatsWereFree)",
+                play.holdP50Seconds.map { String(format: "%.1f / %.1f s", $0, play.holdP99Seconds ?? 0) } ?? "—",
+                "\(play.servedBeforeAnEarlierArrival)",
+            ]
+        }
+        let widths = headings.indices.map { column in ([headings] + rows).map { $0[column].count }.max() ?? 0 }
+        let line = { (cells: [String]) in
+            zip(cells, widths).enumerated().map { index, cell in
+                let gap = String(repeating: " ", count: cell.1 - cell.0.count)
+                return index == 0 ? cell.0 + gap : gap + cell.0
+            }.joined(separator: "   ")
+        }
+        var lines = [
+            "Rush on showtime \(showtime) (\(seats) seats, through \(target)): \(arrivals) arrivals over \(Int(arrivalsOverSeconds)) s, seed \(seed)",
+            "",
+            line(headings),
+        ] + rows.map(line)
+        lines.append("")
+        for play in plays {
+            let verdict = play.violations.isEmpty ? "no seat sold twice, every booking in the database" : "VIOLATIONS: \(play.violations.joined(separator: "; "))"
+            lines.append("\(play.mechanisms): \(play.bookings) bookings, \(play.seatsLeft) seats left, \(play.errors) errors\(play.lastError.map { " (last: \($0))" } ?? ""); \(verdict)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
