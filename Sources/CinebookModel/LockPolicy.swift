@@ -12,6 +12,14 @@ public struct LockPolicy: Sendable, Hashable {
     /// booking, free if not (10 seconds).
     public var bookingWindow: Duration
 
+    /// How long a mark of "being chosen" lasts unless renewed: the seat map renews it while
+    /// the cursor rests (5 seconds).
+    public var presenceLifetime: Duration
+
+    /// Seats one user may mark as being chosen at once, so that nobody can paint the hall:
+    /// the largest party a preview shows.
+    public static let presenceCap = 9
+
     /// How long a lock lives unless a policy says otherwise: 15 minutes. The command line's
     /// help names it.
     public static let defaultTTL = Duration.seconds(900)
@@ -22,12 +30,13 @@ public struct LockPolicy: Sendable, Hashable {
 
     public init(
         ttl: Duration = defaultTTL, maximumHold: Duration = .seconds(3600), maximumSeatsPerUser: Int = defaultMaximumSeatsPerUser,
-        bookingWindow: Duration = .seconds(10)
+        bookingWindow: Duration = .seconds(10), presenceLifetime: Duration = .seconds(5)
     ) {
         self.ttl = ttl
         self.maximumHold = maximumHold
         self.maximumSeatsPerUser = maximumSeatsPerUser
         self.bookingWindow = bookingWindow
+        self.presenceLifetime = presenceLifetime
     }
 
     /// The longest user id accepted, in characters.

@@ -7,6 +7,9 @@ import Foundation
 public struct SeatEvent: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case locked, released, extended, booked, expired
+        /// Someone marked seats as being chosen (`seats`, until `expiresAt`), replacing
+        /// their earlier marks: a map should read the status again to learn which ended.
+        case choosing
     }
 
     public let kind: Kind

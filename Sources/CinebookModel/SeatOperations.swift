@@ -10,6 +10,10 @@ public protocol SeatOperations: Sendable {
     /// The best seats for the wish, chosen and held in one step: the first of the best
     /// offers still free when the lock is taken.
     func lockBest(_ wish: SeatWish, showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant
+    /// Marks the seats the user is choosing now (the cursor rests there, a block is
+    /// previewed), replacing their earlier marks, for a few seconds; at most
+    /// `LockPolicy.presenceCap`. No seat is locked. An empty list clears the marks.
+    func markChoosing(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> ChoosingMark
     func unlock(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> Release
     func extend(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant
     func book(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> Booking

@@ -65,6 +65,21 @@ public struct Release: Sendable, Hashable {
     }
 }
 
+/// Seats a user marked as being chosen, until when (others see them as `choosing`).
+public struct ChoosingMark: Sendable, Hashable {
+    public let showtimeID: Int
+    public let seats: [SeatCode]
+    public let expiresAt: Date
+    public let serverTime: Date
+
+    public init(showtimeID: Int, seats: [SeatCode], expiresAt: Date, serverTime: Date) {
+        self.showtimeID = showtimeID
+        self.seats = seats
+        self.expiresAt = expiresAt
+        self.serverTime = serverTime
+    }
+}
+
 /// A completed booking, as the database of record committed it; its seats are sold for good.
 
 /// How a seat looks to one viewer.
@@ -76,6 +91,9 @@ public enum SeatState: String, Sendable, Hashable, Codable, CaseIterable {
     case locked
     /// Held by the viewer.
     case selected
+    /// Free, but someone else is choosing it right now (their cursor rests there): a hint
+    /// that expires within seconds, never a lock.
+    case choosing
 }
 
 public struct SeatStatus: Sendable, Hashable {

@@ -97,7 +97,8 @@ package struct BenchCommand: AsyncParsableCommand {
     var arrivalsOver = 30.0
 
     @Option(help: ArgumentHelp(
-        "With --rush: play the crowd with the mechanisms on, off, or both in turn (the same crowd, side by side).", valueName: "on|off|both"))
+        "With --rush: play the crowd with the mechanisms (seats being chosen shown; one click holds the nearest block) on, off, both in turn, or each one alone too (the same crowd, side by side).",
+        valueName: "on|off|both|each"))
     var mechanisms = "both"
 
     @Option(help: ArgumentHelp("With --rush: the seed the crowd is drawn from (default: random).", valueName: "n"))
@@ -140,7 +141,7 @@ package struct BenchCommand: AsyncParsableCommand {
         if rush {
             guard (1...100_000).contains(arrivals) else { throw ValidationError("--arrivals must be from 1 to 100000.") }
             guard arrivalsOver > 0, arrivalsOver <= 3600 else { throw ValidationError("--arrivals-over must be from more than 0 to 3600 seconds.") }
-            guard ["on", "off", "both"].contains(mechanisms) else { throw ValidationError("--mechanisms must be on, off or both.") }
+            guard ["on", "off", "both", "each"].contains(mechanisms) else { throw ValidationError("--mechanisms must be on, off, both or each.") }
         }
         if let appendfsync, !["always", "everysec", "no"].contains(appendfsync) {
             throw ValidationError("--appendfsync must be always, everysec or no.")
@@ -315,6 +316,7 @@ extension BenchCommand {
             let plays: [RushMechanisms] = switch mechanisms {
             case "on": [.all]
             case "off": [.none]
+            case "each": [.none, RushMechanisms(presence: true, oneClick: false), RushMechanisms(presence: false, oneClick: true), .all]
             default: [.none, .all]
             }
             let bench = RushBench(

@@ -70,6 +70,29 @@ public enum SeatLockingJSON {
         }
     }
 
+    /// The answer to a mark of presence: the seats now shown to others as being chosen,
+    /// until when; `mark` reads it back.
+    public struct Choosing: Codable, Sendable {
+        private(set) var ok = true
+        let showtimeID: Int
+        let seats: [SeatCode]
+        let expiresAt: String
+        let serverTime: String
+
+        public init(_ mark: ChoosingMark) {
+            showtimeID = mark.showtimeID
+            seats = mark.seats
+            expiresAt = SeatLockingJSON.timestamp(mark.expiresAt)
+            serverTime = SeatLockingJSON.timestamp(mark.serverTime)
+        }
+
+        public var mark: ChoosingMark? {
+            guard let expiry = SeatLockingJSON.date(fromTimestamp: expiresAt), let now = SeatLockingJSON.date(fromTimestamp: serverTime)
+            else { return nil }
+            return ChoosingMark(showtimeID: showtimeID, seats: seats, expiresAt: expiry, serverTime: now)
+        }
+    }
+
     /// A release's answer; `release` reads it back.
     public struct Released: Codable, Sendable {
         private(set) var ok = true

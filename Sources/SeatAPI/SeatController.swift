@@ -18,6 +18,7 @@ struct SeatController: Sendable {
         group.get("seats/best", use: best)
         group.post("seats/best", use: lockBest)
         group.put("seats/extend-lock", use: extend)
+        group.put("seats/presence", use: presence)
         group.post("bookings", use: book)
         group.get("bookings/{booking}", use: booking)
         group.get("stats", use: stats)
@@ -35,6 +36,15 @@ struct SeatController: Sendable {
         try await grant(.extend, request, context) { seats, showtime, user, selection throws(SeatLockingError) in
             try await service.extend(seats, showtime: showtime, user: user, ttl: selection.ttl)
         }
+    }
+
+    /// `{"seats": [...]}`: the caller is choosing these seats now (others see them as
+    /// `choosing` for a few seconds); `{"seats": []}` clears the marks.
+    @Sendable func presence(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
+        let selection = try await SeatSelection.required(in: request, limit: maximumBodySize)
+        let mark = try await service.markChoosing(try service.seatCodes(selection.seats), showtime: showtime, user: user)
+        return JSONResponse.make(SeatLockingJSON.Choosing(mark))
     }
 
     /// A lock or an extension: the seats of the body, for the token's user, for the TTL asked.

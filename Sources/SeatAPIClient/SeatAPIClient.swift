@@ -103,6 +103,12 @@ public final class SeatAPIClient: SeatOperations {
             as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
     }
 
+    public func markChoosing(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> ChoosingMark {
+        try read(
+            try await send(.PUT, "/api/v1/showtimes/\(showtime)/seats/presence", user: user, body: .init(seats: seats)),
+            as: SeatLockingJSON.Choosing.self, "a mark of presence", \.mark, at: \.serverTime)
+    }
+
     public func unlock(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> Release {
         try read(
             try await send(.DELETE, "/api/v1/showtimes/\(showtime)/seats/unlock", user: user, body: .init(seats: seats)),

@@ -75,15 +75,16 @@ struct Moviegoer: Sendable {
         var outcome = Outcome(traits: traits)
         try? await Task.sleep(until: began + traits.arrival, clock: .continuous)
         do throws(SeatLockingError) {
-            var seen = try await operations.status(showtime: showtime.id, viewer: traits.name)
+            // While they study the map, the block they consider shows to others as being chosen.
+            if mechanisms.presence, let considered = choose(in: try await look()) {
+                _ = try await operations.markChoosing(considered, showtime: showtime.id, user: traits.name)
+            }
             try? await Task.sleep(for: traits.looking)
             var next: [SeatCode]? = nil
             while outcome.tries < Self.maximumTries {
-                if next == nil {
-                    seen = try await operations.status(showtime: showtime.id, viewer: traits.name)
-                    next = choose(in: seen)
-                }
+                if next == nil { next = choose(in: try await look()) }
                 guard let block = next else { break }
+                if mechanisms.presence { _ = try await operations.markChoosing(block, showtime: showtime.id, user: traits.name) }
                 try? await Task.sleep(for: traits.reaction)
                 outcome.tries += 1
                 outcome.seatsAsked += block.count
@@ -102,18 +103,23 @@ struct Moviegoer: Sendable {
                     next = suggestions.first
                 }
             }
-            let after = try await operations.status(showtime: showtime.id, viewer: traits.name)
-            outcome.leftWhileSeatsWereFree = choose(in: after, taste: 0) != nil
+            if mechanisms.presence { _ = try await operations.markChoosing([], showtime: showtime.id, user: traits.name) }
+            outcome.leftWhileSeatsWereFree = choose(in: try await look(), taste: 0, avoidingChosen: false) != nil
         } catch {
             outcome.errors.append(error.message)
         }
         return outcome
     }
 
+    /// The live map as this person sees it.
+    private func look() async throws(SeatLockingError) -> ShowtimeStatus {
+        try await operations.status(showtime: showtime.id, viewer: traits.name)
+    }
+
     /// The block this person picks from the map they see: the best few for their party,
-    /// their taste choosing among them.
-    private func choose(in status: ShowtimeStatus, taste: Int? = nil) -> [SeatCode]? {
-        let taken = Set(status.seats.filter { $0.state != .available }.map(\.seat.code))
+    /// their taste choosing among them; seats others are choosing they leave alone.
+    private func choose(in status: ShowtimeStatus, taste: Int? = nil, avoidingChosen: Bool = true) -> [SeatCode]? {
+        let taken = Set(status.seats.filter { $0.state != .available && (avoidingChosen || $0.state != .choosing) }.map(\.seat.code))
         let offers = BestSeats(layout: showtime.layout, unavailable: taken).offers(for: SeatWish(count: traits.party), limit: 3)
         guard !offers.isEmpty else { return nil }
         return offers[min(taste ?? traits.taste, offers.count - 1)].codes
@@ -122,15 +128,28 @@ struct Moviegoer: Sendable {
 
 /// Which of the rush's mechanisms are on.
 public struct RushMechanisms: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The block a person considers shows to others as being chosen, and people leave
+    /// such seats alone.
+    public var presence: Bool
     /// A click holds the nearest equivalent block when its seats were just taken.
     public var oneClick: Bool
 
-    public init(oneClick: Bool) { self.oneClick = oneClick }
+    public init(presence: Bool, oneClick: Bool) {
+        self.presence = presence
+        self.oneClick = oneClick
+    }
 
-    public static let none = RushMechanisms(oneClick: false)
-    public static let all = RushMechanisms(oneClick: true)
+    public static let none = RushMechanisms(presence: false, oneClick: false)
+    public static let all = RushMechanisms(presence: true, oneClick: true)
 
-    public var description: String { oneClick ? "one click" : "plain" }
+    public var description: String {
+        switch (presence, oneClick) {
+        case (false, false): "plain"
+        case (true, false): "presence"
+        case (false, true): "one click"
+        case (true, true): "presence + one click"
+        }
+    }
 }
 
 /// A small seeded generator (SplitMix64), so that a crowd can be drawn again the same.

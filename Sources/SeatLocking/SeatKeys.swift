@@ -43,6 +43,12 @@ package struct SeatKeys: Sendable {
     /// `released`, `expired`, with `held_ms`) and each refused lock (`unavailable`,
     /// `too_many`), with `seats`, `at` and, where known, `user`.
     package var history: String { "seat_history:\(tag)" }
+    /// ZSET `<seat>|<user>` → expiry in ms: seats people are choosing now (their cursor rests
+    /// there, or a block is previewed). A hint, never a lock; gone when it expires.
+    package var presence: String { "seat_presence:\(tag)" }
+    /// STRING, the seats one user marks as being chosen (space-separated), with the marks'
+    /// lifetime: the next mark replaces them.
+    package func presence(of user: String) -> String { "seat_presence:\(tag):\(user)" }
     /// Sharded pub/sub channel (SPUBLISH, in the showtime's slot) with one JSON message per change.
     package var events: String { "seat_events:\(tag)" }
 }

@@ -196,9 +196,10 @@ public struct SeatLockingService: Sendable {
             }
             if let expiry = outcome.mine[seat.code] { return SeatStatus(seat: seat, state: .selected, expiresAt: expiry) }
             if outcome.locked[seat.code] != nil { return SeatStatus(seat: seat, state: .locked, expiresAt: nil) }
+            if let until = outcome.choosing[seat.code] { return SeatStatus(seat: seat, state: .choosing, expiresAt: until) }
             return SeatStatus(seat: seat, state: .available, expiresAt: nil)
         }
-        let nextExpiry = outcome.locked.values.min()?.milliseconds ?? 0
+        let nextExpiry = (outcome.locked.values.map(\.milliseconds) + outcome.choosing.values.map(\.milliseconds)).min() ?? 0
         return ShowtimeStatus(
             showtime: showtime, viewer: viewer, seats: seats, serverTime: outcome.serverTime,
             revision: ShowtimeRevision(version: outcome.version, nextExpiry: nextExpiry))

@@ -31,7 +31,9 @@ public struct Appearance: Sendable, Hashable {
         case (.selected, true): "●"
         case (.locked, true): "◐"
         case (.occupied, true): "×"
+        case (.choosing, true): "◌"
         case (.available, false): "."
+        case (.choosing, false): "~"
         case (.selected, false): "@"
         case (.locked, false): "#"
         case (.occupied, false): "X"
@@ -57,14 +59,15 @@ public struct Appearance: Sendable, Hashable {
     /// A seat whose state is not known yet (the map has not loaded).
     public var unknownGlyph: Unicode.Scalar { "?" }
 
-    /// Green free, cyan mine, yellow held by others, red sold; without colour: plain,
-    /// bold, underlined and dim.
+    /// Green free, cyan mine, yellow held by others, red sold, magenta being chosen;
+    /// without colour: plain, bold, underlined, dim, and a glyph of its own.
     public func style(_ state: SeatState) -> CellStyle {
         switch state {
         case .available: CellStyle(foreground: color ? .green : nil)
         case .selected: CellStyle(foreground: color ? .cyan : nil, bold: true)
         case .locked: CellStyle(foreground: color ? .yellow : nil, underline: !color)
         case .occupied: CellStyle(foreground: color ? .red : nil, dim: !color)
+        case .choosing: CellStyle(foreground: color ? .magenta : nil)
         }
     }
 

@@ -29,6 +29,10 @@ struct SeatMapEffectRunner: Sendable {
             return .booked(await outcome { () throws(SeatLockingError) in
                 try await operations.book(seats, showtime: showtime, user: user)
             })
+        case let .markChoosing(seats):
+            return .marked(await outcome { () throws(SeatLockingError) in
+                try await operations.markChoosing(seats, showtime: showtime, user: user)
+            })
         case .refresh:
             switch await outcome({ () throws(SeatLockingError) in try await operations.status(showtime: showtime, viewer: user) }) {
             case let .success(status): return .statusLoaded(status)

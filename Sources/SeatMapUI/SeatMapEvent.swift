@@ -31,6 +31,8 @@ public enum SeatMapEvent: Sendable {
     case extended(Result<LockGrant, SeatLockingError>)
     case booked(Result<Booking, SeatLockingError>)
     case feed(SeatFeedEvent)
+    /// A mark of presence answered; nothing depends on it.
+    case marked(Result<ChoosingMark, SeatLockingError>)
     /// The figures behind the popularity view.
     case statsLoaded(Result<ShowtimeStats, SeatLockingError>)
     /// The user's bookings of the showtime, to mark their seats as theirs.
@@ -49,6 +51,8 @@ public enum SeatMapEffect: Sendable, Hashable {
     case unlock([SeatCode])
     case extend([SeatCode])
     case book([SeatCode])
+    /// Show others that this user is choosing these seats (none: no longer).
+    case markChoosing([SeatCode])
     case refresh
     /// Reload the status only if it changed since the map of this revision was loaded.
     case poll(since: ShowtimeRevision)

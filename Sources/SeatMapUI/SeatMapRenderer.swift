@@ -140,7 +140,7 @@ struct SeatMapRenderer {
         let entries: [(SeatState, long: String, short: String)] = [
             (.available, "available", "free"), (.selected, "yours", "yours"),
             (.locked, "held by others", "held"), (.occupied, "sold", "sold"),
-        ]
+        ] + (counts[.choosing, default: 0] > 0 ? [(.choosing, "being chosen", "choosing")] : [])
         let y = geometry.belowGrid + 1
         for form in 0..<3 {
             let parts = entries.map { entry -> (SeatState, String) in
@@ -214,6 +214,7 @@ struct SeatMapRenderer {
         case (nil, .available) where !state.showtime.isOnSale(at: state.serverNow): what = "free, but sales have closed"
         case (nil, .available): what = "available — Space selects it"
         case (nil, .locked): what = "held by someone else"
+        case (nil, .choosing): what = "someone is choosing it right now — Space still selects it"
         case (nil, .occupied) where state.booked.contains(seat.code): what = "booked by you"
         case (nil, .occupied): what = "sold"
         case (nil, .selected):

@@ -28,7 +28,7 @@ extension SeatMapState {
         }
         let shown = state(of: code)
         guard hasLoaded || shown == .occupied else { return refusedBeforeLoading("no seat can be picked; \(code) may be taken") }
-        if shown == .selected || shown == .available, link.reachable == false {
+        if shown != .occupied && shown != .locked, link.reachable == false {
             return refusedWhileUnreachable("\(code) cannot change now")
         }
         switch shown {
@@ -38,7 +38,7 @@ extension SeatMapState {
             suggestions = []
             message = nil
             return [.unlock([code])]
-        case .available:
+        case .available, .choosing:
             guard !refusedAsClosed(), !refusedOverTheLimit(adding: 1) else { return [] }
             let effects = lock([seat])
             warnAboutOrphans()

@@ -90,6 +90,8 @@ extension SeatMapState {
                     if seats[code] == .locked { seats[code] = .available }
                 case .booked:
                     seats[code] = .occupied
+                case .choosing:
+                    if seats[code] == .available { seats[code] = .choosing }
                 }
             }
             return requestRefresh()
@@ -132,6 +134,7 @@ extension SeatMapState {
     public func nextTick(after now: Date) -> Date {
         let nextSecond = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down) + 1)
         if case .leaving = mode { return nextSecond }
+        if !presence.seats.isEmpty || presence.seats != presenceWanted { return nextSecond }
         guard holds.ends.isEmpty, link.reachable != false, let lastRequest = refresh.lastRequest else { return nextSecond }
         let poll = lastRequest.addingTimeInterval(settings.pollInterval.seconds)
         let expiry = nextExpiryShown.flatMap { $0 > lastRequest ? $0 : nil }
@@ -153,7 +156,7 @@ extension SeatMapState {
             case .released: self = .releasedElsewhere
             case .booked: self = .bookedElsewhere
             case .expired: self = .expired
-            case .locked, .extended: return nil
+            case .locked, .extended, .choosing: return nil
             }
         }
     }
@@ -294,5 +297,36 @@ extension SeatMapState {
         link.failures += 1
         let backoff = min(0.5 * pow(2, Double(link.failures - 1)), 10)
         link.retryAt = now.addingTimeInterval(backoff)
+    }
+}
+
+/// Presence: the seat under the cursor, while free, is shown to others as being chosen.
+extension SeatMapState {
+    /// A cursor moving faster than this is passing over seats, not resting on them.
+    static let presenceRest: TimeInterval = 0.15
+    /// A map left alone this long stops marking: its person has looked away.
+    static let presenceAttention: TimeInterval = 30
+
+    /// The seats to mark now: the one under the cursor, when it is free and the map is
+    /// simply browsing.
+    var presenceWanted: [SeatCode] {
+        guard settings.sharesPresence, mode == .browsing, hasLoaded, link.reachable != false, pending[cursor.code] == nil,
+              let input = presence.lastInput, now.timeIntervalSince(input) < Self.presenceAttention
+        else { return [] }
+        let shown = state(of: cursor.code)
+        return shown == .available || shown == .choosing ? [cursor.code] : []
+    }
+
+    /// A mark when the cursor came to rest somewhere new (not while it races across the
+    /// hall), its end when it left, and a renewal at half the mark's lifetime.
+    mutating func markPresenceIfDue(leaving: Bool = false) -> [SeatMapEffect] {
+        let wanted = leaving ? [] : presenceWanted
+        let since = presence.sentAt.map { now.timeIntervalSince($0) } ?? .infinity
+        let renew = !wanted.isEmpty && since >= settings.policy.presenceLifetime.seconds / 2
+        guard wanted != presence.seats || renew else { return [] }
+        guard leaving || since >= Self.presenceRest || (wanted.isEmpty && !presence.seats.isEmpty) else { return [] }
+        presence.seats = wanted
+        presence.sentAt = now
+        return [.markChoosing(wanted)]
     }
 }

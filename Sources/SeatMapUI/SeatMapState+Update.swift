@@ -14,14 +14,19 @@ extension SeatMapState {
         }
         switch event {
         case let .key(key):
-            return pressed(key) + extendIfDue()
+            presence.lastInput = now
+            let effects = pressed(key) + extendIfDue()
+            return effects + markPresenceIfDue(leaving: effects.contains { if case .leave = $0 { true } else { false } })
         case let .click(x, y):
-            return clicked(x: x, y: y) + extendIfDue()
+            presence.lastInput = now
+            return clicked(x: x, y: y) + extendIfDue() + markPresenceIfDue()
         case let .resize(size):
             self.size = size
             return []
         case .tick:
-            return timePassed()
+            return timePassed() + markPresenceIfDue()
+        case .marked:
+            return []
         case .terminate:
             return leave()
         case let .statusLoaded(status):

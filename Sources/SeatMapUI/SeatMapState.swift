@@ -13,6 +13,8 @@ public struct SeatMapSettings: Sendable {
     public var leaveTimeout: Duration
     /// What the map talks to, as its messages name it: Redis, or the server over the API.
     public var source: Source
+    /// Show others the seat this user's cursor rests on, as being chosen.
+    public var sharesPresence: Bool
 
     public enum Source: String, Sendable {
         case redis = "Redis"
@@ -27,7 +29,7 @@ public struct SeatMapSettings: Sendable {
     public init(
         pollInterval: Duration = .seconds(10), extendInterval: Duration = .seconds(30), policy: LockPolicy = LockPolicy(),
         appearance: Appearance = .full, leaveTimeout: Duration = .seconds(5),
-        source: Source = .redis
+        source: Source = .redis, sharesPresence: Bool = true
     ) {
         self.pollInterval = pollInterval
         self.extendInterval = extendInterval
@@ -35,6 +37,7 @@ public struct SeatMapSettings: Sendable {
         self.appearance = appearance
         self.leaveTimeout = leaveTimeout
         self.source = source
+        self.sharesPresence = sharesPresence
     }
 }
 
@@ -110,6 +113,17 @@ public struct SeatMapState: Sendable {
     var refresh = Refresh()
     /// Whether the map's source answers, and its clock.
     var link = Link()
+    /// What others are shown this user choosing, and when it was last said.
+    var presence = Presence()
+
+    /// The seats marked as being chosen by this user: the free seat under the cursor while
+    /// it rests there, renewed before the mark's lifetime runs out.
+    struct Presence: Sendable, Hashable {
+        var seats: [SeatCode] = []
+        var sentAt: Date?
+        /// The last key or click: a map left alone stops marking.
+        var lastInput: Date?
+    }
 
     /// The seats this user holds, with when each hold ends (Redis server time), and how
     /// extending them goes.

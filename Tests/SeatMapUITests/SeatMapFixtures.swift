@@ -23,7 +23,9 @@ enum Fixture {
             startsAt: Date(timeIntervalSince1970: 1_800_032_400), layout: layout, occupied: ["A1"])
     }()
 
-    static let settings = SeatMapSettings(appearance: .full)
+    /// Without presence, so that each test sees only the effects it is about; the
+    /// presence tests turn it on.
+    static let settings = SeatMapSettings(appearance: .full, sharesPresence: false)
 
     static func state(
         showtime: Showtime = showtime, settings: SeatMapSettings = settings, size: ScreenSize = ScreenSize(width: 80, height: 24),

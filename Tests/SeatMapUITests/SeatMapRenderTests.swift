@@ -30,7 +30,7 @@ import Testing
         #expect(screen.line(23) == " alice · C5 · hold 15:00 · refreshed 08:00:00 · ● live · ? help")
     }
 
-    @Test func theFourStatesHaveFourGlyphsAndFourColours() throws {
+    @Test func theStatesHaveAGlyphAndAColourEach() throws {
         let state = mixed()
         let screen = render(state, size: state.size)
         var colours: [SeatState: TerminalColor] = [:]
@@ -40,7 +40,9 @@ import Testing
             colours[state] = try #require(screen.cell(of: glyph, inLine: y)?.style.foreground)
         }
         #expect(Set(colours.values).count == 4)
-        #expect(Set(SeatState.allCases.map(Appearance.full.glyph)).count == 4)
+        #expect(Set(SeatState.allCases.map(Appearance.full.glyph)).count == SeatState.allCases.count)
+        #expect(Set(SeatState.allCases.map(Appearance.plain.glyph)).count == SeatState.allCases.count)
+        #expect(Set(SeatState.allCases.compactMap { Appearance.full.style($0).foreground }).count == SeatState.allCases.count)
     }
 
     @Test func withoutUnicodeOrColourTheStatesStillDiffer() throws {

@@ -2,13 +2,18 @@ import CinebookModel
 import Foundation
 
 /// `revision`: what `status` would name its revision, without the seats.
-/// Reply: {now, version, earliest expiry of a live lock (0 without)} or {'not_loaded', now}
+/// Reply: {now, version, earliest expiry of a live lock or a mark of presence (0 without)}
+///     or {'not_loaded', now}
 struct RevisionInput: ScriptInput {
     let keys: SeatKeys
 
     var values: ScriptValues {
         ScriptValues(
-            keys: ["indexKey": .one(keys.index), "loadedKey": .one(keys.loaded), "versionKey": .one(keys.version)], arguments: [:])
+            keys: [
+                "indexKey": .one(keys.index), "loadedKey": .one(keys.loaded), "versionKey": .one(keys.version),
+                "presenceKey": .one(keys.presence),
+            ],
+            arguments: [:])
     }
 }
 
@@ -31,9 +36,14 @@ extension SeatScripts {
     static let revision = SeatScript<RevisionInput, RevisionOutcome>(
         name: "revision",
         layout: ScriptLayout(
-            keys: ScriptSlots(["indexKey", "loadedKey", "versionKey"])),
+            keys: ScriptSlots(["indexKey", "loadedKey", "versionKey", "presenceKey"])),
         body: ScriptLibrary.now + ScriptLibrary.requireLoaded + """
-            local earliest = redis.call('ZRANGEBYSCORE', indexKey, '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
-            return {now, tonumber(redis.call('GET', versionKey) or '0'), tonumber(earliest[2] or '0')}
+            local earliest = 0
+            for _, key in ipairs({indexKey, presenceKey}) do
+              local first = redis.call('ZRANGEBYSCORE', key, '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+              local at = tonumber(first[2] or '0')
+              if at > 0 and (earliest == 0 or at < earliest) then earliest = at end
+            end
+            return {now, tonumber(redis.call('GET', versionKey) or '0'), earliest}
             """)
 }

@@ -8,7 +8,7 @@ import Foundation
 /// in KEYS (which seats they are is known only here): named from `lockPrefix`, they share
 /// the showtime's hash tag, and so its slot.
 /// Reply: {now, {sold and claimed seats}, {seat, expiry, ...} locked, {seat, expiry, ...} the viewer's,
-///         version}
+///         version, {seat, expiry, ...} being chosen by others}
 ///     or {'not_loaded', now}
 struct StatusInput: ScriptInput {
     let keys: SeatKeys
@@ -20,6 +20,7 @@ struct StatusInput: ScriptInput {
             keys: [
                 "indexKey": .one(keys.index), "soldKey": .one(keys.sold), "holdsKey": .one(keys.holds(viewer)),
                 "claimsKey": .one(keys.claims), "loadedKey": .one(keys.loaded), "versionKey": .one(keys.version),
+                "presenceKey": .one(keys.presence),
             ],
             arguments: ["lockPrefix": .one(keys.lockPrefix), "viewer": .one(viewer)])
     }
@@ -35,6 +36,8 @@ struct StatusOutcome: ScriptOutcome {
     /// The viewer's live locks' expiries.
     let mine: [SeatCode: Date]
     let version: Int64
+    /// Seats others are choosing, until when (the latest mark of each).
+    let choosing: [SeatCode: Date]
 
     init(reading reply: ScriptReply) throws(SeatLockingError) {
         serverTime = try reply.time(at: 0)
@@ -42,6 +45,7 @@ struct StatusOutcome: ScriptOutcome {
         locked = try reply.expiries(at: 2)
         mine = try reply.expiries(at: 3)
         version = try reply.integer(at: 4)
+        choosing = try reply.expiries(at: 5)
     }
 }
 
@@ -49,7 +53,7 @@ extension SeatScripts {
     static let status = SeatScript<StatusInput, StatusOutcome>(
         name: "status",
         layout: ScriptLayout(
-            keys: ScriptSlots(["indexKey", "soldKey", "holdsKey", "claimsKey", "loadedKey", "versionKey"]),
+            keys: ScriptSlots(["indexKey", "soldKey", "holdsKey", "claimsKey", "loadedKey", "versionKey", "presenceKey"]),
             arguments: ScriptSlots(["lockPrefix", "viewer"])),
         body: ScriptLibrary.now + ScriptLibrary.requireLoaded + """
             local live = '(' .. now
@@ -63,7 +67,16 @@ extension SeatScripts {
                 mine[#mine + 1] = held[i + 1]
               end
             end
+            local choosing = {}
+            local marks = redis.call('ZRANGEBYSCORE', presenceKey, live, '+inf', 'WITHSCORES')
+            for i = 1, #marks, 2 do
+              local seat, who = string.match(marks[i], '^([^|]+)|(.*)$')
+              if seat and who ~= viewer then
+                choosing[#choosing + 1] = seat
+                choosing[#choosing + 1] = marks[i + 1]
+              end
+            end
             return {now, taken, redis.call('ZRANGEBYSCORE', indexKey, live, '+inf', 'WITHSCORES'), mine,
-              tonumber(redis.call('GET', versionKey) or '0')}
+              tonumber(redis.call('GET', versionKey) or '0'), choosing}
             """)
 }
