@@ -10,9 +10,9 @@ import TestSupport
 /// person's marks are capped and replaced by their next; it never stops a lock.
 @Suite("Seats being chosen")
 struct PresenceTests {
-    @Test(arguments: RedisKind.allCases) func othersSeeTheMarkAtOnceAndItEndsByItself(on kind: RedisKind) async throws {
+    @Test(arguments: RedisKind.allCases) func othersSeeTheMarkAtOnceButNotTheOneChoosing(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 3, seats: 8)
-        let (service, redis) = try await kind.service([showtime], policy: LockPolicy(presenceLifetime: .seconds(1)))
+        let (service, redis) = try await kind.service([showtime], policy: LockPolicy(presenceLifetime: .seconds(300)))
         defer { redis.close() }
         let alice = TestUsers.unique("alice"), bob = TestUsers.unique("bob")
         let heard = Mutex<[SeatFeedEvent]>([])
@@ -29,14 +29,25 @@ struct PresenceTests {
         #expect(try await service.status(showtime: showtime.id, viewer: alice).state(of: "B4") == .available, "not to the one choosing")
         let revision = try #require(try await service.revision(showtime: showtime.id)).revision
         #expect(revision.nextExpiry == mark.expiresAt.milliseconds, "a map knows when to look again")
-        #expect(try await eventually(timeout: .seconds(10)) {
-            try await service.status(showtime: showtime.id, viewer: bob).state(of: "B4") == .available
-        }, "the mark ends by itself")
+    }
+
+    @Test func aMarkEndsByItself() async throws {
+        let showtime = try TestShowtimes.grid(rows: 1, seats: 8)
+        let (service, redis) = try await RedisKind.standalone.service([showtime], policy: LockPolicy(presenceLifetime: .seconds(1)))
+        defer { redis.close() }
+        let alice = TestUsers.unique("alice")
+        let mark = try await service.markChoosing(["A4"], showtime: showtime.id, user: alice)
+        let key = RedisKeyNames(showtime: showtime.id).presence
+        let score = try await redis.send("ZSCORE", key, "A4|\(alice)", routingKey: key).string
+        #expect(score.flatMap(Int64.init) == mark.expiresAt.milliseconds, "the mark was made, to end a second later")
+        #expect(try await eventually(timeout: .seconds(20)) {
+            try await service.status(showtime: showtime.id, viewer: nil).state(of: "A4") == .available
+        }, "with no renewal the mark ends by itself")
     }
 
     @Test func onePersonsMarksAreCappedAndReplacedByTheirNext() async throws {
         let showtime = try TestShowtimes.grid(rows: 2, seats: 12)
-        let (service, redis) = try await RedisKind.standalone.service([showtime])
+        let (service, redis) = try await RedisKind.standalone.service([showtime], policy: LockPolicy(presenceLifetime: .seconds(300)))
         defer { redis.close() }
         let painter = TestUsers.unique("painter"), viewer = TestUsers.unique("viewer")
         let row: [SeatCode] = (1...10).map { SeatCode("A\($0)")! }
