@@ -69,6 +69,9 @@ struct Moviegoer: Sendable {
     let mechanisms: RushMechanisms
     let ledger: GrantLedger
     static let maximumTries = 4
+    /// Looks again, while every free block is being chosen by others, before giving up.
+    static let patience = 5
+    static let watching = Duration.seconds(2)
 
     /// Plays the person from the rush's start `began`.
     func run(began: ContinuousClock.Instant) async -> Outcome {
@@ -81,8 +84,19 @@ struct Moviegoer: Sendable {
             }
             try? await Task.sleep(for: traits.looking)
             var next: [SeatCode]? = nil
+            var patience = Self.patience
             while outcome.tries < Self.maximumTries {
-                if next == nil { next = choose(in: try await look()) }
+                if next == nil {
+                    let seen = try await look()
+                    next = choose(in: seen)
+                    // Every block left is being chosen by someone: watch a little longer, as
+                    // people do, for one of them to come free again.
+                    if next == nil, patience > 0, choose(in: seen, avoidingChosen: false) != nil {
+                        patience -= 1
+                        try? await Task.sleep(for: Self.watching)
+                        continue
+                    }
+                }
                 guard let block = next else { break }
                 if mechanisms.presence { _ = try await operations.markChoosing(block, showtime: showtime.id, user: traits.name) }
                 try? await Task.sleep(for: traits.reaction)

@@ -33,7 +33,8 @@ public struct RushBench: Sendable {
     public let timeouts: RedisTimeouts
     public let template: Showtime
     /// Through a server's HTTP API, on this showtime of its catalog (emptied before each
-    /// play and after the last), instead of the core on copies of the benchmark's own.
+    /// play and after the last, its sales in the database too), instead of the core on
+    /// copies of the benchmark's own.
     public let http: (operations: SeatAPIClient, showtime: Showtime)?
 
     public init(
@@ -68,7 +69,9 @@ public struct RushBench: Sendable {
         let control = RedisClient(url: url, timeouts: timeouts)
         defer { control.close() }
         let controlService = SeatLockingService(redis: control, records: records, catalog: pool.catalog, logger: quiet)
-        let auditor = ShowtimeAudit(service: controlService, redis: control, records: records, ownsShowtimes: http == nil)
+        // Each play starts from an empty hall, through the API too (`--reset` agreed to it):
+        // the sales of the play before go from the database as well as from Redis.
+        let auditor = ShowtimeAudit(service: controlService, redis: control, records: records, ownsShowtimes: true)
         try await auditor.purge(ids: [showtime.id])
         let crowdClient = http == nil ? RedisClient(url: url, timeouts: timeouts, connections: 16) : nil
         defer { crowdClient?.close() }
