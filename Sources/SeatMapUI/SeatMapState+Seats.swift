@@ -79,13 +79,18 @@ extension SeatMapState {
     }
 
     private mutating func lock(_ block: [Seat]) -> [SeatMapEffect] {
+        showLocking(block)
+        return [.lock(block.map(\.code))]
+    }
+
+    /// Shows seats as mine while their lock is on its way.
+    private mutating func showLocking(_ block: [Seat]) {
         for seat in block {
             pending[seat.code] = .locking
             seats[seat.code] = .selected
         }
         suggestions = []
         message = nil
-        return [.lock(block.map(\.code))]
     }
 
     /// Names the problem and suggests the free seats nearest to the ones wanted.
@@ -133,7 +138,7 @@ extension SeatMapState {
         }
         cursor = best.seats[0]
         preferredColumn = cursor.column
-        _ = lock(best.seats)
+        showLocking(best.seats)
         message = Message(text: "Best available: \(best.codes.sentence)…", kind: .info)
         return [.lockBest(count: count, guess: best.codes)]
     }

@@ -303,7 +303,7 @@ extension SeatMapState {
 /// Presence: the seat under the cursor, while free, is shown to others as being chosen.
 extension SeatMapState {
     /// A cursor moving faster than this is passing over seats, not resting on them.
-    static let presenceRest: TimeInterval = 0.15
+    static let presenceRest: TimeInterval = 0.3
     /// A map left alone this long stops marking: its person has looked away.
     static let presenceAttention: TimeInterval = 30
 

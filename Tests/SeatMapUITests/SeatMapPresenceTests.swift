@@ -12,9 +12,9 @@ import Testing
         var state = Fixture.connected(settings: Self.sharing)
         #expect(state.update(.key(.right), now: Fixture.at(1)) == [.markChoosing(["C5"])], "the cursor came to rest on C5")
         #expect(state.update(.key(.right), now: Fixture.at(1.05)).isEmpty, "racing across the hall marks nothing")
-        #expect(state.update(.tick, now: Fixture.at(1.3)) == [.markChoosing(["C6"])], "where it stopped is marked")
+        #expect(state.update(.tick, now: Fixture.at(1.4)) == [.markChoosing(["C6"])], "where it stopped is marked")
         #expect(state.update(.tick, now: Fixture.at(2)).isEmpty)
-        #expect(state.update(.tick, now: Fixture.at(3.9)) == [.markChoosing(["C6"])], "renewed at half the mark's lifetime")
+        #expect(state.update(.tick, now: Fixture.at(4.1)) == [.markChoosing(["C6"])], "renewed at half the mark's lifetime")
         #expect(state.update(.tick, now: Fixture.at(40)).contains(.markChoosing([])), "a map left alone stops marking")
         #expect(state.update(.tick, now: Fixture.at(50)).isEmpty)
     }

@@ -13,7 +13,6 @@ public struct RedisKeyNames: Sendable {
     public var claims: String { "seat_claims:{\(showtime)}" }
     public var loaded: String { "seat_loaded:{\(showtime)}" }
     public var events: String { "seat_events:{\(showtime)}" }
-    public var presence: String { "seat_presence:{\(showtime)}" }
     public func holds(_ user: String) -> String { "seat_holds:{\(showtime)}:\(user)" }
 
     /// The user's rate-limit state.
