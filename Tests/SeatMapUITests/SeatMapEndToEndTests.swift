@@ -247,6 +247,28 @@ import TestSupport
     }
 }
 
+/// "Being chosen" between two terminals: where alice's cursor rests shows in bob's map as
+/// `◌` at once, and goes by itself once alice quits.
+@Suite struct PresenceEndToEndTests {
+    @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(1)))
+    func whereOnePersonsCursorRestsShowsInTheOthersMapAndGoesByItself() async throws {
+        let redis = try RedisTestServer.shared()
+        let world = try World(redis: redis.urlString, cli: ["-s", redis.socketPath])
+        defer { world.tearDown() }
+        try world.open("alice", user: "alice")
+        try world.open("bob", user: "bob")
+        #expect(try await world.live("alice"))
+        #expect(try await world.live("bob"))
+        try world.keys("alice", "l")
+        let shown = try await world.until(seconds: 5) { try world.seat("B4", in: "bob") == "◌" }
+        #expect(shown, "alice's resting cursor shows in bob's map: \((try? world.screen("bob")) ?? "")")
+        #expect(try world.seat("B4", in: "alice") == "○", "not in her own")
+        try world.keys("alice", "q")
+        let gone = try await world.until(seconds: 15) { try world.seat("B4", in: "bob") == "○" }
+        #expect(gone, "the mark ends once alice has gone: \((try? world.screen("bob")) ?? "")")
+    }
+}
+
 /// A hold that expires leaves every other map at once, with no server sweeping and no
 /// poll due: here the map polls once an hour, so only its own timer can show it.
 @Suite struct ExpiryEndToEndTests {
@@ -460,7 +482,7 @@ private struct World {
     }
 
     /// The glyph shown for a seat: the row's glyphs in order, by seat number.
-    func seat(_ code: String, in session: String, glyphs shown: String = "○●◐×") throws -> String? {
+    func seat(_ code: String, in session: String, glyphs shown: String = "○●◐×◌") throws -> String? {
         let row = String(code.prefix { $0.isLetter })
         let number = Int(code.dropFirst(row.count))!
         let line = try screen(session).split(separator: "\n").first { line in
