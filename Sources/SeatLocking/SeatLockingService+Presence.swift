@@ -11,8 +11,7 @@ extension SeatLockingService {
             let user = try Self.validatedUser(user)
             let codes = try checkedSeats(seats, of: showtime)
             let input = PresenceInput(
-                keys: SeatKeys(showtime: id), user: user, seats: Array(codes.prefix(LockPolicy.presenceCap)),
-                lifetime: policy.presenceLifetime, cap: LockPolicy.presenceCap)
+                keys: SeatKeys(showtime: id), user: user, seats: codes, lifetime: policy.presenceLifetime, cap: LockPolicy.presenceCap)
             let outcome = try await run(SeatScripts.presence, input, Request(showtime: showtime, user: user, seats: codes))
             return ChoosingMark(showtimeID: id, seats: outcome.marked, expiresAt: outcome.expiresAt, serverTime: outcome.serverTime)
         }

@@ -318,13 +318,14 @@ extension SeatMapState {
     }
 
     /// A mark when the cursor came to rest somewhere new (not while it races across the
-    /// hall), its end when it left, and a renewal at half the mark's lifetime.
-    mutating func markPresenceIfDue(leaving: Bool = false) -> [SeatMapEffect] {
-        let wanted = leaving ? [] : presenceWanted
+    /// hall), its end at once when there is nothing to mark (the seat was picked, the map
+    /// is leaving), and a renewal at half the mark's lifetime.
+    mutating func markPresenceIfDue() -> [SeatMapEffect] {
+        let wanted = presenceWanted
         let since = presence.sentAt.map { now.timeIntervalSince($0) } ?? .infinity
         let renew = !wanted.isEmpty && since >= settings.policy.presenceLifetime.seconds / 2
         guard wanted != presence.seats || renew else { return [] }
-        guard leaving || since >= Self.presenceRest || (wanted.isEmpty && !presence.seats.isEmpty) else { return [] }
+        guard since >= Self.presenceRest || wanted.isEmpty else { return [] }
         presence.seats = wanted
         presence.sentAt = now
         return [.markChoosing(wanted)]

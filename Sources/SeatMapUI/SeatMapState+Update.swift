@@ -15,8 +15,7 @@ extension SeatMapState {
         switch event {
         case let .key(key):
             presence.lastInput = now
-            let effects = pressed(key) + extendIfDue()
-            return effects + markPresenceIfDue(leaving: effects.contains { if case .leave = $0 { true } else { false } })
+            return pressed(key) + extendIfDue() + markPresenceIfDue()
         case let .click(x, y):
             presence.lastInput = now
             return clicked(x: x, y: y) + extendIfDue() + markPresenceIfDue()
