@@ -47,17 +47,33 @@ public struct SeatOffer: Sendable, Hashable {
 ///      seats, a row counting as two seats sideways, and the view only breaks ties;
 ///    - a split set adds 1 per extra row or aisle crossed, after rule 3.
 /// 5. Offers never share a seat, so the second is still there when the first is gone.
+/// 6. Seats to `avoid` (free, but someone else is choosing them) are left out while any
+///    offer can do without them; they are free, so when none can, they are offered.
 public struct BestSeats: Sendable {
     public let layout: SeatLayout
     private let taken: Set<SeatCode>
+    private let avoided: Set<SeatCode>
 
-    public init(layout: SeatLayout, unavailable: Set<SeatCode>) {
+    public init(layout: SeatLayout, unavailable: Set<SeatCode>, avoiding: Set<SeatCode> = []) {
         self.layout = layout
         self.taken = unavailable
+        avoided = avoiding.subtracting(unavailable)
+    }
+
+    /// The engine for a map as a viewer sees it: their own and others' holds and the sold
+    /// seats taken, the seats others are choosing avoided.
+    public init(_ status: ShowtimeStatus) {
+        self.init(
+            layout: status.showtime.layout, unavailable: Set(status.seats.filter { !$0.state.isFree }.map(\.seat.code)),
+            avoiding: Set(status.seats(in: .choosing).map(\.seat.code)))
     }
 
     /// Up to `limit` offers, best first; none when no set keeps the rules.
     public func offers(for wish: SeatWish, limit: Int = 3) -> [SeatOffer] {
+        if !avoided.isEmpty {
+            let around = BestSeats(layout: layout, unavailable: taken.union(avoided)).offers(for: wish, limit: limit)
+            if !around.isEmpty { return around }
+        }
         guard wish.count > 0, limit > 0 else { return [] }
         let grid = Grid(layout: layout, taken: taken, allowed: allowedCategories(for: wish))
         let ranking = Ranking(layout: layout, near: wish.near)

@@ -133,7 +133,7 @@ struct Moviegoer: Sendable {
     /// The block this person picks from the map they see: the best few for their party,
     /// their taste choosing among them; seats others are choosing they leave alone.
     private func choose(in status: ShowtimeStatus, taste: Int? = nil, avoidingChosen: Bool = true) -> [SeatCode]? {
-        let taken = Set(status.seats.filter { $0.state != .available && (avoidingChosen || $0.state != .choosing) }.map(\.seat.code))
+        let taken = Set(status.seats.filter { !$0.state.isFree || (avoidingChosen && $0.state == .choosing) }.map(\.seat.code))
         let offers = BestSeats(layout: showtime.layout, unavailable: taken).offers(for: SeatWish(count: traits.party), limit: 3)
         guard !offers.isEmpty else { return nil }
         return offers[min(taste ?? traits.taste, offers.count - 1)].codes

@@ -9,8 +9,7 @@ extension SeatLockingService {
     ) async throws(SeatLockingError) -> BestAvailable {
         try validated(wish, showtime: id)
         let status = try await status(showtime: id, viewer: viewer)
-        let taken = Set(status.seats.filter { $0.state != .available }.map(\.seat.code))
-        let offers = BestSeats(layout: status.showtime.layout, unavailable: taken).offers(for: wish, limit: limit)
+        let offers = BestSeats(status).offers(for: wish, limit: limit)
         return BestAvailable(showtimeID: id, wish: wish, offers: offers)
     }
 

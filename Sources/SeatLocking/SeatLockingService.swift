@@ -84,13 +84,11 @@ public struct SeatLockingService: Sendable {
     static let bestRounds = 10
 
     /// Blocks as large as the request, nearest to it first, of seats free in the hall now
-    /// (not the request itself).
+    /// (best available near the request, not the request itself).
     private func nearestBlocks(to request: Request) async throws(SeatLockingError) -> [[SeatCode]] {
-        let layout = request.showtime.layout
-        let taken = try await takenSeats(showtime: request.showtime.id)
-        let wish = SeatWish(count: request.seats.count, near: request.seats.compactMap(layout.seat))
-        return BestSeats(layout: layout, unavailable: taken).offers(for: wish, limit: Self.blocksPerCall + 1)
-            .map(\.codes).filter { Set($0) != Set(request.seats) }.prefix(Self.blocksPerCall).map { $0 }
+        let wish = SeatWish(count: request.seats.count, near: request.seats.compactMap(request.showtime.layout.seat))
+        let offers = try await best(wish, showtime: request.showtime.id, viewer: request.user, limit: Self.blocksPerCall + 1).offers
+        return Array(offers.map(\.codes).filter { Set($0) != Set(request.seats) }.prefix(Self.blocksPerCall))
     }
 
     /// How many blocks one lock call may fall back through: enough that a rush rarely takes
@@ -238,7 +236,7 @@ public struct SeatLockingService: Sendable {
 
     /// Every seat that is not available to anybody now, for the suggestions of a refusal.
     func takenSeats(showtime id: Int) async throws(SeatLockingError) -> Set<SeatCode> {
-        Set(try await status(showtime: id, viewer: nil).seats.filter { $0.state != .available }.map(\.seat.code))
+        Set(try await status(showtime: id, viewer: nil).seats.filter { !$0.state.isFree }.map(\.seat.code))
     }
 
     /// A conflict answer: the unavailable seats, and up to three ranked sets of free seats

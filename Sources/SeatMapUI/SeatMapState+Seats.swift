@@ -93,11 +93,17 @@ extension SeatMapState {
         message = nil
     }
 
+    /// Best available on the map as shown: every seat not free taken, the seats others are
+    /// choosing avoided while any offer can do without them.
+    private var bestSeats: BestSeats {
+        BestSeats(
+            layout: showtime.layout, unavailable: Set(seats.filter { !$0.value.isFree }.map(\.key)),
+            avoiding: Set(seats.filter { $0.value == .choosing }.map(\.key)))
+    }
+
     /// Names the problem and suggests the free seats nearest to the ones wanted.
     mutating func offerAlternatives(near wanted: [Seat], because reason: String) {
-        let taken = Set(seats.filter { $0.value != .available }.map(\.key))
-        suggestions = BestSeats(layout: showtime.layout, unavailable: taken)
-            .offers(for: SeatWish(count: wanted.count, near: wanted)).map(\.codes)
+        suggestions = bestSeats.offers(for: SeatWish(count: wanted.count, near: wanted)).map(\.codes)
         let tail = suggestions.isEmpty ? " No seats nearby are free." : ""
         message = Message(text: reason + tail, kind: .warning)
     }
@@ -106,7 +112,7 @@ extension SeatMapState {
     mutating func acceptSuggestion(_ index: Int) -> [SeatMapEffect] {
         guard suggestions.indices.contains(index), !refusedAsClosed() else { return [] }
         let block = suggestions[index].compactMap(showtime.layout.seat)
-        if let taken = block.first(where: { state(of: $0.code) != .available }) {
+        if let taken = block.first(where: { !state(of: $0.code).isFree }) {
             offerAlternatives(near: block, because: "\(taken.code) was taken meanwhile.")
             return []
         }
@@ -131,8 +137,7 @@ extension SeatMapState {
             return []
         }
         guard link.reachable != false else { return refusedWhileUnreachable("no seats can be locked now") }
-        let taken = Set(seats.filter { $0.value != .available }.map(\.key))
-        guard let best = BestSeats(layout: showtime.layout, unavailable: taken).offers(for: SeatWish(count: count), limit: 1).first else {
+        guard let best = bestSeats.offers(for: SeatWish(count: count), limit: 1).first else {
             message = Message(text: "No \(count) seats are free together any more; try fewer.", kind: .warning)
             return []
         }
@@ -147,7 +152,7 @@ extension SeatMapState {
     /// beside them; it does not stop the pick.
     mutating func warnAboutOrphans() {
         let mine = Set(selectedSeats)
-        let others = Set(seats.filter { $0.value != .available && !mine.contains($0.key) }.map(\.key))
+        let others = Set(seats.filter { !$0.value.isFree && !mine.contains($0.key) }.map(\.key))
         let orphans = orphanedSeats(by: mine.compactMap(showtime.layout.seat), in: showtime.layout, unavailable: others)
         guard !orphans.isEmpty else { return }
         let list = orphans.map(\.code).sentence

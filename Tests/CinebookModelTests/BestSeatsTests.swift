@@ -39,6 +39,19 @@ struct BestSeatsRankingTests {
         #expect(best(3, in: layout, taken: ["A1", "A6"]).isEmpty, "four seats between two sold ones: any three strand one")
     }
 
+    /// Seats someone else is choosing are stepped around while any offer can, and offered
+    /// when nothing else fits: they are free.
+    @Test func seatsBeingChosenAreAvoidedWhileTheyCanBeButNeverWithheld() throws {
+        let layout = try hall(["ssssssssss"])
+        let wish = SeatWish(count: 2)
+        #expect(BestSeats(layout: layout, unavailable: []).offers(for: wish).first?.codes == ["A5", "A6"], "the centre, when nobody is choosing it")
+        let around = BestSeats(layout: layout, unavailable: [], avoiding: ["A5", "A6"]).offers(for: wish).map(\.codes)
+        #expect(!around.isEmpty && around.allSatisfy { $0.allSatisfy { !["A5", "A6"].contains($0) } }, "\(around)")
+        let rest: Set<SeatCode> = ["A1", "A2", "A3", "A4", "A7", "A8", "A9", "A10"]
+        let only = BestSeats(layout: layout, unavailable: rest, avoiding: ["A5", "A6"]).offers(for: wish)
+        #expect(only.map(\.codes) == [["A5", "A6"]], "the last pair is offered though someone is choosing it")
+    }
+
     @Test func aWheelchairPlaceIsNeverCalledAnOrphan() throws {
         let layout = try hall(["wssss"])
         #expect(best(3, in: layout) == [["A3", "A4", "A5"]], "A2 stays free as the companion seat of A1")

@@ -63,6 +63,22 @@ struct PresenceTests {
         #expect(try await service.status(showtime: showtime.id, viewer: viewer).seats(in: .choosing).isEmpty)
     }
 
+    /// Best available steps around seats others are choosing, but takes them when nothing
+    /// else fits: a mark never keeps a free seat from a party.
+    @Test func bestAvailableStepsAroundMarksButNeverLetsThemWithholdASeat() async throws {
+        let showtime = try TestShowtimes.grid(rows: 1, seats: 10)
+        let (service, redis) = try await RedisKind.standalone.service([showtime], policy: LockPolicy(presenceLifetime: .seconds(300)))
+        defer { redis.close() }
+        _ = try await service.markChoosing(["A5", "A6"], showtime: showtime.id, user: TestUsers.unique("bob"))
+        let around = try await service.lockBest(SeatWish(count: 2), showtime: showtime.id, user: TestUsers.unique("alice"))
+        #expect(Set(around.seats.map(\.code)).isDisjoint(with: ["A5", "A6"]), "\(around.seats)")
+        for seat in ["A1", "A2", "A3", "A4", "A7", "A8", "A9", "A10"] as [SeatCode] where !around.seats.contains(where: { $0.code == seat }) {
+            _ = try await service.lock([seat], showtime: showtime.id, user: TestUsers.unique("filler"))
+        }
+        let last = try await service.lockBest(SeatWish(count: 2), showtime: showtime.id, user: TestUsers.unique("carol"))
+        #expect(last.seats.map(\.code) == ["A5", "A6"], "the last pair goes to carol though bob is choosing it")
+    }
+
     @Test func aMarkNeverStopsALock() async throws {
         let showtime = try TestShowtimes.grid(rows: 1, seats: 6)
         let (service, redis) = try await RedisKind.standalone.service([showtime])

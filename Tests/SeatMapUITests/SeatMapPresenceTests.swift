@@ -26,6 +26,19 @@ import Testing
         #expect(effects == [.lock(["C5"]), .markChoosing([])], "a seat being locked is no longer only being chosen")
     }
 
+    /// A suggested seat that someone else has come to rest on is still free: taking the
+    /// suggestion locks it.
+    @Test func aSuggestionSomeoneIsChoosingCanStillBeTaken() {
+        var state = Fixture.connected()
+        _ = state.update(.key(.character(" ")), now: Fixture.start)
+        let refusal = SeatLockingError.seatsUnavailable(["C4"], suggestions: [["C5"]])
+        _ = state.update(.locked(["C4"], .failure(refusal)), now: Fixture.at(0.01))
+        let choosing = SeatEvent(kind: .choosing, showtimeID: 42, seats: ["C5"], expiresAt: Fixture.serverTime(at: 6), at: Fixture.serverTime(at: 0.5))
+        _ = state.update(.feed(.change(choosing)), now: Fixture.at(0.5))
+        #expect(state.state(of: "C5") == .choosing)
+        #expect(state.update(.key(.character("a")), now: Fixture.at(1)) == [.lock(["C5"])])
+    }
+
     @Test func othersChoosingShowsAtOnceWithItsOwnGlyphAndEndsWithTheStatus() throws {
         var state = Fixture.connected()
         let change = SeatEvent(kind: .choosing, showtimeID: 42, seats: ["B2"], expiresAt: Fixture.serverTime(at: 6), at: Fixture.serverTime(at: 1))
