@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Starts helper programs (`redis-server`, `tmux`, a shell) the way a shell would:
 /// default signal handlers, an empty signal mask, and none of this process's other
@@ -40,7 +41,7 @@ public enum ChildProcess {
 
     /// Starts `path` in the background with its output discarded; returns its pid.
     public static func spawn(_ path: String, _ arguments: [String]) throws(SpawnError) -> pid_t {
-        try start(path, arguments, output: .discard, into: nil)
+        try start(path, arguments, output: .discard)
     }
 
     /// Runs `path` to its end.
@@ -52,7 +53,7 @@ public enum ChildProcess {
         }
         let pid: pid_t
         do {
-            pid = try start(path, arguments, output: output, into: output == .capture ? ends[1] : nil)
+            pid = try start(path, arguments, output: output, into: output == .capture ? (ends[1], ends[1]) : nil)
         } catch {
             if output == .capture { close(ends[0]); close(ends[1]) }
             throw error
@@ -72,13 +73,102 @@ public enum ChildProcess {
     /// Waits for a child to end and returns its exit status (or 128 + signal).
     @discardableResult
     public static func wait(_ pid: pid_t) -> Int32 {
-        var status: Int32 = 0
-        _ = try? Posix.call("waitpid") { waitpid(pid, &status, 0) }
-        let signal = status & 0x7f
-        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        var raw: Int32 = 0
+        _ = try? Posix.call("waitpid") { waitpid(pid, &raw, 0) }
+        return status(raw)
     }
 
-    private static func start(_ path: String, _ arguments: [String], output: Output, into writer: Int32?) throws(SpawnError) -> pid_t {
+    /// Starts `path` in the background with stdout and stderr each collected as they
+    /// arrive, by threads of its own (plain reads: no dispatch sources, whose handling of
+    /// pipes in Foundation's `Process` can crash the process that watches them).
+    /// `environment` replaces this process's own when given.
+    public static func launch(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws(SpawnError) -> Running {
+        let pipes: [(read: Int32, write: Int32)]
+        do { pipes = [try Posix.pipe(), try Posix.pipe()] } catch { throw SpawnError(path: path, code: error.code) }
+        defer { for end in pipes { close(end.write) } }
+        do {
+            let pid = try start(path, arguments, output: .capture, into: (pipes[0].write, pipes[1].write), environment: environment)
+            return Running(pid: pid, stdout: pipes[0].read, stderr: pipes[1].read)
+        } catch {
+            for end in pipes { close(end.read) }
+            throw error
+        }
+    }
+
+    /// A child started by `launch`: its output so far, and its end.
+    public final class Running: Sendable {
+        public let pid: pid_t
+        private let output = Mutex<(stdout: [UInt8], stderr: [UInt8])>(([], []))
+        private let ended = Mutex<Int32?>(nil)
+        private let drained: [DispatchSemaphore]
+
+        fileprivate init(pid: pid_t, stdout: Int32, stderr: Int32) {
+            self.pid = pid
+            drained = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
+            for (descriptor, isStandardError) in [(stdout, false), (stderr, true)] {
+                // Each reader keeps the child's record alive until its pipe ends.
+                let thread = Thread { [self] in
+                    var chunk = [UInt8](repeating: 0, count: 65_536)
+                    while let count = try? Posix.call("read", { read(descriptor, &chunk, chunk.count) }), count > 0 {
+                        output.withLock {
+                            if isStandardError { $0.stderr += chunk[0..<count] } else { $0.stdout += chunk[0..<count] }
+                        }
+                    }
+                    close(descriptor)
+                    drained[isStandardError ? 1 : 0].signal()
+                }
+                thread.name = "child-output"
+                thread.start()
+            }
+        }
+
+        public var stdout: String { output.withLock { String(decoding: $0.stdout, as: UTF8.self) } }
+        public var stderr: String { output.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
+
+        /// The exit status (or 128 + signal) once the child has ended; nil while it runs.
+        public var exitStatus: Int32? {
+            ended.withLock { status in
+                if status == nil {
+                    var raw: Int32 = 0
+                    if (try? Posix.call("waitpid", { waitpid(pid, &raw, WNOHANG) })) == pid { status = ChildProcess.status(raw) }
+                }
+                return status
+            }
+        }
+
+        public var isRunning: Bool { exitStatus == nil }
+
+        /// Sends `signal` unless the child has already ended (and its pid may be reused).
+        public func signal(_ number: Int32) {
+            ended.withLock { status in
+                if status == nil { kill(pid, number) }
+            }
+        }
+
+        /// Waits for the child to end and for the last of its output; its exit status.
+        @discardableResult
+        public func waitForExit() -> Int32 {
+            for semaphore in drained {
+                semaphore.wait()
+                semaphore.signal()
+            }
+            return ended.withLock { status in
+                if status == nil { status = ChildProcess.wait(pid) }
+                return status!
+            }
+        }
+    }
+
+    /// An exit status from waitpid's raw status: the code, or 128 + the signal.
+    private static func status(_ raw: Int32) -> Int32 {
+        let signal = raw & 0x7f
+        return signal == 0 ? (raw >> 8) & 0xff : 128 + signal
+    }
+
+    private static func start(
+        _ path: String, _ arguments: [String], output: Output, into writers: (stdout: Int32, stderr: Int32)? = nil,
+        environment: [String: String]? = nil
+    ) throws(SpawnError) -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -100,9 +190,9 @@ public enum ChildProcess {
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         case .capture:
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-            if let writer {
-                posix_spawn_file_actions_adddup2(&actions, writer, 1)
-                posix_spawn_file_actions_adddup2(&actions, writer, 2)
+            if let writers {
+                posix_spawn_file_actions_adddup2(&actions, writers.stdout, 1)
+                posix_spawn_file_actions_adddup2(&actions, writers.stderr, 2)
             }
         case .inherit:
             break
@@ -116,7 +206,7 @@ public enum ChildProcess {
         _ = closeFrom(&actions, 3)
 
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let environment = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let environment = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for pointer in argv { free(pointer) }
             for pointer in environment { free(pointer) }

@@ -23,10 +23,9 @@ final class RawConnection: Sendable {
                 connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0 else {
-            close(descriptor)
-            throw HarnessError("cannot connect to 127.0.0.1:\(port)")
-        }
+        // On failure the deinitialiser closes the descriptor: a class whose properties
+        // are all set runs it even when its initialiser throws.
+        guard connected == 0 else { throw HarnessError("cannot connect to 127.0.0.1:\(port)") }
         let thread = Thread { [self] in readLoop() }
         thread.start()
     }

@@ -1,15 +1,10 @@
+import CinebookSupport
 import Foundation
-import Synchronization
 import TestSupport
 
 /// A `cinebook` process on the test run's shared Redis and the repository's fixtures.
 final class ServeProcess {
-    private let process: Process
-    private let output = Output()
-
-    private final class Output: Sendable {
-        let text = Mutex<(stdout: String, stderr: String)>(("", ""))
-    }
+    private let child: ChildProcess.Running
 
     static let binary: String = {
         var directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
@@ -26,34 +21,18 @@ final class ServeProcess {
 
     /// Starts `cinebook ARGS`, with `$CINEBOOK_SECRET` set to `secret` or unset.
     init(_ arguments: [String], secret: String?) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments + [
+        let arguments = arguments + [
             "--redis", try RedisTestServer.shared().urlString,
             "--fixtures", Self.repository.appendingPathComponent("Fixtures").path, "--log-level", "info",
             "--database", "sqlite://" + TestRecords.temporaryPath("serve"),
         ]
-        process.environment = Self.environment(secret: secret)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        out.fileHandleForReading.readabilityHandler = { [output] handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            output.text.withLock { $0.stdout += text }
-        }
-        err.fileHandleForReading.readabilityHandler = { [output] handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            output.text.withLock { $0.stderr += text }
-        }
-        try process.run()
+        child = try ChildProcess.launch(Self.binary, arguments, environment: Self.environment(secret: secret))
     }
 
-    var stdout: String { output.text.withLock { $0.stdout } }
-    var stderr: String { output.text.withLock { $0.stderr } }
-    var isRunning: Bool { process.isRunning }
-    var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
+    var stdout: String { child.stdout }
+    var stderr: String { child.stderr }
+    var isRunning: Bool { child.isRunning }
+    var exitStatus: Int32? { child.exitStatus }
 
     /// The rest of the first stdout line that starts (after spaces) with `prefix`.
     func line(after prefix: String) -> String? {
@@ -64,28 +43,16 @@ final class ServeProcess {
     }
 
     /// SIGTERM, as a service manager stops it.
-    func terminate() { process.terminate() }
+    func terminate() { child.signal(SIGTERM) }
 
     /// SIGKILL, for a test that failed before stopping it.
-    func forceStop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
+    func forceStop() { child.signal(SIGKILL) }
 
     /// Runs a command that ends by itself.
     static func run(_ arguments: [String], secret: String?) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = environment(secret: secret)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        let child = try ChildProcess.launch(binary, arguments, environment: environment(secret: secret))
+        let status = child.waitForExit()
+        return (status, child.stdout, child.stderr)
     }
 
     private static func environment(secret: String?) -> [String: String] {
