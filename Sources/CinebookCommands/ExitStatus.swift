@@ -42,6 +42,8 @@ package enum FailureCode: String, CaseIterable, Sendable {
     case invalidRequest = "invalid_request", unknownShowtime = "unknown_showtime", unknownSeat = "unknown_seat"
     case tooManySeats = "too_many_seats", terminalUnavailable = "terminal_unavailable"
     case seatsUnavailable = "seats_unavailable", salesClosed = "sales_closed"
+    case salesNotOpen = "sales_not_open", passRequired = "pass_required", passInvalid = "pass_invalid", passUsed = "pass_used"
+    case passExpired = "pass_expired"
     case notLockOwner = "not_lock_owner", lockExpired = "lock_expired"
     case redisUnavailable = "redis_unavailable", databaseUnavailable = "database_unavailable", serverUnreachable = "server_unreachable"
     case internalError = "internal_error", tmuxFailed = "tmux_failed", serverFailed = "server_failed"
@@ -52,7 +54,7 @@ package enum FailureCode: String, CaseIterable, Sendable {
     package var exitStatus: ExitStatus {
         switch self {
         case .invalidRequest, .unknownShowtime, .unknownSeat, .tooManySeats, .terminalUnavailable: .invalidInput
-        case .seatsUnavailable, .salesClosed: .unavailable
+        case .seatsUnavailable, .salesClosed, .salesNotOpen, .passRequired, .passInvalid, .passUsed, .passExpired: .unavailable
         case .notLockOwner, .lockExpired: .notHeld
         case .redisUnavailable, .databaseUnavailable, .serverUnreachable: .serviceUnavailable
         case .internalError, .tmuxFailed, .serverFailed: .internalError

@@ -137,6 +137,7 @@ private struct ShowtimeFile: Decodable {
     let startsAt: String
     let timeZone: String?
     let salesCutoffMinutes: Int?
+    let salesOpenAt: String?
     let rows: [Row]
     let occupied: [String]?
 
@@ -145,6 +146,7 @@ private struct ShowtimeFile: Decodable {
         case startsAt = "starts_at"
         case timeZone = "time_zone"
         case salesCutoffMinutes = "sales_cutoff_minutes"
+        case salesOpenAt = "sales_open_at"
     }
 
     func showtime(now: Date) throws(LayoutError) -> Showtime {
@@ -158,7 +160,11 @@ private struct ShowtimeFile: Decodable {
             throw LayoutError("sales_cutoff_minutes must be from 0 to \(longest), not \(minutes)")
         }
         let cutoff = Duration.seconds(60 * minutes)
-        let start = try ShowtimeStart(startsAt).date(in: zone, loadedAt: now)
+        let start = try ShowtimeStart(startsAt, field: "starts_at").date(in: zone, loadedAt: now)
+        let opening = try salesOpenAt.map { text throws(LayoutError) in
+            try ShowtimeStart(text, field: "sales_open_at").date(in: zone, loadedAt: now)
+        }
+        if let opening, opening >= start { throw LayoutError("sales_open_at must come before starts_at") }
         let layout = try SeatLayout(rowPatterns: rows.map { ($0.row, $0.seats) })
         var taken = Set<SeatCode>()
         for text in occupied ?? [] {
@@ -169,17 +175,17 @@ private struct ShowtimeFile: Decodable {
         }
         return Showtime(
             id: id, title: title, auditorium: auditorium, startsAt: start, layout: layout, occupied: taken, timeZone: zone,
-            salesCutoff: cutoff)
+            salesCutoff: cutoff, salesOpenAt: opening)
     }
 }
 
-/// A showtime file's `starts_at`: an ISO 8601 time, or `+Nd HH:MM`, N days after the day
-/// the file is loaded at that time of day in the cinema's time zone.
+/// A showtime file's `starts_at` or `sales_open_at`: an ISO 8601 time, or `+Nd HH:MM`, N days
+/// after the day the file is loaded at that time of day in the cinema's time zone.
 private enum ShowtimeStart {
     case absolute(Date)
     case relative(days: Int, hour: Int, minute: Int)
 
-    init(_ text: String) throws(LayoutError) {
+    init(_ text: String, field: String) throws(LayoutError) {
         if let date = ISO8601DateFormatter().date(from: text) {
             self = .absolute(date)
             return
@@ -192,7 +198,7 @@ private enum ShowtimeStart {
               let hour = Int(time[0]), let minute = Int(time[1]), (0..<24).contains(hour), (0..<60).contains(minute)
         else {
             throw LayoutError(
-                "starts_at '\(text.quotable)' is neither an ISO 8601 time like 2026-11-25T19:30:00Z nor a day and time like +1d 19:30")
+                "\(field) '\(text.quotable)' is neither an ISO 8601 time like 2026-11-25T19:30:00Z nor a day and time like +1d 19:30")
         }
         self = .relative(days: days, hour: hour, minute: minute)
     }

@@ -16,6 +16,9 @@ public struct LockPolicy: Sendable, Hashable {
     /// the cursor rests (5 seconds).
     public var presenceLifetime: Duration
 
+    /// How a showtime's waiting room admits people.
+    public var room: RoomPolicy
+
     /// Seats one user may mark as being chosen at once, so that nobody can paint the hall:
     /// the largest party a preview shows.
     public static let presenceCap = 9
@@ -30,13 +33,14 @@ public struct LockPolicy: Sendable, Hashable {
 
     public init(
         ttl: Duration = defaultTTL, maximumHold: Duration = .seconds(3600), maximumSeatsPerUser: Int = defaultMaximumSeatsPerUser,
-        bookingWindow: Duration = .seconds(10), presenceLifetime: Duration = .seconds(5)
+        bookingWindow: Duration = .seconds(10), presenceLifetime: Duration = .seconds(5), room: RoomPolicy = RoomPolicy()
     ) {
         self.ttl = ttl
         self.maximumHold = maximumHold
         self.maximumSeatsPerUser = maximumSeatsPerUser
         self.bookingWindow = bookingWindow
         self.presenceLifetime = presenceLifetime
+        self.room = room
     }
 
     /// The longest user id accepted, in characters.

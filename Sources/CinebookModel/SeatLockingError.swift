@@ -14,6 +14,8 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
     case lockExpired([SeatCode])
     /// The showtime has started, or its sales cut-off has passed: nothing more is sold.
     case salesClosed(showtime: Int, closedAt: Date, timeZone: TimeZone)
+    /// The showtime's waiting room did not let this lock through.
+    case waitingRoom(RoomRefusal)
     case redisUnavailable(String)
     /// The API server (for a client of it) did not answer, or not over HTTP.
     case serverUnreachable(String)
@@ -35,6 +37,7 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         case .notLockOwner: "not_lock_owner"
         case .lockExpired: "lock_expired"
         case .salesClosed: "sales_closed"
+        case let .waitingRoom(refusal): refusal.code
         case .redisUnavailable: "redis_unavailable"
         case .serverUnreachable: "server_unreachable"
         case .databaseUnavailable: "database_unavailable"
@@ -70,6 +73,8 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
             return "You hold no lock on \(seats.sentence) now; lock \(seats.count == 1 ? "it" : "them") first."
         case let .salesClosed(showtime, closedAt, zone):
             return "Sales for showtime \(showtime) closed at \(CinemaTime.day(closedAt, in: zone, zoneNamed: true)); its seats can no longer be locked or booked."
+        case let .waitingRoom(refusal):
+            return refusal.message
         case let .redisUnavailable(reason):
             return "Redis is unavailable: \(reason)."
         case let .serverUnreachable(reason):

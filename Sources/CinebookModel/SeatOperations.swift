@@ -6,10 +6,19 @@ import Foundation
 public protocol SeatOperations: Sendable {
     /// All the seats or none; with `orNearest`, when they were just taken, the nearest
     /// equivalent block instead, held in the same step (the grant names what it replaces).
-    func lock(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?, orNearest: Bool) async throws(SeatLockingError) -> LockGrant
+    /// `pass`: the waiting room's, when the showtime's room is on and this is the user's first lock.
+    func lock(
+        _ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?, orNearest: Bool, pass: String?
+    ) async throws(SeatLockingError) -> LockGrant
     /// The best seats for the wish, chosen and held in one step: the first of the best
     /// offers still free when the lock is taken.
-    func lockBest(_ wish: SeatWish, showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant
+    func lockBest(_ wish: SeatWish, showtime: Int, user: String, ttl: Duration?, pass: String?) async throws(SeatLockingError) -> LockGrant
+    /// Joins the showtime's waiting room (joining again keeps the place); where the user stands.
+    func joinRoom(showtime: Int, user: String) async throws(SeatLockingError) -> RoomStanding
+    /// Where the user stands in the showtime's waiting room now, with their pass once admitted.
+    func roomStanding(showtime: Int, user: String) async throws(SeatLockingError) -> RoomStanding
+    /// Leaves the waiting room's line, or gives back an unused pass.
+    func leaveRoom(showtime: Int, user: String) async throws(SeatLockingError) -> RoomStanding
     /// Marks the seats the user is choosing now (the cursor rests there, a block is
     /// previewed), replacing their earlier marks, for a few seconds; at most
     /// `LockPolicy.presenceCap`. No seat is locked. An empty list clears the marks.
@@ -33,7 +42,19 @@ public protocol SeatOperations: Sendable {
 extension SeatOperations {
     /// All the seats or none.
     public func lock(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
-        try await lock(seats, showtime: showtime, user: user, ttl: ttl, orNearest: false)
+        try await lock(seats, showtime: showtime, user: user, ttl: ttl, orNearest: false, pass: nil)
+    }
+
+    /// All the seats or none, or the nearest equivalent block; no pass.
+    public func lock(
+        _ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?, orNearest: Bool
+    ) async throws(SeatLockingError) -> LockGrant {
+        try await lock(seats, showtime: showtime, user: user, ttl: ttl, orNearest: orNearest, pass: nil)
+    }
+
+    /// The best seats for the wish; no pass.
+    public func lockBest(_ wish: SeatWish, showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
+        try await lockBest(wish, showtime: showtime, user: user, ttl: ttl, pass: nil)
     }
 }
 

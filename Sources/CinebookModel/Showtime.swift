@@ -108,10 +108,13 @@ public struct Showtime: Sendable, Hashable, Identifiable {
     public let timeZone: TimeZone
     /// How long before the start sales close; zero closes them at the start.
     public let salesCutoff: Duration
+    /// When sales open, for a showtime expected to sell out in a rush: its waiting room
+    /// takes people before, and draws their order at this moment. Nil: on sale already.
+    public let salesOpenAt: Date?
 
     public init(
         id: Int, title: String, auditorium: String, startsAt: Date, layout: SeatLayout, occupied: Set<SeatCode> = [],
-        timeZone: TimeZone = .utc, salesCutoff: Duration = .zero
+        timeZone: TimeZone = .utc, salesCutoff: Duration = .zero, salesOpenAt: Date? = nil
     ) {
         self.id = id
         self.title = title
@@ -121,7 +124,11 @@ public struct Showtime: Sendable, Hashable, Identifiable {
         self.occupied = occupied
         self.timeZone = timeZone
         self.salesCutoff = salesCutoff
+        self.salesOpenAt = salesOpenAt
     }
+
+    /// The seats that can ever be sold here: the layout's, less the box office's.
+    public var sellableSeats: Int { layout.seatCount - occupied.count }
 
     /// The moment seats can no longer be locked or booked.
     public var salesCloseAt: Date { startsAt.addingTimeInterval(-salesCutoff.seconds) }

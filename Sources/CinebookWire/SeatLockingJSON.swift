@@ -444,6 +444,8 @@ public enum SeatLockingJSON {
         private(set) var showtimeID: Int?
         private(set) var closedAt: String?
         private(set) var timeZone: String?
+        /// When sales open (`sales_not_open` only).
+        private(set) var opensAt: String?
 
         /// The body of `failure`, with its message as the front end words it.
         public init(_ failure: SeatLockingError, message: String? = nil) {
@@ -456,6 +458,12 @@ public enum SeatLockingJSON {
                 showtimeID = showtime
                 self.closedAt = SeatLockingJSON.timestamp(closedAt)
                 timeZone = zone.identifier
+            case let .waitingRoom(.notOpenYet(showtime, opensAt, zone)):
+                showtimeID = showtime
+                self.opensAt = SeatLockingJSON.timestamp(opensAt)
+                timeZone = zone.identifier
+            case let .waitingRoom(.passRequired(showtime)):
+                showtimeID = showtime
             default:
                 seats = failure.seats.isEmpty ? nil : failure.seats
             }
@@ -470,6 +478,7 @@ public enum SeatLockingJSON {
             showtimeID = nil
             closedAt = nil
             timeZone = nil
+            opensAt = nil
         }
 
         /// The core's error that this body describes; nil for a code that names no error of
@@ -485,6 +494,15 @@ public enum SeatLockingJSON {
                       let zone = timeZone.flatMap(TimeZone.init(identifier:))
                 else { return .invalidRequest(message) }
                 return .salesClosed(showtime: showtimeID, closedAt: closedAt, timeZone: zone)
+            case "sales_not_open":
+                guard let showtimeID, let opensAt = opensAt.flatMap(SeatLockingJSON.date(fromTimestamp:)),
+                      let zone = timeZone.flatMap(TimeZone.init(identifier:))
+                else { return .invalidRequest(message) }
+                return .waitingRoom(.notOpenYet(showtime: showtimeID, opensAt: opensAt, timeZone: zone))
+            case "pass_required": return showtimeID.map { .waitingRoom(.passRequired(showtime: $0)) } ?? .invalidRequest(message)
+            case "pass_invalid": return .waitingRoom(.passInvalid(Self.reason(of: message)))
+            case "pass_used": return .waitingRoom(.passUsed)
+            case "pass_expired": return .waitingRoom(.passExpired)
             case "too_many_seats":
                 return .tooManySeats(requested: seats?.count ?? 0, alreadyHeld: 0, limit: LockPolicy.defaultMaximumSeatsPerUser)
             case "redis_unavailable": return .redisUnavailable(message)
@@ -494,6 +512,13 @@ public enum SeatLockingJSON {
                 return .invalidRequest(message)
             default: return nil
             }
+        }
+
+        /// The reason inside a `pass_invalid` message, so that the error read back words it the same.
+        private static func reason(of message: String) -> String {
+            let head = "This pass is not valid: "
+            guard message.hasPrefix(head) else { return message }
+            return String(message.dropFirst(head.count).dropLast(message.hasSuffix(".") ? 1 : 0))
         }
     }
 

@@ -21,12 +21,13 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     /// The status of each core error: bad input 422, unknown showtime 404, conflicts (sales
-    /// closed among them) 409,
+    /// closed among them) 409, a waiting room's refusal (no pass, a bad one) 403,
     /// Redis or the database down, or an outcome unknown, 503.
     public init(_ error: SeatLockingError) {
         switch error {
         case .invalidRequest, .unknownSeats, .tooManySeats: status = .unprocessableContent
         case .unknownShowtime: status = .notFound
+        case .waitingRoom: status = .forbidden
         case .seatsUnavailable, .notLockOwner, .lockExpired, .salesClosed: status = .conflict
         case .redisUnavailable, .serverUnreachable, .databaseUnavailable, .outcomeUnknown: status = .serviceUnavailable
         case .internalError: status = .internalServerError

@@ -26,9 +26,12 @@ struct SeatController: Sendable {
 
     /// `"or_nearest": true` in the body: when the seats were just taken, the nearest
     /// equivalent block is held instead, and the answer's `replacing` names the seats asked for.
+    /// A waiting room's pass comes in the `Cinebook-Pass` header.
     @Sendable func lock(_ request: Request, context: APIRequestContext) async throws -> Response {
         try await grant(.lock, request, context) { seats, showtime, user, selection throws(SeatLockingError) in
-            try await service.lock(seats, showtime: showtime, user: user, ttl: selection.ttl, orNearest: selection.nearestIfTaken)
+            try await service.lock(
+                seats, showtime: showtime, user: user, ttl: selection.ttl, orNearest: selection.nearestIfTaken,
+                pass: RoomController.pass(of: request))
         }
     }
 
@@ -64,7 +67,7 @@ struct SeatController: Sendable {
         let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
         let wish = try BestQuery.wish(from: request, showtime: showtime, service: service)
         let ttl = try BestQuery.ttl(from: request)
-        let grant = try await service.lockBest(wish, showtime: showtime, user: user, ttl: ttl)
+        let grant = try await service.lockBest(wish, showtime: showtime, user: user, ttl: ttl, pass: RoomController.pass(of: request))
         return JSONResponse.make(SeatLockingJSON.Grant(grant))
     }
 

@@ -78,23 +78,46 @@ public final class SeatAPIClient: SeatOperations {
     // MARK: Seat operations
 
     public func lock(
-        _ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?, orNearest: Bool
+        _ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?, orNearest: Bool, pass: String?
     ) async throws(SeatLockingError) -> LockGrant {
         try read(
-            try await send(.POST, "/api/v1/showtimes/\(showtime)/seats/lock", user: user, body: .init(seats: seats, ttl: ttl, orNearest: orNearest)),
+            try await send(
+                .POST, "/api/v1/showtimes/\(showtime)/seats/lock", user: user, body: .init(seats: seats, ttl: ttl, orNearest: orNearest),
+                headers: Self.passHeader(pass)),
             as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
     }
 
     /// `POST .../seats/best` with the wish in the query, as `GET` reads it.
-    public func lockBest(_ wish: SeatWish, showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
+    public func lockBest(
+        _ wish: SeatWish, showtime: Int, user: String, ttl: Duration?, pass: String?
+    ) async throws(SeatLockingError) -> LockGrant {
         var query = ["count=\(wish.count)"]
         if let category = wish.category { query.append("category=\(category.rawValue)") }
         if wish.wheelchair { query.append("wheelchair=true") }
         if !wish.near.isEmpty { query.append("near=" + wish.near.map(\.code.text).joined(separator: ",")) }
         if let ttl { query.append("ttl_seconds=\(ttl.components.seconds)") }
         return try read(
-            try await send(.POST, "/api/v1/showtimes/\(showtime)/seats/best?" + query.joined(separator: "&"), user: user),
+            try await send(.POST, "/api/v1/showtimes/\(showtime)/seats/best?" + query.joined(separator: "&"), user: user, headers: Self.passHeader(pass)),
             as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
+    }
+
+    /// The waiting room's pass travels in a header of its own, never in a URL (which logs keep).
+    private static func passHeader(_ pass: String?) -> [String: String] {
+        pass.map { ["Cinebook-Pass": $0] } ?? [:]
+    }
+
+    // MARK: The waiting room
+
+    public func joinRoom(showtime: Int, user: String) async throws(SeatLockingError) -> RoomStanding {
+        try read(try await send(.POST, "/api/v1/showtimes/\(showtime)/queue", user: user), as: SeatLockingJSON.Standing.self, "a place in line", \.standing, at: \.serverTime)
+    }
+
+    public func roomStanding(showtime: Int, user: String) async throws(SeatLockingError) -> RoomStanding {
+        try read(try await send(.GET, "/api/v1/showtimes/\(showtime)/queue", user: user), as: SeatLockingJSON.Standing.self, "a place in line", \.standing, at: \.serverTime)
+    }
+
+    public func leaveRoom(showtime: Int, user: String) async throws(SeatLockingError) -> RoomStanding {
+        try read(try await send(.DELETE, "/api/v1/showtimes/\(showtime)/queue", user: user), as: SeatLockingJSON.Standing.self, "a place in line", \.standing, at: \.serverTime)
     }
 
     public func extend(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {

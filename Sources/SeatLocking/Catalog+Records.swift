@@ -28,7 +28,7 @@ extension Showtime {
         }
         self.init(
             id: record.id, title: record.title, auditorium: record.auditorium, startsAt: record.startsAt, layout: layout,
-            occupied: occupied, timeZone: zone, salesCutoff: .seconds(60 * record.salesCutoffMinutes))
+            occupied: occupied, timeZone: zone, salesCutoff: .seconds(60 * record.salesCutoffMinutes), salesOpenAt: record.salesOpenAt)
     }
 }
 
@@ -41,7 +41,7 @@ extension ShowtimeRecord {
         self.init(
             id: showtime.id, title: showtime.title, auditorium: showtime.auditorium, startsAt: showtime.startsAt, rows: rows,
             boxOffice: showtime.layout.seats.map(\.code).filter(showtime.occupied.contains).map(\.text), timeZone: showtime.timeZone.identifier,
-            salesCutoffMinutes: Int(showtime.salesCutoff.components.seconds / 60))
+            salesCutoffMinutes: Int(showtime.salesCutoff.components.seconds / 60), salesOpenAt: showtime.salesOpenAt)
     }
 }
 

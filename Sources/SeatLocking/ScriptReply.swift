@@ -36,6 +36,11 @@ struct ScriptReply {
         return value
     }
 
+    func string(at index: Int) throws(SeatLockingError) -> String {
+        guard index < parts.count, let value = parts[index].string else { throw malformed() }
+        return value
+    }
+
     func list(at index: Int) throws(SeatLockingError) -> [RedisReply] {
         guard index < parts.count, let list = parts[index].array else { throw malformed() }
         return list

@@ -49,6 +49,28 @@ package struct SeatKeys: Sendable {
     /// STRING, the seats one user marks as being chosen (space-separated), with the marks'
     /// lifetime: the next mark replaces them.
     package func presence(of user: String) -> String { "seat_presence:\(tag):\(user)" }
+    /// HASH: the showtime's waiting room: `opens_at` (ms, set by an operator), `active`
+    /// (switched on by demand), `opened` (the pre-queue was drawn), `seed` (of the draw),
+    /// `next_ticket`, `served_through` (the last ticket admitted), and its counts: `admitted`,
+    /// `left`, `wait_ms`, `longest_wait_ms`, `first_admitted_at`, `last_admitted_at`.
+    package var room: String { "seat_room:\(tag)" }
+    /// ZSET user → when they joined (ms): the pre-queue, drawn into the line when sales open.
+    package var roomEarly: String { "seat_room:\(tag):early" }
+    /// ZSET user → ticket: the line, in order of arrival (or of the draw).
+    package var roomLine: String { "seat_room:\(tag):line" }
+    /// HASH user → when they joined the line (ms), until admitted: for the waits.
+    package var roomJoined: String { "seat_room:\(tag):joined" }
+    /// HASH user → `<ticket>|<expiry ms>|<issued or used>|<joined ms>`: the passes admission gave.
+    package var roomPasses: String { "seat_room:\(tag):passes" }
+    /// ZSET user → deadline (ms): people admitted whose first hold has not come yet.
+    package var roomChoosing: String { "seat_room:\(tag):choosing" }
+    /// ZSET user → end (ms): people who used their pass, and may lock without one until then.
+    package var roomSessions: String { "seat_room:\(tag):sessions" }
+    /// ZSET user → when they last asked for seats (ms), over the last minute: the demand
+    /// that switches the room on.
+    package var roomDemand: String { "seat_room:\(tag):demand" }
+    /// ZSET admission time (ms, as member and score): admissions over the last minute.
+    package var roomAdmissions: String { "seat_room:\(tag):admissions" }
     /// Sharded pub/sub channel (SPUBLISH, in the showtime's slot) with one JSON message per change.
     package var events: String { "seat_events:\(tag)" }
 }
@@ -62,4 +84,7 @@ package enum ServerKeys {
     package static func idempotency(_ user: String, _ key: String) -> String { "idempotency:{\(user)}:\(key)" }
     /// STRING with a short TTL: held by the server whose cleanup pass runs now.
     package static let sweepLock = "sweep_lock"
+    /// STRING, never expiring: the key that signs waiting-room passes, made by the first
+    /// server that needs it and shared by every other.
+    package static let passKey = "room_pass_key"
 }

@@ -17,6 +17,8 @@ public struct SeatLockingService: Sendable {
     let logger: Logger
     /// The showtimes' event subscriptions, shared by every listener of this service.
     let feeds = SeatFeedHub()
+    /// Signs and checks waiting-room passes.
+    let passes = RoomPasses()
     /// Failed operations that Redis could not take into the history yet.
     let pendingFailures = HoldHistory.PendingFailures()
     #if CINEBOOK_CRASH_POINTS
@@ -48,19 +50,21 @@ public struct SeatLockingService: Sendable {
     /// `orNearest`: when the seats were just taken, hold the nearest equivalent block
     /// instead, in the same script call; the grant names the seats it replaces. The blocks
     /// come from a read of the hall just before, so they keep the rules of best available.
+    ///
+    /// `pass`: the waiting room's pass, for a showtime whose room is on (see `joinRoom`).
     public func lock(
-        _ seats: [SeatCode], showtime id: Int, user: String, ttl: Duration? = nil, orNearest: Bool = false
+        _ seats: [SeatCode], showtime id: Int, user: String, ttl: Duration? = nil, orNearest: Bool = false, pass: String? = nil
     ) async throws(SeatLockingError) -> LockGrant {
         try await counted(.lock, showtime: id, seats: seats, user: user) { () throws(SeatLockingError) in
             let (request, ttl) = try holdRequest(seats, showtime: id, user: user, ttl: ttl)
             let boxOffice = request.seats.filter(request.showtime.occupied.contains)
             guard orNearest else {
                 if !boxOffice.isEmpty { throw refusal(boxOffice, request, taken: try await takenSeats(showtime: id)) }
-                return try await grantFirstFree(of: [request.seats], request, ttl: ttl)
+                return try await grantFirstFree(of: [request.seats], request, ttl: ttl, pass: pass)
             }
             return try await inRounds { () throws(SeatLockingError) in
                 let nearest = try await nearestBlocks(to: request)
-                return try await grantFirstFree(of: (boxOffice.isEmpty ? [request.seats] : []) + nearest, request, ttl: ttl)
+                return try await grantFirstFree(of: (boxOffice.isEmpty ? [request.seats] : []) + nearest, request, ttl: ttl, pass: pass)
             }
         }
     }
@@ -97,11 +101,13 @@ public struct SeatLockingService: Sendable {
 
     /// Holds the first of `choices` (blocks of one size, in order of preference) that is
     /// wholly free or the user's, in one script call: the first choice is what was asked
-    /// for, and a grant of another names it as replaced.
-    func grantFirstFree(of choices: [[SeatCode]], _ request: Request, ttl: Duration) async throws(SeatLockingError) -> LockGrant {
+    /// for, and a grant of another names it as replaced. A showtime's waiting room lets it
+    /// through, or refuses it, in the same call.
+    func grantFirstFree(of choices: [[SeatCode]], _ request: Request, ttl: Duration, pass: String?) async throws(SeatLockingError) -> LockGrant {
         guard !choices.isEmpty else { throw .seatsUnavailable(request.seats, suggestions: []) }
         let id = request.showtime.id
-        let input = LockInput(keys: SeatKeys(showtime: id), user: request.user, choices: choices, ttl: ttl, policy: policy)
+        let admission = try await admission(for: request, pass: pass)
+        let input = LockInput(keys: SeatKeys(showtime: id), user: request.user, choices: choices, ttl: ttl, policy: policy, admission: admission)
         var outcome = try await runLoaded(SeatScripts.lock, input, request, write: true)
         if case let .unavailable(_, _, staleClaims) = outcome, !staleClaims.isEmpty {
             // A booking claim passed its deadline: the database says whether it sold.
@@ -122,6 +128,9 @@ public struct SeatLockingService: Sendable {
         case let .tooMany(held):
             logger.debug("lock refused: seat limit", metadata: request.metadata(["held": "\(held)"]))
             throw .tooManySeats(requested: request.seats.count, alreadyHeld: held, limit: policy.maximumSeatsPerUser)
+        case let .refusedByRoom(reason, opensAt):
+            logger.debug("lock refused by the waiting room", metadata: request.metadata(["reason": "\(reason)"]))
+            throw roomRefusal(reason, opensAt: opensAt, showtime: request.showtime)
         }
     }
 

@@ -100,7 +100,7 @@ public final class SeatMetrics: Sendable {
         case nil: outcome = .granted
         case .seatsUnavailable?: outcome = .unavailable
         case .tooManySeats?: outcome = .tooMany
-        case .invalidRequest?, .unknownSeats?, .unknownShowtime?, .salesClosed?: outcome = .invalid
+        case .invalidRequest?, .unknownSeats?, .unknownShowtime?, .salesClosed?, .waitingRoom?: outcome = .invalid
         case _?: outcome = .error
         }
         lockAttempts[outcome]?.increment()

@@ -80,6 +80,9 @@ package enum RecordsSQL {
             // The cinema's time zone, and when sales close before the start.
             "ALTER TABLE showtimes ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC'",
             "ALTER TABLE showtimes ADD COLUMN sales_cutoff_minutes BIGINT NOT NULL DEFAULT 0",
+        ], [
+            // When sales open, for showtimes sold through a waiting room (ms; NULL: on sale).
+            "ALTER TABLE showtimes ADD COLUMN sales_open_at BIGINT",
         ]]
     }
 
@@ -92,14 +95,16 @@ package enum RecordsSQL {
     package static let lockSchema = "SELECT pg_advisory_xact_lock(-1)"
 
     package static let upsertShowtime = """
-        INSERT INTO showtimes (id, title, auditorium, starts_at, layout, box_office, time_zone, sales_cutoff_minutes)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO showtimes (id, title, auditorium, starts_at, layout, box_office, time_zone, sales_cutoff_minutes, sales_open_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (id) DO UPDATE SET title = excluded.title, auditorium = excluded.auditorium,
           starts_at = excluded.starts_at, layout = excluded.layout, box_office = excluded.box_office,
-          time_zone = excluded.time_zone, sales_cutoff_minutes = excluded.sales_cutoff_minutes
+          time_zone = excluded.time_zone, sales_cutoff_minutes = excluded.sales_cutoff_minutes,
+          sales_open_at = excluded.sales_open_at
         """
     package static let selectShowtimes = """
-        SELECT id, title, auditorium, starts_at, layout, box_office, time_zone, sales_cutoff_minutes FROM showtimes ORDER BY id
+        SELECT id, title, auditorium, starts_at, layout, box_office, time_zone, sales_cutoff_minutes, sales_open_at
+        FROM showtimes ORDER BY id
         """
 
     package static let insertBooking = "INSERT INTO bookings (showtime_id, user_id, seats, booked_at) VALUES (?, ?, ?, ?) RETURNING id"
@@ -201,11 +206,12 @@ package enum RecordsSQL {
             .integer(Int64(showtime.id)), .text(showtime.title), .text(showtime.auditorium),
             .integer(showtime.startsAt.milliseconds), .text(json(showtime.rows)), .text(json(showtime.boxOffice)),
             .text(showtime.timeZone), .integer(Int64(showtime.salesCutoffMinutes)),
+            showtime.salesOpenAt.map { .integer($0.milliseconds) } ?? .null,
         ]
     }
 
     package static func showtime(_ row: [SQLValue]) throws(RecordsError) -> ShowtimeRecord {
-        guard row.count == 8, let id = row[0].integer, let title = row[1].text, let auditorium = row[2].text,
+        guard row.count == 9, let id = row[0].integer, let title = row[1].text, let auditorium = row[2].text,
               let startsAt = row[3].integer, let layout = row[4].text, let boxOffice = row[5].text,
               let rows = try? JSONDecoder().decode([ShowtimeRecord.Row].self, from: Data(layout.utf8)),
               let sold = try? JSONDecoder().decode([String].self, from: Data(boxOffice.utf8)),
@@ -213,7 +219,7 @@ package enum RecordsSQL {
         else { throw .unusable("The showtimes table has a row this program cannot read: \(row.prefix(1)).") }
         return ShowtimeRecord(
             id: Int(id), title: title, auditorium: auditorium, startsAt: Date(milliseconds: startsAt), rows: rows, boxOffice: sold,
-            timeZone: zone, salesCutoffMinutes: Int(cutoff))
+            timeZone: zone, salesCutoffMinutes: Int(cutoff), salesOpenAt: row[8].integer.map { Date(milliseconds: $0) })
     }
 
     package static func values(_ sale: Sale) -> [SQLValue] {

@@ -52,9 +52,12 @@ public struct ShowtimeRecord: Sendable, Hashable, Codable {
     /// Sales close this many minutes before the start.
     public let salesCutoffMinutes: Int
 
+    /// When sales open, for a showtime sold through its waiting room from that moment.
+    public let salesOpenAt: Date?
+
     public init(
         id: Int, title: String, auditorium: String, startsAt: Date, rows: [Row], boxOffice: [String], timeZone: String = "UTC",
-        salesCutoffMinutes: Int = 0
+        salesCutoffMinutes: Int = 0, salesOpenAt: Date? = nil
     ) {
         self.id = id
         self.title = title
@@ -64,6 +67,7 @@ public struct ShowtimeRecord: Sendable, Hashable, Codable {
         self.boxOffice = boxOffice
         self.timeZone = timeZone
         self.salesCutoffMinutes = salesCutoffMinutes
+        self.salesOpenAt = salesOpenAt
     }
 }
 

@@ -9,6 +9,7 @@ import Foundation
 ///     or {'unavailable', now, {the first block's unavailable seats}, {every sold, claimed
 ///         or locked seat}, {seats whose booking claim has passed its deadline}}
 ///     or {'too_many', now, seats already held}
+///     or {'room', now, reason, opens at}: the showtime's waiting room refused it
 ///     or {'not_loaded', now}
 struct LockInput: ScriptInput {
     let keys: SeatKeys
@@ -17,18 +18,29 @@ struct LockInput: ScriptInput {
     let choices: [[SeatCode]]
     let ttl: Duration
     let policy: LockPolicy
+    let admission: Admission
 
-    init(keys: SeatKeys, user: String, choices: [[SeatCode]], ttl: Duration, policy: LockPolicy) {
+    /// What the waiting room's gate needs: when sales open (from the catalog), and the
+    /// ticket of the pass handed in, if any.
+    struct Admission: Sendable {
+        var opensAt: Date?
+        var passTicket: Int?
+
+        static let none = Admission()
+    }
+
+    init(keys: SeatKeys, user: String, choices: [[SeatCode]], ttl: Duration, policy: LockPolicy, admission: Admission = .none) {
         precondition(!choices.isEmpty && choices.allSatisfy { $0.count == choices[0].count }, "blocks of one size")
         self.keys = keys
         self.user = user
         self.choices = choices
         self.ttl = ttl
         self.policy = policy
+        self.admission = admission
     }
 
-    init(keys: SeatKeys, user: String, seats: [SeatCode], ttl: Duration, policy: LockPolicy) {
-        self.init(keys: keys, user: user, choices: [seats], ttl: ttl, policy: policy)
+    init(keys: SeatKeys, user: String, seats: [SeatCode], ttl: Duration, policy: LockPolicy, admission: Admission = .none) {
+        self.init(keys: keys, user: user, choices: [seats], ttl: ttl, policy: policy, admission: admission)
     }
 
     var values: ScriptValues {
@@ -38,12 +50,18 @@ struct LockInput: ScriptInput {
                 "holdsKey": .one(keys.holds(user)), "claimsKey": .one(keys.claims), "loadedKey": .one(keys.loaded),
                 "lockKeys": .list(choices.joined().map(keys.lock)),
                 "startsKey": .one(keys.starts), "historyKey": .one(keys.history), "versionKey": .one(keys.version),
+                "roomKey": .one(keys.room), "roomPassesKey": .one(keys.roomPasses), "roomChoosingKey": .one(keys.roomChoosing),
+                "roomSessionsKey": .one(keys.roomSessions), "roomDemandKey": .one(keys.roomDemand),
             ],
             arguments: [
                 "showtimeID": .one(String(keys.showtime)), "user": .one(user), "ttlMs": .one(String(ttl.milliseconds)),
                 "maximumHoldMs": .one(String(policy.maximumHold.milliseconds)),
                 "maximumSeats": .one(String(policy.maximumSeatsPerUser)), "channel": .one(keys.events),
                 "blockSize": .one(String(choices[0].count)), "seats": .list(choices.joined().map(\.text)),
+                "catalogOpensAt": .one(admission.opensAt.map { String($0.milliseconds) } ?? ""),
+                "passTicket": .one(admission.passTicket.map(String.init) ?? ""),
+                "sessionMs": .one(String(policy.room.session.milliseconds)), "choiceMs": .one(String(policy.room.choiceWindow.milliseconds)),
+                "demandThreshold": .one(String(policy.room.demandThreshold)),
             ])
     }
 }
@@ -55,6 +73,8 @@ enum LockOutcome: ScriptOutcome {
     /// `staleClaims` are booking claims past their deadline, which only reconciliation can settle.
     case unavailable(seats: [SeatCode], taken: Set<SeatCode>, staleClaims: [SeatCode])
     case tooMany(alreadyHeld: Int)
+    /// The waiting room refused it (`reason` is a `RoomRefusal` code).
+    case refusedByRoom(reason: String, opensAt: Date?)
 
     init(reading reply: ScriptReply) throws(SeatLockingError) {
         switch reply.outcome {
@@ -62,6 +82,9 @@ enum LockOutcome: ScriptOutcome {
         case "unavailable":
             self = .unavailable(seats: try reply.codes(at: 2), taken: Set(try reply.codes(at: 3)), staleClaims: try reply.codes(at: 4))
         case "too_many": self = .tooMany(alreadyHeld: Int(try reply.integer(at: 2)))
+        case "room":
+            let opensAt = try reply.integer(at: 3)
+            self = .refusedByRoom(reason: try reply.string(at: 2), opensAt: opensAt > 0 ? Date(milliseconds: opensAt) : nil)
         default: throw reply.malformed()
         }
     }
@@ -73,10 +96,14 @@ extension SeatScripts {
         layout: ScriptLayout(
             keys: ScriptSlots(
                 ["indexKey", "soldKey", "sequenceKey", "holdsKey", "claimsKey", "loadedKey"], list: "lockKeys",
-                tail: ["startsKey", "historyKey", "versionKey"]),
-            arguments: ScriptSlots(["showtimeID", "user", "ttlMs", "maximumHoldMs", "maximumSeats", "channel", "blockSize"], list: "seats")),
+                tail: ["startsKey", "historyKey", "versionKey", "roomKey", "roomPassesKey", "roomChoosingKey", "roomSessionsKey", "roomDemandKey"]),
+            arguments: ScriptSlots(
+                ["showtimeID", "user", "ttlMs", "maximumHoldMs", "maximumSeats", "channel", "blockSize"], list: "seats",
+                tail: ["catalogOpensAt", "passTicket", "sessionMs", "choiceMs", "demandThreshold"])),
         body: ScriptLibrary.now + ScriptLibrary.keepUntil + ScriptLibrary.claims + ScriptLibrary.announce + ScriptLibrary.history
-            + ScriptLibrary.requireLoaded + """
+            + ScriptLibrary.requireLoaded + roomGate + """
+            local refusal = roomGate()
+            if refusal then return refusal end
             local count = tonumber(blockSize)
             local offered, offeredLocks = seats, lockKeys
             local sold = redis.call('HMGET', soldKey, unpack(offered))
@@ -168,6 +195,7 @@ extension SeatScripts {
             end
             redis.call('ZADD', indexKey, unpack(entries))
             redis.call('ZADD', holdsKey, unpack(entries))
+            redis.call('ZREM', roomChoosingKey, user)
             keepUntil(holdsKey, latest)
             if #began > 0 then
               local starts = {}
