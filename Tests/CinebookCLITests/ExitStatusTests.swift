@@ -27,6 +27,8 @@ import Testing
             .seatsUnavailable(["A1"], suggestions: []), .notLockOwner(["A1"]), .lockExpired(["A1"]), .redisUnavailable("x"),
             .serverUnreachable("x"), .databaseUnavailable("x"), .outcomeUnknown("x"), .internalError("x"),
             .salesClosed(showtime: 1, closedAt: Date(), timeZone: .utc),
+            .waitingRoom(.notOpenYet(showtime: 1, opensAt: Date(), timeZone: .utc)), .waitingRoom(.passRequired(showtime: 1)),
+            .waitingRoom(.passInvalid("x")), .waitingRoom(.passUsed), .waitingRoom(.passExpired),
         ]
         for error in errors {
             #expect(FailureCode(rawValue: error.code) != nil, "\(error.code) is in the command line's table")

@@ -59,6 +59,9 @@ struct FailureBodyTests {
             .notLockOwner(["B1"]),
             .lockExpired(["C1", "C2"]),
             .salesClosed(showtime: 7, closedAt: Date(milliseconds: 1_795_626_000_000), timeZone: TimeZone(identifier: "Europe/London")!),
+            .waitingRoom(.notOpenYet(showtime: 3, opensAt: Date(milliseconds: 1_795_626_000_000), timeZone: TimeZone(identifier: "Europe/London")!)),
+            .waitingRoom(.passRequired(showtime: 3)), .waitingRoom(.passInvalid("it is for showtime 2, not 3")), .waitingRoom(.passUsed),
+            .waitingRoom(.passExpired),
         ]
         for error in exact { #expect(try roundTrip(error) == error) }
     }

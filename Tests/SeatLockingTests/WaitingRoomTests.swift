@@ -71,7 +71,7 @@ struct WaitingRoomTests {
 
     @Test func aUsedPassIsRefusedOnceItsSessionIsOverAndAnUnusedOneExpires() async throws {
         let showtime = try Self.hall()
-        let room = RoomPolicy(passLifetime: .seconds(1), session: .milliseconds(200))
+        let room = RoomPolicy(passLifetime: .seconds(2), session: .milliseconds(200))
         let (service, redis) = try await RedisKind.standalone.service([showtime], policy: LockPolicy(room: room))
         defer { redis.close() }
         try await service.openRoom(showtime: showtime.id, at: Date().addingTimeInterval(-1))

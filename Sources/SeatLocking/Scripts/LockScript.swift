@@ -196,6 +196,7 @@ extension SeatScripts {
             redis.call('ZADD', indexKey, unpack(entries))
             redis.call('ZADD', holdsKey, unpack(entries))
             redis.call('ZREM', roomChoosingKey, user)
+            countDemand()
             keepUntil(holdsKey, latest)
             if #began > 0 then
               local starts = {}

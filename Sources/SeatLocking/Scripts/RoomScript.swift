@@ -258,23 +258,18 @@ extension SeatScripts {
 }
 
 extension SeatScripts {
-    /// The room's gate in the lock script: with no room on, a lock goes through (and counts
-    /// towards the demand that switches one on); with one, only someone who holds seats,
+    /// The room's gate in the lock script: with no room on, a lock goes through (and, once
+    /// granted, counts towards the demand that switches one on: `countDemand`); with one, only someone who holds seats,
     /// is within a session, or hands in their unused pass (which starts a session) gets
     /// past. Reads `roomKey`, `roomPassesKey`, `roomChoosingKey`, `roomSessionsKey`,
     /// `roomDemandKey` and `holdsKey`; a refusal is `{'room', now, reason, opens at}`.
     static let roomGate = """
+        local countsDemand = false
         local function roomGate()
           local opensAt, active = unpack(redis.call('HMGET', roomKey, 'opens_at', 'active'))
           opensAt = tonumber(opensAt) or tonumber(catalogOpensAt)
           if not opensAt and active ~= '1' then
-            local threshold = tonumber(demandThreshold)
-            if threshold > 0 then
-              redis.call('ZADD', roomDemandKey, now, user)
-              redis.call('ZREMRANGEBYSCORE', roomDemandKey, '-inf', now - 60000)
-              redis.call('PEXPIRE', roomDemandKey, 60000)
-              if redis.call('ZCARD', roomDemandKey) > threshold then redis.call('HSET', roomKey, 'active', '1') end
-            end
+            countsDemand = tonumber(demandThreshold) > 0
             return nil
           end
           if opensAt and now < opensAt then return {'room', now, 'sales_not_open', opensAt} end
@@ -291,6 +286,14 @@ extension SeatScripts {
           redis.call('ZADD', roomSessionsKey, now + tonumber(sessionMs), user)
           redis.call('ZADD', roomChoosingKey, now + tonumber(choiceMs), user)
           return nil
+        end
+        -- After a grant with no room on: the people who got seats within the last minute.
+        local function countDemand()
+          if not countsDemand then return end
+          redis.call('ZADD', roomDemandKey, now, user)
+          redis.call('ZREMRANGEBYSCORE', roomDemandKey, '-inf', now - 60000)
+          redis.call('PEXPIRE', roomDemandKey, 60000)
+          if redis.call('ZCARD', roomDemandKey) > tonumber(demandThreshold) then redis.call('HSET', roomKey, 'active', '1') end
         end
 
         """
