@@ -33,6 +33,11 @@ public enum CinemaTime {
 
     /// What is left of a hold, `14:59` for 899 seconds, `00:42` for 42: the seat map's
     /// countdown and the command line's "(14:59 left)" alike.
+    /// A wait in round words: `about 40 s`, `about 3 min`.
+    public static func roughly(_ seconds: Int64) -> String {
+        seconds < 60 ? "about \(max(1, (seconds + 9) / 10 * 10)) s" : "about \((seconds + 30) / 60) min"
+    }
+
     public static func countdown(_ seconds: Int64) -> String {
         let seconds = max(0, seconds)
         return String(format: "%02d:%02d", seconds / 60, seconds % 60)

@@ -9,14 +9,22 @@ struct SeatMapEffectRunner: Sendable {
 
     func perform(_ effect: SeatMapEffect) async -> SeatMapEvent {
         switch effect {
-        case let .lock(seats):
+        case let .lock(seats, pass):
             return .locked(seats, await outcome { () throws(SeatLockingError) in
-                try await operations.lock(seats, showtime: showtime, user: user, ttl: nil, orNearest: true)
+                try await operations.lock(seats, showtime: showtime, user: user, ttl: nil, orNearest: true, pass: pass)
             })
-        case let .lockBest(count, guess):
+        case let .lockBest(count, guess, pass):
             return .locked(guess, await outcome { () throws(SeatLockingError) in
-                try await operations.lockBest(SeatWish(count: count), showtime: showtime, user: user, ttl: nil)
+                try await operations.lockBest(SeatWish(count: count), showtime: showtime, user: user, ttl: nil, pass: pass)
             })
+        case .joinRoom:
+            return .roomAnswered(await outcome { () throws(SeatLockingError) in try await operations.joinRoom(showtime: showtime, user: user) })
+        case .lookAtRoom:
+            return .roomAnswered(await outcome { () throws(SeatLockingError) in
+                try await operations.roomStanding(showtime: showtime, user: user)
+            })
+        case .leaveRoom:
+            return .roomAnswered(await outcome { () throws(SeatLockingError) in try await operations.leaveRoom(showtime: showtime, user: user) })
         case let .unlock(seats):
             return .unlocked(seats, await outcome { () throws(SeatLockingError) in
                 try await operations.unlock(seats, showtime: showtime, user: user)

@@ -37,6 +37,8 @@ public enum SeatMapEvent: Sendable {
     case statsLoaded(Result<ShowtimeStats, SeatLockingError>)
     /// The user's bookings of the showtime, to mark their seats as theirs.
     case bookingsLoaded(Result<[Booking], SeatLockingError>)
+    /// Where the user stands in the showtime's waiting room.
+    case roomAnswered(Result<RoomStanding, SeatLockingError>)
     /// The seats held when leaving were released, or could not be.
     case left(released: [SeatCode], failure: SeatLockingError?)
 }
@@ -44,10 +46,11 @@ public enum SeatMapEvent: Sendable {
 /// Work for the effect runner; each answer comes back as an event.
 public enum SeatMapEffect: Sendable, Hashable {
     /// Hold these seats; if they were just taken, the nearest equivalent block instead.
-    case lock([SeatCode])
+    /// `pass`: the waiting room's, for the first lock after admission.
+    case lock([SeatCode], pass: String? = nil)
     /// Hold the best `count` seats together, chosen where the lock is taken; `guess` are
     /// the ones the map shows as best, marked as being locked meanwhile.
-    case lockBest(count: Int, guess: [SeatCode])
+    case lockBest(count: Int, guess: [SeatCode], pass: String? = nil)
     case unlock([SeatCode])
     case extend([SeatCode])
     case book([SeatCode])
@@ -60,6 +63,12 @@ public enum SeatMapEffect: Sendable, Hashable {
     case loadStats
     /// Load the user's bookings of the showtime.
     case loadBookings
+    /// Join the showtime's waiting room (with no room on, the answer says the map is open).
+    case joinRoom
+    /// Ask where the user stands in the waiting room.
+    case lookAtRoom
+    /// Leave the waiting room's line.
+    case leaveRoom
     /// Release these seats (maybe none), then report `.left`.
     case leave(releasing: [SeatCode])
 }

@@ -49,6 +49,11 @@ struct SeatMapRenderer {
         }
         drawTitle()
         drawBanner()
+        if state.mode == .waiting {
+            drawWaitingRoom()
+            drawStatusBar()
+            return
+        }
         drawHall()
         drawScrollHints()
         drawLegend()
@@ -311,6 +316,44 @@ struct SeatMapRenderer {
         var bold = look.statusBar
         bold.bold = true
         screen.restyle(x: 1, y: y, width: DisplayWidth.of(name)) { $0 = bold }
+    }
+
+    // MARK: The waiting room
+
+    /// The screen of the waiting room: the place in line and what it means, kept current.
+    private mutating func drawWaitingRoom() {
+        let showtime = state.showtime
+        var lines: [(text: String, style: CellStyle)] = [("Waiting room", look.emphasis), ("", .plain)]
+        let standing = state.room.standing
+        switch standing?.phase {
+        case .preQueue?:
+            if let opensAt = standing?.opensAt {
+                let seconds = Int64(max(0, opensAt.timeIntervalSince(state.serverNow).rounded(.up)))
+                lines.append(("Sales open at \(CinemaTime.day(opensAt, in: showtime.timeZone)) — in \(CinemaTime.countdown(seconds)).", .plain))
+            }
+            lines.append(("Everyone here before then gets a place drawn at random when sales open:", look.quiet))
+            lines.append(("coming early or refreshing changes nothing.", look.quiet))
+        case .waiting?:
+            lines.append(("Your place in line: \(standing?.ticket ?? 0)", look.title))
+            let ahead = standing?.ahead ?? 0
+            let people = ahead == 0 ? "You are next." : ahead == 1 ? "1 person ahead of you" : "\(ahead) people ahead of you"
+            let wait = standing?.estimatedWait.map { " · " + CinemaTime.roughly(Int64($0.seconds.rounded(.up))) } ?? ""
+            lines.append((people + (ahead == 0 ? "" : wait), .plain))
+        default:
+            lines.append(("Joining the waiting room…", look.quiet))
+        }
+        if standing?.likelySoldOut == true {
+            lines += [("", .plain), ("Sold out, or very likely: the people ahead of you would take every seat left.", look.warning),
+                      ("You keep your place in case seats come back.", look.quiet)]
+        }
+        if let message = state.message { lines += [("", .plain), (message.text, look.quiet)] }
+        lines += [("", .plain), ("q leaves the line · r asks again now", look.quiet)]
+        let top = max(2, (height - lines.count) / 2)
+        for (offset, line) in lines.enumerated() where top + offset < height - 1 {
+            for (index, part) in wrap(look.text(line.text), width: max(1, width - 4)).enumerated() where index == 0 {
+                centered(part, y: top + offset, line.style)
+            }
+        }
     }
 
     // MARK: Overlays

@@ -80,7 +80,7 @@ extension SeatMapState {
 
     private mutating func lock(_ block: [Seat]) -> [SeatMapEffect] {
         showLocking(block)
-        return [.lock(block.map(\.code))]
+        return [.lock(block.map(\.code), pass: room.pass)]
     }
 
     /// Shows seats as mine while their lock is on its way.
@@ -145,7 +145,7 @@ extension SeatMapState {
         preferredColumn = cursor.column
         showLocking(best.seats)
         message = Message(text: "Best available: \(best.codes.sentence)…", kind: .info)
-        return [.lockBest(count: count, guess: best.codes)]
+        return [.lockBest(count: count, guess: best.codes, pass: self.room.pass)]
     }
 
     /// A warning when the seats I picked by hand leave a single free seat stranded
@@ -201,6 +201,7 @@ extension SeatMapState {
                 seats[held.code] = .selected
             }
             reachable(serverTime: grant.serverTime)
+            room.pass = nil
             if !wasHolding { holds.startExtending(at: now) }
             let codes = grant.seats.map(\.code)
             let held = grant.replacementNote ?? "\(codes.sentence) \(codes.count == 1 ? "is" : "are") yours"
@@ -233,6 +234,8 @@ extension SeatMapState {
             case .tooManySeats:
                 message = Message(text: error.message, kind: .warning)
                 return []
+            case let .waitingRoom(refusal):
+                return sentToRoom(refusal)
             default:
                 return refused(error)
             }

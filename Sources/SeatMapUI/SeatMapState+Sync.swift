@@ -134,6 +134,7 @@ extension SeatMapState {
     public func nextTick(after now: Date) -> Date {
         let nextSecond = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down) + 1)
         if case .leaving = mode { return nextSecond }
+        if mode == .waiting { return min(nextSecond, room.nextLook.map { max($0, now.addingTimeInterval(0.05)) } ?? nextSecond) }
         if !presence.seats.isEmpty || presence.seats != presenceWanted { return nextSecond }
         guard holds.ends.isEmpty, link.reachable != false, let lastRequest = refresh.lastRequest else { return nextSecond }
         let poll = lastRequest.addingTimeInterval(settings.pollInterval.seconds)

@@ -10,6 +10,7 @@ extension SeatMapState {
         switch mode {
         case .finished: return []
         case let .leaving(since, releasing): return whileLeaving(event, since: since, releasing: releasing)
+        case .waiting: if let effects = whileWaiting(event) { return effects }
         case .browsing, .help, .confirmingBooking, .choosingPartySize, .popularity: break
         }
         switch event {
@@ -23,7 +24,9 @@ extension SeatMapState {
             self.size = size
             return []
         case .tick:
-            return timePassed() + markPresenceIfDue()
+            return (settings.joinsWaitingRoom ? joinRoomIfDue() : []) + timePassed() + markPresenceIfDue()
+        case let .roomAnswered(result):
+            return roomAnswered(result)
         case .marked:
             return []
         case .terminate:

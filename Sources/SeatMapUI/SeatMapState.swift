@@ -15,6 +15,8 @@ public struct SeatMapSettings: Sendable {
     public var source: Source
     /// Show others the seat this user's cursor rests on, as being chosen.
     public var sharesPresence: Bool
+    /// Join the showtime's waiting room when the map opens (with no room on, nothing more).
+    public var joinsWaitingRoom: Bool
 
     public enum Source: String, Sendable {
         case redis = "Redis"
@@ -29,7 +31,7 @@ public struct SeatMapSettings: Sendable {
     public init(
         pollInterval: Duration = .seconds(10), extendInterval: Duration = .seconds(30), policy: LockPolicy = LockPolicy(),
         appearance: Appearance = .full, leaveTimeout: Duration = .seconds(5),
-        source: Source = .redis, sharesPresence: Bool = true
+        source: Source = .redis, sharesPresence: Bool = true, joinsWaitingRoom: Bool = true
     ) {
         self.pollInterval = pollInterval
         self.extendInterval = extendInterval
@@ -38,6 +40,7 @@ public struct SeatMapSettings: Sendable {
         self.leaveTimeout = leaveTimeout
         self.source = source
         self.sharesPresence = sharesPresence
+        self.joinsWaitingRoom = joinsWaitingRoom
     }
 }
 
@@ -51,6 +54,8 @@ public struct SeatMapState: Sendable {
         case choosingPartySize
         /// The hall as a heat map of how often each seat was picked; nil while it loads.
         case popularity(SeatPopularity?)
+        /// In the showtime's waiting room: a screen of its own until it is the user's turn.
+        case waiting
         /// Releasing the held seats before the program ends.
         case leaving(since: Date, releasing: [SeatCode])
         case finished
@@ -115,6 +120,8 @@ public struct SeatMapState: Sendable {
     var link = Link()
     /// What others are shown this user choosing, and when it was last said.
     var presence = Presence()
+    /// The showtime's waiting room, as far as this map knows.
+    var room = Room()
 
     /// The seats marked as being chosen by this user: the free seat under the cursor while
     /// it rests there, renewed before the mark's lifetime runs out.

@@ -71,7 +71,7 @@ struct WaitingRoomTests {
 
     @Test func aUsedPassIsRefusedOnceItsSessionIsOverAndAnUnusedOneExpires() async throws {
         let showtime = try Self.hall()
-        let room = RoomPolicy(passLifetime: .seconds(2), session: .milliseconds(200))
+        let room = RoomPolicy(passLifetime: .seconds(5), session: .milliseconds(200))
         let (service, redis) = try await RedisKind.standalone.service([showtime], policy: LockPolicy(room: room))
         defer { redis.close() }
         try await service.openRoom(showtime: showtime.id, at: Date().addingTimeInterval(-1))
@@ -92,7 +92,7 @@ struct WaitingRoomTests {
         }
         #expect(replayed, "once the session is over, the same pass is refused as used")
 
-        #expect(try await eventually(timeout: .seconds(10)) { try await service.roomStanding(showtime: showtime.id, user: bob).phase == .outside },
+        #expect(try await eventually(timeout: .seconds(30)) { try await service.roomStanding(showtime: showtime.id, user: bob).phase == .outside },
                 "an unused pass runs out")
         await #expect(throws: SeatLockingError.waitingRoom(.passExpired)) {
             try await service.lock(["B1"], showtime: showtime.id, user: bob, pass: bobPass)

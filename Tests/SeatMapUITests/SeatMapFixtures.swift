@@ -25,7 +25,7 @@ enum Fixture {
 
     /// Without presence, so that each test sees only the effects it is about; the
     /// presence tests turn it on.
-    static let settings = SeatMapSettings(appearance: .full, sharesPresence: false)
+    static let settings = SeatMapSettings(appearance: .full, sharesPresence: false, joinsWaitingRoom: false)
 
     static func state(
         showtime: Showtime = showtime, settings: SeatMapSettings = settings, size: ScreenSize = ScreenSize(width: 80, height: 24),
