@@ -33,6 +33,8 @@ struct BestCommand: AsyncParsableCommand {
     var lock = false
     @Option(help: ArgumentHelp("With --lock: seconds the lock lives unless extended (default \(LockPolicy.defaultTTL.components.seconds)).", valueName: "seconds"))
     var ttl: Int?
+    @Option(help: ArgumentHelp("With --lock: the waiting room's pass, from `cinebook queue`.", valueName: "pass"))
+    var pass: String?
     @OptionGroup var output: JSONOutput
     var json: Bool { output.json }
 
@@ -44,6 +46,7 @@ struct BestCommand: AsyncParsableCommand {
         }
         if lock, user == nil { throw ValidationError("--lock needs --user NAME: the seats are locked for that user.") }
         if ttl != nil, !lock { throw ValidationError("--ttl only applies with --lock.") }
+        if pass != nil, !lock { throw ValidationError("--pass only applies with --lock.") }
     }
 
     func run() async throws {
@@ -52,7 +55,7 @@ struct BestCommand: AsyncParsableCommand {
                 count: count, near: service.seatCodes(near), category: category.flatMap { SeatCategory(rawValue: $0.lowercased()) },
                 wheelchair: wheelchair, showtime: showtime)
             if lock, let user {
-                let grant = try await service.lockBest(wish, showtime: showtime, user: user, ttl: ttl.map { .seconds($0) })
+                let grant = try await service.lockBest(wish, showtime: showtime, user: user, ttl: ttl.map { .seconds($0) }, pass: pass)
                 return Output(text: Text.granted("Locked", grant, zone: service.catalog.timeZone(of: grant.showtimeID)), json: SeatLockingJSON.Grant(grant))
             }
             let best = try await service.best(wish, showtime: showtime, viewer: user)

@@ -19,12 +19,14 @@ struct LockCommand: AsyncParsableCommand {
     var ttl: Int?
     @Flag(help: "If the seats were just taken, hold the nearest equivalent block instead, in the same step.")
     var orNearest = false
+    @Option(help: ArgumentHelp("The waiting room's pass, from `cinebook queue`, for a showtime whose room is on.", valueName: "pass"))
+    var pass: String?
 
     func run() async throws {
-        let orNearest = orNearest
+        let (orNearest, pass) = (orNearest, pass)
         try await request.grant("Locked", .lock, ttl: ttl, common: common) { service in
             { seats, showtime, user, ttl throws(SeatLockingError) in
-                try await service.lock(seats, showtime: showtime, user: user, ttl: ttl, orNearest: orNearest)
+                try await service.lock(seats, showtime: showtime, user: user, ttl: ttl, orNearest: orNearest, pass: pass)
             }
         }
     }

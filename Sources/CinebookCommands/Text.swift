@@ -24,6 +24,30 @@ enum Text {
         return (["Best \(what) in showtime \(best.showtimeID), best first:"] + lines).joined(separator: "\n")
     }
 
+    /// Where a person stands in a waiting room, in a line or two.
+    static func standing(_ standing: RoomStanding, in zone: TimeZone) -> String {
+        let soldOut = standing.likelySoldOut
+            ? "\nSold out, or very likely: the people ahead would take every seat left. You keep your place in case seats come back." : ""
+        switch standing.phase {
+        case .open:
+            return "Showtime \(standing.showtimeID) has no waiting room now: lock seats as usual."
+        case .preQueue:
+            let opening = standing.opensAt.map { " at \(CinemaTime.day($0, in: zone, zoneNamed: true))" } ?? ""
+            return "In the pre-queue of showtime \(standing.showtimeID): sales open\(opening), and everyone's place is drawn at random then." + soldOut
+        case .waiting:
+            let ahead = standing.ahead ?? 0
+            let wait = standing.estimatedWait.map { ", " + CinemaTime.roughly(Int64($0.seconds.rounded(.up))) } ?? ""
+            return "Place \(standing.ticket ?? 0) in line for showtime \(standing.showtimeID): \(ahead) ahead\(wait)." + soldOut
+        case .admitted:
+            let pass = standing.pass.map { "\nPass (until \(CinemaTime.clock($0.expiresAt, in: zone))): \($0.text)" } ?? ""
+            return "It's your turn for showtime \(standing.showtimeID): lock seats with --pass within a minute." + pass
+        case .choosing:
+            return "You are choosing seats in showtime \(standing.showtimeID): locks need no pass for now."
+        case .outside:
+            return "Not in showtime \(standing.showtimeID)'s waiting room."
+        }
+    }
+
     static func released(_ release: Release) -> String {
         release.released.isEmpty
             ? "Nothing to release: you held none of those seats in showtime \(release.showtimeID)."

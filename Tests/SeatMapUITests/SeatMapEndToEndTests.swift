@@ -269,6 +269,40 @@ import TestSupport
     }
 }
 
+/// The waiting room in a terminal: with two people ahead choosing, carol's map shows her
+/// place in line; when one of them takes seats, her turn comes, the map opens, and her
+/// first pick hands in the pass.
+@Suite struct WaitingRoomEndToEndTests {
+    @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(1)))
+    func theMapWaitsInLineThenOpensAtTheUsersTurn() async throws {
+        let redis = try RedisTestServer.shared()
+        let world = try World(redis: redis.urlString, cli: ["-s", redis.socketPath])
+        defer { world.tearDown() }
+        let id = String(world.showtime)
+        try world.cinebook(["room", "--showtime", id, "--opens-at", "now"])
+        // The hall's 23 free seats let two people choose at once: ann and ben.
+        let ann = try world.cinebook(["queue", "--showtime", id, "--user", "ann", "--json"])
+        let pass = try #require((try JSONSerialization.jsonObject(with: Data(ann.utf8)) as? [String: Any])?["pass"] as? String, "\(ann)")
+        try world.cinebook(["queue", "--showtime", id, "--user", "ben"])
+        try world.open("carol", user: "carol")
+        let waiting = try await world.until(seconds: 15) {
+            let screen = try world.screen("carol")
+            return screen.contains("Your place in line: 3") && screen.contains("You are next.")
+        }
+        #expect(waiting, "carol waits her turn: \((try? world.screen("carol")) ?? "")")
+        #expect(try world.seat("B3", in: "carol") == nil, "the hall is not shown while waiting")
+
+        try world.cinebook(["lock", "--showtime", id, "--user", "ann", "--pass", pass, "D1"])
+        let opened = try await world.until(seconds: 15) { try world.screen("carol").contains("It's your turn") }
+        #expect(opened, "her turn opens the map: \((try? world.screen("carol")) ?? "")")
+        #expect(try await world.until(seconds: 5) { try world.seat("B3", in: "carol") == "○" })
+        try world.keys("carol", "Space")
+        let held = try await world.until(seconds: 5) { try world.redis("ZCARD", RedisKeyNames(showtime: world.showtime).index) == "2" }
+        #expect(held, "her first pick went through with the pass: \((try? world.screen("carol")) ?? "")")
+        try world.keys("carol", "q")
+    }
+}
+
 /// A hold that expires leaves every other map at once, with no server sweeping and no
 /// poll due: here the map polls once an hour, so only its own timer can show it.
 @Suite struct ExpiryEndToEndTests {
