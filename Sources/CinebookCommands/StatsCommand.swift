@@ -65,6 +65,11 @@ struct StatsCommand: AsyncParsableCommand {
         lines.append("  error rate        \(percent(stats.errorRate))  (\(stats.failures) of \(count(stats.operations, "seat operation")) failed"
             + (failures.isEmpty ? ")" : ": \(failures))"))
         lines.append("  time to booking   " + toBooking)
+        if let room = stats.room {
+            lines.append("  waiting room      \(room.waiting) waiting, \(room.choosing) choosing; \(room.admitted) admitted "
+                + "(\(room.admissionsLastMinute) in the last minute), \(room.left) left; "
+                + String(format: "wait %.0f s mean, %.0f s longest", room.meanWait.seconds, room.longestWait.seconds))
+        }
         let seats = stats.seats.sorted { ($1.value.held, $0.key) < ($0.value.held, $1.key) }
         if !seats.isEmpty {
             lines.append("  seat   held  booked")

@@ -23,6 +23,8 @@ public struct ShowtimeStats: Sendable, Hashable {
     public let medianMillisecondsToBooking: Int64?
     /// Per seat: holds that ended, and of those, bookings.
     public let seats: [SeatCode: SeatCounts]
+    /// The showtime's waiting room now, while one is on.
+    public var room: RoomSummary?
 
     public struct SeatCounts: Sendable, Hashable, Codable {
         public var held: Int

@@ -65,6 +65,14 @@ extension SeatLockingJSON {
             longestWaitSeconds = room.longestWait.seconds
             meanWaitSeconds = room.meanWait.seconds
         }
+
+        var summary: RoomSummary {
+            RoomSummary(
+                active: active, opensAt: opensAt.flatMap(SeatLockingJSON.date(fromTimestamp:)), waiting: waiting, choosing: choosing,
+                admitted: admitted, left: left, admissionsLastMinute: admissionsLastMinute,
+                longestWait: .milliseconds(Int64((longestWaitSeconds * 1000).rounded())),
+                meanWait: .milliseconds(Int64((meanWaitSeconds * 1000).rounded())))
+        }
     }
 }
 

@@ -23,6 +23,8 @@ extension SeatLockingJSON {
         let released: Int
         let expired: Int
         let seats: [String: ShowtimeStats.SeatCounts]
+        /// The waiting room, while one is on.
+        let room: Room?
 
         public init(_ stats: ShowtimeStats) {
             showtimeID = stats.showtimeID
@@ -41,6 +43,7 @@ extension SeatLockingJSON {
             released = stats.released
             expired = stats.expired
             seats = Dictionary(uniqueKeysWithValues: stats.seats.map { ($0.key.text, $0.value) })
+            room = stats.room.map(Room.init)
         }
     }
 }
@@ -63,5 +66,6 @@ extension ShowtimeStats {
             limitRefusals: wire.limitRefusals, limitRefusedSeats: wire.limitRefusedSeats, failedSeats: wire.failures,
             booked: wire.booked, released: wire.released, expired: wire.expired,
             medianMillisecondsToBooking: wire.medianSecondsToBooking.map { Int64(($0 * 1000).rounded()) }, seats: seats)
+        room = wire.room?.summary
     }
 }

@@ -23,11 +23,7 @@ extension SeatLockingService {
 
     /// The room's counts, for `stats` and the metrics; admits whoever's turn has come.
     public func roomSummary(showtime id: Int) async throws(SeatLockingError) -> RoomSummary {
-        let outcome = try await roomCall(.look, showtime: id, user: "")
-        return RoomSummary(
-            active: outcome.active, opensAt: outcome.opensAt, waiting: outcome.waiting, choosing: outcome.choosing,
-            admitted: outcome.admitted, left: outcome.left, admissionsLastMinute: outcome.admissionsLastMinute,
-            longestWait: outcome.longestWait, meanWait: outcome.admitted > 0 ? outcome.totalWait / outcome.admitted : .zero)
+        try await roomCall(.look, showtime: id, user: "").summary
     }
 
     /// An operator's opening time for the room, which takes people from now on and, when it
@@ -125,7 +121,9 @@ extension SeatLockingService {
             let input = RoomInput(
                 keys: SeatKeys(showtime: id), user: user, action: action, opensAt: showtime.salesOpenAt,
                 sellableSeats: showtime.sellableSeats, policy: policy.room, seed: UInt32.random(in: 1...UInt32.max))
-            return try await run(SeatScripts.room, input, Request(showtime: showtime, user: user, seats: []), write: action != .look)
+            let outcome = try await run(SeatScripts.room, input, Request(showtime: showtime, user: user, seats: []), write: action != .look)
+            if outcome.active { metrics.room(outcome.summary, showtime: id) }
+            return outcome
         }
     }
 

@@ -17,6 +17,11 @@ import Synchronization
 ///   `expired` (as this process saw it: the sweeping one counts expiries).
 /// - `cinebook_redis_script_duration_seconds{script}`, `cinebook_database_duration_seconds{operation}`:
 ///   round trips.
+/// - `cinebook_room_waiting{showtime}`, `cinebook_room_choosing{showtime}`,
+///   `cinebook_room_admitted{showtime}`, `cinebook_room_left{showtime}`,
+///   `cinebook_room_admissions_last_minute{showtime}`, `cinebook_room_mean_wait_seconds{showtime}`,
+///   `cinebook_room_longest_wait_seconds{showtime}`: each waiting room as its last call found
+///   it in Redis (every server sees the same room).
 /// - `cinebook_job_runs_total{job, result}`, `cinebook_job_duration_seconds{job}`,
 ///   `cinebook_job_last_success_timestamp_seconds{job}`: the sweep, reconcile and archive passes.
 public final class SeatMetrics: Sendable {
@@ -25,7 +30,7 @@ public final class SeatMetrics: Sendable {
     }
 
     public enum LockOutcome: String, Sendable, CaseIterable {
-        case granted, unavailable, tooMany = "too_many", invalid, error
+        case granted, unavailable, tooMany = "too_many", waitingRoom = "waiting_room", invalid, error
     }
 
     public enum HoldEnd: String, Sendable, CaseIterable {
@@ -51,6 +56,8 @@ public final class SeatMetrics: Sendable {
     private let jobRuns: [String: Counter]
     private let jobDurations: [Job: CoreMetrics.Timer]
     private let jobLastSuccess: [Job: Gauge]
+    /// The waiting rooms' gauges, made on first use, by label and showtime.
+    private let roomGauges = Mutex<[String: Gauge]>([:])
     /// Round-trip timers, made on first use, by label and name.
     private let timers = Mutex<[String: CoreMetrics.Timer]>([:])
 
@@ -100,13 +107,32 @@ public final class SeatMetrics: Sendable {
         case nil: outcome = .granted
         case .seatsUnavailable?: outcome = .unavailable
         case .tooManySeats?: outcome = .tooMany
-        case .invalidRequest?, .unknownSeats?, .unknownShowtime?, .salesClosed?, .waitingRoom?: outcome = .invalid
+        case .waitingRoom?: outcome = .waitingRoom
+        case .invalidRequest?, .unknownSeats?, .unknownShowtime?, .salesClosed?: outcome = .invalid
         case _?: outcome = .error
         }
         lockAttempts[outcome]?.increment()
     }
 
     /// `seats` holds ended for `reason`.
+    /// A waiting room as a call of its script found it.
+    func room(_ room: RoomSummary, showtime: Int) {
+        let values: [(String, Double)] = [
+            ("cinebook_room_waiting", Double(room.waiting)), ("cinebook_room_choosing", Double(room.choosing)),
+            ("cinebook_room_admitted", Double(room.admitted)), ("cinebook_room_left", Double(room.left)),
+            ("cinebook_room_admissions_last_minute", Double(room.admissionsLastMinute)),
+            ("cinebook_room_mean_wait_seconds", room.meanWait.seconds), ("cinebook_room_longest_wait_seconds", room.longestWait.seconds),
+        ]
+        roomGauges.withLock { gauges in
+            for (label, value) in values {
+                let key = "\(label)|\(showtime)"
+                let gauge = gauges[key] ?? Gauge(label: label, dimensions: [("showtime", String(showtime))], factory: factory)
+                gauges[key] = gauge
+                gauge.record(value)
+            }
+        }
+    }
+
     func holdsEnded(_ reason: HoldEnd, seats: Int) {
         guard seats > 0 else { return }
         holdsEnded[reason]?.increment(by: seats)

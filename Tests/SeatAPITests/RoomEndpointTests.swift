@@ -41,6 +41,13 @@ import TestSupport
             #expect(look.json["phase"] as? String == "choosing")
             let left = try await client.send(.delete, "/api/v1/showtimes/\(showtime.id)/queue", as: bob)
             #expect(left.status == 200 && left.json["phase"] as? String == "outside")
+
+            let stats = try await client.send(.get, "/api/v1/showtimes/\(showtime.id)/stats", as: alice)
+            let room = try #require(stats.json["room"] as? [String: Any], "\(stats.text)")
+            #expect(room["admitted"] as? Int == 1 && room["waiting"] as? Int == 0 && room["active"] as? Bool == true)
+            let metrics = try await client.send(.get, "/metrics")
+            #expect(metrics.text.contains("cinebook_room_admitted{showtime=\"\(showtime.id)\"} 1"), "\(metrics.text.prefix(3000))")
+            #expect(metrics.text.contains("cinebook_lock_attempts_total{outcome=\"waiting_room\"} 2"), "bob's two refusals are counted apart from conflicts")
         }
     }
 

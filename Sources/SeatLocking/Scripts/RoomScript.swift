@@ -91,6 +91,15 @@ struct RoomOutcome: ScriptOutcome {
     }
 }
 
+extension RoomOutcome {
+    /// The room's counts, as an operator sees them.
+    var summary: RoomSummary {
+        RoomSummary(
+            active: active, opensAt: opensAt, waiting: waiting, choosing: choosing, admitted: admitted, left: left,
+            admissionsLastMinute: admissionsLastMinute, longestWait: longestWait, meanWait: admitted > 0 ? totalWait / admitted : .zero)
+    }
+}
+
 extension SeatScripts {
     static let room = SeatScript<RoomInput, RoomOutcome>(
         name: "room",
