@@ -13,7 +13,8 @@ public struct RoomPolicy: Sendable, Hashable {
     /// How long an admitted person counts as choosing before their first hold.
     public var choiceWindow: Duration
     /// Free seats per person choosing at once, in parties: the pace of admission. With 4,
-    /// each person choosing has about four parties' worth of free seats to themselves.
+    /// each person choosing has about four parties' worth of free seats to themselves; with
+    /// few seats left, up to this many choose at once, one party's worth each.
     public var spread: Int
     /// The most people choosing at once, however many seats are free.
     public var burst: Int
@@ -23,7 +24,7 @@ public struct RoomPolicy: Sendable, Hashable {
 
     public init(
         demandThreshold: Int = 300, passLifetime: Duration = .seconds(60), session: Duration = .seconds(900),
-        choiceWindow: Duration = .seconds(60), spread: Int = 4, burst: Int = 50
+        choiceWindow: Duration = .seconds(30), spread: Int = 4, burst: Int = 50
     ) {
         self.demandThreshold = demandThreshold
         self.passLifetime = passLifetime

@@ -101,6 +101,9 @@ package struct BenchCommand: AsyncParsableCommand {
         valueName: "on|off|both|each"))
     var mechanisms = "both"
 
+    @Flag(help: "With --rush: the plays with mechanisms on sell through the showtime's waiting room, opened a tenth of the way into the arrivals (at most 5 s); with --mechanisms each, the room is also played alone.")
+    var room = false
+
     @Option(help: ArgumentHelp("With --rush: the seed the crowd is drawn from (default: random).", valueName: "n"))
     var seed: UInt64?
 
@@ -138,6 +141,7 @@ package struct BenchCommand: AsyncParsableCommand {
         guard (1...10_000).contains(changes) else { throw ValidationError("--changes must be from 1 to 10000.") }
         guard thinkMilliseconds >= 0, thinkMilliseconds <= 600_000 else { throw ValidationError("--think must be from 0 to 600000 ms.") }
         guard (0...1).contains(occupancy) else { throw ValidationError("--occupancy is a share from 0 to 1.") }
+        if room, !rush { throw ValidationError("--room only applies with --rush.") }
         if rush {
             guard (1...100_000).contains(arrivals) else { throw ValidationError("--arrivals must be from 1 to 100000.") }
             guard arrivalsOver > 0, arrivalsOver <= 3600 else { throw ValidationError("--arrivals-over must be from more than 0 to 3600 seconds.") }
@@ -313,11 +317,15 @@ extension BenchCommand {
                 }
                 http = (operations, template)
             }
-            let plays: [RushMechanisms] = switch mechanisms {
+            var plays: [RushMechanisms] = switch mechanisms {
             case "on": [.all]
             case "off": [.none]
             case "each": [.none, RushMechanisms(presence: true, oneClick: false), RushMechanisms(presence: false, oneClick: true), .all]
             default: [.none, .all]
+            }
+            if room {
+                plays = plays.map { $0 == .none ? $0 : RushMechanisms(presence: $0.presence, oneClick: $0.oneClick, room: true) }
+                if mechanisms == "each" { plays.insert(RushMechanisms(presence: false, oneClick: false, room: true), at: 1) }
             }
             let bench = RushBench(
                 configuration: .init(

@@ -60,6 +60,13 @@ struct Moviegoer: Sendable {
         var booked = false
         /// They left with nothing while a block for their party was still free.
         var leftWhileSeatsWereFree = false
+        /// With the waiting room: their place in line, when they were let in (server time,
+        /// from their pass), whether they came before sales opened (and were drawn into
+        /// the line), and when they were first told the seats were as good as gone.
+        var ticket: Int?
+        var admittedAt: Date?
+        var drawn = false
+        var toldSoldOutAt: Duration?
         var errors: [String] = []
     }
 
@@ -78,6 +85,11 @@ struct Moviegoer: Sendable {
         var outcome = Outcome(traits: traits)
         try? await Task.sleep(until: began + traits.arrival, clock: .continuous)
         do throws(SeatLockingError) {
+            var pass: String?
+            if mechanisms.room {
+                guard let admission = try await waitTheirTurn(&outcome, began: began) else { return outcome }
+                pass = admission.isEmpty ? nil : admission
+            }
             // While they study the map, the block they consider shows to others as being chosen.
             if mechanisms.presence, let considered = choose(in: try await look()) {
                 _ = try await operations.markChoosing(considered, showtime: showtime.id, user: traits.name)
@@ -104,7 +116,8 @@ struct Moviegoer: Sendable {
                 outcome.seatsAsked += block.count
                 do throws(SeatLockingError) {
                     let grant = try await operations.lock(
-                        block, showtime: showtime.id, user: traits.name, ttl: nil, orNearest: mechanisms.oneClick)
+                        block, showtime: showtime.id, user: traits.name, ttl: nil, orNearest: mechanisms.oneClick, pass: pass)
+                    pass = nil
                     ledger.held(grant)
                     outcome.heldAt = ContinuousClock.now - began
                     outcome.seatsSubstituted = grant.replacing.isEmpty ? 0 : grant.seats.count
@@ -113,16 +126,51 @@ struct Moviegoer: Sendable {
                     outcome.booked = true
                     return outcome
                 } catch .seatsUnavailable(let taken, let suggestions) {
+                    pass = nil
                     outcome.seatsFoundTaken += taken.count
                     next = suggestions.first
                 }
             }
             if mechanisms.presence { _ = try await operations.markChoosing([], showtime: showtime.id, user: traits.name) }
+            // Giving up, they leave the room too, so that the next in line comes in at once;
+            // the map they saw told them there was nothing for them.
+            if mechanisms.room {
+                _ = try await operations.leaveRoom(showtime: showtime.id, user: traits.name)
+                outcome.toldSoldOutAt = ContinuousClock.now - began
+            }
             outcome.leftWhileSeatsWereFree = choose(in: try await look(), taste: 0, avoidingChosen: false) != nil
         } catch {
             outcome.errors.append(error.message)
         }
         return outcome
+    }
+
+    /// Joins the waiting room and waits, asking again when it says to; the pass once it is
+    /// their turn ("" with no room on), or nil when they were told the seats are as good as
+    /// gone and left, as most people do.
+    private func waitTheirTurn(_ outcome: inout Outcome, began: ContinuousClock.Instant) async throws(SeatLockingError) -> String? {
+        var standing = try await operations.joinRoom(showtime: showtime.id, user: traits.name)
+        outcome.drawn = standing.phase == .preQueue
+        while true {
+            outcome.ticket = standing.ticket ?? outcome.ticket
+            switch standing.phase {
+            case .open, .choosing:
+                return ""
+            case .admitted:
+                outcome.admittedAt = standing.pass.map { $0.expiresAt.addingTimeInterval(-RoomPolicy().passLifetime.seconds) }
+                return standing.pass?.text ?? ""
+            case .preQueue, .waiting, .outside:
+                if standing.likelySoldOut {
+                    outcome.toldSoldOutAt = ContinuousClock.now - began
+                    _ = try await operations.leaveRoom(showtime: showtime.id, user: traits.name)
+                    return nil
+                }
+                try? await Task.sleep(for: standing.askAgainIn)
+                standing = standing.phase == .outside
+                    ? try await operations.joinRoom(showtime: showtime.id, user: traits.name)
+                    : try await operations.roomStanding(showtime: showtime.id, user: traits.name)
+            }
+        }
     }
 
     /// The live map as this person sees it.
@@ -147,22 +195,22 @@ public struct RushMechanisms: Sendable, Hashable, Codable, CustomStringConvertib
     public var presence: Bool
     /// A click holds the nearest equivalent block when its seats were just taken.
     public var oneClick: Bool
+    /// The showtime sells through its waiting room: people join, wait their turn (those
+    /// who come before sales open are drawn into an order), and choose once admitted.
+    public var room: Bool
 
-    public init(presence: Bool, oneClick: Bool) {
+    public init(presence: Bool, oneClick: Bool, room: Bool = false) {
         self.presence = presence
         self.oneClick = oneClick
+        self.room = room
     }
 
     public static let none = RushMechanisms(presence: false, oneClick: false)
     public static let all = RushMechanisms(presence: true, oneClick: true)
 
     public var description: String {
-        switch (presence, oneClick) {
-        case (false, false): "plain"
-        case (true, false): "presence"
-        case (false, true): "one click"
-        case (true, true): "presence + one click"
-        }
+        let names = [(presence, "presence"), (oneClick, "one click"), (room, "waiting room")].filter(\.0).map(\.1)
+        return names.isEmpty ? "plain" : names.joined(separator: " + ")
     }
 }
 

@@ -78,6 +78,13 @@ public struct RushBench: Sendable {
         let operations: any SeatOperations = http?.operations
             ?? SeatLockingService(redis: crowdClient!, records: records, catalog: pool.catalog, logger: quiet)
         let ledger = GrantLedger()
+        if mechanisms.room {
+            // Sales open a little into the rush: the first arrivals wait in the pre-queue and
+            // are drawn into an order; everyone after queues in order of arrival.
+            try await controlService.openRoom(showtime: showtime.id, at: Date().addingTimeInterval(Self.opening(configuration.arrivalsOver).seconds))
+        }
+        let probe = http.map { HealthProbe(operations: $0.operations) }
+        let probing = Task { await probe?.run() }
         let began = ContinuousClock.now
         let outcomes = await withTaskGroup(of: Moviegoer.Outcome.self) { group in
             for traits in crowd {
@@ -86,11 +93,36 @@ public struct RushBench: Sendable {
             }
             return await group.reduce(into: [Moviegoer.Outcome]()) { $0.append($1) }
         }
+        probing.cancel()
+        let health = await probing.value
         let sales = ledger.finish(showtime: showtime.id)
         let (violations, _, _, _) = ledger.finish()
         let check = try await auditor.check(id: showtime.id, sales: sales, faultsSeen: false)
         let left = try await controlService.status(showtime: showtime.id, viewer: nil).seats(in: .available).count
         try await auditor.purge(ids: [showtime.id])
-        return RushReport.Play(mechanisms: mechanisms, outcomes: outcomes, seatsLeft: left, violations: violations + check.problems)
+        return RushReport.Play(
+            mechanisms: mechanisms, outcomes: outcomes, seatsLeft: left, healthP99: health?.p99, violations: violations + check.problems)
+    }
+
+    /// How far into the rush sales open with the waiting room: a tenth of the arrivals'
+    /// span, at most 5 s.
+    static func opening(_ span: Duration) -> Duration { min(.seconds(5), span / 10) }
+}
+
+/// Asks the server's `/health` ten times a second while a play runs, timing each answer.
+struct HealthProbe: Sendable {
+    let operations: SeatAPIClient
+
+    /// The answers' times, until cancelled; nil if none came.
+    func run() async -> (p99: Duration, count: Int)? {
+        var times: [Duration] = []
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            if (try? await operations.checkHealth()) != nil { times.append(ContinuousClock.now - started) }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        guard !times.isEmpty else { return nil }
+        times.sort()
+        return (times[min(times.count - 1, times.count * 99 / 100)], times.count)
     }
 }

@@ -20,8 +20,17 @@ public struct RushReport: Sendable, Codable {
         /// From arrival to a hold, of those who got one.
         public let holdP50Seconds: Double?
         public let holdP99Seconds: Double?
-        /// People who got a hold before someone who arrived earlier got theirs (or got none).
+        /// People who got a hold before someone who arrived earlier got theirs (or got none);
+        /// with the waiting room, people let in before an earlier arrival was (the pre-queue,
+        /// drawn at random, counts as arriving together).
         public let servedBeforeAnEarlierArrival: Int
+        /// With the waiting room: people who came before sales opened and were drawn into an order.
+        public let drawn: Int?
+        /// With the waiting room: people who got nothing and were not told so within 1 s
+        /// of the last seat being held (or never).
+        public let toldLate: Int?
+        /// Through a server: the 99th percentile of its `/health` answers during the play.
+        public let healthP99Milliseconds: Double?
         public let tries: Int
         public let bookings: Int
         public let seatsLeft: Int
@@ -29,7 +38,7 @@ public struct RushReport: Sendable, Codable {
         public let lastError: String?
         public let violations: [String]
 
-        init(mechanisms: RushMechanisms, outcomes: [Moviegoer.Outcome], seatsLeft: Int, violations: [String]) {
+        init(mechanisms: RushMechanisms, outcomes: [Moviegoer.Outcome], seatsLeft: Int, healthP99: Duration?, violations: [String]) {
             self.mechanisms = mechanisms
             seatsAsked = outcomes.reduce(0) { $0 + $1.seatsAsked }
             seatsFoundTaken = outcomes.reduce(0) { $0 + $1.seatsFoundTaken }
@@ -41,7 +50,12 @@ public struct RushReport: Sendable, Codable {
             leftWhileSeatsWereFree = outcomes.filter(\.leftWhileSeatsWereFree).count
             holdP50Seconds = holds.isEmpty ? nil : holds[holds.count / 2]
             holdP99Seconds = holds.isEmpty ? nil : holds[min(holds.count - 1, holds.count * 99 / 100)]
-            servedBeforeAnEarlierArrival = Self.overtakers(outcomes)
+            servedBeforeAnEarlierArrival = mechanisms.room ? RushReport.admittedOutOfOrder(outcomes) : Self.overtakers(outcomes)
+            drawn = mechanisms.room ? outcomes.filter(\.drawn).count : nil
+            let lastHeld = outcomes.compactMap(\.heldAt).max() ?? .zero
+            toldLate = mechanisms.room
+                ? outcomes.filter { $0.heldAt == nil && ($0.toldSoldOutAt.map { $0 > lastHeld + .seconds(1) } ?? true) }.count : nil
+            healthP99Milliseconds = healthP99.map { $0.seconds * 1000 }
             tries = outcomes.reduce(0) { $0 + $1.tries }
             bookings = outcomes.filter(\.booked).count
             self.seatsLeft = seatsLeft
@@ -65,6 +79,21 @@ public struct RushReport: Sendable, Codable {
         }
     }
 
+    /// With the waiting room: in order of arrival, those who came before sales opened counting
+    /// as one (their order is drawn), a person let in before someone who came earlier was
+    /// (or who was never let in).
+    fileprivate static func admittedOutOfOrder(_ outcomes: [Moviegoer.Outcome]) -> Int {
+        let groups = Dictionary(grouping: outcomes) { $0.drawn ? Duration.zero : $0.traits.arrival + .nanoseconds(1) }
+        var latestEarlier = Date.distantPast
+        var count = 0
+        for arrival in groups.keys.sorted() {
+            let group = groups[arrival]!
+            count += group.filter { $0.admittedAt.map { $0 < latestEarlier } ?? false }.count
+            for person in group { latestEarlier = max(latestEarlier, person.admittedAt ?? .distantFuture) }
+        }
+        return count
+    }
+
     public let target: String
     public let showtime: Int
     public let seats: Int
@@ -78,18 +107,19 @@ public struct RushReport: Sendable, Codable {
     public var text: String {
         let headings = [
             "mechanisms", "seats asked", "found taken", "conflict rate", "substituted", "with seats", "without",
-            "left while free", "hold p50 / p99", "served before an earlier arrival",
+            "left while free", "hold p50 / p99", "served before an earlier arrival", "drawn", "told late", "/health p99",
         ]
-        let rows = plays.map { play in
-            [
-                play.mechanisms.description, "\(play.seatsAsked)", "\(play.seatsFoundTaken)", String(format: "%.1f %%", play.conflictRate * 100),
-                "\(play.seatsSubstituted)", "\(play.peopleWithSeats)", "\(play.peopleWithoutSeats)", "\(play.leftWhileSeatsWereFree)",
-                play.holdP50Seconds.map { String(format: "%.1f / %.1f s", $0, play.holdP99Seconds ?? 0) } ?? "—",
-                "\(play.servedBeforeAnEarlierArrival)",
-            ]
+        let rows = plays.map { play -> [String] in
+            let hold = play.holdP50Seconds.map { String(format: "%.1f / %.1f s", $0, play.holdP99Seconds ?? 0) } ?? "—"
+            let health = play.healthP99Milliseconds.map { String(format: "%.1f ms", $0) } ?? "—"
+            let counts: [String] = [play.seatsAsked, play.seatsFoundTaken].map(String.init)
+            let people: [String] = [play.seatsSubstituted, play.peopleWithSeats, play.peopleWithoutSeats, play.leftWhileSeatsWereFree].map(String.init)
+            let room: [String] = [play.drawn, play.toldLate].map { $0.map(String.init) ?? "—" }
+            return [play.mechanisms.description] + counts + [String(format: "%.1f %%", play.conflictRate * 100)] + people
+                + [hold, String(play.servedBeforeAnEarlierArrival)] + room + [health]
         }
         let widths = headings.indices.map { column in ([headings] + rows).map { $0[column].count }.max() ?? 0 }
-        let line = { (cells: [String]) in
+        let line = { (cells: [String]) -> String in
             zip(cells, widths).enumerated().map { index, cell in
                 let gap = String(repeating: " ", count: cell.1 - cell.0.count)
                 return index == 0 ? cell.0 + gap : gap + cell.0

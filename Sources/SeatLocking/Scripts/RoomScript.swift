@@ -202,8 +202,11 @@ extension SeatScripts {
               - redis.call('ZCOUNT', indexKey, '(' .. now, '+inf')
             local choosing = redis.call('ZCARD', choosingKey)
             if opened then
+              -- Few seats left, scattered as the last seats are: a few people at once, so that
+              -- those whose party fits no block give way quickly to those whose party does.
               local room = math.floor(free / (tonumber(party) * tonumber(spread)))
-              local limit = math.min(tonumber(burst), math.max(room, free > 0 and 1 or 0))
+              local few = math.min(math.floor(free / tonumber(party)), tonumber(spread))
+              local limit = math.min(tonumber(burst), math.max(room, few, free > 0 and 1 or 0))
               while choosing < limit do
                 local front = redis.call('ZRANGE', lineKey, 0, 0, 'WITHSCORES')
                 if #front == 0 then break end
