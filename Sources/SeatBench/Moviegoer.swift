@@ -19,9 +19,14 @@ struct Moviegoer: Sendable {
         let reaction: Duration
         /// 0 takes the best block seen, 1 the second, 2 the third.
         let taste: Int
+        /// Wants premium seats first (standard ones when none are left); the others take
+        /// premium ones only when no standard block is left.
+        let premium: Bool
 
         static func crowd(of count: Int, over span: Duration, seed: UInt64) -> [Traits] {
             var random = SeededRandom(seed: seed)
+            // A stream of its own, so that the other traits of a seed's crowd stay as they were.
+            var tastes = SeededRandom(seed: seed ^ 0x5EED_0F_9A11)
             return (0..<count).map { index in
                 Traits(
                     name: "rush-\(seed)-\(index)",
@@ -30,7 +35,8 @@ struct Moviegoer: Sendable {
                     // Log-normal with a median of 2 s: most glance, a few study the map.
                     looking: .milliseconds(Int64(2000 * exp(0.6 * random.normal()))),
                     reaction: .milliseconds(Int64(max(200, 500 + 100 * random.normal()))),
-                    taste: Self.taste(using: &random))
+                    taste: Self.taste(using: &random),
+                    premium: Double.random(in: 0..<1, using: &tastes) < 0.15)
             }
         }
 
@@ -182,8 +188,10 @@ struct Moviegoer: Sendable {
     /// their taste choosing among them; seats others are choosing they leave alone.
     private func choose(in status: ShowtimeStatus, taste: Int? = nil, avoidingChosen: Bool = true) -> [SeatCode]? {
         let taken = Set(status.seats.filter { !$0.state.isFree || (avoidingChosen && $0.state == .choosing) }.map(\.seat.code))
-        let offers = BestSeats(layout: showtime.layout, unavailable: taken).offers(for: SeatWish(count: traits.party), limit: 3)
-        guard !offers.isEmpty else { return nil }
+        let best = BestSeats(layout: showtime.layout, unavailable: taken)
+        let categories: [SeatCategory?] = traits.premium ? [.premium, nil] : [nil, .premium]
+        guard let offers = categories.lazy.map({ best.offers(for: SeatWish(count: traits.party, category: $0), limit: 3) }).first(where: { !$0.isEmpty })
+        else { return nil }
         return offers[min(taste ?? traits.taste, offers.count - 1)].codes
     }
 }

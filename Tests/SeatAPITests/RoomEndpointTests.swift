@@ -61,8 +61,10 @@ import TestSupport
                 let alice = TestUsers.unique("alice"), bob = TestUsers.unique("bob"), carol = TestUsers.unique("carol")
                 let alicePass = try #require(try await one.joinRoom(showtime: showtime.id, user: alice).pass)
                 let bobPass = try #require(try await two.joinRoom(showtime: showtime.id, user: bob).pass)
+                // Sixteen seats: four people choose at once.
+                for filler in ["dan", "erin"] { _ = try await one.joinRoom(showtime: showtime.id, user: TestUsers.unique(filler)) }
                 let carolWaits = try await two.joinRoom(showtime: showtime.id, user: carol)
-                #expect(carolWaits.phase == .waiting && carolWaits.ticket == 3 && carolWaits.ahead == 0)
+                #expect(carolWaits.phase == .waiting && carolWaits.ticket == 5 && carolWaits.ahead == 0)
                 await #expect(throws: SeatLockingError.waitingRoom(.passRequired(showtime: showtime.id))) {
                     try await one.lock(["B1"], showtime: showtime.id, user: carol, ttl: nil)
                 }

@@ -2,6 +2,7 @@ import CinebookModel
 import Foundation
 import RedisClient
 import SeatLocking
+import SeatRecords
 import Testing
 import TestSupport
 
@@ -53,6 +54,23 @@ struct SalesWindowTests {
         let plain = try load(#""starts_at": "2026-12-05T19:30:00Z""#, now: Date())
         #expect(plain.timeZone == .utc, "no time_zone: UTC")
         #expect(plain.salesCloseAt == plain.startsAt, "no cut-off: sales close at the start")
+    }
+
+    /// `sales_open_at` takes either form of `starts_at`, must come before it, and goes into
+    /// the database and back with the rest of the showtime.
+    @Test func theFileSetsWhenSalesOpen() async throws {
+        let rush = try load(
+            #""starts_at": "+1d 19:30", "sales_open_at": "+0d 10:00", "time_zone": "Europe/London""#, now: Self.date("2026-12-04T08:00:00Z"))
+        #expect(rush.salesOpenAt == Self.date("2026-12-04T10:00:00Z"))
+        #expect(try load(#""starts_at": "2026-12-05T19:30:00Z""#, now: Date()).salesOpenAt == nil, "no sales_open_at: on sale")
+        #expect(loadError(#""starts_at": "2026-12-05T19:30:00Z", "sales_open_at": "2026-12-06T10:00:00Z""#)
+            == "sales_open_at must come before starts_at")
+        #expect(loadError(#""starts_at": "2026-12-05T19:30:00Z", "sales_open_at": "soon""#)?.contains("sales_open_at 'soon' is neither") == true)
+
+        let records = try Records.sqlite(path: TestRecords.temporaryPath("opening"), seed: { [] })
+        try await Catalog(showtimes: [rush]).save(into: records)
+        let back = try Catalog(records: try await records.showtimes())
+        #expect(back.showtime(rush.id)?.salesOpenAt == rush.salesOpenAt)
     }
 
     @Test func badSalesFieldsAreNamed() {

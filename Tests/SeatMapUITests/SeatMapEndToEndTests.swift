@@ -269,7 +269,7 @@ import TestSupport
     }
 }
 
-/// The waiting room in a terminal: with two people ahead choosing, carol's map shows her
+/// The waiting room in a terminal: with four people ahead choosing, carol's map shows her
 /// place in line; when one of them takes seats, her turn comes, the map opens, and her
 /// first pick hands in the pass.
 @Suite struct WaitingRoomEndToEndTests {
@@ -280,14 +280,14 @@ import TestSupport
         defer { world.tearDown() }
         let id = String(world.showtime)
         try world.cinebook(["room", "--showtime", id, "--opens-at", "now"])
-        // The hall's 23 free seats let two people choose at once: ann and ben.
+        // With the hall's 23 free seats, four people choose at once: ann, ben, cat and dan.
         let ann = try world.cinebook(["queue", "--showtime", id, "--user", "ann", "--json"])
         let pass = try #require((try JSONSerialization.jsonObject(with: Data(ann.utf8)) as? [String: Any])?["pass"] as? String, "\(ann)")
-        try world.cinebook(["queue", "--showtime", id, "--user", "ben"])
+        for person in ["ben", "cat", "dan"] { try world.cinebook(["queue", "--showtime", id, "--user", person]) }
         try world.open("carol", user: "carol")
         let waiting = try await world.until(seconds: 15) {
             let screen = try world.screen("carol")
-            return screen.contains("Your place in line: 3") && screen.contains("You are next.")
+            return screen.contains("Your place in line: 5") && screen.contains("You are next.")
         }
         #expect(waiting, "carol waits her turn: \((try? world.screen("carol")) ?? "")")
         #expect(try world.seat("B3", in: "carol") == nil, "the hall is not shown while waiting")
