@@ -68,7 +68,7 @@ struct RoomCommand: AsyncParsableCommand {
     static func time(_ text: String, now: Date) -> Date? {
         if text == "now" { return now }
         if text.hasPrefix("+"), let seconds = Int(text.dropFirst()), seconds >= 0 { return now.addingTimeInterval(Double(seconds)) }
-        return ISO8601DateFormatter().date(from: text)
+        return SeatLockingJSON.date(fromTimestamp: text)
     }
 
     func run() async throws {

@@ -99,9 +99,6 @@ public struct RoomStanding: Sendable, Hashable {
         self.askAgainIn = askAgainIn
         self.serverTime = serverTime
     }
-
-    /// Whether this person may lock seats now (with the pass, if one is given).
-    public var mayChoose: Bool { phase == .open || phase == .admitted || phase == .choosing }
 }
 
 /// A showtime's waiting room as an operator sees it.

@@ -66,11 +66,12 @@ struct Moviegoer: Sendable {
         var booked = false
         /// They left with nothing while a block for their party was still free.
         var leftWhileSeatsWereFree = false
-        /// With the waiting room: their place in line, when they were let in (server time,
-        /// from their pass), whether they came before sales opened (and were drawn into
-        /// the line), and when they were first told the seats were as good as gone.
+        /// With the waiting room: their place in line, their pass's expiry (every pass lasts
+        /// as long, so these order the admissions), whether they came before sales opened
+        /// (and were drawn into the line), and when they were first told the seats were as
+        /// good as gone.
         var ticket: Int?
-        var admittedAt: Date?
+        var passExpiresAt: Date?
         var drawn = false
         var toldSoldOutAt: Duration?
         var errors: [String] = []
@@ -163,7 +164,7 @@ struct Moviegoer: Sendable {
             case .open, .choosing:
                 return ""
             case .admitted:
-                outcome.admittedAt = standing.pass.map { $0.expiresAt.addingTimeInterval(-RoomPolicy().passLifetime.seconds) }
+                outcome.passExpiresAt = standing.pass?.expiresAt
                 return standing.pass?.text ?? ""
             case .preQueue, .waiting, .outside:
                 if standing.likelySoldOut {

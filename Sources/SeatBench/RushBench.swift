@@ -101,7 +101,7 @@ public struct RushBench: Sendable {
         let left = try await controlService.status(showtime: showtime.id, viewer: nil).seats(in: .available).count
         try await auditor.purge(ids: [showtime.id])
         return RushReport.Play(
-            mechanisms: mechanisms, outcomes: outcomes, seatsLeft: left, healthP99: health?.p99, violations: violations + check.problems)
+            mechanisms: mechanisms, outcomes: outcomes, seatsLeft: left, health: health, violations: violations + check.problems)
     }
 
     /// How far into the rush sales open with the waiting room: a tenth of the arrivals'
@@ -109,20 +109,19 @@ public struct RushBench: Sendable {
     static func opening(_ span: Duration) -> Duration { min(.seconds(5), span / 10) }
 }
 
-/// Asks the server's `/health` ten times a second while a play runs, timing each answer.
+/// Asks the server's `/health` ten times a second while a play runs, timing each answer
+/// as the fan-out bench times it.
 struct HealthProbe: Sendable {
     let operations: SeatAPIClient
 
     /// The answers' times, until cancelled; nil if none came.
-    func run() async -> (p99: Duration, count: Int)? {
-        var times: [Duration] = []
+    func run() async -> LatencySummary? {
+        var health = Latencies.histogram()
         while !Task.isCancelled {
             let started = ContinuousClock.now
-            if (try? await operations.checkHealth()) != nil { times.append(ContinuousClock.now - started) }
+            if (try? await operations.checkHealth()) != nil { health.record(UInt64(max(1, (ContinuousClock.now - started).nanoseconds))) }
             try? await Task.sleep(for: .milliseconds(100))
         }
-        guard !times.isEmpty else { return nil }
-        times.sort()
-        return (times[min(times.count - 1, times.count * 99 / 100)], times.count)
+        return health.totalCount == 0 ? nil : LatencySummary(health)
     }
 }

@@ -38,7 +38,7 @@ public struct RushReport: Sendable, Codable {
         public let lastError: String?
         public let violations: [String]
 
-        init(mechanisms: RushMechanisms, outcomes: [Moviegoer.Outcome], seatsLeft: Int, healthP99: Duration?, violations: [String]) {
+        init(mechanisms: RushMechanisms, outcomes: [Moviegoer.Outcome], seatsLeft: Int, health: LatencySummary?, violations: [String]) {
             self.mechanisms = mechanisms
             seatsAsked = outcomes.reduce(0) { $0 + $1.seatsAsked }
             seatsFoundTaken = outcomes.reduce(0) { $0 + $1.seatsFoundTaken }
@@ -55,7 +55,7 @@ public struct RushReport: Sendable, Codable {
             let lastHeld = outcomes.compactMap(\.heldAt).max() ?? .zero
             toldLate = mechanisms.room
                 ? outcomes.filter { $0.heldAt == nil && ($0.toldSoldOutAt.map { $0 > lastHeld + .seconds(1) } ?? true) }.count : nil
-            healthP99Milliseconds = healthP99.map { $0.seconds * 1000 }
+            healthP99Milliseconds = health?.p99Ms
             tries = outcomes.reduce(0) { $0 + $1.tries }
             bookings = outcomes.filter(\.booked).count
             self.seatsLeft = seatsLeft
@@ -88,8 +88,8 @@ public struct RushReport: Sendable, Codable {
         var count = 0
         for arrival in groups.keys.sorted() {
             let group = groups[arrival]!
-            count += group.filter { $0.admittedAt.map { $0 < latestEarlier } ?? false }.count
-            for person in group { latestEarlier = max(latestEarlier, person.admittedAt ?? .distantFuture) }
+            count += group.filter { $0.passExpiresAt.map { $0 < latestEarlier } ?? false }.count
+            for person in group { latestEarlier = max(latestEarlier, person.passExpiresAt ?? .distantFuture) }
         }
         return count
     }

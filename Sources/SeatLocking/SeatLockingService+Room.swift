@@ -134,11 +134,8 @@ extension SeatLockingService {
             return try await work()
         } catch let error as SeatLockingError {
             throw error
-        } catch let error as RedisConnectionError {
-            logger.error("Redis unavailable", metadata: ["showtime": "\(id)", "operation": "room", "error": "\(error)"])
-            throw .redisUnavailable(error.description)
         } catch {
-            throw .internalError("room: \(error)")
+            throw redisFailure(error, operation: "room", ["showtime": "\(id)"])
         }
     }
 }

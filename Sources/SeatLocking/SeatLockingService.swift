@@ -297,15 +297,27 @@ public struct SeatLockingService: Sendable {
         } catch let error as RedisConnectionError where write && (error.kind == .timeout || error.kind == .broken) {
             logger.error("Redis did not answer a write", metadata: request.metadata(["operation": "\(script.name)", "error": "\(error)"]))
             throw .outcomeUnknown(error.description)
-        } catch let error as RedisConnectionError {
-            logger.error("Redis unavailable", metadata: request.metadata(["operation": "\(script.name)", "error": "\(error)"]))
-            throw .redisUnavailable(error.description)
-        } catch let error as RedisServerError where Self.unavailableCodes.contains(error.code) {
-            logger.error("Redis unavailable", metadata: request.metadata(["operation": "\(script.name)", "error": "\(error)"]))
-            throw .redisUnavailable(error.message)
         } catch {
-            logger.error("script failed", metadata: request.metadata(["operation": "\(script.name)", "error": "\(error)"]))
-            throw .internalError("\(script.name): \(error)")
+            throw redisFailure(error, operation: script.name, request.metadata())
+        }
+    }
+
+    /// A failed Redis call in the core's words: Redis unreachable or unable to serve
+    /// (`redisUnavailable`), else a bug (`internalError`); logged with `metadata`.
+    func redisFailure(_ error: any Error, operation: String, _ metadata: Logger.Metadata) -> SeatLockingError {
+        var metadata = metadata
+        metadata["operation"] = "\(operation)"
+        metadata["error"] = "\(error)"
+        switch error {
+        case let error as RedisConnectionError:
+            logger.error("Redis unavailable", metadata: metadata)
+            return .redisUnavailable(error.description)
+        case let error as RedisServerError where Self.unavailableCodes.contains(error.code):
+            logger.error("Redis unavailable", metadata: metadata)
+            return .redisUnavailable(error.message)
+        default:
+            logger.error("Redis call failed", metadata: metadata)
+            return .internalError("\(operation): \(error)")
         }
     }
 

@@ -25,11 +25,9 @@ struct LockInput: ScriptInput {
     struct Admission: Sendable {
         var opensAt: Date?
         var passTicket: Int?
-
-        static let none = Admission()
     }
 
-    init(keys: SeatKeys, user: String, choices: [[SeatCode]], ttl: Duration, policy: LockPolicy, admission: Admission = .none) {
+    init(keys: SeatKeys, user: String, choices: [[SeatCode]], ttl: Duration, policy: LockPolicy, admission: Admission) {
         precondition(!choices.isEmpty && choices.allSatisfy { $0.count == choices[0].count }, "blocks of one size")
         self.keys = keys
         self.user = user
@@ -37,10 +35,6 @@ struct LockInput: ScriptInput {
         self.ttl = ttl
         self.policy = policy
         self.admission = admission
-    }
-
-    init(keys: SeatKeys, user: String, seats: [SeatCode], ttl: Duration, policy: LockPolicy, admission: Admission = .none) {
-        self.init(keys: keys, user: user, choices: [seats], ttl: ttl, policy: policy, admission: admission)
     }
 
     var values: ScriptValues {

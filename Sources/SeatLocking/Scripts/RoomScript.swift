@@ -111,7 +111,7 @@ extension SeatScripts {
             arguments: ScriptSlots([
                 "user", "action", "catalogOpensAt", "sellableSeats", "passMs", "spread", "burst", "party", "seed", "demandThreshold",
             ])),
-        body: ScriptLibrary.now + """
+        body: ScriptLibrary.now + passEntry + """
             local state = redis.call('HMGET', roomKey, 'opens_at', 'active', 'opened', 'next_ticket', 'admitted', 'left',
               'first_admitted_at', 'last_admitted_at', 'longest_wait_ms', 'wait_ms')
             local opensAt = tonumber(state[1]) or tonumber(catalogOpensAt)
@@ -123,13 +123,9 @@ extension SeatScripts {
             local opened = state[3] == '1' or not opensAt or now >= opensAt
             local nextTicket = count(state[4])
             local admitted, left = count(state[5]), count(state[6])
+            local firstAdmitted, lastAdmitted = tonumber(state[7]), tonumber(state[8])
             local longestWait, totalWait = count(state[9]), count(state[10])
             local changes = {}
-            local function parsePass(entry)
-              if not entry then return nil end
-              local ticket, expiry, use, joined = string.match(entry, '^(%d+)|(%d+)|(%a+)|(%d+)$')
-              return tonumber(ticket), tonumber(expiry), use, tonumber(joined)
-            end
 
             -- Sales open: the pre-queue is drawn into the line, in an order no refresh can change.
             if opensAt and now >= opensAt and state[3] ~= '1' then
@@ -158,7 +154,7 @@ extension SeatScripts {
 
             -- Passes that ran out unused: those people left without choosing.
             for _, person in ipairs(redis.call('ZRANGEBYSCORE', choosingKey, '-inf', now)) do
-              local _, _, use = parsePass(redis.call('HGET', passesKey, person))
+              local _, _, use = readPass(redis.call('HGET', passesKey, person))
               if use == 'issued' then left = left + 1 end
             end
             redis.call('ZREMRANGEBYSCORE', choosingKey, '-inf', now)
@@ -170,7 +166,7 @@ extension SeatScripts {
             local early = redis.call('ZSCORE', earlyKey, user)
             local passEntry = redis.call('HGET', passesKey, user)
             if action == 'join' and not inLine and not early then
-              local _, expiry, use = parsePass(passEntry)
+              local _, expiry, use = readPass(passEntry)
               local passLive = expiry and (use == 'used' or expiry > now)
               if not passLive then
                 redis.call('HDEL', passesKey, user)
@@ -187,7 +183,7 @@ extension SeatScripts {
                 end
               end
             elseif action == 'leave' then
-              local _, _, use = parsePass(passEntry)
+              local _, _, use = readPass(passEntry)
               if inLine or early or use == 'issued' then left = left + 1 end
               redis.call('ZREM', lineKey, user)
               redis.call('ZREM', earlyKey, user)
@@ -215,13 +211,17 @@ extension SeatScripts {
                 local expiry = now + tonumber(passMs)
                 redis.call('ZREM', lineKey, person)
                 redis.call('HDEL', joinedKey, person)
-                redis.call('HSET', passesKey, person, ticket .. '|' .. expiry .. '|issued|' .. joined)
+                writePass(passesKey, person, ticket, expiry, 'issued', joined)
                 redis.call('ZADD', choosingKey, expiry, person)
                 redis.call('ZADD', admissionsKey, now, ticket)
                 admitted = admitted + 1
                 totalWait = totalWait + (now - joined)
                 longestWait = math.max(longestWait, now - joined)
-                if admitted == 1 then changes[#changes + 1] = 'first_admitted_at'; changes[#changes + 1] = now end
+                if not firstAdmitted then
+                  firstAdmitted = now
+                  changes[#changes + 1] = 'first_admitted_at'; changes[#changes + 1] = now
+                end
+                lastAdmitted = now
                 changes[#changes + 1] = 'last_admitted_at'; changes[#changes + 1] = now
                 changes[#changes + 1] = 'served_through'; changes[#changes + 1] = ticket
                 choosing = choosing + 1
@@ -246,7 +246,7 @@ extension SeatScripts {
 
             -- Where the user stands.
             local phase, ticket, ahead, passTicket, passExpiry, soldOut = 'outside', 0, 0, 0, 0, 0
-            local pTicket, pExpiry, pUse = parsePass(passEntry)
+            local pTicket, pExpiry, pUse = readPass(passEntry)
             if not active then
               phase = 'open'
             elseif early then
@@ -262,20 +262,35 @@ extension SeatScripts {
               phase, ticket, passTicket, passExpiry = 'admitted', pTicket, pTicket, pExpiry
             end
             local perAdmission = 0
-            local first, last = tonumber(redis.call('HGET', roomKey, 'first_admitted_at')), tonumber(redis.call('HGET', roomKey, 'last_admitted_at'))
-            if admitted > 1 and first and last and last > first then perAdmission = math.floor((last - first) / (admitted - 1)) end
+            if admitted > 1 and firstAdmitted and lastAdmitted > firstAdmitted then
+              perAdmission = math.floor((lastAdmitted - firstAdmitted) / (admitted - 1))
+            end
             return {now, phase, ticket, ahead, passTicket, passExpiry, soldOut, opensAt or 0, active and 1 or 0, waiting, choosing,
               admitted, left, redis.call('ZCARD', admissionsKey), perAdmission, longestWait, totalWait}
             """)
 }
 
 extension SeatScripts {
+    /// One entry of the room's passes hash, `<ticket>|<expiry ms>|<issued or used>|<joined ms>`,
+    /// read and written the same by the room script and the lock script's gate.
+    static let passEntry = """
+        local function readPass(entry)
+          if not entry then return nil end
+          local ticket, expiry, use, joined = string.match(entry, '^(%d+)|(%d+)|(%a+)|(%d+)$')
+          return tonumber(ticket), tonumber(expiry), use, tonumber(joined)
+        end
+        local function writePass(key, user, ticket, expiry, use, joined)
+          redis.call('HSET', key, user, string.format('%d|%d|%s|%d', ticket, expiry, use, joined))
+        end
+
+        """
+
     /// The room's gate in the lock script: with no room on, a lock goes through (and, once
     /// granted, counts towards the demand that switches one on: `countDemand`); with one, only someone who holds seats,
     /// is within a session, or hands in their unused pass (which starts a session) gets
     /// past. Reads `roomKey`, `roomPassesKey`, `roomChoosingKey`, `roomSessionsKey`,
     /// `roomDemandKey` and `holdsKey`; a refusal is `{'room', now, reason, opens at}`.
-    static let roomGate = """
+    static let roomGate = passEntry + """
         local countsDemand = false
         local function roomGate()
           local opensAt, active = unpack(redis.call('HMGET', roomKey, 'opens_at', 'active'))
@@ -288,13 +303,11 @@ extension SeatScripts {
           if tonumber(redis.call('ZSCORE', roomSessionsKey, user) or 0) > now then return nil end
           if redis.call('ZCOUNT', holdsKey, '(' .. now, '+inf') > 0 then return nil end
           if passTicket == '' then return {'room', now, 'pass_required', 0} end
-          local entry = redis.call('HGET', roomPassesKey, user)
-          local ticket, expiry, use, joined
-          if entry then ticket, expiry, use, joined = string.match(entry, '^(%d+)|(%d+)|(%a+)|(%d+)$') end
-          if not ticket or ticket ~= passTicket then return {'room', now, 'pass_invalid', 0} end
+          local ticket, expiry, use, joined = readPass(redis.call('HGET', roomPassesKey, user))
+          if not ticket or ticket ~= tonumber(passTicket) then return {'room', now, 'pass_invalid', 0} end
           if use == 'used' then return {'room', now, 'pass_used', 0} end
-          if tonumber(expiry) <= now then return {'room', now, 'pass_expired', 0} end
-          redis.call('HSET', roomPassesKey, user, ticket .. '|' .. expiry .. '|used|' .. joined)
+          if expiry <= now then return {'room', now, 'pass_expired', 0} end
+          writePass(roomPassesKey, user, ticket, expiry, 'used', joined)
           redis.call('ZADD', roomSessionsKey, now + tonumber(sessionMs), user)
           redis.call('ZADD', roomChoosingKey, now + tonumber(choiceMs), user)
           return nil
