@@ -10,6 +10,8 @@ public struct SeatEvent: Sendable, Hashable {
         /// Someone marked seats as being chosen (`seats`, until `expiresAt`), replacing
         /// their earlier marks: a map should read the status again to learn which ended.
         case choosing
+        /// The waiting room's news (`room`); no seat changed, and the version stays.
+        case room
     }
 
     public let kind: Kind
@@ -21,14 +23,19 @@ public struct SeatEvent: Sendable, Hashable {
     public let at: Date
     /// The showtime's version after the change (see `ShowtimeRevision`).
     public let version: Int64?
+    /// For `room`: the waiting room's news.
+    public let room: RoomNews?
 
-    public init(kind: Kind, showtimeID: Int, seats: [SeatCode], expiresAt: Date? = nil, at: Date, version: Int64? = nil) {
+    public init(
+        kind: Kind, showtimeID: Int, seats: [SeatCode], expiresAt: Date? = nil, at: Date, version: Int64? = nil, room: RoomNews? = nil
+    ) {
         self.kind = kind
         self.showtimeID = showtimeID
         self.seats = seats
         self.expiresAt = expiresAt
         self.at = at
         self.version = version
+        self.room = room
     }
 
     /// Decodes a channel message; nil when it is not a seat event.
@@ -36,18 +43,25 @@ public struct SeatEvent: Sendable, Hashable {
         guard let wire = try? JSONDecoder().decode(Wire.self, from: Data(message)),
               let kind = Kind(rawValue: wire.event)
         else { return nil }
+        let room = kind == .room
+            ? RoomNews(servedThrough: wire.served_through ?? 0, soldOutFrom: wire.sold_out_from, waiting: wire.waiting ?? 0, choosing: wire.choosing ?? 0)
+            : nil
         self.init(
-            kind: kind, showtimeID: wire.showtime_id, seats: wire.seats.codes,
-            expiresAt: wire.expires_at.map { Date(milliseconds: $0) }, at: Date(milliseconds: wire.at ?? 0), version: wire.version)
+            kind: kind, showtimeID: wire.showtime_id, seats: wire.seats?.codes ?? [],
+            expiresAt: wire.expires_at.map { Date(milliseconds: $0) }, at: Date(milliseconds: wire.at ?? 0), version: wire.version, room: room)
     }
 
     private struct Wire: Decodable {
         let event: String
         let showtime_id: Int
-        let seats: SeatList
+        let seats: SeatList?
         let expires_at: Int64?
         let at: Int64?
         let version: Int64?
+        let served_through: Int?
+        let sold_out_from: Int?
+        let waiting: Int?
+        let choosing: Int?
     }
 
     /// Lua's cjson writes an empty table as `{}`, so an empty list may arrive as an object.

@@ -101,6 +101,36 @@ public struct RoomStanding: Sendable, Hashable {
     }
 }
 
+/// News of a showtime's waiting room for everyone waiting, announced on its event channel
+/// whenever it changes: how far the line has been let in, and from which place on the
+/// seats are as good as gone. Each person compares it with their own ticket, and asks the
+/// room for their standing (and pass) when it concerns them.
+public struct RoomNews: Sendable, Hashable {
+    /// The latest ticket let in to choose; 0 before the first.
+    public let servedThrough: Int
+    /// Tickets from this one on are "sold out, or very likely" (0: everyone's); nil while
+    /// everyone in line may still get seats.
+    public let soldOutFrom: Int?
+    public let waiting: Int
+    public let choosing: Int
+
+    public init(servedThrough: Int, soldOutFrom: Int?, waiting: Int, choosing: Int) {
+        self.servedThrough = servedThrough
+        self.soldOutFrom = soldOutFrom
+        self.waiting = waiting
+        self.choosing = choosing
+    }
+
+    /// Whether this news changes what `standing` shows: their turn came, or the seats
+    /// became (or stopped being) as good as gone for them. Someone in the pre-queue has no
+    /// ticket yet: only news for everyone concerns them.
+    public func changes(_ standing: RoomStanding) -> Bool {
+        let turn = standing.ticket.map { servedThrough >= $0 } ?? false
+        let gone = soldOutFrom.map { (standing.ticket ?? Int.max) >= $0 } ?? false
+        return turn || gone != standing.likelySoldOut
+    }
+}
+
 /// A showtime's waiting room as an operator sees it.
 public struct RoomSummary: Sendable, Hashable {
     public let active: Bool

@@ -12,6 +12,8 @@ public enum SeatEventJSON {
         let expiresAt: String?
         let at: String
         let version: Int64?
+        /// For `room`: `{"served_through": 212, "sold_out_from": 390, "waiting": 1450, "choosing": 12}`.
+        let room: Room?
 
         public init(_ change: SeatEvent) {
             event = change.kind.rawValue
@@ -20,6 +22,7 @@ public enum SeatEventJSON {
             expiresAt = change.expiresAt.map(SeatLockingJSON.timestamp)
             at = SeatLockingJSON.timestamp(change.at)
             version = change.version
+            room = change.room.map(Room.init)
         }
 
         /// The change this data describes; nil when it is not a seat change.
@@ -27,8 +30,25 @@ public enum SeatEventJSON {
             guard let kind = SeatEvent.Kind(rawValue: event), let at = SeatLockingJSON.date(fromTimestamp: at) else { return nil }
             return SeatEvent(
                 kind: kind, showtimeID: showtimeID, seats: seats, expiresAt: expiresAt.flatMap(SeatLockingJSON.date(fromTimestamp:)),
-                at: at, version: version)
+                at: at, version: version, room: room?.news)
         }
+    }
+
+    /// The waiting room's news in a `room` event.
+    struct Room: Codable, Sendable {
+        let servedThrough: Int
+        let soldOutFrom: Int?
+        let waiting: Int
+        let choosing: Int
+
+        init(_ news: RoomNews) {
+            servedThrough = news.servedThrough
+            soldOutFrom = news.soldOutFrom
+            waiting = news.waiting
+            choosing = news.choosing
+        }
+
+        var news: RoomNews { RoomNews(servedThrough: servedThrough, soldOutFrom: soldOutFrom, waiting: waiting, choosing: choosing) }
     }
 
     /// `connected`, `disconnected` and `resync`: whether changes are arriving, and whether

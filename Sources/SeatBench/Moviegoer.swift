@@ -22,11 +22,15 @@ struct Moviegoer: Sendable {
         /// Wants premium seats first (standard ones when none are left); the others take
         /// premium ones only when no standard block is left.
         let premium: Bool
+        /// Comes with a wheelchair: their block must hold a wheelchair space, and nothing
+        /// else will do.
+        let wheelchair: Bool
 
         static func crowd(of count: Int, over span: Duration, seed: UInt64) -> [Traits] {
             var random = SeededRandom(seed: seed)
             // A stream of its own, so that the other traits of a seed's crowd stay as they were.
             var tastes = SeededRandom(seed: seed ^ 0x5EED_0F_9A11)
+            var needs = SeededRandom(seed: seed ^ 0xAC_CE55)
             return (0..<count).map { index in
                 Traits(
                     name: "rush-\(seed)-\(index)",
@@ -36,7 +40,8 @@ struct Moviegoer: Sendable {
                     looking: .milliseconds(Int64(2000 * exp(0.6 * random.normal()))),
                     reaction: .milliseconds(Int64(max(200, 500 + 100 * random.normal()))),
                     taste: Self.taste(using: &random),
-                    premium: Double.random(in: 0..<1, using: &tastes) < 0.15)
+                    premium: Double.random(in: 0..<1, using: &tastes) < 0.15,
+                    wheelchair: Double.random(in: 0..<1, using: &needs) < 1.0 / 30)
             }
         }
 
@@ -71,6 +76,11 @@ struct Moviegoer: Sendable {
         /// (and were drawn into the line), and when they were first told the seats were as
         /// good as gone.
         var ticket: Int?
+        /// Since the rush began, when their join left and when its answer came: one person
+        /// reached the room before another only if their join was answered before the
+        /// other's was sent.
+        var joinSentAt: Duration?
+        var joinAnsweredAt: Duration?
         var passExpiresAt: Date?
         var drawn = false
         var toldSoldOutAt: Duration?
@@ -86,6 +96,8 @@ struct Moviegoer: Sendable {
     /// Looks again, while every free block is being chosen by others, before giving up.
     static let patience = 5
     static let watching = Duration.seconds(2)
+    /// How often a live map shows a person what changed, as far as their eye goes.
+    static let glance = Duration.milliseconds(500)
 
     /// Plays the person from the rush's start `began`.
     func run(began: ContinuousClock.Instant) async -> Outcome {
@@ -101,18 +113,17 @@ struct Moviegoer: Sendable {
             if mechanisms.presence, let considered = choose(in: try await look()) {
                 _ = try await operations.markChoosing(considered, showtime: showtime.id, user: traits.name)
             }
-            try? await Task.sleep(for: traits.looking)
+            var seen = try await watch(for: traits.looking)
             var next: [SeatCode]? = nil
             var patience = Self.patience
             while outcome.tries < Self.maximumTries {
                 if next == nil {
-                    let seen = try await look()
                     next = choose(in: seen)
                     // Every block left is being chosen by someone: watch a little longer, as
                     // people do, for one of them to come free again.
                     if next == nil, patience > 0, choose(in: seen, avoidingChosen: false) != nil {
                         patience -= 1
-                        try? await Task.sleep(for: Self.watching)
+                        seen = try await watch(for: Self.watching)
                         continue
                     }
                 }
@@ -136,15 +147,14 @@ struct Moviegoer: Sendable {
                     pass = nil
                     outcome.seatsFoundTaken += taken.count
                     next = suggestions.first
+                    if next == nil { seen = try await look() }
                 }
             }
+            // The map they saw told them there was nothing for them. Giving up, they leave
+            // the room too, so that the next in line comes in at once.
+            outcome.toldSoldOutAt = ContinuousClock.now - began
             if mechanisms.presence { _ = try await operations.markChoosing([], showtime: showtime.id, user: traits.name) }
-            // Giving up, they leave the room too, so that the next in line comes in at once;
-            // the map they saw told them there was nothing for them.
-            if mechanisms.room {
-                _ = try await operations.leaveRoom(showtime: showtime.id, user: traits.name)
-                outcome.toldSoldOutAt = ContinuousClock.now - began
-            }
+            if mechanisms.room { _ = try await operations.leaveRoom(showtime: showtime.id, user: traits.name) }
             outcome.leftWhileSeatsWereFree = choose(in: try await look(), taste: 0, avoidingChosen: false) != nil
         } catch {
             outcome.errors.append(error.message)
@@ -156,7 +166,9 @@ struct Moviegoer: Sendable {
     /// their turn ("" with no room on), or nil when they were told the seats are as good as
     /// gone and left, as most people do.
     private func waitTheirTurn(_ outcome: inout Outcome, began: ContinuousClock.Instant) async throws(SeatLockingError) -> String? {
+        outcome.joinSentAt = ContinuousClock.now - began
         var standing = try await operations.joinRoom(showtime: showtime.id, user: traits.name)
+        outcome.joinAnsweredAt = ContinuousClock.now - began
         outcome.drawn = standing.phase == .preQueue
         while true {
             outcome.ticket = standing.ticket ?? outcome.ticket
@@ -180,6 +192,19 @@ struct Moviegoer: Sendable {
         }
     }
 
+    /// Watches the live map for `duration`, as a person sees it change under their eyes
+    /// (a glance every half second), and stops as soon as nothing is left for them. The
+    /// map as last seen.
+    private func watch(for duration: Duration) async throws(SeatLockingError) -> ShowtimeStatus {
+        let until = ContinuousClock.now + duration
+        while true {
+            let remaining = until - .now
+            if remaining > .zero { try? await Task.sleep(for: min(Self.glance, remaining)) }
+            let seen = try await look()
+            if ContinuousClock.now >= until || choose(in: seen, avoidingChosen: false) == nil { return seen }
+        }
+    }
+
     /// The live map as this person sees it.
     private func look() async throws(SeatLockingError) -> ShowtimeStatus {
         try await operations.status(showtime: showtime.id, viewer: traits.name)
@@ -190,9 +215,10 @@ struct Moviegoer: Sendable {
     private func choose(in status: ShowtimeStatus, taste: Int? = nil, avoidingChosen: Bool = true) -> [SeatCode]? {
         let taken = Set(status.seats.filter { !$0.state.isFree || (avoidingChosen && $0.state == .choosing) }.map(\.seat.code))
         let best = BestSeats(layout: showtime.layout, unavailable: taken)
-        let categories: [SeatCategory?] = traits.premium ? [.premium, nil] : [nil, .premium]
-        guard let offers = categories.lazy.map({ best.offers(for: SeatWish(count: traits.party, category: $0), limit: 3) }).first(where: { !$0.isEmpty })
-        else { return nil }
+        let wishes: [SeatWish] = traits.wheelchair
+            ? [SeatWish(count: traits.party, wheelchair: true)]
+            : (traits.premium ? [.premium, nil] : [nil, .premium]).map { SeatWish(count: traits.party, category: $0) }
+        guard let offers = wishes.lazy.map({ best.offers(for: $0, limit: 3) }).first(where: { !$0.isEmpty }) else { return nil }
         return offers[min(taste ?? traits.taste, offers.count - 1)].codes
     }
 }

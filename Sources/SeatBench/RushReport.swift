@@ -21,13 +21,13 @@ public struct RushReport: Sendable, Codable {
         public let holdP50Seconds: Double?
         public let holdP99Seconds: Double?
         /// People who got a hold before someone who arrived earlier got theirs (or got none);
-        /// with the waiting room, people let in before an earlier arrival was (the pre-queue,
-        /// drawn at random, counts as arriving together).
+        /// with the waiting room, people let in before someone who reached the room earlier
+        /// and was still waiting (the pre-queue, drawn at random, counts as arriving together).
         public let servedBeforeAnEarlierArrival: Int
         /// With the waiting room: people who came before sales opened and were drawn into an order.
         public let drawn: Int?
         /// With the waiting room: people who got nothing and were not told so within 1 s
-        /// of the last seat being held (or never).
+        /// of the last seat being held, or of their joining when they came later (or never).
         public let toldLate: Int?
         /// Through a server: the 99th percentile of its `/health` answers during the play.
         public let healthP99Milliseconds: Double?
@@ -53,8 +53,10 @@ public struct RushReport: Sendable, Codable {
             servedBeforeAnEarlierArrival = mechanisms.room ? RushReport.admittedOutOfOrder(outcomes) : Self.overtakers(outcomes)
             drawn = mechanisms.room ? outcomes.filter(\.drawn).count : nil
             let lastHeld = outcomes.compactMap(\.heldAt).max() ?? .zero
-            toldLate = mechanisms.room
-                ? outcomes.filter { $0.heldAt == nil && ($0.toldSoldOutAt.map { $0 > lastHeld + .seconds(1) } ?? true) }.count : nil
+            toldLate = mechanisms.room ? outcomes.filter { outcome in
+                let due = max(lastHeld, outcome.joinAnsweredAt ?? outcome.traits.arrival) + .seconds(1)
+                return outcome.heldAt == nil && (outcome.toldSoldOutAt.map { $0 > due } ?? true)
+            }.count : nil
             healthP99Milliseconds = health?.p99Ms
             tries = outcomes.reduce(0) { $0 + $1.tries }
             bookings = outcomes.filter(\.booked).count
@@ -79,19 +81,24 @@ public struct RushReport: Sendable, Codable {
         }
     }
 
-    /// With the waiting room: in order of arrival, those who came before sales opened counting
-    /// as one (their order is drawn), a person let in before someone who came earlier was
-    /// (or who was never let in).
+    /// With the waiting room: people let in before someone who reached the room earlier
+    /// and was still waiting. One person reached the room before another when their join
+    /// was answered before the other's was sent (joins in flight together reached it in an
+    /// order nobody can tell); those who came before sales opened count as arriving
+    /// together, their order drawn. Two ways to be let in too early: a place in line before
+    /// an earlier arrival's, or a pass before that of someone ahead in line.
     fileprivate static func admittedOutOfOrder(_ outcomes: [Moviegoer.Outcome]) -> Int {
-        let groups = Dictionary(grouping: outcomes) { $0.drawn ? Duration.zero : $0.traits.arrival + .nanoseconds(1) }
-        var latestEarlier = Date.distantPast
-        var count = 0
-        for arrival in groups.keys.sorted() {
-            let group = groups[arrival]!
-            count += group.filter { $0.passExpiresAt.map { $0 < latestEarlier } ?? false }.count
-            for person in group { latestEarlier = max(latestEarlier, person.passExpiresAt ?? .distantFuture) }
+        let joined = outcomes.filter { $0.ticket != nil && $0.joinSentAt != nil && $0.joinAnsweredAt != nil }
+        let admitted = joined.filter { $0.passExpiresAt != nil }
+        let overtook = { (person: Moviegoer.Outcome) -> Bool in
+            joined.contains { earlier in
+                !(earlier.drawn && person.drawn) && earlier.joinAnsweredAt! < person.joinSentAt! && earlier.ticket! > person.ticket!
+            }
         }
-        return count
+        let passedAhead = { (person: Moviegoer.Outcome) -> Bool in
+            admitted.contains { ahead in ahead.ticket! < person.ticket! && ahead.passExpiresAt! > person.passExpiresAt! }
+        }
+        return admitted.filter { overtook($0) || passedAhead($0) }.count
     }
 
     public let target: String

@@ -97,19 +97,18 @@ extension SeatLockingService {
         return RoomStanding(
             showtimeID: id, phase: outcome.phase, ticket: outcome.ticket, ahead: ahead,
             estimatedWait: ahead.flatMap { ahead in outcome.perAdmission.map { $0 * ahead } }, likelySoldOut: outcome.likelySoldOut,
-            opensAt: outcome.opensAt, pass: pass, askAgainIn: Self.askAgainIn(outcome, policy: policy.room), serverTime: outcome.serverTime)
+            opensAt: outcome.opensAt, pass: pass, askAgainIn: Self.askAgainIn(outcome), serverTime: outcome.serverTime)
     }
 
-    /// Sooner for those whose turn, or whose news, may come soon; never more than a second
-    /// for anyone still in the running, so that the end of the seats reaches them quickly.
-    private static func askAgainIn(_ outcome: RoomOutcome, policy: RoomPolicy) -> Duration {
+    /// Every half second for anyone still in the running, so that their turn, or the end of
+    /// the seats, reaches them within a second; rarely for the rest.
+    private static func askAgainIn(_ outcome: RoomOutcome) -> Duration {
         switch outcome.phase {
         case .preQueue:
             let untilOpening = outcome.opensAt.map { Duration.milliseconds($0.milliseconds - outcome.serverTime.milliseconds) } ?? .seconds(5)
             return max(.milliseconds(200), min(.seconds(5), untilOpening))
         case .waiting:
-            if outcome.likelySoldOut { return .seconds(5) }
-            return (outcome.ahead ?? 0) < 2 * policy.burst ? .milliseconds(500) : .seconds(1)
+            return outcome.likelySoldOut ? .seconds(5) : .milliseconds(500)
         case .open, .admitted, .choosing, .outside:
             return .seconds(5)
         }

@@ -4,7 +4,8 @@ import Foundation
 /// The showtime's waiting room, as the seat map lives it: the map joins when it opens
 /// (with no room on, that is all), and while the user waits it shows a screen of its own
 /// (place in line, people ahead, the wait, and the truth when the seats are as good as
-/// gone) that it keeps current at the pace the room asks. Admitted, the map opens and its
+/// gone) that it keeps current at the pace the room asks, and at once when the room's news
+/// on the event feed concerns the user. Admitted, the map opens and its
 /// first lock hands in the pass.
 extension SeatMapState {
     /// What the map knows of the room.
@@ -98,6 +99,11 @@ extension SeatMapState {
         case .key, .click:
             return []
         case .tick:
+            return lookAtRoomIfDue()
+        case let .feed(.change(change)) where change.kind == .room:
+            // The room's news: when it concerns this user, ask at once for where they stand.
+            guard let news = change.room, let standing = room.standing, news.changes(standing) else { return [] }
+            room.nextLook = nil
             return lookAtRoomIfDue()
         default:
             return nil

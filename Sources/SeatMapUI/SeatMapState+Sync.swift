@@ -73,6 +73,8 @@ extension SeatMapState {
             // at once rather than at the next poll.
             link.feedConnected = false
             return requestRefresh()
+        case let .change(change) where change.kind == .room:
+            return []
         case let .change(change):
             // My hold ended by another hand: another map or command of mine, or the sweep.
             // (A booking of this map's own, announced before its answer, is left to the answer.)
@@ -92,6 +94,8 @@ extension SeatMapState {
                     seats[code] = .occupied
                 case .choosing:
                     if seats[code] == .available { seats[code] = .choosing }
+                case .room:
+                    break
                 }
             }
             return requestRefresh()
@@ -157,7 +161,7 @@ extension SeatMapState {
             case .released: self = .releasedElsewhere
             case .booked: self = .bookedElsewhere
             case .expired: self = .expired
-            case .locked, .extended, .choosing: return nil
+            case .locked, .extended, .choosing, .room: return nil
             }
         }
     }

@@ -46,5 +46,6 @@ import TestSupport
         #expect((play["seats_left"] as? Int ?? 150) < 10, "the hall as good as sells out: \(play)")
         #expect(play["seats_found_taken"] as? Int == 0, "admitted at the pace of the free seats, nobody lost a race: \(play)")
         #expect((play["drawn"] as? Int ?? 0) > 0, "the first arrivals waited in the pre-queue")
+        #expect(play["served_before_an_earlier_arrival"] as? Int == 0, "let in in the order people reached the room, the drawn as one: \(play)")
     }
 }

@@ -2,6 +2,7 @@ import CinebookModel
 import Foundation
 import HTTPTypes
 import SeatLocking
+import Synchronization
 import Testing
 import TestSupport
 
@@ -59,6 +60,17 @@ import TestSupport
         try await first.runWithSeatAPIClient { one in
             try await second.runWithSeatAPIClient { two in
                 let alice = TestUsers.unique("alice"), bob = TestUsers.unique("bob"), carol = TestUsers.unique("carol")
+                // The room's news reaches a client of the second server's event stream.
+                let news = Mutex<[RoomNews]>([]), connected = Mutex(false)
+                let stream = try two.events(showtime: showtime.id)
+                let listening = Task {
+                    for await event in stream {
+                        if case .connected = event { connected.withLock { $0 = true } }
+                        if case let .change(change) = event, let room = change.room { news.withLock { $0.append(room) } }
+                    }
+                }
+                defer { listening.cancel() }
+                #expect(await eventually(timeout: .seconds(30)) { connected.withLock { $0 } })
                 let alicePass = try #require(try await one.joinRoom(showtime: showtime.id, user: alice).pass)
                 let bobPass = try #require(try await two.joinRoom(showtime: showtime.id, user: bob).pass)
                 // Sixteen seats: four people choose at once.
@@ -72,6 +84,7 @@ import TestSupport
                 _ = try await one.lockBest(SeatWish(count: 2), showtime: showtime.id, user: bob, ttl: nil, pass: bobPass.text)
                 let carolsTurn = try await one.roomStanding(showtime: showtime.id, user: carol)
                 #expect(carolsTurn.phase == .admitted && carolsTurn.pass != nil)
+                #expect(await eventually { news.withLock { $0.last?.servedThrough == 5 } }, "carol's turn is news: \(news.withLock { $0 })")
             }
         }
     }

@@ -2,6 +2,7 @@ import CinebookModel
 import Foundation
 import RedisClient
 import SeatLocking
+import Synchronization
 import Testing
 import TestSupport
 
@@ -40,6 +41,48 @@ struct WaitingRoomTests {
         let next = try await service.roomStanding(showtime: showtime.id, user: people[4])
         #expect(next.phase == .admitted && next.pass != nil)
         #expect(try await service.roomStanding(showtime: showtime.id, user: people[5]).ahead == 0)
+    }
+
+    /// Everyone waiting hears the room's news on the event feed: how far the line is let in,
+    /// and from which ticket the seats are as good as gone, so that a waiting map asks for its
+    /// standing the moment it concerns it, not at its next poll.
+    @Test(arguments: RedisKind.allCases) func theRoomsNewsGoesOutOnTheEventFeed(on kind: RedisKind) async throws {
+        let showtime = try TestShowtimes.grid(rows: 1, seats: 4)
+        let (service, redis) = try await kind.service([showtime])
+        defer { redis.close() }
+        let heard = Mutex<[RoomNews]>([])
+        let connected = Mutex(false)
+        let feed = try service.events(showtime: showtime.id)
+        let listening = Task {
+            for await event in feed {
+                switch event {
+                case .connected: connected.withLock { $0 = true }
+                case let .change(change) where change.kind == .room:
+                    #expect(change.seats.isEmpty && change.version == nil, "no seat changed")
+                    if let news = change.room { heard.withLock { $0.append(news) } }
+                default: break
+                }
+            }
+        }
+        defer { listening.cancel() }
+        #expect(await eventually(timeout: .seconds(30)) { connected.withLock { $0 } })
+
+        try await service.openRoom(showtime: showtime.id, at: Date().addingTimeInterval(-1))
+        // Four seats: two choose at once (a pair's worth each); the rest wait.
+        let people = (1...5).map { TestUsers.unique("fan\($0)") }
+        var standings: [RoomStanding] = []
+        for person in people { standings.append(try await service.joinRoom(showtime: showtime.id, user: person)) }
+        #expect(standings.map(\.phase) == [.admitted, .admitted, .waiting, .waiting, .waiting])
+        #expect(standings[4].likelySoldOut, "two ahead and two choosing would take the four seats")
+        #expect(await eventually { heard.withLock { $0.last?.servedThrough == 2 && $0.last?.soldOutFrom == 5 } }, "\(heard.withLock { $0 })")
+
+        // The first person holds all four seats: nothing is left for anyone waiting.
+        _ = try await service.lock(["A1", "A2", "A3", "A4"], showtime: showtime.id, user: people[0], pass: try #require(standings[0].pass).text)
+        _ = try await service.roomStanding(showtime: showtime.id, user: people[1])
+        #expect(await eventually { heard.withLock { $0.last?.soldOutFrom == 0 } }, "\(heard.withLock { $0 })")
+        let news = try #require(heard.withLock { $0.last })
+        #expect(news.changes(standings[2]), "the third in line, told they might get seats, learns they will not")
+        #expect(!news.changes(try await service.roomStanding(showtime: showtime.id, user: people[2])), "once told, the same news changes nothing")
     }
 
     @Test func aPassIsBoundToItsUserAndShowtimeAndCannotBeForged() async throws {

@@ -52,6 +52,26 @@ import Testing
         #expect(state.update(.key(.character("q")), now: Fixture.at(1)) == [.leaveRoom, .leave(releasing: [])], "q leaves the line and the program")
     }
 
+    /// The room's news on the feed: the map asks at once when it concerns the user (their
+    /// turn, or the seats gone for them), and otherwise waits for its time.
+    @Test func theRoomsNewsOnTheFeedMakesTheMapAskAtOnceWhenItConcernsTheUser() {
+        var state = Fixture.state(settings: Self.inRoom)
+        _ = state.update(.tick, now: Fixture.start)
+        _ = state.update(.roomAnswered(.success(Self.standing(.waiting, ticket: 30, ahead: 9, at: 0))), now: Fixture.at(0.1))
+        let news = { (served: Int, soldOutFrom: Int?) -> SeatMapEvent in
+            .feed(.change(SeatEvent(
+                kind: .room, showtimeID: 42, seats: [], at: Fixture.serverTime(at: 0.2),
+                room: RoomNews(servedThrough: served, soldOutFrom: soldOutFrom, waiting: 40, choosing: 5))))
+        }
+        #expect(state.update(news(25, 60), now: Fixture.at(0.2)).isEmpty, "not yet their turn, and seats left for them")
+        #expect(state.update(news(30, 60), now: Fixture.at(0.25)) == [.lookAtRoom], "their turn: asked at once, not at the next poll")
+        _ = state.update(.roomAnswered(.success(Self.standing(.waiting, ticket: 30, ahead: 0, at: 0.3))), now: Fixture.at(0.3))
+        #expect(state.update(news(29, 30), now: Fixture.at(0.35)) == [.lookAtRoom], "the seats as good as gone for them")
+        _ = state.update(.roomAnswered(.success(Self.standing(.waiting, ticket: 30, ahead: 0, soldOut: true, at: 0.4))), now: Fixture.at(0.4))
+        #expect(state.update(news(29, 0), now: Fixture.at(0.45)).isEmpty, "already told")
+        #expect(state.mode == .waiting)
+    }
+
     @Test func aLockTheRoomRefusesSendsTheUserToTheLine() {
         var state = Fixture.connected(settings: Self.inRoom)
         _ = state.update(.roomAnswered(.success(Self.standing(.open, at: 0))), now: Fixture.start)

@@ -5,8 +5,9 @@ import Foundation
 /// first does what is due: when sales open, the pre-queue is drawn into the line (a
 /// Fisher–Yates shuffle seeded once per room); passes that ran out unused end (those people
 /// left); and people are admitted from the front of the line while fewer are choosing than
-/// the free seats allow. Then the user's action (`join`, `leave`, or only `look`), and
-/// where they stand.
+/// the free seats allow. Then the user's action (`join`, `leave`, or only `look`), the
+/// room's news on the showtime's channel when it changed (`RoomNews`), and where the user
+/// stands.
 /// Reply: {now, phase, ticket, ahead, pass ticket, pass expiry, likely sold out (0/1),
 ///         opens at, active (0/1), waiting, choosing, admitted, left, admissions in the last
 ///         minute, ms per admission, longest wait ms, total wait ms}
@@ -41,6 +42,7 @@ struct RoomInput: ScriptInput {
                 "spread": .one(String(policy.spread)), "burst": .one(String(policy.burst)),
                 "party": .one(String(RoomPolicy.assumedParty)), "seed": .one(String(seed)),
                 "demandThreshold": .one(String(policy.demandThreshold)),
+                "showtimeID": .one(String(keys.showtime)), "channel": .one(keys.events),
             ])
     }
 }
@@ -110,10 +112,11 @@ extension SeatScripts {
             ]),
             arguments: ScriptSlots([
                 "user", "action", "catalogOpensAt", "sellableSeats", "passMs", "spread", "burst", "party", "seed", "demandThreshold",
+                "showtimeID", "channel",
             ])),
         body: ScriptLibrary.now + passEntry + """
             local state = redis.call('HMGET', roomKey, 'opens_at', 'active', 'opened', 'next_ticket', 'admitted', 'left',
-              'first_admitted_at', 'last_admitted_at', 'longest_wait_ms', 'wait_ms')
+              'first_admitted_at', 'last_admitted_at', 'longest_wait_ms', 'wait_ms', 'served_through', 'news')
             local opensAt = tonumber(state[1]) or tonumber(catalogOpensAt)
             local active = opensAt ~= nil or state[2] == '1'
             local function count(value) return tonumber(value) or 0 end
@@ -125,6 +128,7 @@ extension SeatScripts {
             local admitted, left = count(state[5]), count(state[6])
             local firstAdmitted, lastAdmitted = tonumber(state[7]), tonumber(state[8])
             local longestWait, totalWait = count(state[9]), count(state[10])
+            local servedThrough = count(state[11])
             local changes = {}
 
             -- Sales open: the pre-queue is drawn into the line, in an order no refresh can change.
@@ -223,6 +227,7 @@ extension SeatScripts {
                 end
                 lastAdmitted = now
                 changes[#changes + 1] = 'last_admitted_at'; changes[#changes + 1] = now
+                servedThrough = ticket
                 changes[#changes + 1] = 'served_through'; changes[#changes + 1] = ticket
                 choosing = choosing + 1
                 if person == user then inLine = nil; passEntry = redis.call('HGET', passesKey, user) end
@@ -241,6 +246,25 @@ extension SeatScripts {
               if redis.call('ZCARD', demandKey) * 2 < tonumber(demandThreshold) then
                 redis.call('HDEL', roomKey, 'active')
                 active = false
+              end
+            end
+
+            -- News for everyone waiting, when it changed: how far the line is let in, and the
+            -- first ticket for which the seats are as good as gone (the person with as many
+            -- ahead, plus those choosing, as there are free seats).
+            if active then
+              local soldOutFrom = nil
+              if free - choosing <= 0 then
+                soldOutFrom = 0
+              elseif opened then
+                local at = redis.call('ZRANGE', lineKey, free - choosing, free - choosing, 'WITHSCORES')
+                if #at > 0 then soldOutFrom = tonumber(at[2]) end
+              end
+              local news = servedThrough .. '|' .. (soldOutFrom or '')
+              if news ~= state[12] then
+                redis.call('HSET', roomKey, 'news', news)
+                redis.call('SPUBLISH', channel, cjson.encode({event = 'room', showtime_id = tonumber(showtimeID), at = now,
+                  served_through = servedThrough, sold_out_from = soldOutFrom, waiting = waiting, choosing = choosing}))
               end
             end
 
