@@ -74,6 +74,9 @@ struct SeatArguments: ParsableArguments {
     @Argument(help: ArgumentHelp("Seat codes such as A1 C7 (1 to \(LockPolicy.defaultMaximumSeatsPerUser)).", valueName: "seat"))
     var seats: [String] = []
 
+    @Option(help: ArgumentHelp("Act for this party, as one of its members: the seats are the party's (`cinebook party`).", valueName: "code"))
+    var party: PartyCodeArgument?
+
     @OptionGroup var output: JSONOutput
     var json: Bool { output.json }
 }

@@ -44,6 +44,8 @@ package enum FailureCode: String, CaseIterable, Sendable {
     case seatsUnavailable = "seats_unavailable", salesClosed = "sales_closed"
     case salesNotOpen = "sales_not_open", passRequired = "pass_required", passInvalid = "pass_invalid", passUsed = "pass_used"
     case passExpired = "pass_expired"
+    case partyNotFound = "party_not_found", partyEnded = "party_ended", partyFull = "party_full"
+    case partyOtherShowtime = "party_other_showtime", notPartyMember = "not_party_member"
     case notLockOwner = "not_lock_owner", lockExpired = "lock_expired"
     case redisUnavailable = "redis_unavailable", databaseUnavailable = "database_unavailable", serverUnreachable = "server_unreachable"
     case internalError = "internal_error", tmuxFailed = "tmux_failed", serverFailed = "server_failed"
@@ -53,9 +55,11 @@ package enum FailureCode: String, CaseIterable, Sendable {
 
     package var exitStatus: ExitStatus {
         switch self {
-        case .invalidRequest, .unknownShowtime, .unknownSeat, .tooManySeats, .terminalUnavailable: .invalidInput
-        case .seatsUnavailable, .salesClosed, .salesNotOpen, .passRequired, .passInvalid, .passUsed, .passExpired: .unavailable
-        case .notLockOwner, .lockExpired: .notHeld
+        case .invalidRequest, .unknownShowtime, .unknownSeat, .tooManySeats, .terminalUnavailable, .partyNotFound, .partyOtherShowtime:
+            .invalidInput
+        case .seatsUnavailable, .salesClosed, .salesNotOpen, .passRequired, .passInvalid, .passUsed, .passExpired, .partyEnded, .partyFull:
+            .unavailable
+        case .notLockOwner, .lockExpired, .notPartyMember: .notHeld
         case .redisUnavailable, .databaseUnavailable, .serverUnreachable: .serviceUnavailable
         case .internalError, .tmuxFailed, .serverFailed: .internalError
         case .outcomeUnknown: .outcomeUnknown

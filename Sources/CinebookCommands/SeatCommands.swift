@@ -25,8 +25,8 @@ struct LockCommand: AsyncParsableCommand {
     func run() async throws {
         let (orNearest, pass) = (orNearest, pass)
         try await request.grant("Locked", .lock, ttl: ttl, common: common) { service in
-            { seats, showtime, user, ttl throws(SeatLockingError) in
-                try await service.lock(seats, showtime: showtime, user: user, ttl: ttl, orNearest: orNearest, pass: pass)
+            { seats, showtime, user, party, ttl throws(SeatLockingError) in
+                try await service.lock(seats, showtime: showtime, user: user, party: party, ttl: ttl, orNearest: orNearest, pass: pass)
             }
         }
     }
@@ -43,7 +43,8 @@ struct UnlockCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner(options: common, json: request.json).runOperation { service in
-            let release = try await service.unlock(service.seatCodes(request.seats, for: .unlock), showtime: request.showtime, user: request.user)
+            let release = try await service.unlock(
+                service.seatCodes(request.seats, for: .unlock), showtime: request.showtime, user: request.user, party: request.party?.code)
             return Output(text: Text.released(release), json: SeatLockingJSON.Released(release))
         }
     }
@@ -76,7 +77,8 @@ struct BookCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandRunner(options: common, json: request.json).runOperation { service in
-            let booking = try await service.book(service.seatCodes(request.seats, for: .book), showtime: request.showtime, user: request.user)
+            let booking = try await service.book(
+                service.seatCodes(request.seats, for: .book), showtime: request.showtime, user: request.user, party: request.party?.code)
             return Output(text: Text.booked(booking), json: SeatLockingJSON.Booked(booking))
         }
     }
@@ -87,10 +89,10 @@ extension SeatArguments {
     /// seconds), reported as `verb` and its grant.
     func grant(
         _ verb: String, _ counted: SeatMetrics.Operation, ttl: Int?, common: CommonOptions,
-        _ operation: @escaping (SeatLockingService) -> ([SeatCode], Int, String, Duration?) async throws(SeatLockingError) -> LockGrant
+        _ operation: @escaping (SeatLockingService) -> ([SeatCode], Int, String, PartyCode?, Duration?) async throws(SeatLockingError) -> LockGrant
     ) async throws {
         try await CommandRunner(options: common, json: json).runOperation { service in
-            let grant = try await operation(service)(service.seatCodes(seats, for: counted), showtime, user, ttl.map { .seconds($0) })
+            let grant = try await operation(service)(service.seatCodes(seats, for: counted), showtime, user, party?.code, ttl.map { .seconds($0) })
             return Output(text: Text.granted(verb, grant, zone: service.catalog.timeZone(of: grant.showtimeID)), json: SeatLockingJSON.Grant(grant))
         }
     }

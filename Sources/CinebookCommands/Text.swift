@@ -25,6 +25,25 @@ enum Text {
     }
 
     /// Where a person stands in a waiting room, in a line or two.
+    /// A party: its code, who is in it, and who sits where; with `joining`, how others join.
+    static func party(_ party: Party, joining: Bool = false) -> String {
+        let members = party.members.map { member in
+            member.seats.isEmpty ? member.name : "\(member.name) (\(member.seats.map(\.text).joined(separator: " ")))"
+        }
+        var lines = ["Party \(party.code) for showtime \(party.showtimeID): \(members.joined(separator: ", "))."]
+        let unassigned = party.seats.filter { $0.value.isEmpty }.keys.sorted()
+        if !unassigned.isEmpty { lines.append("Held with nobody in them yet: \(unassigned.map(\.text).joined(separator: " ")).") }
+        if joining {
+            lines.append("Others join with: cinebook party join \(party.code) --showtime \(party.showtimeID) --user NAME")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func departure(_ departure: PartyDeparture, code: PartyCode) -> String {
+        let given = departure.released.isEmpty ? "" : " Gave back \(departure.released.map(\.text).joined(separator: " "))."
+        return departure.party == nil ? "Left party \(code), the last to go: it has ended.\(given)" : "Left party \(code).\(given)"
+    }
+
     static func standing(_ standing: RoomStanding, in zone: TimeZone) -> String {
         let soldOut = standing.likelySoldOut
             ? "\nSold out, or very likely: the people ahead would take every seat left. You keep your place in case seats come back." : ""

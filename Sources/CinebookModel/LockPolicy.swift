@@ -19,6 +19,9 @@ public struct LockPolicy: Sendable, Hashable {
     /// How a showtime's waiting room admits people.
     public var room: RoomPolicy
 
+    /// How many may choose together, and how long an idle party lasts.
+    public var party: PartyPolicy
+
     /// Seats one user may mark as being chosen at once, so that nobody can paint the hall:
     /// the largest party a preview shows.
     public static let presenceCap = 9
@@ -33,7 +36,8 @@ public struct LockPolicy: Sendable, Hashable {
 
     public init(
         ttl: Duration = defaultTTL, maximumHold: Duration = .seconds(3600), maximumSeatsPerUser: Int = defaultMaximumSeatsPerUser,
-        bookingWindow: Duration = .seconds(10), presenceLifetime: Duration = .seconds(5), room: RoomPolicy = RoomPolicy()
+        bookingWindow: Duration = .seconds(10), presenceLifetime: Duration = .seconds(5), room: RoomPolicy = RoomPolicy(),
+        party: PartyPolicy = PartyPolicy()
     ) {
         self.ttl = ttl
         self.maximumHold = maximumHold
@@ -41,6 +45,7 @@ public struct LockPolicy: Sendable, Hashable {
         self.bookingWindow = bookingWindow
         self.presenceLifetime = presenceLifetime
         self.room = room
+        self.party = party
     }
 
     /// The longest user id accepted, in characters.

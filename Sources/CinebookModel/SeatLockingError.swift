@@ -16,6 +16,8 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
     case salesClosed(showtime: Int, closedAt: Date, timeZone: TimeZone)
     /// The showtime's waiting room did not let this lock through.
     case waitingRoom(RoomRefusal)
+    /// A party could not be joined or used.
+    case party(PartyRefusal)
     case redisUnavailable(String)
     /// The API server (for a client of it) did not answer, or not over HTTP.
     case serverUnreachable(String)
@@ -38,6 +40,7 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         case .lockExpired: "lock_expired"
         case .salesClosed: "sales_closed"
         case let .waitingRoom(refusal): refusal.code
+        case let .party(refusal): refusal.code
         case .redisUnavailable: "redis_unavailable"
         case .serverUnreachable: "server_unreachable"
         case .databaseUnavailable: "database_unavailable"
@@ -74,6 +77,8 @@ public enum SeatLockingError: Error, Sendable, Hashable, CustomStringConvertible
         case let .salesClosed(showtime, closedAt, zone):
             return "Sales for showtime \(showtime) closed at \(CinemaTime.day(closedAt, in: zone, zoneNamed: true)); its seats can no longer be locked or booked."
         case let .waitingRoom(refusal):
+            return refusal.message
+        case let .party(refusal):
             return refusal.message
         case let .redisUnavailable(reason):
             return "Redis is unavailable: \(reason)."

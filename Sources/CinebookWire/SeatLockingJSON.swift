@@ -446,6 +446,9 @@ public enum SeatLockingJSON {
         private(set) var timeZone: String?
         /// When sales open (`sales_not_open` only).
         private(set) var opensAt: String?
+        /// The party's code (the party errors), and for `party_full` how many it has.
+        private(set) var party: String?
+        private(set) var members: Int?
 
         /// The body of `failure`, with its message as the front end words it.
         public init(_ failure: SeatLockingError, message: String? = nil) {
@@ -464,6 +467,10 @@ public enum SeatLockingJSON {
                 timeZone = zone.identifier
             case let .waitingRoom(.passRequired(showtime)):
                 showtimeID = showtime
+            case let .party(refusal):
+                party = refusal.partyCode.text
+                if case let .full(_, members) = refusal { self.members = members }
+                if case let .otherShowtime(_, showtime) = refusal { showtimeID = showtime }
             default:
                 seats = failure.seats.isEmpty ? nil : failure.seats
             }
@@ -479,6 +486,8 @@ public enum SeatLockingJSON {
             closedAt = nil
             timeZone = nil
             opensAt = nil
+            party = nil
+            members = nil
         }
 
         /// The core's error that this body describes; nil for a code that names no error of
@@ -503,6 +512,15 @@ public enum SeatLockingJSON {
             case "pass_invalid": return .waitingRoom(.passInvalid(Self.reason(of: message)))
             case "pass_used": return .waitingRoom(.passUsed)
             case "pass_expired": return .waitingRoom(.passExpired)
+            case "party_not_found", "party_ended", "party_full", "party_other_showtime", "not_party_member":
+                guard let code = party.flatMap(PartyCode.init) else { return .invalidRequest(message) }
+                switch error {
+                case "party_not_found": return .party(.notFound(code))
+                case "party_ended": return .party(.ended(code))
+                case "party_full": return .party(.full(code, members: members ?? 0))
+                case "party_other_showtime": return showtimeID.map { .party(.otherShowtime(code, showtime: $0)) } ?? .invalidRequest(message)
+                default: return .party(.notMember(code))
+                }
             case "too_many_seats":
                 return .tooManySeats(requested: seats?.count ?? 0, alreadyHeld: 0, limit: LockPolicy.defaultMaximumSeatsPerUser)
             case "redis_unavailable": return .redisUnavailable(message)

@@ -21,13 +21,19 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     /// The status of each core error: bad input 422, unknown showtime 404, conflicts (sales
-    /// closed among them) 409, a waiting room's refusal (no pass, a bad one) 403,
-    /// Redis or the database down, or an outcome unknown, 503.
+    /// closed among them) 409, a waiting room's refusal (no pass, a bad one) 403; a party
+    /// code of no party 404, of another showtime 422, of an ended party 410, of a full one
+    /// 409, and a party the caller is not in 403; Redis or the database down, or an outcome
+    /// unknown, 503.
     public init(_ error: SeatLockingError) {
         switch error {
         case .invalidRequest, .unknownSeats, .tooManySeats: status = .unprocessableContent
         case .unknownShowtime: status = .notFound
-        case .waitingRoom: status = .forbidden
+        case .waitingRoom, .party(.notMember): status = .forbidden
+        case .party(.notFound): status = .notFound
+        case .party(.otherShowtime): status = .unprocessableContent
+        case .party(.ended): status = .gone
+        case .party(.full): status = .conflict
         case .seatsUnavailable, .notLockOwner, .lockExpired, .salesClosed: status = .conflict
         case .redisUnavailable, .serverUnreachable, .databaseUnavailable, .outcomeUnknown: status = .serviceUnavailable
         case .internalError: status = .internalServerError

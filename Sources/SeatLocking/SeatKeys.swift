@@ -71,6 +71,18 @@ package struct SeatKeys: Sendable {
     package var roomDemand: String { "seat_room:\(tag):demand" }
     /// ZSET admission time (ms, as member and score): admissions over the last minute.
     package var roomAdmissions: String { "seat_room:\(tag):admissions" }
+    /// HASH: a party choosing seats together: `started_by`, `created_at`, `size`, and
+    /// `member:<name>` → when they joined (ms); `ended_at` once its last member left. It lives
+    /// while its members are active or its hold lasts, and an ended one a day more.
+    package func party(_ code: PartyCode) -> String { "seat_party:\(tag):\(code.text)" }
+    /// A script that may act for a party names this key, in the same slot and never used,
+    /// when it acts for one person.
+    package var noParty: String { "seat_party:\(tag):" }
+    /// Who holds a party's seats: the owner in their lock hashes (each with its `member`),
+    /// in the history, and in the name of the party's holds set. No user name can begin
+    /// with `party:`.
+    package static func partyHolder(_ code: PartyCode) -> String { "\(partyHolderPrefix)\(code.text)" }
+    package static let partyHolderPrefix = "party:"
     /// Sharded pub/sub channel (SPUBLISH, in the showtime's slot) with one JSON message per change.
     package var events: String { "seat_events:\(tag)" }
 }
@@ -87,4 +99,7 @@ package enum ServerKeys {
     /// STRING, never expiring: the key that signs waiting-room passes, made by the first
     /// server that needs it and shared by every other.
     package static let passKey = "room_pass_key"
+    /// STRING: the showtime a party code belongs to, so that a code is unique across
+    /// showtimes and a code of another showtime is told apart from a wrong one.
+    package static func partyCode(_ code: PartyCode) -> String { "party_code:{\(code.text)}" }
 }

@@ -20,11 +20,13 @@ extension SeatLockingService {
     /// with no seats and no suggestions. A grant of other than the best offer names the
     /// best as replaced.
     public func lockBest(
-        _ wish: SeatWish, showtime id: Int, user: String, ttl: Duration? = nil, pass: String? = nil
+        _ wish: SeatWish, showtime id: Int, user: String, party: PartyCode? = nil, ttl: Duration? = nil, pass: String? = nil
     ) async throws(SeatLockingError) -> LockGrant {
         try await counted(.lock, showtime: id, seats: [], user: user) { () throws(SeatLockingError) in
             do throws(SeatLockingError) {
-                return try await inRounds { () throws(SeatLockingError) in try await grantBest(wish, showtime: id, user: user, ttl: ttl, pass: pass) }
+                return try await inRounds { () throws(SeatLockingError) in
+                    try await grantBest(wish, showtime: id, user: user, party: party, ttl: ttl, pass: pass)
+                }
             } catch {
                 // No seat was asked for by name: the refusal names none.
                 guard case let .seatsUnavailable(_, suggestions) = error else { throw error }
@@ -34,11 +36,11 @@ extension SeatLockingService {
     }
 
     private func grantBest(
-        _ wish: SeatWish, showtime id: Int, user: String, ttl: Duration?, pass: String?
+        _ wish: SeatWish, showtime id: Int, user: String, party: PartyCode?, ttl: Duration?, pass: String?
     ) async throws(SeatLockingError) -> LockGrant {
         let offers = try await best(wish, showtime: id, viewer: user, limit: Self.blocksPerCall).offers.map(\.codes)
         guard let first = offers.first else { throw .seatsUnavailable([], suggestions: []) }
-        let (request, ttl) = try holdRequest(first, showtime: id, user: user, ttl: ttl)
+        let (request, ttl) = try holdRequest(first, showtime: id, user: user, party: party, ttl: ttl)
         return try await grantFirstFree(of: offers, request, ttl: ttl, pass: pass)
     }
 

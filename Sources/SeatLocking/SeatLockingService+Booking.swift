@@ -17,14 +17,16 @@ import SeatRecords
 extension SeatLockingService {
     /// Sells the user's held seats, all or none. Booking seats the user has booked
     /// already answers with that booking, so a retry after an unanswered call is safe.
-    public func book(_ seats: [SeatCode], showtime id: Int, user: String) async throws(SeatLockingError) -> Booking {
+    /// With `party`, any member books the party's seats.
+    public func book(_ seats: [SeatCode], showtime id: Int, user: String, party: PartyCode? = nil) async throws(SeatLockingError) -> Booking {
         try await counted(.book, showtime: id, seats: seats, user: user) { () throws(SeatLockingError) in
-            try await sell(seats, showtime: id, user: user)
+            try await sell(seats, showtime: id, user: user, party: party)
         }
     }
 
-    private func sell(_ seats: [SeatCode], showtime id: Int, user: String) async throws(SeatLockingError) -> Booking {
-        let request = try validated(seats, showtime: id, user: user)
+    private func sell(_ seats: [SeatCode], showtime id: Int, user: String, party: PartyCode?) async throws(SeatLockingError) -> Booking {
+        let request = try validated(seats, showtime: id, user: user, party: party)
+        try await requireMembership(request)
         let now = Date()
         if !request.showtime.isOnSale(at: now) {
             // A retry of a booking made before sales closed still answers with that booking.

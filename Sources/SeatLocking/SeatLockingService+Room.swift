@@ -33,7 +33,7 @@ extension SeatLockingService {
     public func openRoom(showtime id: Int, at opensAt: Date, seed: UInt32? = nil) async throws(SeatLockingError) {
         guard catalog.showtime(id) != nil else { throw .unknownShowtime(id) }
         let room = SeatKeys(showtime: id).room
-        try await roomCommand(showtime: id) {
+        try await plainCommand("room", showtime: id) {
             try await redis.send(RedisCommand(
                 "HSET", [room, "opens_at", String(opensAt.milliseconds)] + (seed.map { ["seed", String($0)] } ?? []), routingKey: room))
         }
@@ -44,7 +44,7 @@ extension SeatLockingService {
     public func closeRoom(showtime id: Int) async throws(SeatLockingError) {
         guard catalog.showtime(id) != nil else { throw .unknownShowtime(id) }
         let keys = SeatKeys(showtime: id)
-        try await roomCommand(showtime: id) { try await redis.send(RedisCommand("DEL", Self.roomKeys(keys), routingKey: keys.room)) }
+        try await plainCommand("room", showtime: id) { try await redis.send(RedisCommand("DEL", Self.roomKeys(keys), routingKey: keys.room)) }
     }
 
     private static func roomKeys(_ keys: SeatKeys) -> [String] {
@@ -62,8 +62,8 @@ extension SeatLockingService {
     func admission(for request: Request, pass: String?) async throws(SeatLockingError) -> LockInput.Admission {
         var admission = LockInput.Admission(opensAt: request.showtime.salesOpenAt)
         if let pass {
-            let claims = try await roomCommand(showtime: request.showtime.id) {
-                try await passes.check(pass, showtime: request.showtime.id, user: request.user, at: Date(), redis: redis)
+            let claims = try await plainCommand("room", showtime: request.showtime.id) {
+                try await passes.check(pass, showtime: request.showtime.id, user: request.party?.member ?? request.user, at: Date(), redis: redis)
             }
             admission.passTicket = claims.ticket
         }
@@ -89,7 +89,7 @@ extension SeatLockingService {
         let outcome = try await roomCall(action, showtime: id, user: user)
         var pass: RoomPass?
         if let (ticket, expiresAt) = outcome.pass {
-            pass = try await roomCommand(showtime: id) {
+            pass = try await plainCommand("room", showtime: id) {
                 try await passes.pass(for: .init(showtime: id, ticket: ticket, expiresAt: expiresAt), user: user, redis: redis)
             }
         }
@@ -126,15 +126,16 @@ extension SeatLockingService {
         }
     }
 
-    /// Runs Redis commands of the room outside a script, with failures in the core's words.
+    /// Runs Redis commands outside a script (the room's, a party's), with failures in the
+    /// core's words.
     @discardableResult
-    private func roomCommand<Value>(showtime id: Int, _ work: () async throws -> Value) async throws(SeatLockingError) -> Value {
+    func plainCommand<Value>(_ operation: String, showtime id: Int, _ work: () async throws -> Value) async throws(SeatLockingError) -> Value {
         do {
             return try await work()
         } catch let error as SeatLockingError {
             throw error
         } catch {
-            throw redisFailure(error, operation: "room", ["showtime": "\(id)"])
+            throw redisFailure(error, operation: operation, ["showtime": "\(id)"])
         }
     }
 }

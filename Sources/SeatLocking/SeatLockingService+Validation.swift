@@ -7,8 +7,16 @@ import SeatRecords
 /// A request that passed validation: a known showtime, a valid user and canonical seats.
 struct Request: Sendable {
     let showtime: Showtime
+    /// Whose hold it is: the person's, or their party's (`SeatKeys.partyHolder`).
     let user: String
     let seats: [SeatCode]
+    /// For a party's member: the party, and the member acting.
+    var party: Membership? = nil
+
+    struct Membership: Sendable {
+        let code: PartyCode
+        let member: String
+    }
 
     func metadata(_ extra: Logger.Metadata = [:]) -> Logger.Metadata {
         var metadata: Logger.Metadata = ["showtime": "\(showtime.id)", "user": "\(user)", "seats": "\(seats.map(\.text).joined(separator: ","))"]
@@ -20,11 +28,14 @@ struct Request: Sendable {
 extension SeatLockingService {
     /// Checks a request before it reaches Redis: user, showtime, and 1 to the per-user
     /// limit of distinct seats of that showtime.
-    func validated(_ seats: [SeatCode], showtime id: Int, user: String) throws(SeatLockingError) -> Request {
+    /// With `party`, the user acts as a member of it, for the party's hold.
+    func validated(_ seats: [SeatCode], showtime id: Int, user: String, party: PartyCode? = nil) throws(SeatLockingError) -> Request {
         let user = try Self.validatedUser(user)
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
         guard !seats.isEmpty else { throw .invalidRequest("Name at least one seat, like C7.") }
-        return Request(showtime: showtime, user: user, seats: try checkedSeats(seats, of: showtime))
+        return Request(
+            showtime: showtime, user: party.map(SeatKeys.partyHolder) ?? user, seats: try checkedSeats(seats, of: showtime),
+            party: party.map { Request.Membership(code: $0, member: user) })
     }
 
     /// Checks seats for a showtime: no duplicates, at most the per-user limit, all seats of
@@ -51,14 +62,17 @@ extension SeatLockingService {
         guard !trimmed.unicodeScalars.contains(where: \.isInvisible) else {
             throw .invalidRequest("The user name contains control or invisible characters.")
         }
+        guard !trimmed.lowercased().hasPrefix(SeatKeys.partyHolderPrefix) else {
+            throw .invalidRequest("User names beginning with \"\(SeatKeys.partyHolderPrefix)\" name parties' holds; choose another name.")
+        }
         return trimmed
     }
 
     /// A lock's or an extension's request: valid seats of a showtime on sale, and the TTL.
     func holdRequest(
-        _ seats: [SeatCode], showtime id: Int, user: String, ttl: Duration?
+        _ seats: [SeatCode], showtime id: Int, user: String, party: PartyCode? = nil, ttl: Duration?
     ) throws(SeatLockingError) -> (request: Request, ttl: Duration) {
-        let request = try validated(seats, showtime: id, user: user)
+        let request = try validated(seats, showtime: id, user: user, party: party)
         try request.showtime.checkOnSale(at: Date())
         return (request, try validatedTTL(ttl))
     }

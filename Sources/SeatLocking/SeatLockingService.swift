@@ -52,11 +52,14 @@ public struct SeatLockingService: Sendable {
     /// come from a read of the hall just before, so they keep the rules of best available.
     ///
     /// `pass`: the waiting room's pass, for a showtime whose room is on (see `joinRoom`).
+    ///
+    /// `party`: the seats are held for the user's party, with the user sitting in them.
     public func lock(
-        _ seats: [SeatCode], showtime id: Int, user: String, ttl: Duration? = nil, orNearest: Bool = false, pass: String? = nil
+        _ seats: [SeatCode], showtime id: Int, user: String, party: PartyCode? = nil, ttl: Duration? = nil, orNearest: Bool = false,
+        pass: String? = nil
     ) async throws(SeatLockingError) -> LockGrant {
         try await counted(.lock, showtime: id, seats: seats, user: user) { () throws(SeatLockingError) in
-            let (request, ttl) = try holdRequest(seats, showtime: id, user: user, ttl: ttl)
+            let (request, ttl) = try holdRequest(seats, showtime: id, user: user, party: party, ttl: ttl)
             let boxOffice = request.seats.filter(request.showtime.occupied.contains)
             guard orNearest else {
                 if !boxOffice.isEmpty { throw refusal(boxOffice, request, taken: try await takenSeats(showtime: id)) }
@@ -107,7 +110,9 @@ public struct SeatLockingService: Sendable {
         guard !choices.isEmpty else { throw .seatsUnavailable(request.seats, suggestions: []) }
         let id = request.showtime.id
         let admission = try await admission(for: request, pass: pass)
-        let input = LockInput(keys: SeatKeys(showtime: id), user: request.user, choices: choices, ttl: ttl, policy: policy, admission: admission)
+        let input = LockInput(
+            keys: SeatKeys(showtime: id), user: request.user, party: request.party.map { ($0.code, $0.member) }, choices: choices, ttl: ttl,
+            policy: policy, admission: admission)
         var outcome = try await runLoaded(SeatScripts.lock, input, request, write: true)
         if case let .unavailable(_, _, staleClaims) = outcome, !staleClaims.isEmpty {
             // A booking claim passed its deadline: the database says whether it sold.
@@ -131,6 +136,8 @@ public struct SeatLockingService: Sendable {
         case let .refusedByRoom(reason, opensAt):
             logger.debug("lock refused by the waiting room", metadata: request.metadata(["reason": "\(reason)"]))
             throw roomRefusal(reason, opensAt: opensAt, showtime: request.showtime)
+        case .notPartyMember:
+            throw refused(.party(.notMember(request.party!.code)), request)
         }
     }
 
@@ -139,16 +146,21 @@ public struct SeatLockingService: Sendable {
     /// `strict` refuses instead (`notLockOwner`, nothing released) when any seat is sold or
     /// held by someone else, as the HTTP API answers 409; the check and the release are
     /// one script.
-    public func unlock(_ seats: [SeatCode], showtime id: Int, user: String, strict: Bool = false) async throws(SeatLockingError) -> Release {
+    public func unlock(
+        _ seats: [SeatCode], showtime id: Int, user: String, party: PartyCode? = nil, strict: Bool = false
+    ) async throws(SeatLockingError) -> Release {
         let release = try await counted(.unlock, showtime: id, seats: seats, user: user) { () throws(SeatLockingError) in
-            try await releaseLocks(seats, showtime: id, user: user, strict: strict)
+            try await releaseLocks(seats, showtime: id, user: user, party: party, strict: strict)
         }
         metrics.holdsEnded(.released, seats: release.released.count)
         return release
     }
 
-    private func releaseLocks(_ seats: [SeatCode], showtime id: Int, user: String, strict: Bool) async throws(SeatLockingError) -> Release {
-        let request = try validated(seats, showtime: id, user: user)
+    private func releaseLocks(
+        _ seats: [SeatCode], showtime id: Int, user: String, party: PartyCode?, strict: Bool
+    ) async throws(SeatLockingError) -> Release {
+        let request = try validated(seats, showtime: id, user: user, party: party)
+        try await requireMembership(request)
         if strict {
             let boxOffice = request.seats.filter(request.showtime.occupied.contains)
             guard boxOffice.isEmpty else { throw .notLockOwner(boxOffice) }
@@ -165,14 +177,19 @@ public struct SeatLockingService: Sendable {
     /// Gives every seat a fresh TTL, or none: each must still be held by the user.
     /// An expired lock is not recreated; no hold grows past the maximum hold time, and
     /// none ends earlier than it did (a hold asked for longer keeps its expiry).
-    public func extend(_ seats: [SeatCode], showtime id: Int, user: String, ttl: Duration? = nil) async throws(SeatLockingError) -> LockGrant {
+    public func extend(
+        _ seats: [SeatCode], showtime id: Int, user: String, party: PartyCode? = nil, ttl: Duration? = nil
+    ) async throws(SeatLockingError) -> LockGrant {
         try await counted(.extend, showtime: id, seats: seats, user: user) { () throws(SeatLockingError) in
-            try await extendLocks(seats, showtime: id, user: user, ttl: ttl)
+            try await extendLocks(seats, showtime: id, user: user, party: party, ttl: ttl)
         }
     }
 
-    private func extendLocks(_ seats: [SeatCode], showtime id: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
-        let (request, ttl) = try holdRequest(seats, showtime: id, user: user, ttl: ttl)
+    private func extendLocks(
+        _ seats: [SeatCode], showtime id: Int, user: String, party: PartyCode?, ttl: Duration?
+    ) async throws(SeatLockingError) -> LockGrant {
+        let (request, ttl) = try holdRequest(seats, showtime: id, user: user, party: party, ttl: ttl)
+        try await requireMembership(request)
         let outcome = try await run(
             SeatScripts.extend, ExtendInput(keys: SeatKeys(showtime: id), user: request.user, seats: request.seats, ttl: ttl, policy: policy),
             request, write: true)
@@ -187,13 +204,18 @@ public struct SeatLockingService: Sendable {
     }
 
     /// Every seat of the showtime in one of four states, as `viewer` sees it.
-    public func status(showtime id: Int, viewer: String? = nil) async throws(SeatLockingError) -> ShowtimeStatus {
-        try await withinTimeout { () async throws(SeatLockingError) in try await readStatus(showtime: id, viewer: viewer) }
+    /// With `party`, the viewer sees the party's seats as theirs.
+    public func status(showtime id: Int, viewer: String? = nil, party: PartyCode? = nil) async throws(SeatLockingError) -> ShowtimeStatus {
+        try await withinTimeout { () async throws(SeatLockingError) in try await readStatus(showtime: id, viewer: viewer, party: party) }
     }
 
-    private func readStatus(showtime id: Int, viewer: String?) async throws(SeatLockingError) -> ShowtimeStatus {
+    private func readStatus(showtime id: Int, viewer: String?, party: PartyCode? = nil) async throws(SeatLockingError) -> ShowtimeStatus {
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
-        let viewer = try viewer.map(Self.validatedUser)
+        var viewer = try viewer.map(Self.validatedUser)
+        if let party, let member = viewer {
+            try await requireMembership(Request(showtime: showtime, user: member, seats: [], party: .init(code: party, member: member)))
+            viewer = SeatKeys.partyHolder(party)
+        }
         let outcome = try await runLoaded(
             SeatScripts.status, StatusInput(keys: SeatKeys(showtime: id), viewer: viewer ?? ""),
             Request(showtime: showtime, user: viewer ?? "", seats: []))

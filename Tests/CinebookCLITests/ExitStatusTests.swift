@@ -29,12 +29,16 @@ import Testing
             .salesClosed(showtime: 1, closedAt: Date(), timeZone: .utc),
             .waitingRoom(.notOpenYet(showtime: 1, opensAt: Date(), timeZone: .utc)), .waitingRoom(.passRequired(showtime: 1)),
             .waitingRoom(.passInvalid("x")), .waitingRoom(.passUsed), .waitingRoom(.passExpired),
+            .party(.notFound(Self.code)), .party(.ended(Self.code)), .party(.full(Self.code, members: 6)),
+            .party(.otherShowtime(Self.code, showtime: 2)), .party(.notMember(Self.code)),
         ]
         for error in errors {
             #expect(FailureCode(rawValue: error.code) != nil, "\(error.code) is in the command line's table")
         }
         #expect(Set(errors.map(\.code)).count == errors.count, "every case of the core's error has a code of its own")
     }
+
+    static let code = PartyCode("FERN-427")!
 
     @Test func theRootHelpListsEveryStatus() {
         for status in ExitStatus.allCases {

@@ -54,6 +54,7 @@ struct FailureBodyTests {
     }
 
     @Test func theErrorsAClientActsOnComeBackAsTheyWere() throws {
+        let code = try #require(PartyCode("FERN-427"))
         let exact: [SeatLockingError] = [
             .seatsUnavailable(["A1", "A2"], suggestions: [["B1", "B2"], ["C3", "C4"]]),
             .notLockOwner(["B1"]),
@@ -62,6 +63,8 @@ struct FailureBodyTests {
             .waitingRoom(.notOpenYet(showtime: 3, opensAt: Date(milliseconds: 1_795_626_000_000), timeZone: TimeZone(identifier: "Europe/London")!)),
             .waitingRoom(.passRequired(showtime: 3)), .waitingRoom(.passInvalid("it is for showtime 2, not 3")), .waitingRoom(.passUsed),
             .waitingRoom(.passExpired),
+            .party(.notFound(code)), .party(.ended(code)), .party(.full(code, members: 6)), .party(.otherShowtime(code, showtime: 2)),
+            .party(.notMember(code)),
         ]
         for error in exact { #expect(try roundTrip(error) == error) }
     }

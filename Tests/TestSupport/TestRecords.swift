@@ -29,12 +29,21 @@ public enum TestRecords {
             let opening = Task {
                 // initdb and pg_ctl block: off Swift's task threads, which other tests need.
                 let server = try await offThePool { try PostgresTestServer.shared() }
-                return try await Records.open(server.url, timeout: .seconds(5), seed: { [] })
+                // The whole suite starts at once on two cores: opening and migrating may take
+                // a while, and no test of this client times the database (the fault tests
+                // have servers of their own).
+                return try await Records.open(server.url, timeout: .seconds(30), seed: { [] })
             }
             task = opening
             return opening
         }
-        return try await opening.value
+        do {
+            return try await opening.value
+        } catch {
+            // A failed opening is not kept: the next test tries again.
+            sharedPostgres.withLock { task in if task == opening { task = nil } }
+            throw error
+        }
     }
 
     private static let sharedPostgres = Mutex<Task<any SalesRecord, any Error>?>(nil)

@@ -10,10 +10,15 @@ import Foundation
 ///         or locked seat}, {seats whose booking claim has passed its deadline}}
 ///     or {'too_many', now, seats already held}
 ///     or {'room', now, reason, opens at}: the showtime's waiting room refused it
+///     or {'not_party_member', now}: the member has left the party (or was never in it)
 ///     or {'not_loaded', now}
 struct LockInput: ScriptInput {
     let keys: SeatKeys
+    /// Whose hold it is: the person, or their party's holder.
     let user: String
+    /// For a party's hold: the party, and the member who sits in the new seats (who must
+    /// still be in it).
+    let party: (code: PartyCode, member: String)?
     /// Blocks of seats, each as large as the first, in order of preference.
     let choices: [[SeatCode]]
     let ttl: Duration
@@ -27,10 +32,14 @@ struct LockInput: ScriptInput {
         var passTicket: Int?
     }
 
-    init(keys: SeatKeys, user: String, choices: [[SeatCode]], ttl: Duration, policy: LockPolicy, admission: Admission) {
+    init(
+        keys: SeatKeys, user: String, party: (code: PartyCode, member: String)? = nil, choices: [[SeatCode]], ttl: Duration,
+        policy: LockPolicy, admission: Admission
+    ) {
         precondition(!choices.isEmpty && choices.allSatisfy { $0.count == choices[0].count }, "blocks of one size")
         self.keys = keys
         self.user = user
+        self.party = party
         self.choices = choices
         self.ttl = ttl
         self.policy = policy
@@ -46,6 +55,7 @@ struct LockInput: ScriptInput {
                 "startsKey": .one(keys.starts), "historyKey": .one(keys.history), "versionKey": .one(keys.version),
                 "roomKey": .one(keys.room), "roomPassesKey": .one(keys.roomPasses), "roomChoosingKey": .one(keys.roomChoosing),
                 "roomSessionsKey": .one(keys.roomSessions), "roomDemandKey": .one(keys.roomDemand),
+                "partyKey": .one(party.map { keys.party($0.code) } ?? keys.noParty),
             ],
             arguments: [
                 "showtimeID": .one(String(keys.showtime)), "user": .one(user), "ttlMs": .one(String(ttl.milliseconds)),
@@ -55,7 +65,7 @@ struct LockInput: ScriptInput {
                 "catalogOpensAt": .one(admission.opensAt.map { String($0.milliseconds) } ?? ""),
                 "passTicket": .one(admission.passTicket.map(String.init) ?? ""),
                 "sessionMs": .one(String(policy.room.session.milliseconds)), "choiceMs": .one(String(policy.room.choiceWindow.milliseconds)),
-                "demandThreshold": .one(String(policy.room.demandThreshold)),
+                "demandThreshold": .one(String(policy.room.demandThreshold)), "member": .one(party?.member ?? ""),
             ])
     }
 }
@@ -69,6 +79,7 @@ enum LockOutcome: ScriptOutcome {
     case tooMany(alreadyHeld: Int)
     /// The waiting room refused it (`reason` is a `RoomRefusal` code).
     case refusedByRoom(reason: String, opensAt: Date?)
+    case notPartyMember
 
     init(reading reply: ScriptReply) throws(SeatLockingError) {
         switch reply.outcome {
@@ -76,6 +87,7 @@ enum LockOutcome: ScriptOutcome {
         case "unavailable":
             self = .unavailable(seats: try reply.codes(at: 2), taken: Set(try reply.codes(at: 3)), staleClaims: try reply.codes(at: 4))
         case "too_many": self = .tooMany(alreadyHeld: Int(try reply.integer(at: 2)))
+        case "not_party_member": self = .notPartyMember
         case "room":
             let opensAt = try reply.integer(at: 3)
             self = .refusedByRoom(reason: try reply.string(at: 2), opensAt: opensAt > 0 ? Date(milliseconds: opensAt) : nil)
@@ -90,12 +102,16 @@ extension SeatScripts {
         layout: ScriptLayout(
             keys: ScriptSlots(
                 ["indexKey", "soldKey", "sequenceKey", "holdsKey", "claimsKey", "loadedKey"], list: "lockKeys",
-                tail: ["startsKey", "historyKey", "versionKey", "roomKey", "roomPassesKey", "roomChoosingKey", "roomSessionsKey", "roomDemandKey"]),
+                tail: [
+                    "startsKey", "historyKey", "versionKey", "roomKey", "roomPassesKey", "roomChoosingKey", "roomSessionsKey", "roomDemandKey",
+                    "partyKey",
+                ]),
             arguments: ScriptSlots(
                 ["showtimeID", "user", "ttlMs", "maximumHoldMs", "maximumSeats", "channel", "blockSize"], list: "seats",
-                tail: ["catalogOpensAt", "passTicket", "sessionMs", "choiceMs", "demandThreshold"])),
+                tail: ["catalogOpensAt", "passTicket", "sessionMs", "choiceMs", "demandThreshold", "member"])),
         body: ScriptLibrary.now + ScriptLibrary.keepUntil + ScriptLibrary.claims + ScriptLibrary.announce + ScriptLibrary.history
             + ScriptLibrary.requireLoaded + roomGate + """
+            if member ~= '' and redis.call('HEXISTS', partyKey, 'member:' .. member) == 0 then return {'not_party_member', now} end
             local refusal = roomGate()
             if refusal then return refusal end
             local count = tonumber(blockSize)
@@ -177,6 +193,7 @@ extension SeatScripts {
                 seatToken = token
                 expiry = now + math.min(ttl, maximumHold)
                 redis.call('HSET', key, 'user_id', user, 'locked_at', now, 'showtime_id', showtimeID, 'token', token)
+                if member ~= '' then redis.call('HSET', key, 'member', member) end
                 began[#began + 1] = seats[i]
               end
               redis.call('PEXPIREAT', key, expiry)
@@ -189,9 +206,10 @@ extension SeatScripts {
             end
             redis.call('ZADD', indexKey, unpack(entries))
             redis.call('ZADD', holdsKey, unpack(entries))
-            redis.call('ZREM', roomChoosingKey, user)
+            redis.call('ZREM', roomChoosingKey, member ~= '' and member or user)
             countDemand()
             keepUntil(holdsKey, latest)
+            if member ~= '' then keepUntil(partyKey, latest) end
             if #began > 0 then
               local starts = {}
               for _, seat in ipairs(began) do starts[#starts + 1] = seat; starts[#starts + 1] = now end

@@ -310,13 +310,16 @@ extension SeatScripts {
         """
 
     /// The room's gate in the lock script: with no room on, a lock goes through (and, once
-    /// granted, counts towards the demand that switches one on: `countDemand`); with one, only someone who holds seats,
-    /// is within a session, or hands in their unused pass (which starts a session) gets
-    /// past. Reads `roomKey`, `roomPassesKey`, `roomChoosingKey`, `roomSessionsKey`,
-    /// `roomDemandKey` and `holdsKey`; a refusal is `{'room', now, reason, opens at}`.
+    /// granted, counts towards the demand that switches one on: `countDemand`); with one,
+    /// only someone who holds seats, is within a session, or hands in their unused pass
+    /// (which starts a session) gets past. Reads `roomKey`, `roomPassesKey`,
+    /// `roomChoosingKey`, `roomSessionsKey`, `roomDemandKey`, `holdsKey` and `member` (a
+    /// party's member is admitted as themselves); a refusal is `{'room', now, reason, opens at}`.
     static let roomGate = passEntry + """
         local countsDemand = false
         local function roomGate()
+          -- A party's member is admitted as themselves; the seats they hold are the party's.
+          local person = member ~= '' and member or user
           local opensAt, active = unpack(redis.call('HMGET', roomKey, 'opens_at', 'active'))
           opensAt = tonumber(opensAt) or tonumber(catalogOpensAt)
           if not opensAt and active ~= '1' then
@@ -324,16 +327,16 @@ extension SeatScripts {
             return nil
           end
           if opensAt and now < opensAt then return {'room', now, 'sales_not_open', opensAt} end
-          if tonumber(redis.call('ZSCORE', roomSessionsKey, user) or 0) > now then return nil end
+          if tonumber(redis.call('ZSCORE', roomSessionsKey, person) or 0) > now then return nil end
           if redis.call('ZCOUNT', holdsKey, '(' .. now, '+inf') > 0 then return nil end
           if passTicket == '' then return {'room', now, 'pass_required', 0} end
-          local ticket, expiry, use, joined = readPass(redis.call('HGET', roomPassesKey, user))
+          local ticket, expiry, use, joined = readPass(redis.call('HGET', roomPassesKey, person))
           if not ticket or ticket ~= tonumber(passTicket) then return {'room', now, 'pass_invalid', 0} end
           if use == 'used' then return {'room', now, 'pass_used', 0} end
           if expiry <= now then return {'room', now, 'pass_expired', 0} end
-          writePass(roomPassesKey, user, ticket, expiry, 'used', joined)
-          redis.call('ZADD', roomSessionsKey, now + tonumber(sessionMs), user)
-          redis.call('ZADD', roomChoosingKey, now + tonumber(choiceMs), user)
+          writePass(roomPassesKey, person, ticket, expiry, 'used', joined)
+          redis.call('ZADD', roomSessionsKey, now + tonumber(sessionMs), person)
+          redis.call('ZADD', roomChoosingKey, now + tonumber(choiceMs), person)
           return nil
         end
         -- After a grant with no room on: the people who got seats within the last minute.
