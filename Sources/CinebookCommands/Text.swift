@@ -74,7 +74,14 @@ enum Text {
     }
 
     static func booked(_ booking: Booking) -> String {
-        "Booked \(booking.seats.joined(separator: " ")) for \(booking.user) in showtime \(booking.showtimeID): booking \(booking.id)."
+        let booked = "Booked \(booking.seats.joined(separator: " ")) for \(booking.user) in showtime \(booking.showtimeID): booking \(booking.id)."
+        return booking.sitters.isEmpty ? booked : booked + " " + sitting(booking.sitters)
+    }
+
+    /// `alice in H4 H5, bob in H6.`
+    static func sitting(_ sitters: [SeatCode: String]) -> String {
+        let byName = Dictionary(grouping: sitters.keys.sorted(), by: { sitters[$0]! })
+        return byName.keys.sorted().map { "\($0) in \(byName[$0]!.map(\.text).joined(separator: " "))" }.joined(separator: ", ") + "."
     }
 
     static func bookings(_ bookings: [Booking]) -> String {

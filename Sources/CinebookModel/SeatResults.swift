@@ -159,15 +159,19 @@ public struct ShowtimeRevision: Sendable, Hashable, CustomStringConvertible {
 public struct Booking: Sendable, Hashable {
     public let id: Int64
     public let showtimeID: Int
+    /// Who booked: a user, or a party's holder (`party:<CODE>`).
     public let user: String
     public let seats: [SeatCode]
     public let bookedAt: Date
+    /// For a party's booking: who sits in each seat (empty: the one who booked, in all).
+    public let sitters: [SeatCode: String]
 
-    public init(id: Int64, showtimeID: Int, user: String, seats: [SeatCode], bookedAt: Date) {
+    public init(id: Int64, showtimeID: Int, user: String, seats: [SeatCode], bookedAt: Date, sitters: [SeatCode: String] = [:]) {
         self.id = id
         self.showtimeID = showtimeID
         self.user = user
         self.seats = seats
         self.bookedAt = bookedAt
+        self.sitters = sitters
     }
 }

@@ -25,24 +25,19 @@ extension SeatLockingJSON {
             showtimeID = party.showtimeID
             startedBy = party.startedBy
             members = party.members.map { Member(name: $0.name, joinedAt: SeatLockingJSON.timestamp($0.joinedAt), seats: $0.seats) }
-            seats = Dictionary(uniqueKeysWithValues: party.seats.map { ($0.key.text, $0.value) })
+            seats = SeatLockingJSON.sitters(party.seats) ?? [:]
             holdExpiresAt = party.holdExpiresAt.map(SeatLockingJSON.timestamp)
             serverTime = SeatLockingJSON.timestamp(party.serverTime)
         }
 
         public var party: CinebookModel.Party? {
             guard let code = PartyCode(code), let now = SeatLockingJSON.date(fromTimestamp: serverTime) else { return nil }
-            var sitters: [SeatCode: String] = [:]
-            for (seat, member) in seats {
-                guard let seat = SeatCode(canonical: seat) else { return nil }
-                sitters[seat] = member
-            }
             return CinebookModel.Party(
                 code: code, showtimeID: showtimeID, startedBy: startedBy,
                 members: members.map {
                     .init(name: $0.name, joinedAt: SeatLockingJSON.date(fromTimestamp: $0.joinedAt) ?? now, seats: $0.seats)
                 },
-                seats: sitters, holdExpiresAt: holdExpiresAt.flatMap(SeatLockingJSON.date(fromTimestamp:)), serverTime: now)
+                seats: SeatLockingJSON.sitters(seats), holdExpiresAt: holdExpiresAt.flatMap(SeatLockingJSON.date(fromTimestamp:)), serverTime: now)
         }
     }
 

@@ -120,6 +120,8 @@ public enum SeatLockingJSON {
         let user: String
         let seats: [SeatCode]
         let bookedAt: String
+        /// For a party's booking: seat → who sits in it.
+        let sitters: [String: String]?
 
         public init(_ booking: Booking) {
             bookingID = booking.id
@@ -127,13 +129,24 @@ public enum SeatLockingJSON {
             user = booking.user
             seats = booking.seats
             bookedAt = SeatLockingJSON.timestamp(booking.bookedAt)
+            sitters = SeatLockingJSON.sitters(booking.sitters)
         }
 
         public var booking: Booking? {
             SeatLockingJSON.date(fromTimestamp: bookedAt).map {
-                Booking(id: bookingID, showtimeID: showtimeID, user: user, seats: seats, bookedAt: $0)
+                Booking(id: bookingID, showtimeID: showtimeID, user: user, seats: seats, bookedAt: $0, sitters: SeatLockingJSON.sitters(sitters))
             }
         }
+    }
+
+    /// Who sits where, as the wire has it: seat → name, absent when nobody is named.
+    static func sitters(_ sitters: [SeatCode: String]) -> [String: String]? {
+        sitters.isEmpty ? nil : Dictionary(uniqueKeysWithValues: sitters.map { ($0.key.text, $0.value) })
+    }
+
+    /// Who sits where, read back; seats that are no seat codes are left out.
+    static func sitters(_ wire: [String: String]?) -> [SeatCode: String] {
+        Dictionary(uniqueKeysWithValues: (wire ?? [:]).compactMap { seat, name in SeatCode(canonical: seat).map { ($0, name) } })
     }
 
     /// `{"ok": true, "bookings": [{"booking_id", "showtime_id", "user", "seats", "booked_at"}]}`
@@ -144,6 +157,7 @@ public enum SeatLockingJSON {
             let user: String
             let seats: [SeatCode]
             let bookedAt: String
+            let sitters: [String: String]?
         }
 
         var ok = true
@@ -151,7 +165,9 @@ public enum SeatLockingJSON {
 
         public init(_ bookings: [Booking]) {
             self.bookings = bookings.map {
-                Entry(bookingID: $0.id, showtimeID: $0.showtimeID, user: $0.user, seats: $0.seats, bookedAt: SeatLockingJSON.timestamp($0.bookedAt))
+                Entry(
+                    bookingID: $0.id, showtimeID: $0.showtimeID, user: $0.user, seats: $0.seats, bookedAt: SeatLockingJSON.timestamp($0.bookedAt),
+                    sitters: SeatLockingJSON.sitters($0.sitters))
             }
         }
 
@@ -159,7 +175,9 @@ public enum SeatLockingJSON {
         public var decoded: [Booking]? {
             let found = bookings.compactMap { entry in
                 SeatLockingJSON.date(fromTimestamp: entry.bookedAt).map {
-                    Booking(id: entry.bookingID, showtimeID: entry.showtimeID, user: entry.user, seats: entry.seats, bookedAt: $0)
+                    Booking(
+                        id: entry.bookingID, showtimeID: entry.showtimeID, user: entry.user, seats: entry.seats, bookedAt: $0,
+                        sitters: SeatLockingJSON.sitters(entry.sitters))
                 }
             }
             return found.count == bookings.count ? found : nil

@@ -9,7 +9,7 @@ struct CrossOriginMiddleware<Context: RequestContext>: RouterMiddleware {
     let origins: Set<String>
 
     static var allowedMethods: String { "GET, POST, PUT, DELETE" }
-    static var allowedHeaders: String { "Authorization, Cinebook-Pass, Content-Type, Idempotency-Key, If-None-Match, Last-Event-ID" }
+    static var allowedHeaders: String { "Authorization, Cinebook-Party, Cinebook-Pass, Content-Type, Idempotency-Key, If-None-Match, Last-Event-ID" }
     static var exposedHeaders: String { "ETag, Retry-After, X-Request-Id, Idempotent-Replayed" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

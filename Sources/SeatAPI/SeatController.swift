@@ -26,18 +26,21 @@ struct SeatController: Sendable {
 
     /// `"or_nearest": true` in the body: when the seats were just taken, the nearest
     /// equivalent block is held instead, and the answer's `replacing` names the seats asked for.
-    /// A waiting room's pass comes in the `Cinebook-Pass` header.
+    /// A waiting room's pass comes in the `Cinebook-Pass` header. Every seat operation acts
+    /// for the party named in the `Cinebook-Party` header, if any.
     @Sendable func lock(_ request: Request, context: APIRequestContext) async throws -> Response {
-        try await grant(.lock, request, context) { seats, showtime, user, selection throws(SeatLockingError) in
+        let party = try PartyController.party(of: request)
+        return try await grant(.lock, request, context) { seats, showtime, user, selection throws(SeatLockingError) in
             try await service.lock(
-                seats, showtime: showtime, user: user, ttl: selection.ttl, orNearest: selection.nearestIfTaken,
+                seats, showtime: showtime, user: user, party: party, ttl: selection.ttl, orNearest: selection.nearestIfTaken,
                 pass: RoomController.pass(of: request))
         }
     }
 
     @Sendable func extend(_ request: Request, context: APIRequestContext) async throws -> Response {
-        try await grant(.extend, request, context) { seats, showtime, user, selection throws(SeatLockingError) in
-            try await service.extend(seats, showtime: showtime, user: user, ttl: selection.ttl)
+        let party = try PartyController.party(of: request)
+        return try await grant(.extend, request, context) { seats, showtime, user, selection throws(SeatLockingError) in
+            try await service.extend(seats, showtime: showtime, user: user, party: party, ttl: selection.ttl)
         }
     }
 
@@ -67,7 +70,8 @@ struct SeatController: Sendable {
         let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
         let wish = try BestQuery.wish(from: request, showtime: showtime, service: service)
         let ttl = try BestQuery.ttl(from: request)
-        let grant = try await service.lockBest(wish, showtime: showtime, user: user, ttl: ttl, pass: RoomController.pass(of: request))
+        let grant = try await service.lockBest(
+            wish, showtime: showtime, user: user, party: try PartyController.party(of: request), ttl: ttl, pass: RoomController.pass(of: request))
         return JSONResponse.make(SeatLockingJSON.Grant(grant))
     }
 
@@ -80,7 +84,9 @@ struct SeatController: Sendable {
         guard let selection = body ?? SeatSelection.fromQuery(of: request) else {
             throw APIError.badRequest("Name the seats in a JSON body like \(SeatSelection.example) or as ?seats=A1,A2.")
         }
-        let release = try await service.unlock(service.seatCodes(selection.seats, for: .unlock), showtime: showtime, user: user, strict: true)
+        let release = try await service.unlock(
+            service.seatCodes(selection.seats, for: .unlock), showtime: showtime, user: user, party: try PartyController.party(of: request),
+            strict: true)
         return JSONResponse.make(SeatLockingJSON.Released(release))
     }
 
@@ -88,7 +94,7 @@ struct SeatController: Sendable {
     /// every seat as it is.
     @Sendable func status(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
-        let status = try await service.status(showtime: showtime, viewer: user)
+        let status = try await service.status(showtime: showtime, viewer: user, party: try PartyController.party(of: request))
         let tag = StatusTag.of(status)
         if StatusTag.matches(tag, request) {
             return Response(status: .notModified, headers: [.eTag: tag])
@@ -118,7 +124,8 @@ struct SeatController: Sendable {
     @Sendable func book(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
         let selection = try await SeatSelection.required(in: request, limit: maximumBodySize)
-        let booking = try await service.book(service.seatCodes(selection.seats, for: .book), showtime: showtime, user: user)
+        let booking = try await service.book(
+            service.seatCodes(selection.seats, for: .book), showtime: showtime, user: user, party: try PartyController.party(of: request))
         return JSONResponse.make(SeatLockingJSON.Booked(booking), status: .created)
     }
 

@@ -197,12 +197,26 @@ struct Moviegoer: Sendable {
     /// map as last seen.
     private func watch(for duration: Duration) async throws(SeatLockingError) -> ShowtimeStatus {
         let until = ContinuousClock.now + duration
-        while true {
-            let remaining = until - .now
-            if remaining > .zero { try? await Task.sleep(for: min(Self.glance, remaining)) }
-            let seen = try await look()
-            if ContinuousClock.now >= until || choose(in: seen, avoidingChosen: false) == nil { return seen }
+        var seen = try await look()
+        var somethingLeft = anythingLeft(in: seen)
+        while somethingLeft, ContinuousClock.now < until {
+            try? await Task.sleep(for: min(Self.glance, max(.zero, until - .now)))
+            if case let .changed(status) = try await operations.status(showtime: showtime.id, viewer: traits.name, ifChangedSince: seen.revision) {
+                seen = status
+                somethingLeft = anythingLeft(in: seen)
+            }
         }
+        return seen
+    }
+
+    /// Whether the map still has a block for this person: plainly so while many seats they
+    /// would take are free (a glance, not a search), else as `choose` finds.
+    private func anythingLeft(in status: ShowtimeStatus) -> Bool {
+        let wanted: Set<SeatCategory> = traits.wheelchair ? [.wheelchair] : [.standard, .premium]
+        let free = status.seats.filter { $0.state.isFree && wanted.contains($0.seat.category) }.count
+        if free < (traits.wheelchair ? 1 : traits.party) { return false }
+        if !traits.wheelchair, free > max(4 * traits.party, 40) { return true }
+        return choose(in: status, avoidingChosen: false) != nil
     }
 
     /// The live map as this person sees it.

@@ -33,6 +33,7 @@ extension SeatLockingService {
             if let mine = try await bookedAlready(request) { return mine }
             try request.showtime.checkOnSale(at: now)
         }
+        let sitters = try await sitters(request)
         let clock = ContinuousClock()
         let started = clock.now
         let claimedAt: Date
@@ -47,7 +48,7 @@ extension SeatLockingService {
             await abandon(request, sold: [:])
             throw .databaseUnavailable("The booking took too long to reach the database.")
         }
-        let sale = Sale(showtimeID: id, user: request.user, seats: request.seats, at: claimedAt)
+        let sale = Sale(showtimeID: id, user: request.user, seats: request.seats, at: claimedAt, sitters: sitters)
         let outcome: SaleOutcome
         do {
             outcome = try await database("commit") { () async throws(RecordsError) in try await records.commit(sale) }

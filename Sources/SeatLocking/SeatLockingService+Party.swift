@@ -74,6 +74,13 @@ extension SeatLockingService {
         guard member.int == 1 else { throw .party(.notMember(membership.code)) }
     }
 
+    /// Who sits in each of the request's seats, for a party's booking.
+    func sitters(_ request: Request) async throws(SeatLockingError) -> [SeatCode: String] {
+        guard let membership = request.party else { return [:] }
+        let party = try await party(membership.code, showtime: request.showtime.id, user: membership.member)
+        return party.seats.filter { request.seats.contains($0.key) && !$0.value.isEmpty }
+    }
+
     // MARK: Codes and calls
 
     /// A few draws of a code: the words and numbers give 100,000 codes, so a clash is rare.

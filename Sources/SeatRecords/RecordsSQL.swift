@@ -83,6 +83,10 @@ package enum RecordsSQL {
         ], [
             // When sales open, for showtimes sold through a waiting room (ms; NULL: on sale).
             "ALTER TABLE showtimes ADD COLUMN sales_open_at BIGINT",
+        ], [
+            // Who sits where, for a party's booking: a JSON object seat → member (NULL: the
+            // one who booked sits in every seat).
+            "ALTER TABLE bookings ADD COLUMN sitters TEXT",
         ]]
     }
 
@@ -107,7 +111,7 @@ package enum RecordsSQL {
         FROM showtimes ORDER BY id
         """
 
-    package static let insertBooking = "INSERT INTO bookings (showtime_id, user_id, seats, booked_at) VALUES (?, ?, ?, ?) RETURNING id"
+    package static let insertBooking = "INSERT INTO bookings (showtime_id, user_id, seats, booked_at, sitters) VALUES (?, ?, ?, ?, ?) RETURNING id"
     /// The sold seats of one booking, in one statement.
     package static func insertSoldSeats(_ count: Int) -> String {
         "INSERT INTO sold_seats (showtime_id, seat, booking_id) VALUES "
@@ -122,7 +126,7 @@ package enum RecordsSQL {
     /// The bookings that sold any of `count` seats of a showtime, with the seat each sold.
     package static func selectSoldAmong(_ count: Int) -> String {
         """
-        SELECT s.seat, b.id, b.showtime_id, b.user_id, b.seats, b.booked_at
+        SELECT s.seat, b.id, b.showtime_id, b.user_id, b.seats, b.booked_at, b.sitters
         FROM sold_seats s JOIN bookings b ON b.id = s.booking_id
         WHERE s.showtime_id = ? AND s.seat IN (\(Array(repeating: "?", count: count).joined(separator: ", ")))
         """
@@ -141,7 +145,7 @@ package enum RecordsSQL {
             values.append(.text(user))
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        return ("SELECT id, showtime_id, user_id, seats, booked_at FROM bookings\(filter) ORDER BY id", values)
+        return ("SELECT id, showtime_id, user_id, seats, booked_at, sitters FROM bookings\(filter) ORDER BY id", values)
     }
 
     package static let purgeSold = "DELETE FROM sold_seats WHERE showtime_id = ?"
@@ -223,7 +227,10 @@ package enum RecordsSQL {
     }
 
     package static func values(_ sale: Sale) -> [SQLValue] {
-        [.integer(Int64(sale.showtimeID)), .text(sale.user), .text(sale.seats.joined(separator: ",")), .integer(sale.at.milliseconds)]
+        [
+            .integer(Int64(sale.showtimeID)), .text(sale.user), .text(sale.seats.joined(separator: ",")), .integer(sale.at.milliseconds),
+            sale.sitters.isEmpty ? .null : .text(json(Dictionary(uniqueKeysWithValues: sale.sitters.map { ($0.key.text, $0.value) }))),
+        ]
     }
 
     package static func soldAmongValues(_ sale: Sale) -> [SQLValue] {
@@ -231,16 +238,29 @@ package enum RecordsSQL {
     }
 
     package static func booking(id: Int64, _ sale: Sale) -> Booking {
-        Booking(id: id, showtimeID: sale.showtimeID, user: sale.user, seats: sale.seats, bookedAt: sale.at)
+        Booking(id: id, showtimeID: sale.showtimeID, user: sale.user, seats: sale.seats, bookedAt: sale.at, sitters: sale.sitters)
     }
 
-    /// A row of `id, showtime_id, user_id, seats, booked_at`.
+    /// A row of `id, showtime_id, user_id, seats, booked_at, sitters`.
     package static func booking(_ row: some Collection<SQLValue>) throws(RecordsError) -> Booking {
         let row = Array(row)
-        guard row.count == 5, let id = row[0].integer, let showtime = row[1].integer, let user = row[2].text,
-              let seats = row[3].text.flatMap({ SeatCode.codes(in: $0, separatedBy: ",") }), let bookedAt = row[4].integer
+        guard row.count == 6, let id = row[0].integer, let showtime = row[1].integer, let user = row[2].text,
+              let seats = row[3].text.flatMap({ SeatCode.codes(in: $0, separatedBy: ",") }), let bookedAt = row[4].integer,
+              let sitters = sitters(row[5])
         else { throw .unusable("The bookings table has a row this program cannot read: \(row.prefix(1)).") }
-        return Booking(id: id, showtimeID: Int(showtime), user: user, seats: seats, bookedAt: Date(milliseconds: bookedAt))
+        return Booking(id: id, showtimeID: Int(showtime), user: user, seats: seats, bookedAt: Date(milliseconds: bookedAt), sitters: sitters)
+    }
+
+    /// The `sitters` column: none, or a JSON object seat → member; nil when unreadable.
+    private static func sitters(_ value: SQLValue) -> [SeatCode: String]? {
+        guard let text = value.text else { return value == .null ? [:] : nil }
+        guard let object = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else { return nil }
+        var sitters: [SeatCode: String] = [:]
+        for (seat, member) in object {
+            guard let code = SeatCode(canonical: seat) else { return nil }
+            sitters[code] = member
+        }
+        return sitters
     }
 
     /// Rows of `seat, <booking>` as seat → booking.

@@ -77,12 +77,15 @@ public struct Sale: Sendable, Hashable {
     public let user: String
     public let seats: [SeatCode]
     public let at: Date
+    /// For a party's booking: who sits in each seat.
+    public let sitters: [SeatCode: String]
 
-    public init(showtimeID: Int, user: String, seats: [SeatCode], at: Date) {
+    public init(showtimeID: Int, user: String, seats: [SeatCode], at: Date, sitters: [SeatCode: String] = [:]) {
         self.showtimeID = showtimeID
         self.user = user
         self.seats = seats
         self.at = at
+        self.sitters = sitters
     }
 }
 

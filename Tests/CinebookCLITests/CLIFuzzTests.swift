@@ -124,8 +124,10 @@ struct CommandLineGenerator {
     /// How often a value is hostile and an option out of place: from none to most.
     var hostility = 0.2
 
-    static let commands = ["lock", "unlock", "extend", "book", "status", "showtimes", "sweep", "best", "token", "seat", "release", "help"]
+    static let commands = ["lock", "unlock", "extend", "book", "status", "showtimes", "sweep", "best", "token", "seat", "release", "party", "help"]
     static let users = ["alice", "bob", "carol", "dave"]
+    /// Party codes: well-formed ones no party has, in any case, and malformed ones.
+    static let partyCodes = ["FERN-427", "fern427", "OAK-100", "FERN-42", "12-FERN", "", "party:x", "ÉTÉ-123"]
     /// The seats `ShowtimeState.reset()` holds or sells.
     static let takenSeats = ["A1", "A2", "B1", "C5"]
 
@@ -150,6 +152,12 @@ struct CommandLineGenerator {
             option("--user", required, userValue)
             for _ in 0..<random.pick([0, 1, 1, 1, 2, 2, 3, 5, 11]) { units.append([seatValue(&random)]) }
             if command == "lock" || command == "extend" { option("--ttl", 0.35, numberValue) }
+            option("--party", 0.15, partyCodeValue)
+        case "party":
+            units.append([random.chance(hostility / 3) ? junkWord(&random) : random.pick(["start", "join", "show", "leave"])])
+            if random.chance(required) { units.append([partyCodeValue(&random)]) }
+            option("--showtime", required, showtimeValue)
+            option("--user", required, userValue)
         case "status":
             option("--showtime", required, showtimeValue)
             option("--user", 0.4, userValue)
@@ -218,6 +226,11 @@ struct CommandLineGenerator {
     func userValue(_ random: inout SeededRandom) -> String {
         let user = random.pick(Self.users)
         return random.chance(hostility) ? HostileText.string(&random, around: user) : user
+    }
+
+    func partyCodeValue(_ random: inout SeededRandom) -> String {
+        let code = random.pick(Self.partyCodes)
+        return random.chance(hostility) ? HostileText.string(&random, around: code) : code
     }
 
     func seatValue(_ random: inout SeededRandom) -> String {

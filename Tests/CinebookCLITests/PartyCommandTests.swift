@@ -30,6 +30,7 @@ import TestSupport
         #expect(stranger.status == 4 && stranger.json["error"] as? String == "not_party_member", "\(stranger.stdout)")
         let booked = try await cli.run(["book", "--showtime", showtime, "--user", "bob", "--party", code, "H4", "H5", "H6", "--json"])
         #expect(booked.status == 0 && booked.json["seats"] as? [String] == ["H4", "H5", "H6"], "\(booked.stdout)")
+        #expect(booked.json["sitters"] as? [String: String] == ["H4": "alice", "H5": "alice", "H6": "bob"], "who sits where: \(booked.stdout)")
 
         // Bad codes: none such, another showtime's, malformed, and an ended party's.
         let unknown = try await party(["join", "ZZZZZ-000", "--user", "dan"])

@@ -286,6 +286,8 @@ struct RequestGenerator {
     static let routes: [(method: String, path: String)] = [
         ("GET", "/health"), ("GET", "/api/v1/showtimes"), ("POST", "seats/lock"), ("DELETE", "seats/unlock"),
         ("GET", "seats/status"), ("GET", "seats/best"), ("PUT", "seats/extend-lock"), ("POST", "bookings"), ("GET", "seats/events"),
+        ("POST", "parties"), ("GET", "parties/FERN-427"), ("POST", "parties/fern427/members"), ("DELETE", "parties/OAK-100/members/me"),
+        ("POST", "parties/%F0%9F%8E%AC-1/members"),
     ]
 
     static let unknownPaths = [
@@ -389,6 +391,7 @@ struct RequestGenerator {
         case 1: headers += (0..<random.pick([50, 200, 1_000])).map { ("X-Many-\($0)", "v\($0)") }
         case 2: headers.append(("Authorization", random.pick(badAuthorizations)))
         case 3: headers.append((random.pick(["Accept", "Accept-Encoding", "Content-Encoding", "X-Forwarded-For", "Cookie", "Origin"]), random.pick(["text/html", "gzip", "*/*", "127.0.0.1, ::1", "a=b; c", "null", "🎬", "\u{202E}x"])))
+        case 4: headers.append(("Cinebook-Party", random.pick(["FERN-427", "fern427", "FERN-42", "", "🎬-123", String(repeating: "A", count: 5_000), "OAK-100"])))
         default: break
         }
         return headers

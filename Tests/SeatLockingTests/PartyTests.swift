@@ -49,9 +49,11 @@ struct PartyTests {
             try await service.lock(["B1"], showtime: showtime.id, user: SeatKeys.partyHolder(code))
         }
 
-        // Bob books all three: one booking.
+        // Bob books all three: one booking, and each seat names its person, in the database too.
         let booking = try await service.book(["A1", "A2", "A3"], showtime: showtime.id, user: bob, party: code)
-        #expect(booking.seats == ["A1", "A2", "A3"])
+        #expect(booking.seats == ["A1", "A2", "A3"] && booking.sitters == ["A1": alice, "A2": alice, "A3": bob])
+        let recorded = try await service.bookings(showtime: showtime.id, user: nil)
+        #expect(recorded.map(\.sitters) == [["A1": alice, "A2": alice, "A3": bob]], "\(recorded)")
         #expect(try await service.status(showtime: showtime.id, viewer: carol).state(of: "A2") == .occupied)
     }
 
