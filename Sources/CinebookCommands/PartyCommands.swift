@@ -15,7 +15,7 @@ struct PartyCommand: AsyncParsableCommand {
             Any member can book the party's seats. Leaving gives back your own seats; the last one to leave \
             gives back the rest.
             """,
-        subcommands: [Start.self, Join.self, Show.self, Leave.self])
+        subcommands: [Start.self, Join.self, Show.self, Sit.self, Swap.self, Leave.self])
 
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Start a party and get its code to read aloud.")
@@ -53,6 +53,47 @@ struct PartyCommand: AsyncParsableCommand {
         func run() async throws {
             let code = code.code
             try await member.answer(common) { service, showtime, user throws(SeatLockingError) in try await service.party(code, showtime: showtime, user: user) }
+        }
+    }
+
+    struct Sit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Sit in one of the party's seats, in place of whoever sat there.")
+
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var member: PartyMemberArguments
+        @Argument(help: ArgumentHelp("The party's code.", valueName: "code"))
+        var code: PartyCodeArgument
+        @Argument(help: ArgumentHelp("One of the party's seats.", valueName: "seat"))
+        var seat: String
+
+        func run() async throws {
+            let (code, seat) = (code.code, seat)
+            try await member.answer(common) { service, showtime, user throws(SeatLockingError) in
+                try await service.sit(in: try service.seatCodes([seat]).first!, party: code, showtime: showtime, user: user)
+            }
+        }
+    }
+
+    struct Swap: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Swap the people in two of the party's seats, in one step.")
+
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var member: PartyMemberArguments
+        @Argument(help: ArgumentHelp("The party's code.", valueName: "code"))
+        var code: PartyCodeArgument
+        @Argument(help: ArgumentHelp("Two of the party's seats.", valueName: "seat"))
+        var seats: [String]
+
+        func validate() throws {
+            guard seats.count == 2 else { throw ValidationError("Name two seats to swap.") }
+        }
+
+        func run() async throws {
+            let (code, seats) = (code.code, seats)
+            try await member.answer(common) { service, showtime, user throws(SeatLockingError) in
+                let codes = try service.seatCodes(seats)
+                return try await service.swap(codes[0], codes[1], party: code, showtime: showtime, user: user)
+            }
         }
     }
 

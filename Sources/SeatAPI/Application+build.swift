@@ -53,7 +53,7 @@ public func buildRouter(
     showtime.add(middleware: IdempotencyMiddleware(store: service.idempotencyStore, maximumBodySize: configuration.maximumBodySize))
     SeatController(service: service, maximumBodySize: configuration.maximumBodySize).addRoutes(to: showtime)
     RoomController(service: service).addRoutes(to: showtime)
-    PartyController(service: service).addRoutes(to: showtime)
+    PartyController(service: service, maximumBodySize: configuration.maximumBodySize).addRoutes(to: showtime)
     router.group("api/v1/bookings").add(middleware: BearerAuthMiddleware(tokens: tokens)).get { _, context in
         JSONResponse.make(SeatLockingJSON.Bookings(try await service.bookings(showtime: nil, user: try context.authenticatedUser())))
     }

@@ -8,12 +8,14 @@ import SeatLocking
 /// see it, or leave it. The seat operations act for a party with the `Cinebook-Party` header.
 struct PartyController: Sendable {
     let service: SeatLockingService
+    let maximumBodySize: Int
 
     /// Adds the routes to a group at `/api/v1/showtimes/{id}`.
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
         group.post("parties", use: start)
         group.post("parties/{code}/members", use: join)
         group.get("parties/{code}", use: show)
+        group.put("parties/{code}/seats", use: seat)
         group.delete("parties/{code}/members/me", use: leave)
     }
 
@@ -30,6 +32,20 @@ struct PartyController: Sendable {
     @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (user, showtime, code) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog), Self.code(in: context))
         return JSONResponse.make(SeatLockingJSON.Party(try await service.party(code, showtime: showtime, user: user)))
+    }
+
+    /// `{"seats": ["A1"]}`: the caller sits in A1, one of the party's seats; `{"seats":
+    /// ["A1", "A2"]}`: the people in A1 and A2 change places, in one step.
+    @Sendable func seat(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (user, showtime, code) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog), Self.code(in: context))
+        let seats = try service.seatCodes(try await SeatSelection.required(in: request, limit: maximumBodySize).seats)
+        let party: Party
+        switch seats.count {
+        case 1: party = try await service.sit(in: seats[0], party: code, showtime: showtime, user: user)
+        case 2: party = try await service.swap(seats[0], seats[1], party: code, showtime: showtime, user: user)
+        default: throw APIError(SeatLockingError.invalidRequest("Name one seat to sit in, or two to swap."))
+        }
+        return JSONResponse.make(SeatLockingJSON.Party(party))
     }
 
     @Sendable func leave(_ request: Request, context: APIRequestContext) async throws -> Response {

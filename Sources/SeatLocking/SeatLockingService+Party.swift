@@ -63,6 +63,37 @@ extension SeatLockingService {
         return PartyDeparture(released: released, party: remaining)
     }
 
+    /// The member sits in one of the party's seats, in place of whoever sat there.
+    public func sit(in seat: SeatCode, party code: PartyCode, showtime id: Int, user: String) async throws(SeatLockingError) -> Party {
+        try await changeSeats(.move(into: seat), party: code, showtime: id, user: user)
+    }
+
+    /// The people in two of the party's seats change places, in one step.
+    public func swap(_ first: SeatCode, _ second: SeatCode, party code: PartyCode, showtime id: Int, user: String) async throws(SeatLockingError) -> Party {
+        guard first != second else { throw .invalidRequest("Name two different seats to swap.") }
+        return try await changeSeats(.swap(first, second), party: code, showtime: id, user: user)
+    }
+
+    private func changeSeats(
+        _ change: PartySeatInput.Change, party code: PartyCode, showtime id: Int, user: String
+    ) async throws(SeatLockingError) -> Party {
+        let seats: [SeatCode] = switch change {
+        case let .move(seat): [seat]
+        case let .swap(first, second): [first, second]
+        }
+        let request = try validated(seats, showtime: id, user: user, party: code)
+        let outcome = try await withinTimeout { () async throws(SeatLockingError) in
+            try await run(
+                SeatScripts.partySeat, PartySeatInput(keys: SeatKeys(showtime: id), code: code, member: request.party!.member, change: change),
+                request, write: true)
+        }
+        switch outcome {
+        case .changed: return try await party(code, showtime: id, user: user)
+        case .notMember: throw .party(.notMember(code))
+        case let .notPartySeats(seats): throw .notLockOwner(seats)
+        }
+    }
+
     /// A party's member acting for it: refused unless they are in it now. (A lock checks in
     /// its own script; the other operations ask first.)
     func requireMembership(_ request: Request) async throws(SeatLockingError) {

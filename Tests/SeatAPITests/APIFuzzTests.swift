@@ -287,7 +287,7 @@ struct RequestGenerator {
         ("GET", "/health"), ("GET", "/api/v1/showtimes"), ("POST", "seats/lock"), ("DELETE", "seats/unlock"),
         ("GET", "seats/status"), ("GET", "seats/best"), ("PUT", "seats/extend-lock"), ("POST", "bookings"), ("GET", "seats/events"),
         ("POST", "parties"), ("GET", "parties/FERN-427"), ("POST", "parties/fern427/members"), ("DELETE", "parties/OAK-100/members/me"),
-        ("POST", "parties/%F0%9F%8E%AC-1/members"),
+        ("POST", "parties/%F0%9F%8E%AC-1/members"), ("PUT", "parties/FERN-427/seats"),
     ]
 
     static let unknownPaths = [

@@ -34,6 +34,12 @@ import TestSupport
                 .post, "\(base)/seats/lock", as: alice, json: APIClient.selection(["B1"]), headers: [HTTPField.Name("Cinebook-Party")!: "FERN-42"])
             #expect(malformed.status == 422 && malformed.json["error"] as? String == "invalid_request", "\(malformed.text)")
 
+            let swapped = try await client.send(.put, "\(base)/parties/\(code)/seats", as: bob, json: APIClient.selection(["A2", "A3"]))
+            #expect(swapped.status == 200 && swapped.json["seats"] as? [String: String] == ["A1": alice, "A2": bob, "A3": alice], "\(swapped.text)")
+            let notOurs = try await client.send(.put, "\(base)/parties/\(code)/seats", as: bob, json: APIClient.selection(["B5"]))
+            #expect(notOurs.status == 409 && notOurs.json["error"] as? String == "not_lock_owner", "\(notOurs.text)")
+            _ = try await client.send(.put, "\(base)/parties/\(code)/seats", as: bob, json: APIClient.selection(["A2", "A3"]))
+
             let booked = try await client.send(.post, "\(base)/bookings", as: bob, json: APIClient.selection(["A1", "A2", "A3"]), headers: party)
             #expect(booked.status == 201, "\(booked.text)")
             #expect(booked.json["sitters"] as? [String: String] == ["A1": alice, "A2": alice, "A3": bob], "\(booked.text)")

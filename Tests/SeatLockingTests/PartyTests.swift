@@ -57,6 +57,33 @@ struct PartyTests {
         #expect(try await service.status(showtime: showtime.id, viewer: carol).state(of: "A2") == .occupied)
     }
 
+    /// Swapping two party seats, or moving into one, is one step: who sits where changes,
+    /// the hold does not.
+    @Test(arguments: RedisKind.allCases) func membersSwapSeatsAndMoveIntoThemInOneStep(on kind: RedisKind) async throws {
+        let showtime = try TestShowtimes.grid(rows: 1, seats: 8)
+        let (service, redis) = try await kind.service([showtime])
+        defer { redis.close() }
+        let alice = TestUsers.unique("alice"), bob = TestUsers.unique("bob"), carol = TestUsers.unique("carol")
+        let code = try await service.startParty(showtime: showtime.id, user: alice).code
+        _ = try await service.joinParty(code, showtime: showtime.id, user: bob)
+        _ = try await service.lock(["A1", "A2"], showtime: showtime.id, user: alice, party: code)
+        let latest = try await service.lock(["A3"], showtime: showtime.id, user: bob, party: code)
+
+        let swapped = try await service.swap("A2", "A3", party: code, showtime: showtime.id, user: bob)
+        #expect(swapped.seats == ["A1": alice, "A2": bob, "A3": alice])
+        let moved = try await service.sit(in: "A1", party: code, showtime: showtime.id, user: bob)
+        #expect(moved.seats == ["A1": bob, "A2": bob, "A3": alice])
+        #expect(moved.holdExpiresAt == latest.expiresAt, "who sits where changes, the hold does not")
+
+        await #expect(throws: SeatLockingError.notLockOwner(["A5"])) {
+            try await service.swap("A1", "A5", party: code, showtime: showtime.id, user: alice)
+        }
+        await #expect(throws: SeatLockingError.party(.notMember(code))) {
+            try await service.sit(in: "A1", party: code, showtime: showtime.id, user: carol)
+        }
+        #expect(try await service.party(code, showtime: showtime.id, user: alice).seats == ["A1": bob, "A2": bob, "A3": alice], "refusals change nothing")
+    }
+
     @Test(arguments: RedisKind.allCases) func aLeaverGivesBackOnlyTheirSeatsAndTheLastOneTheRest(on kind: RedisKind) async throws {
         let showtime = try TestShowtimes.grid(rows: 1, seats: 8)
         let (service, redis) = try await kind.service([showtime])

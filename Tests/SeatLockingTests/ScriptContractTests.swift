@@ -9,7 +9,7 @@ import Testing
         SeatScripts.lock.contract, SeatScripts.unlock.contract, SeatScripts.extend.contract, SeatScripts.claim.contract,
         SeatScripts.sell.contract, SeatScripts.settle.contract, SeatScripts.seatInfo.contract, SeatScripts.forceUnlock.contract,
         SeatScripts.inspect.contract, SeatScripts.status.contract, SeatScripts.revision.contract, SeatScripts.sweep.contract,
-        SeatScripts.audit.contract, SeatScripts.party.contract, SeatScripts.room.contract, SeatScripts.presence.contract,
+        SeatScripts.audit.contract, SeatScripts.party.contract, SeatScripts.partySeat.contract, SeatScripts.room.contract, SeatScripts.presence.contract,
     ]
 
     @Test(arguments: scripts.map(\.name))

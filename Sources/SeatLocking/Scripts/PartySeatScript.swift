@@ -1,0 +1,75 @@
+import CinebookModel
+import Foundation
+
+/// `party_seat`: who sits where, changed in one step by a member of the party: `move` puts
+/// the member in a seat the party holds (in place of whoever sat there); `swap` exchanges
+/// the people in two of the party's seats.
+/// Reply: {'ok', now} or {'not_party_member', now} or {'not_party_seat', now, {seats}}
+struct PartySeatInput: ScriptInput {
+    enum Change {
+        case move(into: SeatCode)
+        case swap(SeatCode, SeatCode)
+    }
+
+    let keys: SeatKeys
+    let code: PartyCode
+    let member: String
+    let change: Change
+
+    private var seats: [SeatCode] {
+        switch change {
+        case let .move(seat): [seat]
+        case let .swap(first, second): [first, second]
+        }
+    }
+
+    var values: ScriptValues {
+        ScriptValues(
+            keys: ["partyKey": .one(keys.party(code)), "lockKeys": .list(seats.map(keys.lock))],
+            arguments: [
+                "holder": .one(SeatKeys.partyHolder(code)), "member": .one(member), "seats": .list(seats.map(\.text)),
+            ])
+    }
+}
+
+/// `party_seat`: done, or why not.
+enum PartySeatOutcome: ScriptOutcome {
+    case changed(serverTime: Date)
+    case notMember
+    /// Seats the party does not hold (now).
+    case notPartySeats([SeatCode])
+
+    init(reading reply: ScriptReply) throws(SeatLockingError) {
+        switch reply.outcome {
+        case "ok": self = .changed(serverTime: try reply.serverTime)
+        case "not_party_member": self = .notMember
+        case "not_party_seat": self = .notPartySeats(try reply.codes(at: 2))
+        default: throw reply.malformed()
+        }
+    }
+}
+
+extension SeatScripts {
+    static let partySeat = SeatScript<PartySeatInput, PartySeatOutcome>(
+        name: "party_seat",
+        layout: ScriptLayout(
+            keys: ScriptSlots(["partyKey"], list: "lockKeys"),
+            arguments: ScriptSlots(["holder", "member"], list: "seats")),
+        body: ScriptLibrary.now + """
+            if redis.call('HEXISTS', partyKey, 'member:' .. member) == 0 then return {'not_party_member', now} end
+            local sitters, missing = {}, {}
+            for i, key in ipairs(lockKeys) do
+              local lock = redis.call('HMGET', key, 'user_id', 'member')
+              if lock[1] ~= holder then missing[#missing + 1] = seats[i] end
+              sitters[i] = lock[2] or ''
+            end
+            if #missing > 0 then return {'not_party_seat', now, missing} end
+            if #lockKeys == 1 then
+              redis.call('HSET', lockKeys[1], 'member', member)
+            else
+              redis.call('HSET', lockKeys[1], 'member', sitters[2])
+              redis.call('HSET', lockKeys[2], 'member', sitters[1])
+            end
+            return {'ok', now}
+            """)
+}
