@@ -11,7 +11,7 @@ enum Text {
         let seats = grant.seats.map(\.code).joined(separator: " ")
         let left = grant.ttl.components.seconds
         let until = CinemaTime.clock(grant.expiresAt, in: zone, zoneNamed: true)
-        let held = "\(verb) \(seats) for \(grant.user) in showtime \(grant.showtimeID) until \(until) (\(CinemaTime.countdown(left)) left)."
+        let held = "\(verb) \(seats) for \(PartyCode.named(grant.user)) in showtime \(grant.showtimeID) until \(until) (\(CinemaTime.countdown(left)) left)."
         return grant.replacementNote.map { $0 + "\n" + held } ?? held
     }
 
@@ -74,14 +74,11 @@ enum Text {
     }
 
     static func booked(_ booking: Booking) -> String {
-        let booked = "Booked \(booking.seats.joined(separator: " ")) for \(booking.user) in showtime \(booking.showtimeID): booking \(booking.id)."
-        return booking.sitters.isEmpty ? booked : booked + " " + sitting(booking.sitters)
-    }
-
-    /// `alice in H4 H5, bob in H6.`
-    static func sitting(_ sitters: [SeatCode: String]) -> String {
-        let byName = Dictionary(grouping: sitters.keys.sorted(), by: { sitters[$0]! })
-        return byName.keys.sorted().map { "\($0) in \(byName[$0]!.map(\.text).joined(separator: " "))" }.joined(separator: ", ") + "."
+        let booked = "Booked \(booking.seats.joined(separator: " ")) for \(PartyCode.named(booking.user)) in showtime \(booking.showtimeID): booking \(booking.id)."
+        guard !booking.sitters.isEmpty else { return booked }
+        let names = booking.seats.compactMap { booking.sitters[$0] }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let sitting = names.map { name in "\(name) in \(booking.seats.filter { booking.sitters[$0] == name }.joined(separator: " "))" }
+        return booked + " " + sitting.joined(separator: ", ") + "."
     }
 
     static func bookings(_ bookings: [Booking]) -> String {

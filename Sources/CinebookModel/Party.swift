@@ -39,6 +39,22 @@ public struct PartyCode: Sendable, Hashable, Comparable, CustomStringConvertible
     public var description: String { text }
 
     public static func < (left: PartyCode, right: PartyCode) -> Bool { left.text < right.text }
+
+    /// Who holds the party's seats, in grants, bookings and the hold history:
+    /// `party:FERN-427`. No user name may begin with `holderPrefix`.
+    public var holder: String { Self.holderPrefix + text }
+    public static let holderPrefix = "party:"
+
+    /// The party a holder names; nil for a person.
+    public init?(holder: String) {
+        guard holder.hasPrefix(Self.holderPrefix) else { return nil }
+        self.init(String(holder.dropFirst(Self.holderPrefix.count)))
+    }
+
+    /// How a holder reads in words: a person's name, or "party FERN-427".
+    public static func named(_ holder: String) -> String {
+        PartyCode(holder: holder).map { "party \($0)" } ?? holder
+    }
 }
 
 /// How parties work: how many may choose together, and how long a party with no hold and

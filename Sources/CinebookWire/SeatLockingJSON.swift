@@ -531,7 +531,7 @@ public enum SeatLockingJSON {
             case "pass_used": return .waitingRoom(.passUsed)
             case "pass_expired": return .waitingRoom(.passExpired)
             case "party_not_found", "party_ended", "party_full", "party_other_showtime", "not_party_member":
-                guard let code = party.flatMap(PartyCode.init) else { return .invalidRequest(message) }
+                guard let text = party, let code = PartyCode(text) else { return .invalidRequest(message) }
                 switch error {
                 case "party_not_found": return .party(.notFound(code))
                 case "party_ended": return .party(.ended(code))

@@ -78,11 +78,6 @@ package struct SeatKeys: Sendable {
     /// A script that may act for a party names this key, in the same slot and never used,
     /// when it acts for one person.
     package var noParty: String { "seat_party:\(tag):" }
-    /// Who holds a party's seats: the owner in their lock hashes (each with its `member`),
-    /// in the history, and in the name of the party's holds set. No user name can begin
-    /// with `party:`.
-    package static func partyHolder(_ code: PartyCode) -> String { "\(partyHolderPrefix)\(code.text)" }
-    package static let partyHolderPrefix = "party:"
     /// Sharded pub/sub channel (SPUBLISH, in the showtime's slot) with one JSON message per change.
     package var events: String { "seat_events:\(tag)" }
 }

@@ -51,7 +51,7 @@ extension SeatLockingService {
         let snapshot = try accepted(try await partyCall(.leave, code: code, showtime: id, user: user), code: code)
         var released: [SeatCode] = []
         if !snapshot.givenBack.isEmpty {
-            let request = Request(showtime: catalog.showtime(id)!, user: SeatKeys.partyHolder(code), seats: snapshot.givenBack.sorted())
+            let request = Request(showtime: catalog.showtime(id)!, user: code.holder, seats: snapshot.givenBack.sorted())
             let outcome = try await run(
                 SeatScripts.unlock, UnlockInput(keys: SeatKeys(showtime: id), user: request.user, seats: request.seats, strict: false),
                 request, write: true)
@@ -149,8 +149,10 @@ extension SeatLockingService {
 
     private func party(_ code: PartyCode, showtime id: Int, _ snapshot: PartyOutcome.Snapshot, without gone: Set<SeatCode> = []) -> Party {
         let seats = snapshot.seats.filter { !gone.contains($0.key) }
+        // Each member's seats in the order of the hall, row by row.
+        let hall = catalog.showtime(id)?.layout.seats.map(\.code) ?? seats.keys.sorted()
         let members = snapshot.members.sorted { ($0.joinedAt, $0.name) < ($1.joinedAt, $1.name) }.map { member in
-            Party.Member(name: member.name, joinedAt: member.joinedAt, seats: seats.filter { $0.value.sitter == member.name }.keys.sorted())
+            Party.Member(name: member.name, joinedAt: member.joinedAt, seats: hall.filter { seats[$0]?.sitter == member.name })
         }
         return Party(
             code: code, showtimeID: id, startedBy: snapshot.startedBy, members: members, seats: seats.mapValues(\.sitter),

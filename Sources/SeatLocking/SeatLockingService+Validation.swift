@@ -7,7 +7,7 @@ import SeatRecords
 /// A request that passed validation: a known showtime, a valid user and canonical seats.
 struct Request: Sendable {
     let showtime: Showtime
-    /// Whose hold it is: the person's, or their party's (`SeatKeys.partyHolder`).
+    /// Whose hold it is: the person's, or their party's (`PartyCode.holder`).
     let user: String
     let seats: [SeatCode]
     /// For a party's member: the party, and the member acting.
@@ -34,7 +34,7 @@ extension SeatLockingService {
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
         guard !seats.isEmpty else { throw .invalidRequest("Name at least one seat, like C7.") }
         return Request(
-            showtime: showtime, user: party.map(SeatKeys.partyHolder) ?? user, seats: try checkedSeats(seats, of: showtime),
+            showtime: showtime, user: party.map(\.holder) ?? user, seats: try checkedSeats(seats, of: showtime),
             party: party.map { Request.Membership(code: $0, member: user) })
     }
 
@@ -62,8 +62,8 @@ extension SeatLockingService {
         guard !trimmed.unicodeScalars.contains(where: \.isInvisible) else {
             throw .invalidRequest("The user name contains control or invisible characters.")
         }
-        guard !trimmed.lowercased().hasPrefix(SeatKeys.partyHolderPrefix) else {
-            throw .invalidRequest("User names beginning with \"\(SeatKeys.partyHolderPrefix)\" name parties' holds; choose another name.")
+        guard !trimmed.lowercased().hasPrefix(PartyCode.holderPrefix) else {
+            throw .invalidRequest("User names beginning with \"\(PartyCode.holderPrefix)\" name parties' holds; choose another name.")
         }
         return trimmed
     }

@@ -214,7 +214,7 @@ public struct SeatLockingService: Sendable {
         var viewer = try viewer.map(Self.validatedUser)
         if let party, let member = viewer {
             try await requireMembership(Request(showtime: showtime, user: member, seats: [], party: .init(code: party, member: member)))
-            viewer = SeatKeys.partyHolder(party)
+            viewer = party.holder
         }
         let outcome = try await runLoaded(
             SeatScripts.status, StatusInput(keys: SeatKeys(showtime: id), viewer: viewer ?? ""),

@@ -22,9 +22,9 @@ struct PartyInput: ScriptInput {
 
     var values: ScriptValues {
         ScriptValues(
-            keys: ["partyKey": .one(keys.party(code)), "holdsKey": .one(keys.holds(SeatKeys.partyHolder(code)))],
+            keys: ["partyKey": .one(keys.party(code)), "holdsKey": .one(keys.holds(code.holder))],
             arguments: [
-                "action": .one(action.rawValue), "user": .one(user), "holder": .one(SeatKeys.partyHolder(code)),
+                "action": .one(action.rawValue), "user": .one(user), "holder": .one(code.holder),
                 "lockPrefix": .one(keys.lockPrefix), "maximumMembers": .one(String(policy.maximumMembers)),
                 "idleMs": .one(String(policy.idleLifetime.milliseconds)), "endedMs": .one(String(policy.endedCodeMemory.milliseconds)),
             ])

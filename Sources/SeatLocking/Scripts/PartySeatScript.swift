@@ -27,7 +27,7 @@ struct PartySeatInput: ScriptInput {
         ScriptValues(
             keys: ["partyKey": .one(keys.party(code)), "lockKeys": .list(seats.map(keys.lock))],
             arguments: [
-                "holder": .one(SeatKeys.partyHolder(code)), "member": .one(member), "seats": .list(seats.map(\.text)),
+                "holder": .one(code.holder), "member": .one(member), "seats": .list(seats.map(\.text)),
             ])
     }
 }
