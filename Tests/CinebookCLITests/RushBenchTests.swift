@@ -10,7 +10,8 @@ import TestSupport
         let fixture = try CLIFixtures.make(from: 4)
         let cli = CLI(redis: try RedisTestServer.shared().urlString, fixtures: fixture.directory)
         let result = try await cli.run(
-            ["bench", "--rush", "--showtime", String(fixture.id), "--arrivals", "40", "--arrivals-over", "3", "--seed", "11", "--json"],
+            // Patient with Redis: the other tests of the run share the two cores.
+            ["bench", "--rush", "--showtime", String(fixture.id), "--arrivals", "40", "--arrivals-over", "3", "--seed", "11", "--redis-timeout", "5", "--json"],
             limit: 120)
         #expect(result.status == 0, "\(result.stderr) \(result.stdout)")
         let plays = try #require(result.json["plays"] as? [[String: Any]])
@@ -35,7 +36,7 @@ import TestSupport
         let cli = CLI(redis: try RedisTestServer.shared().urlString, fixtures: fixture.directory)
         let result = try await cli.run(
             ["bench", "--rush", "--room", "--mechanisms", "on", "--showtime", String(fixture.id), "--arrivals", "150", "--arrivals-over", "3",
-             "--seed", "23", "--json"],
+             "--seed", "23", "--redis-timeout", "5", "--json"],
             limit: 240)
         #expect(result.status == 0, "\(result.stderr) \(result.stdout)")
         let play = try #require((result.json["plays"] as? [[String: Any]])?.first)
