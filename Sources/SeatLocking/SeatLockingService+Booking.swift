@@ -26,14 +26,14 @@ extension SeatLockingService {
 
     private func sell(_ seats: [SeatCode], showtime id: Int, user: String, party: PartyCode?) async throws(SeatLockingError) -> Booking {
         let request = try validated(seats, showtime: id, user: user, party: party)
-        try await requireMembership(request)
+        // For a party, who sits where; reading it refuses someone not in the party.
+        let sitters = try await sitters(request)
         let now = Date()
         if !request.showtime.isOnSale(at: now) {
             // A retry of a booking made before sales closed still answers with that booking.
             if let mine = try await bookedAlready(request) { return mine }
             try request.showtime.checkOnSale(at: now)
         }
-        let sitters = try await sitters(request)
         let clock = ContinuousClock()
         let started = clock.now
         let claimedAt: Date

@@ -52,10 +52,7 @@ extension SeatLockingService {
         var released: [SeatCode] = []
         if !snapshot.givenBack.isEmpty {
             let request = Request(showtime: catalog.showtime(id)!, user: code.holder, seats: snapshot.givenBack.sorted())
-            let outcome = try await run(
-                SeatScripts.unlock, UnlockInput(keys: SeatKeys(showtime: id), user: request.user, seats: request.seats, strict: false),
-                request, write: true)
-            released = outcome.released
+            released = try await release(request, strict: false).released
             metrics.holdsEnded(.released, seats: released.count)
         }
         logger.debug("left a party", metadata: ["showtime": "\(id)", "party": "\(code)", "user": "\(user)", "released": "\(released)"])
@@ -77,11 +74,7 @@ extension SeatLockingService {
     private func changeSeats(
         _ change: PartySeatInput.Change, party code: PartyCode, showtime id: Int, user: String
     ) async throws(SeatLockingError) -> Party {
-        let seats: [SeatCode] = switch change {
-        case let .move(seat): [seat]
-        case let .swap(first, second): [first, second]
-        }
-        let request = try validated(seats, showtime: id, user: user, party: code)
+        let request = try validated(change.seats, showtime: id, user: user, party: code)
         let outcome = try await withinTimeout { () async throws(SeatLockingError) in
             try await run(
                 SeatScripts.partySeat, PartySeatInput(keys: SeatKeys(showtime: id), code: code, member: request.party!.member, change: change),
@@ -105,11 +98,13 @@ extension SeatLockingService {
         guard member.int == 1 else { throw .party(.notMember(membership.code)) }
     }
 
-    /// Who sits in each of the request's seats, for a party's booking.
+    /// Who sits in each of the request's seats, for a party's booking, in one script call
+    /// that refuses a member who is not in the party (the code was checked when they joined).
     func sitters(_ request: Request) async throws(SeatLockingError) -> [SeatCode: String] {
         guard let membership = request.party else { return [:] }
-        let party = try await party(membership.code, showtime: request.showtime.id, user: membership.member)
-        return party.seats.filter { request.seats.contains($0.key) && !$0.value.isEmpty }
+        let outcome = try await partyCall(.look, code: membership.code, showtime: request.showtime.id, user: membership.member)
+        let seats = try accepted(outcome, code: membership.code).seats
+        return seats.filter { request.seats.contains($0.key) && !$0.value.sitter.isEmpty }.mapValues(\.sitter)
     }
 
     // MARK: Codes and calls

@@ -111,7 +111,7 @@ public struct SeatLockingService: Sendable {
         let id = request.showtime.id
         let admission = try await admission(for: request, pass: pass)
         let input = LockInput(
-            keys: SeatKeys(showtime: id), user: request.user, party: request.party.map { ($0.code, $0.member) }, choices: choices, ttl: ttl,
+            keys: SeatKeys(showtime: id), user: request.user, party: request.party, choices: choices, ttl: ttl,
             policy: policy, admission: admission)
         var outcome = try await runLoaded(SeatScripts.lock, input, request, write: true)
         if case let .unavailable(_, _, staleClaims) = outcome, !staleClaims.isEmpty {
@@ -161,15 +161,21 @@ public struct SeatLockingService: Sendable {
     ) async throws(SeatLockingError) -> Release {
         let request = try validated(seats, showtime: id, user: user, party: party)
         try await requireMembership(request)
+        return try await release(request, strict: strict)
+    }
+
+    /// Releases those of the request's seats its holder holds (a person, or a party).
+    func release(_ request: Request, strict: Bool) async throws(SeatLockingError) -> Release {
         if strict {
             let boxOffice = request.seats.filter(request.showtime.occupied.contains)
             guard boxOffice.isEmpty else { throw .notLockOwner(boxOffice) }
         }
         let outcome = try await run(
-            SeatScripts.unlock, UnlockInput(keys: SeatKeys(showtime: id), user: request.user, seats: request.seats, strict: strict),
+            SeatScripts.unlock,
+            UnlockInput(keys: SeatKeys(showtime: request.showtime.id), user: request.user, seats: request.seats, strict: strict),
             request, write: true)
         if strict, !outcome.heldByOthers.isEmpty { throw .notLockOwner(outcome.heldByOthers) }
-        let release = Release(showtimeID: id, released: outcome.released, serverTime: outcome.serverTime)
+        let release = Release(showtimeID: request.showtime.id, released: outcome.released, serverTime: outcome.serverTime)
         logger.debug("unlocked", metadata: request.metadata(["released": "\(release.released)"]))
         return release
     }

@@ -18,7 +18,7 @@ struct LockInput: ScriptInput {
     let user: String
     /// For a party's hold: the party, and the member who sits in the new seats (who must
     /// still be in it).
-    let party: (code: PartyCode, member: String)?
+    let party: Request.Membership?
     /// Blocks of seats, each as large as the first, in order of preference.
     let choices: [[SeatCode]]
     let ttl: Duration
@@ -33,7 +33,7 @@ struct LockInput: ScriptInput {
     }
 
     init(
-        keys: SeatKeys, user: String, party: (code: PartyCode, member: String)? = nil, choices: [[SeatCode]], ttl: Duration,
+        keys: SeatKeys, user: String, party: Request.Membership? = nil, choices: [[SeatCode]], ttl: Duration,
         policy: LockPolicy, admission: Admission
     ) {
         precondition(!choices.isEmpty && choices.allSatisfy { $0.count == choices[0].count }, "blocks of one size")

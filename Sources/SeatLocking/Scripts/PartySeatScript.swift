@@ -9,6 +9,13 @@ struct PartySeatInput: ScriptInput {
     enum Change {
         case move(into: SeatCode)
         case swap(SeatCode, SeatCode)
+
+        var seats: [SeatCode] {
+            switch self {
+            case let .move(seat): [seat]
+            case let .swap(first, second): [first, second]
+            }
+        }
     }
 
     let keys: SeatKeys
@@ -16,18 +23,11 @@ struct PartySeatInput: ScriptInput {
     let member: String
     let change: Change
 
-    private var seats: [SeatCode] {
-        switch change {
-        case let .move(seat): [seat]
-        case let .swap(first, second): [first, second]
-        }
-    }
-
     var values: ScriptValues {
         ScriptValues(
-            keys: ["partyKey": .one(keys.party(code)), "lockKeys": .list(seats.map(keys.lock))],
+            keys: ["partyKey": .one(keys.party(code)), "lockKeys": .list(change.seats.map(keys.lock))],
             arguments: [
-                "holder": .one(code.holder), "member": .one(member), "seats": .list(seats.map(\.text)),
+                "holder": .one(code.holder), "member": .one(member), "seats": .list(change.seats.map(\.text)),
             ])
     }
 }
