@@ -75,16 +75,22 @@ enum Text {
 
     static func booked(_ booking: Booking) -> String {
         let booked = "Booked \(booking.seats.joined(separator: " ")) for \(PartyCode.named(booking.user)) in showtime \(booking.showtimeID): booking \(booking.id)."
-        guard !booking.sitters.isEmpty else { return booked }
+        return sitting(booking).map { booked + " " + $0 + "." } ?? booked
+    }
+
+    /// A party's booking: `alice in H9 H11, bob in H10`, in the order of its seats; nil for one person's.
+    static func sitting(_ booking: Booking) -> String? {
+        guard !booking.sitters.isEmpty else { return nil }
         let names = booking.seats.compactMap { booking.sitters[$0] }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        let sitting = names.map { name in "\(name) in \(booking.seats.filter { booking.sitters[$0] == name }.joined(separator: " "))" }
-        return booked + " " + sitting.joined(separator: ", ") + "."
+        return names.map { name in "\(name) in \(booking.seats.filter { booking.sitters[$0] == name }.joined(separator: " "))" }
+            .joined(separator: ", ")
     }
 
     static func bookings(_ bookings: [Booking]) -> String {
         guard !bookings.isEmpty else { return "No bookings." }
         return bookings.map { booking in
-            "booking \(booking.id)  showtime \(booking.showtimeID)  \(booking.user)  \(booking.seats.joined(separator: " "))  \(SeatLockingJSON.timestamp(booking.bookedAt))"
+            "booking \(booking.id)  showtime \(booking.showtimeID)  \(PartyCode.named(booking.user))  \(booking.seats.joined(separator: " "))  "
+                + SeatLockingJSON.timestamp(booking.bookedAt) + (sitting(booking).map { "  (\($0))" } ?? "")
         }.joined(separator: "\n")
     }
 
