@@ -72,18 +72,27 @@ keys() { tmux -L "$socket" send-keys -t map "$@"; }
 held() { [ "$(redis ZCARD 'seat_locks:{1}')" -ge "$1" ]; }
 
 await 20 shows "● live" || { screen >&2; fail "the seat map did not open"; }
+# Seats can be picked once the first status has drawn them: all 40 free.
+await 20 shows "available 40" || { screen >&2; fail "the seat map did not load the hall"; }
 keys Right Right Space
 await 5 held 1 || { screen >&2; fail "selecting a seat locked nothing"; }
 keys Down Space Left Space
 await 5 held 3 || { screen >&2; fail "two more seats were not locked"; }
 keys a 2
 await 5 held 5 || { screen >&2; fail "best seats for two were not locked"; }
+helpShown() { shows "show or hide this help"; }
+helpClosed() { ! helpShown; }
 keys '?'
+await 5 helpShown || { screen >&2; fail "the help did not open"; }
 keys Escape
+await 5 helpClosed || { screen >&2; fail "Escape did not close the help"; }
 tmux -L "$socket" resize-window -t map -x 40 -y 12
 tmux -L "$socket" resize-window -t map -x 120 -y 40
 await 5 shows "● live" || { screen >&2; fail "the seat map did not redraw after resizing"; }
-keys b y
+# Each key once the map shows it was read: the question, then the answer.
+keys b
+await 5 shows "Press y to book" || { screen >&2; fail "b did not ask to book"; }
+keys y
 await 10 shows "Enjoy the film" || { screen >&2; fail "booking did not finish"; }
 [ "$(redis HLEN 'seat_sold:{1}')" -eq 5 ] || fail "the booking did not sell five seats"
 keys q
