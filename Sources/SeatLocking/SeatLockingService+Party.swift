@@ -103,7 +103,9 @@ extension SeatLockingService {
     func sitters(_ request: Request) async throws(SeatLockingError) -> [SeatCode: String] {
         guard let membership = request.party else { return [:] }
         let outcome = try await partyCall(.look, code: membership.code, showtime: request.showtime.id, user: membership.member)
-        let seats = try accepted(outcome, code: membership.code).seats
+        // Whatever the reason (an ended party, or none), the member is not in it now.
+        guard case let .party(snapshot) = outcome else { throw .party(.notMember(membership.code)) }
+        let seats = snapshot.seats
         return seats.filter { request.seats.contains($0.key) && !$0.value.sitter.isEmpty }.mapValues(\.sitter)
     }
 

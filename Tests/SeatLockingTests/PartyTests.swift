@@ -41,6 +41,13 @@ struct PartyTests {
         await #expect(throws: SeatLockingError.party(.notMember(code))) {
             try await service.unlock(["A1"], showtime: showtime.id, user: carol, party: code)
         }
+        await #expect(throws: SeatLockingError.party(.notMember(code))) {
+            try await service.book(["A1"], showtime: showtime.id, user: carol, party: code)
+        }
+        let never = try #require(PartyCode("ZZZZZ-000"))
+        await #expect(throws: SeatLockingError.party(.notMember(never)), "a party that does not exist has no members") {
+            try await service.book(["A1"], showtime: showtime.id, user: carol, party: never)
+        }
         // Members see the party's seats as theirs; others as taken; nobody can take them alone.
         #expect(try await service.status(showtime: showtime.id, viewer: bob, party: code).state(of: "A1") == .selected)
         #expect(try await service.status(showtime: showtime.id, viewer: carol).state(of: "A1") == .locked)
