@@ -13,7 +13,8 @@ struct SeatsCommand: AsyncParsableCommand {
         discussion: """
             Arrows or h j k l move, Space or Enter selects or releases a seat (it is locked for you at once), \
             b books your seats, r refreshes, ? lists every key, q quits and releases your seats. \
-            Other people's choices appear as they happen. Logs go to cinebook.log in the state directory \
+            Other people's choices appear as they happen. t starts a party: friends open the map with \
+            --party CODE and choose with you, one hold for you all, each seat naming who sits in it. Logs go to cinebook.log in the state directory \
             ($XDG_STATE_HOME/cinebook or ~/.local/state/cinebook).
 
             With --api the map works through a cinebook server's HTTP API instead of Redis: you are whoever \
@@ -26,6 +27,8 @@ struct SeatsCommand: AsyncParsableCommand {
     var showtime: Int?
     @Option(help: ArgumentHelp("Who you are (default: your login name).", valueName: "name"))
     var user: String?
+    @Option(help: ArgumentHelp("Join this party and choose seats with its members (`t` in the map starts one).", valueName: "code"))
+    var party: PartyCodeArgument?
     @Option(help: ArgumentHelp("Seconds between full reloads of the map; changes also arrive as they happen.", valueName: "seconds"))
     var poll: Double = 10
     @Option(help: ArgumentHelp("Use the seat map through the HTTP API of the cinebook server at this address.", valueName: "http://host:port"))
@@ -64,32 +67,36 @@ struct SeatsCommand: AsyncParsableCommand {
             throw error.reported
         }
         if let api {
-            return try await ServerBuild.features().mapOverAPI(base: api, token: accessToken!, showtime: showtime, poll: poll, runner: runner)
+            return try await ServerBuild.features().mapOverAPI(
+                base: api, token: accessToken!, showtime: showtime, party: party?.code, poll: poll, runner: runner)
         }
         try await runner.run { service in
             let id = showtime ?? service.catalog.showtimes[0].id
             guard let chosen = service.catalog.showtime(id) else { throw SeatLockingError.unknownShowtime(id) }
             let name = try SeatLockingService.validatedUser(user ?? LoginName.current)
             return try await SeatMapSession.run(
-                on: service, showtime: chosen, user: name, policy: service.policy, source: .redis, poll: poll, runner: runner)
+                on: service, showtime: chosen, user: name, party: party?.code, policy: service.policy, source: .redis, poll: poll, runner: runner)
         }
     }
 }
 
 /// The seat map as a command runs it, on Redis or through a server's API.
 package enum SeatMapSession {
-    /// Runs the seat map until the user leaves, and says what it left behind.
+    /// Runs the seat map until the user leaves, and says what it left behind. With `party`,
+    /// the user joins it first: a wrong, ended or full code stops here, with its own exit status.
     package static func run(
-        on operations: any SeatOperations, showtime: Showtime, user: String, policy: LockPolicy, source: SeatMapSettings.Source,
-        poll: Double, runner: CommandRunner
+        on operations: any SeatOperations, showtime: Showtime, user: String, party code: PartyCode? = nil, policy: LockPolicy,
+        source: SeatMapSettings.Source, poll: Double, runner: CommandRunner
     ) async throws -> Output {
+        var party: Party?
+        if let code { party = try await operations.joinParty(code, showtime: showtime.id, user: user) }
         let app = SeatMapApp(
-            operations: operations, showtime: showtime, user: user,
+            operations: operations, showtime: showtime, user: user, party: party,
             settings: SeatMapSettings(pollInterval: .milliseconds(Int64(poll * 1000)), policy: policy, source: source),
             logger: Logger(label: "cinebook.seats"))
         do {
             let outcome = try await runner.logFile!.capturingStandardError { try await app.run() }
-            let text = Text.farewell(outcome, user: user, showtime: showtime.id)
+            let text = Text.farewell(outcome, showtime: showtime.id)
             return Output(text: text, json: text)
         } catch let error as SeatMapError {
             throw StartupError(error)
@@ -118,10 +125,8 @@ enum LoginName {
 
 extension Text {
     /// What the seat map leaves on the terminal when it closes.
-    static func farewell(_ outcome: SeatMapState.Outcome, user: String, showtime: Int) -> String {
-        var lines = outcome.bookings.map { booking in
-            "Booked \(booking.seats.joined(separator: " ")) for \(user) in showtime \(showtime): booking \(booking.id)."
-        }
+    static func farewell(_ outcome: SeatMapState.Outcome, showtime: Int) -> String {
+        var lines = outcome.bookings.map(booked)
         if !outcome.released.isEmpty {
             lines.append("Released \(outcome.released.joined(separator: " ")) in showtime \(showtime).")
         }

@@ -14,7 +14,7 @@ package protocol ServerFeatures: Sendable {
     /// A PostgreSQL database of record (SQLite needs no server build).
     func openPostgres(_ url: RecordsURL, seed: () throws -> [ShowtimeRecord]) async throws -> any SalesRecord
     /// The seat map through a server's HTTP API.
-    func mapOverAPI(base: String, token: String, showtime: Int?, poll: Double, runner: CommandRunner) async throws
+    func mapOverAPI(base: String, token: String, showtime: Int?, party: PartyCode?, poll: Double, runner: CommandRunner) async throws
     /// `demo --api`: a server in the first pane, then one map per user through it.
     func serverDemo(
         tmux: String, users: [String], showtime: Int, binary: String, backend: [String], environment: [String: String]

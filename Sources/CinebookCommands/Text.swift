@@ -80,10 +80,7 @@ enum Text {
 
     /// A party's booking: `alice in H9 H11, bob in H10`, in the order of its seats; nil for one person's.
     static func sitting(_ booking: Booking) -> String? {
-        guard !booking.sitters.isEmpty else { return nil }
-        let names = booking.seats.compactMap { booking.sitters[$0] }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        return names.map { name in "\(name) in \(booking.seats.filter { booking.sitters[$0] == name }.joined(separator: " "))" }
-            .joined(separator: ", ")
+        Party.seating(of: booking.seats, sitters: booking.sitters)
     }
 
     static func bookings(_ bookings: [Booking]) -> String {

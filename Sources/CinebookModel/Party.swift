@@ -114,6 +114,23 @@ public struct Party: Sendable, Hashable {
     }
 }
 
+extension Party {
+    /// Who sits where, in the order of `seats`: `alice in H9 H11, bob in H10`; nil when
+    /// nobody is named (one person's seats).
+    public static func seating(of seats: [SeatCode], sitters: [SeatCode: String]) -> String? {
+        let names = seats.compactMap { sitters[$0] }.filter { !$0.isEmpty }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        guard !names.isEmpty else { return nil }
+        return names.map { name in "\(name) in \(seats.filter { sitters[$0] == name }.joined(separator: " "))" }.joined(separator: ", ")
+    }
+
+    /// The members' names as a sentence: `alice, bob and carol`.
+    public var memberNames: String {
+        let names = members.map(\.name)
+        guard let last = names.last else { return "nobody" }
+        return names.count == 1 ? last : names.dropLast().joined(separator: ", ") + " and " + last
+    }
+}
+
 /// What leaving a party did.
 public struct PartyDeparture: Sendable, Hashable {
     /// The seats released: the leaver's own, or every seat left when the last member went.

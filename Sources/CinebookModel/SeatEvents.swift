@@ -12,6 +12,10 @@ public struct SeatEvent: Sendable, Hashable {
         case choosing
         /// The waiting room's news (`room`); no seat changed, and the version stays.
         case room
+        /// A party's members or who sits where changed (`seats`: those whose sitter
+        /// changed; none for a member joining or leaving). Which party is not said: its
+        /// members' maps look at their own party again.
+        case party
     }
 
     public let kind: Kind

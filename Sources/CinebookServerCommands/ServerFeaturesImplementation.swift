@@ -19,7 +19,7 @@ package struct ServerBuildFeatures: ServerFeatures {
     }
 
     /// The same map, with the server's API as its seat operations.
-    package func mapOverAPI(base: String, token: String, showtime: Int?, poll: Double, runner: CommandRunner) async throws {
+    package func mapOverAPI(base: String, token: String, showtime: Int?, party: PartyCode?, poll: Double, runner: CommandRunner) async throws {
         let client = SeatAPIClient(base: base, connections: 4, requestTimeout: .seconds(3)) { _ in token }
         let outcome: Result<Void, any Error>
         do {
@@ -34,7 +34,7 @@ package struct ServerBuildFeatures: ServerFeatures {
                 let (chosen, policy) = try await client.showtime(id)
                 let name = try await client.viewer(of: "you", showtime: id)
                 return try await SeatMapSession.run(
-                    on: client, showtime: chosen, user: name, policy: policy, source: .server, poll: poll, runner: runner)
+                    on: client, showtime: chosen, user: name, party: party, policy: policy, source: .server, poll: poll, runner: runner)
             }
             outcome = .success(())
         } catch {

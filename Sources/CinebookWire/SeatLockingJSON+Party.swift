@@ -52,5 +52,11 @@ extension SeatLockingJSON {
             released = departure.released
             party = departure.party.map(Party.init)
         }
+
+        /// Nil when the party it names cannot be read back.
+        public var departure: CinebookModel.PartyDeparture? {
+            guard let party else { return CinebookModel.PartyDeparture(released: released, party: nil) }
+            return party.party.map { CinebookModel.PartyDeparture(released: released, party: $0) }
+        }
     }
 }

@@ -54,7 +54,7 @@ struct PartyController: Sendable {
     }
 
     /// The header a seat operation names its party with.
-    static let partyHeader = HTTPField.Name("Cinebook-Party")!
+    static let partyHeader = HTTPField.Name(WireHeader.party)!
 
     /// The party a seat operation acts for, if it names one.
     static func party(of request: Request) throws -> PartyCode? {

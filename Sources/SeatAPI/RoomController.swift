@@ -33,7 +33,7 @@ struct RoomController: Sendable {
     }
 
     /// The header a lock hands its pass in with.
-    static let passHeader = HTTPField.Name("Cinebook-Pass")!
+    static let passHeader = HTTPField.Name(WireHeader.pass)!
 
     /// The request's pass, if it has one.
     static func pass(of request: Request) -> String? {

@@ -107,7 +107,7 @@ struct SeatController: Sendable {
     @Sendable func best(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
         let wish = try BestQuery.wish(from: request, showtime: showtime, service: service)
-        let best = try await service.best(wish, showtime: showtime, viewer: user)
+        let best = try await service.best(wish, showtime: showtime, viewer: user, party: try PartyController.party(of: request))
         return JSONResponse.make(SeatLockingJSON.Best(best))
     }
 

@@ -78,18 +78,18 @@ public final class SeatAPIClient: SeatOperations {
     // MARK: Seat operations
 
     public func lock(
-        _ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?, orNearest: Bool, pass: String?
+        _ seats: [SeatCode], showtime: Int, user: String, party: PartyCode?, ttl: Duration?, orNearest: Bool, pass: String?
     ) async throws(SeatLockingError) -> LockGrant {
         try read(
             try await send(
                 .POST, "/api/v1/showtimes/\(showtime)/seats/lock", user: user, body: .init(seats: seats, ttl: ttl, orNearest: orNearest),
-                headers: Self.passHeader(pass)),
+                headers: Self.headers(party: party, pass: pass)),
             as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
     }
 
     /// `POST .../seats/best` with the wish in the query, as `GET` reads it.
     public func lockBest(
-        _ wish: SeatWish, showtime: Int, user: String, ttl: Duration?, pass: String?
+        _ wish: SeatWish, showtime: Int, user: String, party: PartyCode?, ttl: Duration?, pass: String?
     ) async throws(SeatLockingError) -> LockGrant {
         var query = ["count=\(wish.count)"]
         if let category = wish.category { query.append("category=\(category.rawValue)") }
@@ -97,13 +97,17 @@ public final class SeatAPIClient: SeatOperations {
         if !wish.near.isEmpty { query.append("near=" + wish.near.map(\.code.text).joined(separator: ",")) }
         if let ttl { query.append("ttl_seconds=\(ttl.components.seconds)") }
         return try read(
-            try await send(.POST, "/api/v1/showtimes/\(showtime)/seats/best?" + query.joined(separator: "&"), user: user, headers: Self.passHeader(pass)),
+            try await send(.POST, "/api/v1/showtimes/\(showtime)/seats/best?" + query.joined(separator: "&"), user: user, headers: Self.headers(party: party, pass: pass)),
             as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
     }
 
-    /// The waiting room's pass travels in a header of its own, never in a URL (which logs keep).
-    private static func passHeader(_ pass: String?) -> [String: String] {
-        pass.map { ["Cinebook-Pass": $0] } ?? [:]
+    /// The party and the waiting room's pass travel in headers of their own, never in a URL
+    /// (which logs keep).
+    private static func headers(party: PartyCode?, pass: String? = nil) -> [String: String] {
+        var headers: [String: String] = [:]
+        headers[WireHeader.party] = party?.text
+        headers[WireHeader.pass] = pass
+        return headers
     }
 
     // MARK: The waiting room
@@ -120,9 +124,11 @@ public final class SeatAPIClient: SeatOperations {
         try read(try await send(.DELETE, "/api/v1/showtimes/\(showtime)/queue", user: user), as: SeatLockingJSON.Standing.self, "a place in line", \.standing, at: \.serverTime)
     }
 
-    public func extend(_ seats: [SeatCode], showtime: Int, user: String, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
+    public func extend(_ seats: [SeatCode], showtime: Int, user: String, party: PartyCode?, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
         try read(
-            try await send(.PUT, "/api/v1/showtimes/\(showtime)/seats/extend-lock", user: user, body: .init(seats: seats, ttl: ttl)),
+            try await send(
+                .PUT, "/api/v1/showtimes/\(showtime)/seats/extend-lock", user: user, body: .init(seats: seats, ttl: ttl),
+                headers: Self.headers(party: party)),
             as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
     }
 
@@ -132,27 +138,29 @@ public final class SeatAPIClient: SeatOperations {
             as: SeatLockingJSON.Choosing.self, "a mark of presence", \.mark, at: \.serverTime)
     }
 
-    public func unlock(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> Release {
+    public func unlock(_ seats: [SeatCode], showtime: Int, user: String, party: PartyCode?) async throws(SeatLockingError) -> Release {
         try read(
-            try await send(.DELETE, "/api/v1/showtimes/\(showtime)/seats/unlock", user: user, body: .init(seats: seats)),
+            try await send(
+                .DELETE, "/api/v1/showtimes/\(showtime)/seats/unlock", user: user, body: .init(seats: seats), headers: Self.headers(party: party)),
             as: SeatLockingJSON.Released.self, "a release", \.release, at: \.serverTime)
     }
 
-    public func book(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> Booking {
+    public func book(_ seats: [SeatCode], showtime: Int, user: String, party: PartyCode?) async throws(SeatLockingError) -> Booking {
         try read(
-            try await send(.POST, "/api/v1/showtimes/\(showtime)/bookings", user: user, body: .init(seats: seats)),
+            try await send(.POST, "/api/v1/showtimes/\(showtime)/bookings", user: user, body: .init(seats: seats), headers: Self.headers(party: party)),
             as: SeatLockingJSON.Booked.self, "a booking", \.booking, at: \.bookedAt)
     }
 
-    public func status(showtime: Int, viewer: String?) async throws(SeatLockingError) -> ShowtimeStatus {
-        try await status(showtime: showtime, viewer: viewer, tag: nil)!
+    public func status(showtime: Int, viewer: String?, party: PartyCode?) async throws(SeatLockingError) -> ShowtimeStatus {
+        try await status(showtime: showtime, viewer: viewer, party: party, tag: nil)!
     }
 
     /// A conditional GET: `If-None-Match` with the revision's tag, and a 304 when current.
     public func status(
-        showtime: Int, viewer: String, ifChangedSince revision: ShowtimeRevision
+        showtime: Int, viewer: String, party: PartyCode?, ifChangedSince revision: ShowtimeRevision
     ) async throws(SeatLockingError) -> StatusReading {
-        let reading = try await status(showtime: showtime, viewer: viewer, tag: revision.tag(showtime: showtime, viewer: viewer))
+        let tag = revision.tag(showtime: showtime, viewer: party?.holder ?? viewer)
+        let reading = try await status(showtime: showtime, viewer: viewer, party: party, tag: tag)
         if let status = reading { return .changed(status) }
         return .unchanged(serverTime: Date().addingTimeInterval(clockOffset.withLock { $0 }))
     }
@@ -184,10 +192,11 @@ public final class SeatAPIClient: SeatOperations {
     }
 
     /// The status, or nil on a 304 to `tag`.
-    private func status(showtime: Int, viewer: String?, tag: String?) async throws(SeatLockingError) -> ShowtimeStatus? {
+    private func status(showtime: Int, viewer: String?, party: PartyCode?, tag: String?) async throws(SeatLockingError) -> ShowtimeStatus? {
         let known = try known(showtime)
-        let response = try await send(
-            .GET, "/api/v1/showtimes/\(showtime)/seats/status", user: viewer ?? Self.anyViewer, headers: tag.map { ["If-None-Match": $0] } ?? [:])
+        var headers = Self.headers(party: party)
+        headers["If-None-Match"] = tag
+        let response = try await send(.GET, "/api/v1/showtimes/\(showtime)/seats/status", user: viewer ?? Self.anyViewer, headers: headers)
         if response.status == 304 { return nil }
         try succeeded(response)
         let revision = response.headers["ETag"].flatMap(ShowtimeRevision.init(tag:)) ?? ShowtimeRevision()
@@ -201,6 +210,44 @@ public final class SeatAPIClient: SeatOperations {
     public func events(showtime: Int) throws(SeatLockingError) -> AsyncStream<SeatFeedEvent> {
         _ = try known(showtime)
         return EventStreamReader(client: self, showtime: showtime).feed()
+    }
+
+    // MARK: Parties
+
+    public func startParty(showtime: Int, user: String) async throws(SeatLockingError) -> Party {
+        try party(from: try await send(.POST, "/api/v1/showtimes/\(showtime)/parties", user: user))
+    }
+
+    public func joinParty(_ code: PartyCode, showtime: Int, user: String) async throws(SeatLockingError) -> Party {
+        try party(from: try await send(.POST, "/api/v1/showtimes/\(showtime)/parties/\(code)/members", user: user))
+    }
+
+    public func party(_ code: PartyCode, showtime: Int, user: String) async throws(SeatLockingError) -> Party {
+        try party(from: try await send(.GET, "/api/v1/showtimes/\(showtime)/parties/\(code)", user: user))
+    }
+
+    public func leaveParty(_ code: PartyCode, showtime: Int, user: String) async throws(SeatLockingError) -> PartyDeparture {
+        let response = try await send(.DELETE, "/api/v1/showtimes/\(showtime)/parties/\(code)/members/me", user: user)
+        guard let departure = try decoded(SeatLockingJSON.PartyDeparture.self, from: response, what: "a departure").departure else {
+            throw Self.unreadable("a departure")
+        }
+        return departure
+    }
+
+    public func sit(in seat: SeatCode, party code: PartyCode, showtime: Int, user: String) async throws(SeatLockingError) -> Party {
+        try party(from: try await send(.PUT, "/api/v1/showtimes/\(showtime)/parties/\(code)/seats", user: user, body: .init(seats: [seat])))
+    }
+
+    public func swap(
+        _ first: SeatCode, _ second: SeatCode, party code: PartyCode, showtime: Int, user: String
+    ) async throws(SeatLockingError) -> Party {
+        try party(from: try await send(.PUT, "/api/v1/showtimes/\(showtime)/parties/\(code)/seats", user: user, body: .init(seats: [first, second])))
+    }
+
+    private func party(from response: Answer) throws(SeatLockingError) -> Party {
+        guard let party = try decoded(SeatLockingJSON.Party.self, from: response, what: "a party").party else { throw Self.unreadable("a party") }
+        observe(serverTime: party.serverTime)
+        return party
     }
 
     // MARK: Requests and answers

@@ -5,10 +5,10 @@ extension SeatLockingService {
     /// Up to `limit` ranked offers of `wish.count` free seats, from one status round trip.
     /// The viewer's own seats count as taken: the offers are seats to add.
     public func best(
-        _ wish: SeatWish, showtime id: Int, viewer: String? = nil, limit: Int = 3
+        _ wish: SeatWish, showtime id: Int, viewer: String? = nil, party: PartyCode? = nil, limit: Int = 3
     ) async throws(SeatLockingError) -> BestAvailable {
         try validated(wish, showtime: id)
-        let status = try await status(showtime: id, viewer: viewer)
+        let status = try await status(showtime: id, viewer: viewer, party: party)
         let offers = BestSeats(status).offers(for: wish, limit: limit)
         return BestAvailable(showtimeID: id, wish: wish, offers: offers)
     }
@@ -38,7 +38,7 @@ extension SeatLockingService {
     private func grantBest(
         _ wish: SeatWish, showtime id: Int, user: String, party: PartyCode?, ttl: Duration?, pass: String?
     ) async throws(SeatLockingError) -> LockGrant {
-        let offers = try await best(wish, showtime: id, viewer: user, limit: Self.blocksPerCall).offers.map(\.codes)
+        let offers = try await best(wish, showtime: id, viewer: user, party: party, limit: Self.blocksPerCall).offers.map(\.codes)
         guard let first = offers.first else { throw .seatsUnavailable([], suggestions: []) }
         let (request, ttl) = try holdRequest(first, showtime: id, user: user, party: party, ttl: ttl)
         return try await grantFirstFree(of: offers, request, ttl: ttl, pass: pass)

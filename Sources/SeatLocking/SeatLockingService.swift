@@ -94,7 +94,9 @@ public struct SeatLockingService: Sendable {
     /// (best available near the request, not the request itself).
     private func nearestBlocks(to request: Request) async throws(SeatLockingError) -> [[SeatCode]] {
         let wish = SeatWish(count: request.seats.count, near: request.seats.compactMap(request.showtime.layout.seat))
-        let offers = try await best(wish, showtime: request.showtime.id, viewer: request.user, limit: Self.blocksPerCall + 1).offers
+        let offers = try await best(
+            wish, showtime: request.showtime.id, viewer: request.party?.member ?? request.user, party: request.party?.code,
+            limit: Self.blocksPerCall + 1).offers
         return Array(offers.map(\.codes).filter { Set($0) != Set(request.seats) }.prefix(Self.blocksPerCall))
     }
 
@@ -217,13 +219,14 @@ public struct SeatLockingService: Sendable {
 
     private func readStatus(showtime id: Int, viewer: String?, party: PartyCode? = nil) async throws(SeatLockingError) -> ShowtimeStatus {
         guard let showtime = catalog.showtime(id) else { throw .unknownShowtime(id) }
-        var viewer = try viewer.map(Self.validatedUser)
-        if let party, let member = viewer {
+        let person = try viewer.map(Self.validatedUser)
+        var viewer = person
+        if let party, let member = person {
             try await requireMembership(Request(showtime: showtime, user: member, seats: [], party: .init(code: party, member: member)))
             viewer = party.holder
         }
         let outcome = try await runLoaded(
-            SeatScripts.status, StatusInput(keys: SeatKeys(showtime: id), viewer: viewer ?? ""),
+            SeatScripts.status, StatusInput(keys: SeatKeys(showtime: id), viewer: viewer ?? "", chooser: person),
             Request(showtime: showtime, user: viewer ?? "", seats: []))
         let seats = showtime.layout.seats.map { seat -> SeatStatus in
             if outcome.taken.contains(seat.code) || showtime.occupied.contains(seat.code) {

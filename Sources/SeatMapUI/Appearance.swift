@@ -44,6 +44,10 @@ public struct Appearance: Sendable, Hashable {
     public var bookedGlyph: Unicode.Scalar { unicode ? "◆" : "B" }
     public var bookedStyle: CellStyle { CellStyle(foreground: color ? .cyan : nil, dim: !color) }
 
+    /// A seat of the user's party that another member sits in: held for them all.
+    public var partyGlyph: Unicode.Scalar { unicode ? "◉" : "&" }
+    public var partyStyle: CellStyle { CellStyle(foreground: color ? .blue : nil, bold: true) }
+
     /// A free seat of a category other than standard, so that premium seats and wheelchair
     /// spaces show before the cursor reaches them.
     public func availableGlyph(_ category: SeatCategory) -> Unicode.Scalar {
@@ -114,6 +118,7 @@ public struct Appearance: Sendable, Hashable {
         for category in SeatCategory.allCases { pair { $0.availableGlyph(category) } }
         for level in 0...SeatPopularity.levels { pair { $0.heatGlyph(level) } }
         pair(\.bookedGlyph)
+        pair(\.partyGlyph)
         let punctuation: [Character: String] = [
             "·": "|", "—": "-", "–": "-", "…": "...", "←": "<", "→": ">", "↑": "^", "↓": "v",
             "‘": "'", "’": "'", "“": "\"", "”": "\"",

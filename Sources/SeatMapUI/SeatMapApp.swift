@@ -30,13 +30,18 @@ public struct SeatMapApp: Sendable {
     public let operations: any SeatOperations
     public let showtime: Showtime
     public let user: String
+    /// The party the user chooses with from the start (joined before the map opens).
+    public let party: Party?
     public let settings: SeatMapSettings
     let logger: Logger
 
-    public init(operations: any SeatOperations, showtime: Showtime, user: String, settings: SeatMapSettings, logger: Logger) {
+    public init(
+        operations: any SeatOperations, showtime: Showtime, user: String, party: Party? = nil, settings: SeatMapSettings, logger: Logger
+    ) {
         self.operations = operations
         self.showtime = showtime
         self.user = user
+        self.party = party
         self.settings = settings
         self.logger = logger
     }
@@ -45,10 +50,10 @@ public struct SeatMapApp: Sendable {
     public func run() async throws(SeatMapError) -> SeatMapState.Outcome {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATerminal }
         let inbox = try Inbox()
-        let (effects, effectSink) = AsyncStream.makeStream(of: SeatMapEffect.self)
+        let (effects, effectSink) = AsyncStream.makeStream(of: TerminalLoop.Work.self)
         let runner = SeatMapEffectRunner(operations: operations, showtime: showtime.id, user: user)
         let worker = Task {
-            for await effect in effects { inbox.post(await runner.perform(effect)) }
+            for await work in effects { inbox.post(await runner.perform(work.effect, party: work.party)) }
         }
         let feed = try? operations.events(showtime: showtime.id)
         let listener = Task {
@@ -57,7 +62,7 @@ public struct SeatMapApp: Sendable {
         }
         let signals = watchSignals(inbox)
         logger.info("seat map opened", metadata: ["showtime": "\(showtime.id)", "user": "\(user)"])
-        let loop = TerminalLoop(showtime: showtime, user: user, settings: settings, inbox: inbox, effects: effectSink)
+        let loop = TerminalLoop(showtime: showtime, user: user, party: party, settings: settings, inbox: inbox, effects: effectSink)
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<SeatMapState.Outcome, SeatMapError>, Never>) in
             let thread = Thread { continuation.resume(returning: loop.run()) }
             thread.name = "seat-map"
@@ -116,11 +121,15 @@ public struct SeatMapApp: Sendable {
 /// The terminal side: reads input, applies events to the state, hands effects to the
 /// worker and paints. Everything here runs on the loop's own thread.
 private struct TerminalLoop: Sendable {
+    /// An effect, and the party it is done for (as the state names it when asking).
+    typealias Work = (effect: SeatMapEffect, party: PartyCode?)
+
     let showtime: Showtime
     let user: String
+    let party: Party?
     let settings: SeatMapSettings
     let inbox: Inbox
-    let effects: AsyncStream<SeatMapEffect>.Continuation
+    let effects: AsyncStream<Work>.Continuation
 
     func run() -> Result<SeatMapState.Outcome, SeatMapError> {
         let terminal: CursesTerminal
@@ -128,7 +137,7 @@ private struct TerminalLoop: Sendable {
         defer { terminal.close() }
         var settings = settings
         settings.appearance = terminal.appearance
-        var state = SeatMapState(showtime: showtime, user: user, settings: settings, size: terminal.size, now: Date())
+        var state = SeatMapState(showtime: showtime, user: user, party: party, settings: settings, size: terminal.size, now: Date())
         var terminalOpen = true
         var nextTick = Date()
         var idleWakes = 0
@@ -145,7 +154,7 @@ private struct TerminalLoop: Sendable {
                 }
             }
             for event in events {
-                for effect in state.update(event, now: Date()) { effects.yield(effect) }
+                for effect in state.update(event, now: Date()) { effects.yield((effect, state.partyCode)) }
             }
             if state.isFinished { break }
             if terminalOpen { terminal.paint(render(state, size: state.size)) }
@@ -154,7 +163,7 @@ private struct TerminalLoop: Sendable {
             case .keys:
                 let input = terminal.read()
                 for event in input {
-                    for effect in state.update(event, now: Date()) { effects.yield(effect) }
+                    for effect in state.update(event, now: Date()) { effects.yield((effect, state.partyCode)) }
                 }
                 // A terminal that is readable but yields nothing, over and over, has gone.
                 idleWakes = input.isEmpty ? idleWakes + 1 : 0
@@ -162,7 +171,7 @@ private struct TerminalLoop: Sendable {
                 fallthrough
             case .hangup:
                 terminalOpen = false
-                for effect in state.update(.terminate, now: Date()) { effects.yield(effect) }
+                for effect in state.update(.terminate, now: Date()) { effects.yield((effect, state.partyCode)) }
             case .other:
                 break
             }

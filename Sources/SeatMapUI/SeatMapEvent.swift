@@ -39,6 +39,8 @@ public enum SeatMapEvent: Sendable {
     case bookingsLoaded(Result<[Booking], SeatLockingError>)
     /// Where the user stands in the showtime's waiting room.
     case roomAnswered(Result<RoomStanding, SeatLockingError>)
+    /// The user's party as it is after what was asked of it.
+    case partyAnswered(PartyAsk, Result<Party, SeatLockingError>)
     /// The seats held when leaving were released, or could not be.
     case left(released: [SeatCode], failure: SeatLockingError?)
 }
@@ -69,6 +71,21 @@ public enum SeatMapEffect: Sendable, Hashable {
     case lookAtRoom
     /// Leave the waiting room's line.
     case leaveRoom
-    /// Release these seats (maybe none), then report `.left`.
+    /// Start a party, look at the user's party again, or change who sits where in it.
+    case party(PartyAsk)
+    /// Release these seats (maybe none), then report `.left`; in a party, leave the party,
+    /// which gives back the user's own seats.
     case leave(releasing: [SeatCode])
+}
+
+/// What the seat map asks of the user's party.
+public enum PartyAsk: Sendable, Hashable {
+    /// A new party, with the user as its first member.
+    case start
+    /// Who is in it and who sits where, now.
+    case look
+    /// The user sits in this party seat, in place of whoever sat there.
+    case sit(SeatCode)
+    /// The people in two party seats change places.
+    case swap(SeatCode, SeatCode)
 }

@@ -142,6 +142,8 @@ struct SeatMapRenderer {
         }
         var counts: [SeatState: Int] = [:]
         for value in state.seats.values { counts[value, default: 0] += 1 }
+        // A party's seats that others sit in have a mark of their own.
+        counts[.selected, default: 0] -= state.partyMatesSeats.count
         let entries: [(SeatState, long: String, short: String)] = [
             (.available, "available", "free"), (.selected, "yours", "yours"),
             (.locked, "held by others", "held"), (.occupied, "sold", "sold"),
@@ -175,8 +177,12 @@ struct SeatMapRenderer {
     private mutating func drawMarks(x legendEnd: Int, y legendLine: Int, long: Bool) {
         let categories = state.showtime.layout.categories
         var marks: [(Unicode.Scalar, CellStyle, String)] = []
+        if state.party != nil {
+            let mates = state.partyMatesSeats.count
+            marks.append((look.partyGlyph, look.partyStyle, long ? " your party \(mates)" : " party \(mates)"))
+        }
         let booked = state.booked.count
-        if booked > 0 { marks.append((look.bookedGlyph, look.bookedStyle, long ? " booked by you \(booked)" : " booked \(booked)")) }
+        if booked > 0 { marks.append((look.bookedGlyph, look.bookedStyle, long ? " booked by \(state.party == nil ? "you" : "your party") \(booked)" : " booked \(booked)")) }
         if categories.contains(.premium) { marks.append((look.availableGlyph(.premium), look.style(.available), " premium")) }
         if categories.contains(.wheelchair) { marks.append((look.availableGlyph(.wheelchair), look.style(.available), " wheelchair")) }
         let hinted = geometry.hiddenAbove + geometry.hiddenBelow + geometry.hiddenLeft + geometry.hiddenRight > 0
@@ -222,12 +228,15 @@ struct SeatMapRenderer {
         case (nil, .choosing): what = "someone is choosing it right now — Space still selects it"
         case (nil, .occupied) where state.booked.contains(seat.code): what = "booked by you"
         case (nil, .occupied): what = "sold"
+        case (nil, .selected) where state.isPartyMates(seat.code):
+            what = "\(state.sitter(of: seat.code) ?? "") sits here — Space: sit here, s: swap"
         case (nil, .selected):
+            let keys = state.party == nil ? "Space releases it" : "Space: release, s: swap"
             if let until = state.holds.ends[seat.code] {
                 let local = state.onLocalClock(until)
-                what = "yours until \(CinemaTime.clock(local, in: state.showtime.timeZone, seconds: false)) — Space releases it"
+                what = "yours until \(CinemaTime.clock(local, in: state.showtime.timeZone, seconds: false)) — \(keys)"
             } else {
-                what = "yours — Space releases it"
+                what = "yours — \(keys)"
             }
         }
         let y = geometry.belowGrid + 2
@@ -246,7 +255,8 @@ struct SeatMapRenderer {
         let first = geometry.belowGrid + 3
         let room = width - margin - 1
         if case let .confirmingBooking(seats) = state.mode {
-            let lines = wrap("Book \(seats.sentence) for \(state.user)? Press y to book, any other key to cancel.", width: room)
+            let seating = state.party.flatMap { Party.seating(of: seats, sitters: $0.latest.seats) }.map { " (\($0))" } ?? ""
+            let lines = wrap("Book \(seats.sentence) for \(state.holderName)\(seating)? Press y to book, any other key to cancel.", width: room)
             for (offset, line) in lines.prefix(2).enumerated() { put(line, x: margin, y: first + offset, look.warning) }
             return
         }
@@ -254,6 +264,11 @@ struct SeatMapRenderer {
             let text = popularity == nil ? "Loading seat popularity…"
                 : "Seat popularity: how often each seat was held, from the showtime's history and the holds now. p or Esc: back to the map."
             for (offset, line) in wrap(text, width: room).prefix(2).enumerated() { put(line, x: margin, y: first + offset, look.emphasis) }
+            return
+        }
+        if case let .swapping(seat) = state.mode {
+            let lines = wrap("Swap \(seat) with which seat? Move to another of your party's seats and press s; any other key cancels.", width: room)
+            for (offset, line) in lines.prefix(2).enumerated() { put(line, x: margin, y: first + offset, look.emphasis) }
             return
         }
         if state.mode == .choosingPartySize {
@@ -290,6 +305,7 @@ struct SeatMapRenderer {
         // A long or wide name gives way to the countdown and the connection.
         let name = DisplayWidth.fitted(look.text(state.user), to: max(6, min(24, width / 4)), ellipsis: look.ellipsis)
         var parts: [String] = [name]
+        if let party = state.party { parts.append("party \(party.code)") }
         parts.append(selected.isEmpty ? "no seats" : selected.count > 6
             ? selected.prefix(5).joined(separator: " ") + " +\(selected.count - 5)"
             : selected.joined(separator: " "))
@@ -369,6 +385,8 @@ struct SeatMapRenderer {
             "a               best seats together (asks how many)",
             "a  1–3          take a suggested seat, when offered",
             "b               book your seats (y to confirm)",
+            "t               choose with friends: start a party",
+            "s               swap two of your party's seats",
             "p               seat popularity (a heat map)",
             "r               refresh now",
             "Esc             dismiss the message",
@@ -451,6 +469,7 @@ extension SeatMapState {
         }
         if !hasLoaded && seatState != .occupied { return (look.unknownGlyph, look.quiet) }
         if seatState == .occupied && booked.contains(seat.code) { return (look.bookedGlyph, look.bookedStyle) }
+        if seatState == .selected && isPartyMates(seat.code) { return (look.partyGlyph, look.partyStyle) }
         return (seatState == .available ? look.availableGlyph(seat.category) : look.glyph(seatState), look.style(seatState))
     }
 }

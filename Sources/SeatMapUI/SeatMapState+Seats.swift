@@ -32,6 +32,8 @@ extension SeatMapState {
             return refusedWhileUnreachable("\(code) cannot change now")
         }
         switch shown {
+        case .selected where isPartyMates(code):
+            return sit(in: code)
         case .selected:
             pending[code] = .unlocking
             seats[code] = .available
@@ -271,8 +273,9 @@ extension SeatMapState {
             booked.formUnion(booking.seats)
             reachable(serverTime: booking.bookedAt)
             stopExtendingIfNoneHeld()
+            let seating = Party.seating(of: booking.seats, sitters: booking.sitters).map { " (\($0))" } ?? ""
             message = Message(
-                text: "Booked \(booking.seats.sentence) — booking \(booking.id). Enjoy the film!", kind: .success)
+                text: "Booked \(booking.seats.sentence)\(seating) — booking \(booking.id). Enjoy the film!", kind: .success)
         case let .failure(error):
             if error.isUnreachable {
                 return outage(saying: "\(settings.source.title) is unreachable: nothing was booked, and your seats are still held.")
@@ -286,9 +289,11 @@ extension SeatMapState {
     // MARK: Leaving
 
     /// `q`, Ctrl-C or a signal: release what this map locked (or is locking), then finish.
-    /// Seats the user holds from elsewhere stay held.
+    /// Seats the user holds from elsewhere stay held. In a party, the user leaves it, and
+    /// gives back the seats they sit in; the party keeps the others.
     mutating func leave() -> [SeatMapEffect] {
-        let releasing = inLayoutOrder(Set(holds.ends.keys.filter(holds.lockedHere.contains)).union(pending.keys))
+        let mine = party == nil ? holds.ends.keys.filter(holds.lockedHere.contains) : holds.ends.keys.filter { sitter(of: $0) == user }
+        let releasing = inLayoutOrder(Set(mine).union(pending.keys))
         mode = .leaving(since: now, releasing: releasing)
         suggestions = []
         message = releasing.isEmpty ? nil : Message(text: "Releasing \(releasing.sentence)…", kind: .info)

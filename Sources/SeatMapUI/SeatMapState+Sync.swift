@@ -33,9 +33,10 @@ extension SeatMapState {
             seats[code] = entry.state
         }
         holdsVanished(vanished, at: status.serverTime)
-        guard !refresh.bookingsAsked else { return effects }
+        let partyLook = lookAtParty()
+        guard !refresh.bookingsAsked else { return effects + partyLook }
         refresh.bookingsAsked = true
-        return effects + [.loadBookings]
+        return effects + partyLook + [.loadBookings]
     }
 
     /// A reload answered (or the conditional poll found the map current): Redis is
@@ -75,6 +76,8 @@ extension SeatMapState {
             return requestRefresh()
         case let .change(change) where change.kind == .room:
             return []
+        case let .change(change) where change.kind == .party:
+            return lookAtParty()
         case let .change(change):
             // My hold ended by another hand: another map or command of mine, or the sweep.
             // (A booking of this map's own, announced before its answer, is left to the answer.)
@@ -82,6 +85,8 @@ extension SeatMapState {
                 .filter { _ in !(bookingInFlight && change.kind == .booked) }
             if !ended.isEmpty, let reason = HoldEnd(change.kind) {
                 for code in ended { holdOver(code, shown: reason == .bookedElsewhere ? .occupied : .available) }
+                // A party's booking is every member's.
+                if reason == .bookedElsewhere, party != nil { booked.formUnion(ended) }
                 holdsEnded(ended, because: reason)
             }
             for code in change.seats where holds.ends[code] == nil && pending[code] == nil && seats[code] != nil {
@@ -94,7 +99,7 @@ extension SeatMapState {
                     seats[code] = .occupied
                 case .choosing:
                     if seats[code] == .available { seats[code] = .choosing }
-                case .room:
+                case .room, .party:
                     break
                 }
             }
@@ -161,7 +166,7 @@ extension SeatMapState {
             case .released: self = .releasedElsewhere
             case .booked: self = .bookedElsewhere
             case .expired: self = .expired
-            case .locked, .extended, .choosing, .room: return nil
+            case .locked, .extended, .choosing, .room, .party: return nil
             }
         }
     }
@@ -197,8 +202,8 @@ extension SeatMapState {
         let one = ordered.count == 1
         let text = switch reason {
         case .expired: "Your hold on \(list) expired, so \(one ? "it was" : "they were") released."
-        case .releasedElsewhere: "\(list) \(one ? "was" : "were") released by another session of yours."
-        case .bookedElsewhere: "\(list) \(one ? "was" : "were") booked by another session of yours."
+        case .releasedElsewhere: "\(list) \(one ? "was" : "were") released by \(party == nil ? "another session of yours" : "your party")."
+        case .bookedElsewhere: "\(list) \(one ? "was" : "were") booked by \(party == nil ? "another session of yours" : "your party")."
         case .unknown: "Your hold on \(list) ended before its time: released elsewhere, or lost by \(settings.source.rawValue)."
         }
         message = Message(text: text, kind: reason == .bookedElsewhere ? .info : .warning)

@@ -11,7 +11,7 @@ extension SeatMapState {
         case .finished: return []
         case let .leaving(since, releasing): return whileLeaving(event, since: since, releasing: releasing)
         case .waiting: if let effects = whileWaiting(event) { return effects }
-        case .browsing, .help, .confirmingBooking, .choosingPartySize, .popularity: break
+        case .browsing, .help, .confirmingBooking, .choosingPartySize, .popularity, .swapping: break
         }
         switch event {
         case let .key(key):
@@ -27,6 +27,8 @@ extension SeatMapState {
             return (settings.joinsWaitingRoom ? joinRoomIfDue() : []) + timePassed() + markPresenceIfDue()
         case let .roomAnswered(result):
             return roomAnswered(result)
+        case let .partyAnswered(ask, result):
+            return partyAnswered(ask, result)
         case .marked:
             return []
         case .terminate:
@@ -83,6 +85,8 @@ extension SeatMapState {
             return lockBestAvailable(count: count)
         case .popularity:
             return whileShowingPopularity(key)
+        case let .swapping(first):
+            return moved(by: key) ? [] : whileSwapping(key, from: first)
         default:
             break
         }
@@ -91,6 +95,8 @@ extension SeatMapState {
         case .enter, .character(" "): return toggle(cursor)
         case .character("b"): askToBook()
         case .character("r"): return requestRefresh()
+        case .character("t"): return partyKey()
+        case .character("s"): return swapKey()
         case .character("q"): return leave()
         case .character("?"): mode = .help
         case .character("p"):

@@ -56,6 +56,8 @@ public struct SeatMapState: Sendable {
         case popularity(SeatPopularity?)
         /// In the showtime's waiting room: a screen of its own until it is the user's turn.
         case waiting
+        /// Swapping the people in two party seats: this one, and the next chosen with `s`.
+        case swapping(from: SeatCode)
         /// Releasing the held seats before the program ends.
         case leaving(since: Date, releasing: [SeatCode])
         case finished
@@ -122,6 +124,10 @@ public struct SeatMapState: Sendable {
     var presence = Presence()
     /// The showtime's waiting room, as far as this map knows.
     var room = Room()
+    /// The party the user chooses with, once joined or started.
+    public internal(set) var party: PartySeats?
+    /// `t` asked for a party, and the answer has not come yet.
+    var partyStarting = false
 
     /// The seats marked as being chosen by this user: the free seat under the cursor while
     /// it rests there, renewed before the mark's lifetime runs out.
@@ -190,9 +196,12 @@ public struct SeatMapState: Sendable {
         var clockOffset: TimeInterval = 0
     }
 
-    public init(showtime: Showtime, user: String, settings: SeatMapSettings = SeatMapSettings(), size: ScreenSize, now: Date) {
+    public init(
+        showtime: Showtime, user: String, party: Party? = nil, settings: SeatMapSettings = SeatMapSettings(), size: ScreenSize, now: Date
+    ) {
         self.showtime = showtime
         self.user = user
+        self.party = party.map(PartySeats.init)
         self.settings = settings
         self.size = size
         self.now = now

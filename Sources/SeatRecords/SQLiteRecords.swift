@@ -23,7 +23,7 @@ final class SQLiteRecords: SalesRecord {
             configuration.busyMode = .timeout(TimeInterval(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
             let synchronous = durable ? "FULL" : "OFF"
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try Self.openPool(path, configuration, within: timeout)
         } catch {
             throw RecordsError.unavailable("Cannot open the database \(path): \(Self.describe(error)).")
         }
@@ -51,6 +51,20 @@ final class SQLiteRecords: SalesRecord {
             }
         }
         if let seedError { throw seedError }
+    }
+
+    /// Opens the pool, which switches a new file to WAL. Two processes opening a new file at
+    /// once (the panes of a demo) race for that switch, and SQLite answers the loser BUSY at
+    /// once, without its busy timeout: the loser tries again until `timeout` has passed.
+    private static func openPool(_ path: String, _ configuration: Configuration, within timeout: Duration) throws -> DatabasePool {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) && ContinuousClock.now < deadline {
+                usleep(20_000)
+            }
+        }
     }
 
     func showtimes() async throws(RecordsError) -> [ShowtimeRecord] {

@@ -400,7 +400,7 @@ import TestSupport
 
 /// One tmux server, a showtime of its own and the binary under test; with `startServer`,
 /// a `cinebook serve` too, and the maps use its API.
-private struct World {
+struct World {
     let showtime = 700_000 + Int.random(in: 0..<100_000)
     /// The server's port and secret, once started; its process while it runs.
     private(set) var server: (port: Int, secret: String)?

@@ -14,6 +14,7 @@ public struct RedisKeyNames: Sendable {
     public var loaded: String { "seat_loaded:{\(showtime)}" }
     public var events: String { "seat_events:{\(showtime)}" }
     public func holds(_ user: String) -> String { "seat_holds:{\(showtime)}:\(user)" }
+    public func party(_ code: String) -> String { "seat_party:{\(showtime)}:\(code)" }
 
     /// The user's rate-limit state.
     public static func rateLimit(_ user: String) -> String { "rate:{\(user)}" }

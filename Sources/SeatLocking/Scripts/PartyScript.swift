@@ -5,7 +5,8 @@ import Foundation
 /// `start` creates it with its first member (refused as `taken` when the code is in use);
 /// `join` adds a member while it has room; `leave` removes one, and the last one's leaving
 /// ends it (the code is then remembered as ended for a day). Every call keeps the party
-/// alive for the idle lifetime, or as long as its hold lasts.
+/// alive for the idle lifetime, or as long as its hold lasts. A join or a leave is
+/// announced as a `party` event with no seats and no code.
 /// Reply: {'ok', now, started by, {member, joined ms, ...}, {seat, sitter, expiry ms, ...},
 ///         {seats the leaver gives back}}
 ///     or {'taken' | 'party_ended' | 'not_party_member', now} or {'party_full', now, members}
@@ -22,8 +23,9 @@ struct PartyInput: ScriptInput {
 
     var values: ScriptValues {
         ScriptValues(
-            keys: ["partyKey": .one(keys.party(code)), "holdsKey": .one(keys.holds(code.holder))],
+            keys: ["partyKey": .one(keys.party(code)), "holdsKey": .one(keys.holds(code.holder)), "versionKey": .one(keys.version)],
             arguments: [
+                "showtimeID": .one(String(keys.showtime)), "channel": .one(keys.events),
                 "action": .one(action.rawValue), "user": .one(user), "holder": .one(code.holder),
                 "lockPrefix": .one(keys.lockPrefix), "maximumMembers": .one(String(policy.maximumMembers)),
                 "idleMs": .one(String(policy.idleLifetime.milliseconds)), "endedMs": .one(String(policy.endedCodeMemory.milliseconds)),
@@ -76,9 +78,9 @@ extension SeatScripts {
     static let party = SeatScript<PartyInput, PartyOutcome>(
         name: "party",
         layout: ScriptLayout(
-            keys: ScriptSlots(["partyKey", "holdsKey"]),
-            arguments: ScriptSlots(["action", "user", "holder", "lockPrefix", "maximumMembers", "idleMs", "endedMs"])),
-        body: ScriptLibrary.now + """
+            keys: ScriptSlots(["partyKey", "holdsKey", "versionKey"]),
+            arguments: ScriptSlots(["showtimeID", "channel", "action", "user", "holder", "lockPrefix", "maximumMembers", "idleMs", "endedMs"])),
+        body: ScriptLibrary.now + ScriptLibrary.announce + """
             local memberField = 'member:' .. user
             if action == 'start' then
               if redis.call('EXISTS', partyKey) == 1 then return {'taken', now} end
@@ -90,6 +92,7 @@ extension SeatScripts {
               if action == 'join' and not joined then
                 if size >= tonumber(maximumMembers) then return {'party_full', now, size} end
                 redis.call('HSET', partyKey, memberField, now, 'size', size + 1)
+                announce(channel, {event = 'party', showtime_id = tonumber(showtimeID), seats = {}, at = now})
               elseif action == 'leave' or action == 'look' then
                 if not joined then return {'not_party_member', now} end
               end
@@ -111,6 +114,7 @@ extension SeatScripts {
             if action == 'leave' then
               redis.call('HDEL', partyKey, memberField)
               local size = redis.call('HINCRBY', partyKey, 'size', -1)
+              announce(channel, {event = 'party', showtime_id = tonumber(showtimeID), seats = {}, at = now})
               for seat, sitter in pairs(sitters) do
                 if size <= 0 or sitter == user then givenBack[#givenBack + 1] = seat end
               end

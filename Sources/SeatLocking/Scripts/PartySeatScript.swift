@@ -4,6 +4,7 @@ import Foundation
 /// `party_seat`: who sits where, changed in one step by a member of the party: `move` puts
 /// the member in a seat the party holds (in place of whoever sat there); `swap` exchanges
 /// the people in two of the party's seats.
+/// Announced as a `party` event naming the seats, with no party (its code lets anyone in).
 /// Reply: {'ok', now} or {'not_party_member', now} or {'not_party_seat', now, {seats}}
 struct PartySeatInput: ScriptInput {
     enum Change {
@@ -25,9 +26,10 @@ struct PartySeatInput: ScriptInput {
 
     var values: ScriptValues {
         ScriptValues(
-            keys: ["partyKey": .one(keys.party(code)), "lockKeys": .list(change.seats.map(keys.lock))],
+            keys: ["partyKey": .one(keys.party(code)), "versionKey": .one(keys.version), "lockKeys": .list(change.seats.map(keys.lock))],
             arguments: [
-                "holder": .one(code.holder), "member": .one(member), "seats": .list(change.seats.map(\.text)),
+                "showtimeID": .one(String(keys.showtime)), "channel": .one(keys.events), "holder": .one(code.holder),
+                "member": .one(member), "seats": .list(change.seats.map(\.text)),
             ])
     }
 }
@@ -53,9 +55,9 @@ extension SeatScripts {
     static let partySeat = SeatScript<PartySeatInput, PartySeatOutcome>(
         name: "party_seat",
         layout: ScriptLayout(
-            keys: ScriptSlots(["partyKey"], list: "lockKeys"),
-            arguments: ScriptSlots(["holder", "member"], list: "seats")),
-        body: ScriptLibrary.now + """
+            keys: ScriptSlots(["partyKey", "versionKey"], list: "lockKeys"),
+            arguments: ScriptSlots(["showtimeID", "channel", "holder", "member"], list: "seats")),
+        body: ScriptLibrary.now + ScriptLibrary.announce + """
             if redis.call('HEXISTS', partyKey, 'member:' .. member) == 0 then return {'not_party_member', now} end
             local sitters, missing = {}, {}
             for i, key in ipairs(lockKeys) do
@@ -70,6 +72,7 @@ extension SeatScripts {
               redis.call('HSET', lockKeys[1], 'member', sitters[2])
               redis.call('HSET', lockKeys[2], 'member', sitters[1])
             end
+            announce(channel, {event = 'party', showtime_id = tonumber(showtimeID), seats = seats, at = now})
             return {'ok', now}
             """)
 }

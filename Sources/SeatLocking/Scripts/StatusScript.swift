@@ -12,8 +12,16 @@ import Foundation
 ///     or {'not_loaded', now}
 struct StatusInput: ScriptInput {
     let keys: SeatKeys
-    /// Empty for nobody in particular.
+    /// Whose holds are `mine`: a person, or a party; empty for nobody in particular.
     let viewer: String
+    /// Whose own marks of presence are left out: the person looking (a party's member).
+    let chooser: String
+
+    init(keys: SeatKeys, viewer: String, chooser: String? = nil) {
+        self.keys = keys
+        self.viewer = viewer
+        self.chooser = chooser ?? viewer
+    }
 
     var values: ScriptValues {
         ScriptValues(
@@ -22,7 +30,7 @@ struct StatusInput: ScriptInput {
                 "claimsKey": .one(keys.claims), "loadedKey": .one(keys.loaded), "versionKey": .one(keys.version),
                 "presenceKey": .one(keys.presence),
             ],
-            arguments: ["lockPrefix": .one(keys.lockPrefix), "viewer": .one(viewer)])
+            arguments: ["lockPrefix": .one(keys.lockPrefix), "viewer": .one(viewer), "chooser": .one(chooser)])
     }
 }
 
@@ -54,7 +62,7 @@ extension SeatScripts {
         name: "status",
         layout: ScriptLayout(
             keys: ScriptSlots(["indexKey", "soldKey", "holdsKey", "claimsKey", "loadedKey", "versionKey", "presenceKey"]),
-            arguments: ScriptSlots(["lockPrefix", "viewer"])),
+            arguments: ScriptSlots(["lockPrefix", "viewer", "chooser"])),
         body: ScriptLibrary.now + ScriptLibrary.requireLoaded + """
             local live = '(' .. now
             local taken = redis.call('HKEYS', soldKey)
@@ -71,7 +79,7 @@ extension SeatScripts {
             local marks = redis.call('ZRANGEBYSCORE', presenceKey, live, '+inf', 'WITHSCORES')
             for i = 1, #marks, 2 do
               local seat, who = string.match(marks[i], '^([^|]+)|(.*)$')
-              if seat and who ~= viewer then
+              if seat and who ~= chooser then
                 choosing[#choosing + 1] = seat
                 choosing[#choosing + 1] = marks[i + 1]
               end
