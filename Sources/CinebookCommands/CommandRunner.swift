@@ -8,6 +8,7 @@ import RedisClient
 import SeatLocking
 import SeatMapUI
 import SeatRecords
+import Synchronization
 
 /// What a command prints on success: text for people, JSON for programs.
 package struct Output {
@@ -236,9 +237,22 @@ extension StartupError {
 
 /// Logs go to stderr, so stdout stays clean for output and JSON.
 package func bootstrapLogging(_ level: Logger.Level) {
-    LoggingSystem.bootstrap { label in
+    bootstrapLoggingOnce { label in
         var handler = StreamLogHandler.standardError(label: label)
         handler.logLevel = level
         return handler
     }
+}
+
+/// Whether this process has set up its logging.
+private let loggingStarted = Mutex(false)
+
+/// Logging is set up once per process: a command that opens more than one backend (the
+/// catalog first, then the core) keeps the first set-up.
+func bootstrapLoggingOnce(_ factory: @escaping @Sendable (String) -> any LogHandler) {
+    let first = loggingStarted.withLock { started in
+        defer { started = true }
+        return !started
+    }
+    if first { LoggingSystem.bootstrap(factory) }
 }

@@ -15,7 +15,9 @@ struct DemoCommand: AsyncParsableCommand {
             at once. Inside tmux the maps open in a new window; outside, in a new session that is attached \
             right away. Ctrl-b d leaves tmux (the demo keeps running); q in a pane quits that map and \
             releases its seats. With --api the maps go through a `cinebook serve` that the demo starts in a \
-            pane of its own (a fresh secret, a token per user), as moviegoers at home would use them.
+            pane of its own (a fresh secret, a token per user), as moviegoers at home would use them. \
+            With --party the first three users choose together as one party (its code is in their panes' \
+            titles) and a fourth, a stranger, picks against them.
             """)
 
     static let names = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj"]
@@ -32,11 +34,14 @@ struct DemoCommand: AsyncParsableCommand {
     var showtime: Int?
     @Flag(help: "Run the maps through the HTTP API of a server the demo starts, each with its user's token.")
     var api = false
+    @Flag(help: "Open one party of three and one stranger (four users).")
+    var party = false
 
     func validate() throws {
         guard (1...Self.names.count).contains(users) else {
             throw ValidationError("--users must be from 1 to \(Self.names.count).")
         }
+        guard !party || users == 3 else { throw ValidationError("--party opens four users, a party of three and a stranger; leave out --users.") }
     }
 
     func run() async throws {
@@ -52,15 +57,18 @@ struct DemoCommand: AsyncParsableCommand {
             }
             // Resolved once, so every pane shares the same Redis (the embedded one if none is configured).
             let url = try await RedisLocator(timeouts: runner.timeouts).resolve(explicit: common.redis)
-            let names = Self.users(users, run: String(format: "%04x", UInt16.random(in: .min ... .max)))
+            let names = Self.users(party ? DemoParty.size + 1 : users, run: String(format: "%04x", UInt16.random(in: .min ... .max)))
+            let demoParty = party ? try await DemoParty.start(for: Array(names.prefix(DemoParty.size)), showtime: id, runner: runner) : nil
             let demo = api
                 ? try await ServerBuild.features().serverDemo(
-                    tmux: tmux, users: names, showtime: id, binary: binary, backend: try backendOptions(url: url),
+                    tmux: tmux, users: names, party: demoParty, showtime: id, binary: binary, backend: try backendOptions(url: url),
                     environment: paneEnvironment(url: url))
                 : TmuxDemo(
                     tmux: tmux, users: names, showtime: id,
                     panes: try names.map { user throws(StartupError) in
-                        .init(title: user, arguments: [binary, "seats", "--showtime", String(id), "--user", user] + (try backendOptions(url: url)),
+                        .init(title: DemoParty.title(of: user, in: demoParty),
+                              arguments: [binary, "seats", "--showtime", String(id), "--user", user]
+                                  + (demoParty?.arguments(for: user) ?? []) + (try backendOptions(url: url)),
                               environment: paneEnvironment(url: url))
                     })
             try demo.open()
@@ -89,5 +97,37 @@ struct DemoCommand: AsyncParsableCommand {
         if url.password != nil, let text = common.redis ?? environment["REDIS_URL"] { passed["REDIS_URL"] = text }
         if let database = common.database { passed["CINEBOOK_DATABASE_URL"] = database }
         return passed
+    }
+}
+
+/// `demo --party`: a party started for the first users before their panes open, which
+/// they join with its code.
+package struct DemoParty: Sendable {
+    /// How many choose together; one more user, a stranger, picks against them.
+    static let size = 3
+
+    let code: PartyCode
+    let members: Set<String>
+
+    /// Started with the first member in it, through the core (the server, with --api, shares its Redis).
+    static func start(for members: [String], showtime: Int, runner: CommandRunner) async throws(StartupError) -> DemoParty {
+        let service = try await runner.makeService()
+        do {
+            let party = try await service.startParty(showtime: showtime, user: members[0])
+            return DemoParty(code: party.code, members: Set(members))
+        } catch {
+            throw StartupError(error)
+        }
+    }
+
+    /// What a member's seat map is opened with; nothing for anyone else.
+    package func arguments(for user: String) -> [String] {
+        members.contains(user) ? ["--party", code.text] : []
+    }
+
+    /// A pane's title: the user, and the party for a member.
+    package static func title(of user: String, in party: DemoParty?) -> String {
+        guard let party, party.members.contains(user) else { return user }
+        return "\(user) · party \(party.code)"
     }
 }

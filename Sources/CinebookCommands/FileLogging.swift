@@ -69,5 +69,5 @@ package final class LogFile: Sendable {
 
 /// Sends every logger of the process to `file`.
 package func bootstrapFileLogging(_ file: LogFile, level: Logger.Level) {
-    LoggingSystem.bootstrap { label in FileLogHandler(label: label, sink: file, logLevel: level) }
+    bootstrapLoggingOnce { label in FileLogHandler(label: label, sink: file, logLevel: level) }
 }

@@ -17,7 +17,7 @@ package protocol ServerFeatures: Sendable {
     func mapOverAPI(base: String, token: String, showtime: Int?, party: PartyCode?, poll: Double, runner: CommandRunner) async throws
     /// `demo --api`: a server in the first pane, then one map per user through it.
     func serverDemo(
-        tmux: String, users: [String], showtime: Int, binary: String, backend: [String], environment: [String: String]
+        tmux: String, users: [String], party: DemoParty?, showtime: Int, binary: String, backend: [String], environment: [String: String]
     ) async throws(StartupError) -> TmuxDemo
 }
 

@@ -47,7 +47,7 @@ package struct ServerBuildFeatures: ServerFeatures {
     /// A server on a free port with a fresh secret in the first pane, then one map per user
     /// through it, each with a token of its own (passed in the environment).
     package func serverDemo(
-        tmux: String, users: [String], showtime: Int, binary: String, backend: [String], environment: [String: String]
+        tmux: String, users: [String], party: DemoParty?, showtime: Int, binary: String, backend: [String], environment: [String: String]
     ) async throws(StartupError) -> TmuxDemo {
         let port: Int
         do { port = try unusedTCPPort() } catch {
@@ -63,8 +63,8 @@ package struct ServerBuildFeatures: ServerFeatures {
         for user in users {
             let token = try await minter.mint(user: user, ttl: .seconds(86_400))
             panes.append(.init(
-                title: user,
-                arguments: [binary, "seats", "--showtime", String(showtime), "--api", "http://127.0.0.1:\(port)"],
+                title: DemoParty.title(of: user, in: party),
+                arguments: [binary, "seats", "--showtime", String(showtime), "--api", "http://127.0.0.1:\(port)"] + (party?.arguments(for: user) ?? []),
                 environment: environment.merging(["CINEBOOK_TOKEN": token]) { $1 }))
         }
         var demo = TmuxDemo(tmux: tmux, users: users, showtime: showtime, panes: panes)

@@ -104,4 +104,72 @@ import TestSupport
         #expect(try world.redis("EXISTS", keys.holds("dave")) == "0")
         #expect(try ["B2", "B3", "B4", "B5", "C2", "C5"].allSatisfy { try seat($0, in: "dave") != "●" })
     }
+
+    /// `demo --party`: four panes, three of them one party (named in their titles and status
+    /// lines, all three in the party), the fourth a stranger.
+    @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(1)))
+    func theDemoOpensAPartyOfThreeAndAStranger() async throws {
+        let redis = try RedisTestServer.shared()
+        let world = try World(redis: redis.urlString, cli: ["-s", redis.socketPath])
+        defer { world.tearDown() }
+        let tmuxDirectory = world.directory.appendingPathComponent("demo-tmux").path
+        try FileManager.default.createDirectory(atPath: tmuxDirectory, withIntermediateDirectories: true)
+        let environment = ["TMUX_TMPDIR=\(tmuxDirectory)", "XDG_STATE_HOME=\(world.directory.appendingPathComponent("state").path)"]
+        func demoTmux(_ arguments: String...) throws -> String {
+            try Helper.run("env", ["-u", "TMUX"] + environment + ["tmux", "-f", "/dev/null"] + arguments).output
+        }
+        defer { _ = try? demoTmux("kill-server") }
+        let started = try Helper.run(
+            "env", ["-u", "TMUX", "TERM=xterm-256color", "LANG=C.UTF-8"] + environment
+                + [world.binary, "demo", "--party", "--showtime", String(world.showtime)] + world.backend)
+        #expect(started.status == 0, "\(started.output)")
+
+        let titles = try demoTmux("list-panes", "-a", "-F", "#{pane_id} #{pane_title}").split(separator: "\n").map(String.init)
+        #expect(titles.count == 4, "\(titles)")
+        let members = titles.filter { $0.contains(" · party ") }
+        #expect(members.count == 3 && ["alice", "bob", "carol"].allSatisfy { name in members.contains { $0.contains(" \(name)-demo-") } }, "\(titles)")
+        let stranger = try #require(titles.first { $0.contains(" dave-demo-") }, "\(titles)")
+        #expect(!stranger.contains("party"))
+        let code = try #require(members.first?.firstMatch(of: /party ([A-Z]+-[0-9]{3})/).map { String($0.1) })
+        let panes = titles.map { String($0.split(separator: " ")[0]) }
+        let live = try await world.until(seconds: 20) { try panes.allSatisfy { try demoTmux("capture-pane", "-p", "-t", $0).contains("live") } }
+        #expect(live, "every map opens")
+        for member in members {
+            #expect(try demoTmux("capture-pane", "-p", "-t", String(member.split(separator: " ")[0])).contains("party \(code)"))
+        }
+        let joined = try world.redis("HKEYS", RedisKeyNames(showtime: world.showtime).party(code)).split(separator: "\n").filter { $0.hasPrefix("member:") }
+        #expect(joined.count == 3, "\(joined)")
+    }
+
+    /// The same party through `cinebook serve`: a member's pick shows as the party's in
+    /// another member's map, and a swap changes who sits where in both.
+    @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(1)))
+    func aPartyChoosesTogetherThroughTheAPI() async throws {
+        let redis = try RedisTestServer.shared()
+        var world = try World(redis: redis.urlString, cli: ["-s", redis.socketPath])
+        defer { world.tearDown() }
+        try await world.startServer()
+        try world.open("alice", user: "alice")
+        #expect(try await world.live("alice"))
+        try world.keys("alice", "t")
+        var found: String?
+        #expect(try await world.until(seconds: 5) {
+            found = try world.screen("alice").firstMatch(of: /Party ([A-Z]+-[0-9]{3}) started/).map { String($0.1) }
+            return found != nil
+        })
+        let code = try #require(found)
+        try world.open("bob", user: "bob", arguments: ["--party", code])
+        #expect(try await world.live("bob"))
+        try world.keys("alice", "Space")
+        try world.keys("bob", "l", "Space")
+        let keys = RedisKeyNames(showtime: world.showtime)
+        #expect(try await world.until(seconds: 5) { try world.redis("HGET", keys.lock("B4"), "member") == "bob" })
+        #expect(try await world.until(seconds: 1) {
+            try world.seat("B3", in: "bob", glyphs: Self.glyphs) == "◉" && world.seat("B4", in: "alice", glyphs: Self.glyphs) == "◉"
+        }, "each sees the other's pick as the party's")
+        try world.keys("alice", "s", "l", "s")
+        #expect(try await world.until(seconds: 5) {
+            try world.seat("B3", in: "bob", glyphs: Self.glyphs) == "●" && world.seat("B4", in: "alice", glyphs: Self.glyphs) == "●"
+        }, "the swap shows in both maps")
+    }
 }
