@@ -21,7 +21,7 @@ package enum CinebookRoot {
                 LockCommand.self, UnlockCommand.self, ExtendCommand.self, BookCommand.self,
                 BestCommand.self, StatusCommand.self, ShowtimesCommand.self, SweepCommand.self,
                 BookingsCommand.self, ReconcileCommand.self, StatsCommand.self, SeatCommand.self, ReleaseCommand.self,
-                QueueCommand.self, RoomCommand.self, PartyCommand.self, DemoCommand.self,
+                QueueCommand.self, RoomCommand.self, PartyCommand.self, HouseCommand.self, DemoCommand.self,
             ] + serverCommands,
             defaultSubcommand: SeatsCommand.self
         )

@@ -65,6 +65,11 @@ struct StatsCommand: AsyncParsableCommand {
         lines.append("  error rate        \(percent(stats.errorRate))  (\(stats.failures) of \(count(stats.operations, "seat operation")) failed"
             + (failures.isEmpty ? ")" : ": \(failures))"))
         lines.append("  time to booking   " + toBooking)
+        let house = stats.house
+        if house != ShowtimeStats.HouseCounts() {
+            lines.append("  house holds       \(count(house.held, "seat")) kept back, \(house.released) given back to sale, "
+                + "\(house.guests) booked for guests (not counted above)")
+        }
         if let room = stats.room {
             lines.append("  waiting room      \(room.waiting) waiting, \(room.choosing) choosing; \(room.admitted) admitted "
                 + "(\(room.admissionsLastMinute) in the last minute), \(room.left) left; "

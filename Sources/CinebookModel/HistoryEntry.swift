@@ -39,6 +39,10 @@ public struct HistoryEntry: Sendable, Hashable {
         /// A seat operation (`operation`) failed for a fault of the system: Redis or the
         /// database unavailable, an outcome unknown, a bug.
         case error
+        /// The house kept seats back (`operation`: the label; `user`: the operator), gave
+        /// them back to sale (an operator, or the hold's end), or booked them for a guest
+        /// (`user`: the guest).
+        case houseHeld = "house_held", houseReleased = "house_released", houseBooked = "house_booked"
     }
 
     public let id: ID

@@ -94,6 +94,9 @@ public enum SeatState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Free, but someone else is choosing it right now (their cursor rests there): a hint
     /// that expires within seconds, never a lock.
     case choosing
+    /// Kept back by the house (press, guests): shown so to operators only; to everyone
+    /// else it is simply not available (`occupied`).
+    case house
 
     /// Free to be picked: available, or only being chosen by someone else.
     public var isFree: Bool { self == .available || self == .choosing }

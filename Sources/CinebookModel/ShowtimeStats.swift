@@ -25,6 +25,21 @@ public struct ShowtimeStats: Sendable, Hashable {
     public let seats: [SeatCode: SeatCounts]
     /// The showtime's waiting room now, while one is on.
     public var room: RoomSummary?
+    /// Seats the house kept back, gave back to sale and booked for guests: apart from
+    /// the public's holds and sales.
+    public var house = HouseCounts()
+
+    public struct HouseCounts: Sendable, Hashable, Codable {
+        public var held = 0
+        public var released = 0
+        public var guests = 0
+
+        public init(held: Int = 0, released: Int = 0, guests: Int = 0) {
+            self.held = held
+            self.released = released
+            self.guests = guests
+        }
+    }
 
     public struct SeatCounts: Sendable, Hashable, Codable {
         public var held: Int
@@ -61,8 +76,12 @@ public struct ShowtimeStats: Sendable, Hashable {
         var failed: [String: Int] = [:]
         var toBooking: [Int64] = []
         var seats: [SeatCode: SeatCounts] = [:]
+        var house = HouseCounts()
         for entry in entries where since.map({ entry.at >= $0 }) ?? true {
             switch entry.event {
+            case .houseHeld: house.held += entry.seats.count
+            case .houseReleased: house.released += entry.seats.count
+            case .houseBooked: house.guests += entry.seats.count
             case .unavailable: conflicting += entry.seats.count
             case .tooMany:
                 limits += 1
@@ -93,6 +112,7 @@ public struct ShowtimeStats: Sendable, Hashable {
         medianMillisecondsToBooking = sorted.isEmpty ? nil
             : sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         self.seats = seats
+        self.house = house
     }
 
     /// The figures as they were counted elsewhere (a server's answer).

@@ -25,6 +25,8 @@ extension SeatLockingJSON {
         let seats: [String: ShowtimeStats.SeatCounts]
         /// The waiting room, while one is on.
         let room: Room?
+        /// Seats the house kept back, gave back and booked for guests, apart from sales.
+        let house: ShowtimeStats.HouseCounts?
 
         public init(_ stats: ShowtimeStats) {
             showtimeID = stats.showtimeID
@@ -44,6 +46,7 @@ extension SeatLockingJSON {
             expired = stats.expired
             seats = Dictionary(uniqueKeysWithValues: stats.seats.map { ($0.key.text, $0.value) })
             room = stats.room.map(Room.init)
+            house = stats.house
         }
     }
 }
@@ -67,5 +70,6 @@ extension ShowtimeStats {
             booked: wire.booked, released: wire.released, expired: wire.expired,
             medianMillisecondsToBooking: wire.medianSecondsToBooking.map { Int64(($0 * 1000).rounded()) }, seats: seats)
         room = wire.room?.summary
+        house = wire.house ?? HouseCounts()
     }
 }

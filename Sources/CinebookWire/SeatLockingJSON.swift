@@ -367,7 +367,7 @@ public enum SeatLockingJSON {
 
         /// How many seats are in each state, every state named.
         private static func counts(of status: ShowtimeStatus) -> [String: Int] {
-            var counts = Dictionary(uniqueKeysWithValues: SeatState.allCases.map { ($0.rawValue, 0) })
+            var counts = Dictionary(uniqueKeysWithValues: SeatState.allCases.filter { $0 != .house }.map { ($0.rawValue, 0) })
             for entry in status.seats { counts[entry.state.rawValue, default: 0] += 1 }
             return counts
         }
@@ -383,8 +383,11 @@ public enum SeatLockingJSON {
             var counts = [Int](repeating: 0, count: SeatState.allCases.count)
             for entry in status.seats { counts[Self.countIndex[entry.state]!] += 1 }
             json.raw(#"{"counts":{"#)
-            for (index, state) in Self.statesByName.enumerated() {
-                json.raw(index == 0 ? "" : ",")
+            // The house's seats are counted only in an operator's answer, where there are any.
+            var first = true
+            for state in Self.statesByName where state != .house || counts[Self.countIndex[state]!] > 0 {
+                json.raw(first ? "" : ",")
+                first = false
                 json.string(state.rawValue)
                 json.member(":", counts[Self.countIndex[state]!])
             }

@@ -9,7 +9,11 @@ extension SeatLockingService {
         let started = ContinuousClock.now
         do {
             return try await underSweepLock(lock) {
-                let sweep = await cleanupStep(.sweep) { () async throws(SeatLockingError) in try await self.sweep() }
+                // House holds whose end has come go back to sale first, then the locks are swept.
+                let sweep = await cleanupStep(.sweep) { () async throws(SeatLockingError) in
+                    _ = try await self.releaseEndedHouseHolds()
+                    return try await self.sweep()
+                }
                 let reconcile = await cleanupStep(.reconcile) { () async throws(SeatLockingError) in try await self.reconcile(repair: true) }
                 let archive = await cleanupStep(.archive) { () async throws(SeatLockingError) in try await archiveHistory() }
                 return CleanupReport(sweep: sweep, reconcile: reconcile, archive: archive)

@@ -62,8 +62,9 @@ extension SeatLockingService {
         guard !trimmed.unicodeScalars.contains(where: \.isInvisible) else {
             throw .invalidRequest("The user name contains control or invisible characters.")
         }
-        guard !trimmed.lowercased().hasPrefix(PartyCode.holderPrefix) else {
-            throw .invalidRequest("User names beginning with \"\(PartyCode.holderPrefix)\" name parties' holds; choose another name.")
+        for (prefix, whose) in [(PartyCode.holderPrefix, "parties'"), (HouseLabel.holderPrefix, "the house's")]
+        where trimmed.lowercased().hasPrefix(prefix) {
+            throw .invalidRequest("User names beginning with \"\(prefix)\" name \(whose) holds; choose another name.")
         }
         return trimmed
     }

@@ -32,6 +32,8 @@ public struct Appearance: Sendable, Hashable {
         case (.locked, true): "◐"
         case (.occupied, true): "×"
         case (.choosing, true): "◌"
+        case (.house, true): "▣"
+        case (.house, false): "H"
         case (.available, false): "."
         case (.choosing, false): "~"
         case (.selected, false): "@"
@@ -72,6 +74,7 @@ public struct Appearance: Sendable, Hashable {
         case .locked: CellStyle(foreground: color ? .yellow : nil, underline: !color)
         case .occupied: CellStyle(foreground: color ? .red : nil, dim: !color)
         case .choosing: CellStyle(foreground: color ? .magenta : nil)
+        case .house: CellStyle(foreground: color ? .blue : nil, reverse: !color)
         }
     }
 

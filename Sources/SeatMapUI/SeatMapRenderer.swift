@@ -228,6 +228,7 @@ struct SeatMapRenderer {
         case (nil, .choosing): what = "someone is choosing it right now — Space still selects it"
         case (nil, .occupied) where state.booked.contains(seat.code): what = "booked by you"
         case (nil, .occupied): what = "sold"
+        case (nil, .house): what = "kept back by the house"
         case (nil, .selected) where state.isPartyMates(seat.code):
             what = "\(state.sitter(of: seat.code) ?? "") sits here — Space: sit here, s: swap"
         case (nil, .selected):

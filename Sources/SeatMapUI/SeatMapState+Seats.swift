@@ -47,8 +47,8 @@ extension SeatMapState {
             return effects
         case .locked:
             offerAlternatives(near: [seat], because: "\(code) is held by someone else right now.")
-        case .occupied:
-            offerAlternatives(near: [seat], because: "\(code) is sold.")
+        case .occupied, .house:
+            offerAlternatives(near: [seat], because: "\(code) is \(shown == .house ? "kept back by the house" : "sold").")
         }
         return []
     }

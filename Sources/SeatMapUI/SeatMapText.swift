@@ -20,8 +20,10 @@ public enum SeatMapText {
         var lines = ["Showtime \(showtime.id) · \(showtime.title) · \(showtime.auditorium) · \(CinemaTime.day(showtime.startsAt, in: showtime.timeZone, zoneNamed: true))", ""]
         lines += hall(status, booked: booked)
         lines.append("")
-        let counts = SeatState.allCases.map { state in
-            "\(look.glyph(state)) \(state.rawValue) \(status.seats.filter { $0.state == state }.count)"
+        let counts = SeatState.allCases.compactMap { state -> String? in
+            let count = status.seats.filter { $0.state == state }.count
+            // Kept back by the house: only in an operator's map, where there are any.
+            return state == .house && count == 0 ? nil : "\(look.glyph(state)) \(state.rawValue) \(count)"
         }
         let yours = status.seats.filter { $0.state == .occupied && booked.contains($0.seat.code) }.count
         let marks = (yours > 0 ? ["\(look.bookedGlyph) booked by \(status.viewer ?? "you") \(yours)"] : [])

@@ -87,6 +87,22 @@ package enum RecordsSQL {
             // Who sits where, for a party's booking: a JSON object seat → member (NULL: the
             // one who booked sits in every seat).
             "ALTER TABLE bookings ADD COLUMN sitters TEXT",
+        ], [
+            // Seats the house keeps back: a booking of the house (`house:<label>`) whose sold
+            // seats are the seats still kept back, so the unique key on (showtime, seat)
+            // fences them as it fences sales. `ends_at` NULL: until an operator releases it.
+            """
+            CREATE TABLE house_holds (
+              booking_id BIGINT PRIMARY KEY REFERENCES bookings (id),
+              label TEXT NOT NULL,
+              held_by TEXT NOT NULL,
+              ends_at BIGINT,
+              until_sales_open BIGINT NOT NULL DEFAULT 0,
+              ended_at BIGINT
+            )
+            """,
+            // A guest's booking made from a house hold: the house hold's booking id.
+            "ALTER TABLE bookings ADD COLUMN house_hold BIGINT",
         ]]
     }
 
@@ -144,11 +160,111 @@ package enum RecordsSQL {
             conditions.append("user_id = ?")
             values.append(.text(user))
         }
-        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        conditions.append(notHouse)
+        let filter = " WHERE " + conditions.joined(separator: " AND ")
         return ("SELECT id, showtime_id, user_id, seats, booked_at, sitters FROM bookings\(filter) ORDER BY id", values)
     }
 
+    // MARK: House holds
+
+    package static func values(_ hold: HouseTerms, booking id: Int64) -> [SQLValue] {
+        let (endsAt, untilSalesOpen): (SQLValue, Int64) = switch hold.end {
+        case let .at(date): (.integer(date.milliseconds), 0)
+        case let .salesOpen(date): (.integer(date.milliseconds), 1)
+        case .released: (.null, 0)
+        }
+        return [.integer(id), .text(hold.label.text), .text(hold.heldBy), endsAt, .integer(untilSalesOpen)]
+    }
+
+    package static let insertHouseHold = "INSERT INTO house_holds (booking_id, label, held_by, ends_at, until_sales_open) VALUES (?, ?, ?, ?, ?)"
+
+    /// The house holds in force and their seats, of one showtime or all; with a time,
+    /// only those that end by then.
+    package static func selectHouseHolds(showtime: Int?, endingBy: Date?) -> (sql: String, values: [SQLValue]) {
+        var conditions = ["h.ended_at IS NULL"]
+        var values: [SQLValue] = []
+        if let showtime {
+            conditions.append("b.showtime_id = ?")
+            values.append(.integer(Int64(showtime)))
+        }
+        if let endingBy {
+            conditions.append("h.ends_at IS NOT NULL AND h.ends_at <= ?")
+            values.append(.integer(endingBy.milliseconds))
+        }
+        let sql = """
+            SELECT h.booking_id, b.showtime_id, h.label, h.held_by, b.booked_at, h.ends_at, h.until_sales_open, s.seat
+            FROM house_holds h JOIN bookings b ON b.id = h.booking_id JOIN sold_seats s ON s.booking_id = h.booking_id
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY h.booking_id
+            """
+        return (sql, values)
+    }
+
+    /// Rows of `selectHouseHolds`, one per seat, as holds.
+    package static func houseHolds(_ rows: [[SQLValue]]) throws(RecordsError) -> [HouseHold] {
+        var holds: [HouseHold] = []
+        for row in rows {
+            guard row.count == 8, let id = row[0].integer, let showtime = row[1].integer, let label = row[2].text.flatMap(HouseLabel.init),
+                  let heldBy = row[3].text, let heldAt = row[4].integer, let untilSalesOpen = row[6].integer,
+                  let seat = row[7].text.flatMap({ SeatCode(canonical: $0) })
+            else { throw .unusable("The house_holds table has a row this program cannot read: \(row.prefix(1)).") }
+            if let last = holds.last, last.id == id {
+                holds[holds.count - 1] = HouseHold(
+                    id: id, showtimeID: last.showtimeID, label: last.label, heldBy: last.heldBy, heldAt: last.heldAt, end: last.end,
+                    seats: last.seats + [seat])
+                continue
+            }
+            let end: HouseHoldEnd = switch (row[5].integer, untilSalesOpen) {
+            case let (at?, 1): .salesOpen(Date(milliseconds: at))
+            case let (at?, _): .at(Date(milliseconds: at))
+            case (nil, _): .released
+            }
+            holds.append(HouseHold(
+                id: id, showtimeID: Int(showtime), label: label, heldBy: heldBy, heldAt: Date(milliseconds: heldAt), end: end, seats: [seat]))
+        }
+        return holds
+    }
+
+    /// Of `count` seats of a showtime, those kept back by the house, with their hold's booking id.
+    package static func selectHouseSeatsAmong(_ count: Int) -> String {
+        """
+        SELECT s.seat, s.booking_id FROM sold_seats s JOIN house_holds h ON h.booking_id = s.booking_id
+        WHERE h.ended_at IS NULL AND s.showtime_id = ? AND s.seat IN (\(Array(repeating: "?", count: count).joined(separator: ", ")))
+        """
+    }
+
+    package static func seatValues(showtime: Int, _ seats: [SeatCode]) -> [SQLValue] {
+        [.integer(Int64(showtime))] + seats.map { .text($0.text) }
+    }
+
+    /// Gives seats kept back by the house back to sale.
+    package static func deleteHouseSeats(_ count: Int) -> String {
+        """
+        DELETE FROM sold_seats WHERE showtime_id = ? AND seat IN (\(Array(repeating: "?", count: count).joined(separator: ", ")))
+        AND booking_id IN (SELECT booking_id FROM house_holds WHERE ended_at IS NULL)
+        """
+    }
+
+    /// Moves seats kept back by the house to a guest's booking (its id first).
+    package static func moveHouseSeats(_ count: Int) -> String {
+        """
+        UPDATE sold_seats SET booking_id = ? WHERE showtime_id = ? AND seat IN (\(Array(repeating: "?", count: count).joined(separator: ", ")))
+        AND booking_id IN (SELECT booking_id FROM house_holds WHERE ended_at IS NULL)
+        """
+    }
+
+    package static let markHouseGuest = "UPDATE bookings SET house_hold = ? WHERE id = ?"
+
+    /// House holds with no seat left are over.
+    package static let endEmptyHouseHolds = """
+        UPDATE house_holds SET ended_at = ? WHERE ended_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM sold_seats s WHERE s.booking_id = house_holds.booking_id)
+        """
+
+    /// Bookings of the house are not sales: every list of bookings leaves them out.
+    static let notHouse = "id NOT IN (SELECT booking_id FROM house_holds)"
+
     package static let purgeSold = "DELETE FROM sold_seats WHERE showtime_id = ?"
+    package static let purgeHouseHolds = "DELETE FROM house_holds WHERE booking_id IN (SELECT id FROM bookings WHERE showtime_id = ?)"
     package static let purgeBookings = "DELETE FROM bookings WHERE showtime_id = ?"
     package static let purgeHistory = "DELETE FROM hold_history WHERE showtime_id = ?"
 

@@ -85,6 +85,39 @@ final class SQLiteRecords: SalesRecord {
                 throw RecordsError.unusable("The database gave the new booking no id.")
             }
             try Self.rows(db, RecordsSQL.insertSoldSeats(sale.seats.count), RecordsSQL.soldSeatValues(sale, booking: id))
+            if let house = sale.house { try Self.rows(db, RecordsSQL.insertHouseHold, RecordsSQL.values(house, booking: id)) }
+            return .booked(RecordsSQL.booking(id: id, sale))
+        }
+    }
+
+    func houseHolds(showtime: Int?, endingBy: Date?) async throws(RecordsError) -> [HouseHold] {
+        let query = RecordsSQL.selectHouseHolds(showtime: showtime, endingBy: endingBy)
+        return try RecordsSQL.houseHolds(try await read { db in try Self.rows(db, query.sql, query.values) })
+    }
+
+    func releaseHouseSeats(showtime: Int, _ seats: [SeatCode], at: Date) async throws(RecordsError) -> [SeatCode] {
+        guard !seats.isEmpty else { return [] }
+        return try await write { db in
+            let held = try Self.rows(db, RecordsSQL.selectHouseSeatsAmong(seats.count), RecordsSQL.seatValues(showtime: showtime, seats))
+            try Self.rows(db, RecordsSQL.deleteHouseSeats(seats.count), RecordsSQL.seatValues(showtime: showtime, seats))
+            try Self.rows(db, RecordsSQL.endEmptyHouseHolds, [.integer(at.milliseconds)])
+            return held.compactMap { $0.first?.text.flatMap { SeatCode(canonical: $0) } }
+        }
+    }
+
+    func bookHouseGuest(_ sale: Sale) async throws(RecordsError) -> HouseGuestOutcome {
+        try await write { db in
+            let held = try Self.rows(db, RecordsSQL.selectHouseSeatsAmong(sale.seats.count), RecordsSQL.soldAmongValues(sale))
+            let kept = Set(held.compactMap { $0.first?.text.flatMap { SeatCode(canonical: $0) } })
+            guard kept.count == sale.seats.count, let hold = held.first?[1].integer else {
+                return .notHeld(sale.seats.filter { !kept.contains($0) })
+            }
+            guard let id = try Self.rows(db, RecordsSQL.insertBooking, RecordsSQL.values(sale)).first?.first?.integer else {
+                throw RecordsError.unusable("The database gave the new booking no id.")
+            }
+            try Self.rows(db, RecordsSQL.markHouseGuest, [.integer(hold), .integer(id)])
+            try Self.rows(db, RecordsSQL.moveHouseSeats(sale.seats.count), [.integer(id)] + RecordsSQL.soldAmongValues(sale))
+            try Self.rows(db, RecordsSQL.endEmptyHouseHolds, [.integer(sale.at.milliseconds)])
             return .booked(RecordsSQL.booking(id: id, sale))
         }
     }
@@ -117,6 +150,7 @@ final class SQLiteRecords: SalesRecord {
         try await write { db in
             for id in showtimes {
                 try Self.rows(db, RecordsSQL.purgeSold, [.integer(Int64(id))])
+                try Self.rows(db, RecordsSQL.purgeHouseHolds, [.integer(Int64(id))])
                 try Self.rows(db, RecordsSQL.purgeBookings, [.integer(Int64(id))])
                 try Self.rows(db, RecordsSQL.purgeHistory, [.integer(Int64(id))])
             }

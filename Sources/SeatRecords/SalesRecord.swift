@@ -22,6 +22,13 @@ public protocol SalesRecord: Sendable {
     func archive(_ entries: [HistoryEntry]) async throws(RecordsError)
     /// The showtime's history as kept, oldest first; from `since` (by `at`) if given.
     func history(showtime: Int, since: Date?) async throws(RecordsError) -> [HistoryEntry]
+    /// The house holds in force, of one showtime or all; with a time, only those that end by then.
+    func houseHolds(showtime: Int?, endingBy: Date?) async throws(RecordsError) -> [HouseHold]
+    /// Gives seats kept back by the house back to sale, in one transaction: those of `seats`
+    /// that were kept back. A hold with no seat left is over.
+    func releaseHouseSeats(showtime: Int, _ seats: [SeatCode], at: Date) async throws(RecordsError) -> [SeatCode]
+    /// Books seats kept back by the house for a guest, all or none, in one transaction.
+    func bookHouseGuest(_ sale: Sale) async throws(RecordsError) -> HouseGuestOutcome
     /// Removes the bookings and history of these showtimes; for the load benchmark's own showtimes.
     func purge(showtimes: [Int]) async throws(RecordsError)
     /// Closes the connections; further calls fail.
@@ -71,7 +78,26 @@ public struct ShowtimeRecord: Sendable, Hashable, Codable {
     }
 }
 
-/// Seats to sell to one user.
+/// What a house hold is for, who made it, and when it ends.
+public struct HouseTerms: Sendable, Hashable {
+    public let label: HouseLabel
+    public let heldBy: String
+    public let end: HouseHoldEnd
+
+    public init(label: HouseLabel, heldBy: String, end: HouseHoldEnd) {
+        self.label = label
+        self.heldBy = heldBy
+        self.end = end
+    }
+}
+
+public enum HouseGuestOutcome: Sendable, Hashable {
+    case booked(Booking)
+    /// Nothing was booked: these seats are not kept back by the house.
+    case notHeld([SeatCode])
+}
+
+/// Seats to sell to one user; or, with `house`, to keep back for the house.
 public struct Sale: Sendable, Hashable {
     public let showtimeID: Int
     public let user: String
@@ -79,13 +105,16 @@ public struct Sale: Sendable, Hashable {
     public let at: Date
     /// For a party's booking: who sits in each seat.
     public let sitters: [SeatCode: String]
+    /// For the house's own: what the seats are kept back for, and until when.
+    public let house: HouseTerms?
 
-    public init(showtimeID: Int, user: String, seats: [SeatCode], at: Date, sitters: [SeatCode: String] = [:]) {
+    public init(showtimeID: Int, user: String, seats: [SeatCode], at: Date, sitters: [SeatCode: String] = [:], house: HouseTerms? = nil) {
         self.showtimeID = showtimeID
         self.user = user
         self.seats = seats
         self.at = at
         self.sitters = sitters
+        self.house = house
     }
 }
 

@@ -75,6 +75,7 @@ final class PostgresRecords: SalesRecord {
                 // A seat sold already breaks the unique key on (showtime, seat): the whole
                 // transaction is rolled back, and nothing is sold.
                 try await Self.rows(connection, RecordsSQL.insertSoldSeats(sale.seats.count), RecordsSQL.soldSeatValues(sale, booking: id))
+                if let house = sale.house { try await Self.rows(connection, RecordsSQL.insertHouseHold, RecordsSQL.values(house, booking: id)) }
                 return SaleOutcome.booked(RecordsSQL.booking(id: id, sale))
             }
         } catch is SoldAlready {
@@ -86,6 +87,40 @@ final class PostgresRecords: SalesRecord {
             throw error
         } catch {
             throw .unusable("PostgreSQL at \(name): \(error)")
+        }
+    }
+
+    func houseHolds(showtime: Int?, endingBy: Date?) async throws(RecordsError) -> [HouseHold] {
+        let query = RecordsSQL.selectHouseHolds(showtime: showtime, endingBy: endingBy)
+        return try RecordsSQL.houseHolds(try await transaction(write: false) { try await Self.rows($0, query.sql, query.values) })
+    }
+
+    func releaseHouseSeats(showtime: Int, _ seats: [SeatCode], at: Date) async throws(RecordsError) -> [SeatCode] {
+        guard !seats.isEmpty else { return [] }
+        return try await transaction(write: true) { connection in
+            // The rows are locked (FOR UPDATE) until the delete: a concurrent guest booking waits.
+            let held = try await Self.rows(
+                connection, RecordsSQL.selectHouseSeatsAmong(seats.count) + " FOR UPDATE OF s", RecordsSQL.seatValues(showtime: showtime, seats))
+            try await Self.rows(connection, RecordsSQL.deleteHouseSeats(seats.count), RecordsSQL.seatValues(showtime: showtime, seats))
+            try await Self.rows(connection, RecordsSQL.endEmptyHouseHolds, [.integer(at.milliseconds)])
+            return held.compactMap { $0.first?.text.flatMap { SeatCode(canonical: $0) } }
+        }
+    }
+
+    func bookHouseGuest(_ sale: Sale) async throws(RecordsError) -> HouseGuestOutcome {
+        try await transaction(write: true) { connection in
+            let held = try await Self.rows(connection, RecordsSQL.selectHouseSeatsAmong(sale.seats.count) + " FOR UPDATE OF s", RecordsSQL.soldAmongValues(sale))
+            let kept = Set(held.compactMap { $0.first?.text.flatMap { SeatCode(canonical: $0) } })
+            guard kept.count == sale.seats.count, let hold = held.first?[1].integer else {
+                return HouseGuestOutcome.notHeld(sale.seats.filter { !kept.contains($0) })
+            }
+            guard let id = try await Self.rows(connection, RecordsSQL.insertBooking, RecordsSQL.values(sale)).first?.first?.integer else {
+                throw RecordsError.unusable("The database gave the new booking no id.")
+            }
+            try await Self.rows(connection, RecordsSQL.markHouseGuest, [.integer(hold), .integer(id)])
+            try await Self.rows(connection, RecordsSQL.moveHouseSeats(sale.seats.count), [.integer(id)] + RecordsSQL.soldAmongValues(sale))
+            try await Self.rows(connection, RecordsSQL.endEmptyHouseHolds, [.integer(sale.at.milliseconds)])
+            return HouseGuestOutcome.booked(RecordsSQL.booking(id: id, sale))
         }
     }
 
@@ -117,6 +152,7 @@ final class PostgresRecords: SalesRecord {
         try await transaction(write: false) { connection in
             for id in showtimes {
                 try await Self.rows(connection, RecordsSQL.purgeSold, [.integer(Int64(id))])
+                try await Self.rows(connection, RecordsSQL.purgeHouseHolds, [.integer(Int64(id))])
                 try await Self.rows(connection, RecordsSQL.purgeBookings, [.integer(Int64(id))])
                 try await Self.rows(connection, RecordsSQL.purgeHistory, [.integer(Int64(id))])
             }

@@ -17,6 +17,8 @@ struct ClaimInput: ScriptInput {
     let seats: [SeatCode]
     /// How long the claim keeps the seats for the booking.
     let window: Duration
+    /// The house keeping seats back: a seat nobody holds is claimed too (no lock first).
+    var takesFree = false
 
     var values: ScriptValues {
         ScriptValues(
@@ -24,7 +26,10 @@ struct ClaimInput: ScriptInput {
                 "soldKey": .one(keys.sold), "claimsKey": .one(keys.claims), "loadedKey": .one(keys.loaded),
                 "lockKeys": .list(seats.map(keys.lock)), "versionKey": .one(keys.version),
             ],
-            arguments: ["user": .one(user), "windowMs": .one(String(window.milliseconds)), "seats": .list(seats.map(\.text))])
+            arguments: [
+                "user": .one(user), "windowMs": .one(String(window.milliseconds)), "takesFree": .one(takesFree ? "1" : "0"),
+                "seats": .list(seats.map(\.text)),
+            ])
     }
 }
 
@@ -51,7 +56,7 @@ extension SeatScripts {
         name: "claim",
         layout: ScriptLayout(
             keys: ScriptSlots(["soldKey", "claimsKey", "loadedKey"], list: "lockKeys", tail: ["versionKey"]),
-            arguments: ScriptSlots(["user", "windowMs"], list: "seats")),
+            arguments: ScriptSlots(["user", "windowMs", "takesFree"], list: "seats")),
         body: ScriptLibrary.now + ScriptLibrary.claims + ScriptLibrary.requireLoaded + """
             local count = #seats
             local sold, others, stale, expired = {}, {}, {}, {}
@@ -66,7 +71,7 @@ extension SeatScripts {
                 if deadline <= now then stale[#stale + 1] = seat end
               elseif not (claimant and deadline > now) then
                 if not owner then
-                  expired[#expired + 1] = seat
+                  if takesFree ~= '1' then expired[#expired + 1] = seat end
                 elseif owner ~= user then
                   others[#others + 1] = seat
                 end
