@@ -50,7 +50,7 @@ struct BestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await CommandRunner(options: common, json: json).runOperation { service in
+        try await CommandRunner(options: common, json: json, holder: user).runOperation { service in
             let wish = try service.wish(
                 count: count, near: service.seatCodes(near), category: category.flatMap { SeatCategory(rawValue: $0.lowercased()) },
                 wheelchair: wheelchair, showtime: showtime)

@@ -50,9 +50,13 @@ package struct CommandRunner {
     /// Where logs go instead of standard error (for the full-screen seat map).
     package var logFile: LogFile?
 
-    package init(options: CommonOptions, json: Bool) {
+    /// The user the command acts for: the core holds by their tier's rules (`--tiers`).
+    package var holder: String?
+
+    package init(options: CommonOptions, json: Bool, holder: String? = nil) {
         self.options = options
         self.json = json
+        self.holder = holder
     }
 
     package func run(_ work: (SeatLockingService) async throws -> Output) async throws {
@@ -137,8 +141,10 @@ package struct CommandRunner {
         let url = try await locator.resolve(explicit: options.redis)
         let redis = RedisClient(url: url, timeouts: timeouts, connections: connections)
         let records = try await openRecords(stateDirectory: locator.stateDirectory)
+        let tiers = try options.holdTiers()
         var service = SeatLockingService(
-            redis: redis, records: records, catalog: try await loadCatalog(records), policy: CrashPoints.policy, metrics: metrics)
+            redis: redis, records: records, catalog: try await loadCatalog(records), policy: CrashPoints.policy, metrics: metrics
+        ).holding(by: holder.flatMap { tiers.users[$0] }, of: tiers)
         CrashPoints.arm(&service)
         return (service, redis)
     }

@@ -29,6 +29,12 @@ package struct CommonOptions: ParsableArguments {
         valueName: "dir"))
     package var fixtures: String?
 
+    @Option(help: ArgumentHelp(
+        "Hold rules by tier, and the tier of each user: a JSON file (see the README's \"Hold tiers\").",
+        discussion: "Default: $CINEBOOK_TIERS, else tiers.json in $XDG_CONFIG_HOME/cinebook (~/.config/cinebook) if it exists, else none: everyone holds by the default rules.",
+        valueName: "file"))
+    package var tiers: String?
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp(
         "trace, debug, info, notice, warning, error or critical. Default: $CINEBOOK_LOG_LEVEL, else quiet.",
         valueName: "level"))
@@ -40,6 +46,24 @@ package struct CommonOptions: ParsableArguments {
         }
         if let level = logLevel ?? ProcessInfo.processInfo.environment["CINEBOOK_LOG_LEVEL"], Logger.Level(rawValue: level) == nil {
             throw ValidationError("Unknown log level '\(level)'; use trace, debug, info, notice, warning, error or critical.")
+        }
+    }
+
+    /// The hold tiers of `--tiers`, `$CINEBOOK_TIERS` or the user's configuration folder;
+    /// none when no file is named and the default one does not exist.
+    package func holdTiers() throws(StartupError) -> HoldTiers {
+        let environment = ProcessInfo.processInfo.environment
+        let named = tiers ?? environment["CINEBOOK_TIERS"].flatMap { $0.isEmpty ? nil : $0 }
+        let configuration = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config").path
+        let path = named ?? configuration + "/cinebook/tiers.json"
+        guard named != nil || FileManager.default.fileExists(atPath: path) else { return .none }
+        do {
+            return try HoldTiers(json: try Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch let error as TiersError {
+            throw StartupError(.invalidConfiguration, message: "The tiers file \(path) cannot be used: \(error).")
+        } catch {
+            throw StartupError(.invalidConfiguration, message: "The tiers file \(path) cannot be read.")
         }
     }
 

@@ -42,7 +42,7 @@ struct UnlockCommand: AsyncParsableCommand {
     @OptionGroup var request: SeatArguments
 
     func run() async throws {
-        try await CommandRunner(options: common, json: request.json).runOperation { service in
+        try await CommandRunner(options: common, json: request.json, holder: request.user).runOperation { service in
             let release = try await service.unlock(
                 service.seatCodes(request.seats, for: .unlock), showtime: request.showtime, user: request.user, party: request.party?.code)
             return Output(text: Text.released(release), json: SeatLockingJSON.Released(release))
@@ -76,7 +76,7 @@ struct BookCommand: AsyncParsableCommand {
     @OptionGroup var request: SeatArguments
 
     func run() async throws {
-        try await CommandRunner(options: common, json: request.json).runOperation { service in
+        try await CommandRunner(options: common, json: request.json, holder: request.user).runOperation { service in
             let booking = try await service.book(
                 service.seatCodes(request.seats, for: .book), showtime: request.showtime, user: request.user, party: request.party?.code)
             return Output(text: Text.booked(booking), json: SeatLockingJSON.Booked(booking))
@@ -91,7 +91,7 @@ extension SeatArguments {
         _ verb: String, _ counted: SeatMetrics.Operation, ttl: Int?, common: CommonOptions,
         _ operation: @escaping (SeatLockingService) -> ([SeatCode], Int, String, PartyCode?, Duration?) async throws(SeatLockingError) -> LockGrant
     ) async throws {
-        try await CommandRunner(options: common, json: json).runOperation { service in
+        try await CommandRunner(options: common, json: json, holder: user).runOperation { service in
             let grant = try await operation(service)(service.seatCodes(seats, for: counted), showtime, user, party?.code, ttl.map { .seconds($0) })
             return Output(text: Text.granted(verb, grant, zone: service.catalog.timeZone(of: grant.showtimeID)), json: SeatLockingJSON.Grant(grant))
         }

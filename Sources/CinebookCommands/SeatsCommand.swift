@@ -59,7 +59,7 @@ struct SeatsCommand: AsyncParsableCommand {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw StartupError(SeatMapError.notATerminal).reported
         }
-        var runner = CommandRunner(options: common, json: false)
+        var runner = CommandRunner(options: common, json: false, holder: api == nil ? (user ?? LoginName.current) : nil)
         runner.defaultLogLevel = .info
         do {
             runner.logFile = try LogFile.standard(in: RedisLocator(timeouts: runner.timeouts).stateDirectory)

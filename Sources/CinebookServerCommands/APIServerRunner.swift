@@ -24,7 +24,8 @@ struct APIServerRunner {
                 print(try await developmentNotice(secret: generatedSecret, tokens: tokens))
                 fflush(nil)
             }
-            let configuration = configuration(logger: Logger(label: "cinebook.serve"))
+            var configuration = configuration(logger: Logger(label: "cinebook.serve"))
+            configuration.tiers = try options.common.holdTiers()
             let application = buildApplication(
                 service: service, tokens: tokens, configuration: configuration, metrics: metrics)
             do {

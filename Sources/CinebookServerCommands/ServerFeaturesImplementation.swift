@@ -31,7 +31,7 @@ package struct ServerBuildFeatures: ServerFeatures {
                     guard let first = try await client.showtimeIDs().first else { throw SeatLockingError.unknownShowtime(0) }
                     id = first
                 }
-                let (chosen, policy) = try await client.showtime(id)
+                let (chosen, policy) = try await client.showtime(id, as: "you")
                 let name = try await client.viewer(of: "you", showtime: id)
                 return try await SeatMapSession.run(
                     on: client, showtime: chosen, user: name, party: party, policy: policy, source: .server, poll: poll, runner: runner)

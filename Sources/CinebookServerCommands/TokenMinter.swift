@@ -12,12 +12,12 @@ struct TokenMinter {
     }
 
     /// A token for `user`, signed with `$CINEBOOK_SECRET`.
-    func mint(user: String, ttl: Duration) async throws(StartupError) -> String {
+    func mint(user: String, ttl: Duration, role: Bearer.Role? = nil, tier: String? = nil) async throws(StartupError) -> String {
         guard let secret else {
             throw StartupError(.invalidConfiguration,
                 message: "CINEBOOK_SECRET is not set; use the secret of the server the token is for.")
         }
-        return try await Self.mint(try await Self.tokens(secret: secret), user: user, ttl: ttl)
+        return try await Self.mint(try await Self.tokens(secret: secret), user: user, ttl: ttl, role: role, tier: tier)
     }
 
     /// The server's tokens, and the secret if `development` had to make one up.
@@ -34,9 +34,11 @@ struct TokenMinter {
         return (try await Self.tokens(secret: secret), secret)
     }
 
-    static func mint(_ tokens: AccessTokens, user: String, ttl: Duration) async throws(StartupError) -> String {
+    static func mint(
+        _ tokens: AccessTokens, user: String, ttl: Duration, role: Bearer.Role? = nil, tier: String? = nil
+    ) async throws(StartupError) -> String {
         do {
-            return try await tokens.mint(user: user, ttl: ttl)
+            return try await tokens.mint(user: user, ttl: ttl, role: role, tier: tier)
         } catch {
             throw StartupError(.invalidRequest, message: error.message)
         }

@@ -1,3 +1,4 @@
+import CinebookModel
 import SeatLocking
 
 /// How the HTTP API behaves: where it listens and the limits it enforces.
@@ -17,6 +18,8 @@ public struct APIConfiguration: Sendable {
     public var heartbeat: Duration
     /// Origins (`https://cinema.example`) whose web pages may use the API (CORS).
     public var crossOrigins: Set<String>
+    /// Hold rules by tier: a token's `tier` claim picks one.
+    public var tiers: HoldTiers = .none
 
     public init(
         host: String = "127.0.0.1",

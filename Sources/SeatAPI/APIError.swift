@@ -74,6 +74,11 @@ extension APIError {
         status: .unsupportedMediaType, code: "invalid_request",
         message: "Send the body as JSON with Content-Type: application/json.")
 
+    /// A valid token that may not do this (an operator's route, for a moviegoer).
+    static func forbidden(_ message: String) -> APIError {
+        APIError(status: .forbidden, code: "forbidden", message: message)
+    }
+
     static func notFound(_ message: String) -> APIError {
         APIError(status: .notFound, code: "not_found", message: message)
     }

@@ -33,15 +33,18 @@ public struct AccessTokens: Sendable {
         }.joined()
     }
 
-    /// A token for `user` that works for `ttl` from now.
-    public func mint(user: String, ttl: Duration, notBefore: Date? = nil) async throws(AccessTokenError) -> String {
+    /// A token for `user` that works for `ttl` from now; an operator's with `role`, and
+    /// with the user's hold `tier`, if any.
+    public func mint(
+        user: String, ttl: Duration, notBefore: Date? = nil, role: Bearer.Role? = nil, tier: String? = nil
+    ) async throws(AccessTokenError) -> String {
         let user = try Self.validated(user)
         let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         let claims = UserClaims(
             sub: SubjectClaim(value: user),
             exp: ExpirationClaim(value: now.addingTimeInterval(Double(ttl.components.seconds))),
             iat: IssuedAtClaim(value: now),
-            nbf: notBefore.map { NotBeforeClaim(value: $0) })
+            nbf: notBefore.map { NotBeforeClaim(value: $0) }, role: role?.rawValue, tier: tier)
         do {
             return try await keys.sign(claims)
         } catch {
@@ -54,11 +57,11 @@ public struct AccessTokens: Sendable {
         try await verify(token).user
     }
 
-    /// The user a valid token names, and when the token expires.
-    public func verify(_ token: String) async throws(APIError) -> (user: String, expires: Date) {
+    /// Who a valid token says the caller is, and until when.
+    public func verify(_ token: String) async throws(APIError) -> Bearer {
         if let known = verified.entry(for: token) {
             guard known.expires > Date() else { throw Self.expired }
-            return (known.user, known.expires)
+            return known
         }
         guard Self.algorithm(of: token) == "HS256" else {
             throw .unauthorized("The bearer token is not an HS256 token from this server.")
@@ -79,8 +82,9 @@ public struct AccessTokens: Sendable {
         } catch {
             throw .unauthorized("The bearer token names no valid user: \(error.message)")
         }
-        verified.remember(token, VerifiedTokens.Entry(user: user, expires: claims.exp.value))
-        return (user, claims.exp.value)
+        let bearer = Bearer(user: user, expires: claims.exp.value, role: claims.role.flatMap(Bearer.Role.init), tier: claims.tier)
+        verified.remember(token, bearer)
+        return bearer
     }
 
     private static let expired = APIError.unauthorized("The bearer token has expired; mint a new one with `cinebook token NAME`.")
@@ -109,6 +113,22 @@ public struct AccessTokens: Sendable {
     private struct Header: Decodable {
         let alg: String?
     }
+}
+
+/// Who a valid token says the caller is: the user, until when, their role and hold tier.
+public struct Bearer: Sendable, Hashable {
+    public enum Role: String, Sendable, Hashable, CaseIterable {
+        /// The cinema's staff: may keep seats back for the house.
+        case `operator`
+    }
+
+    public let user: String
+    public let expires: Date
+    public let role: Role?
+    /// The hold rules' tier (`HoldTiers`), if the token names one.
+    public let tier: String?
+
+    public var isOperator: Bool { role == .operator }
 }
 
 /// A token could not be minted, or the secret is unfit.

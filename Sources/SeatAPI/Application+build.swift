@@ -19,6 +19,8 @@ import SeatLocking
 /// GET    /api/v1/showtimes/{id}/bookings/{booking}  bearer token, the booking's owner only
 /// GET    /api/v1/bookings                           bearer token: the caller's bookings
 /// GET    /api/v1/showtimes/{id}/seats/events        bearer token, Server-Sent Events
+/// …/parties…, …/queue                               bearer token (see openapi.yaml)
+/// GET, POST /api/v1/showtimes/{id}/house, …         an operator's token
 /// ```
 /// Every request is logged with its id; every error is JSON; the showtime routes need a
 /// token and count against the user's rate limit.
@@ -42,16 +44,20 @@ public func buildRouter(
     }
     HealthController(service: service, maintenance: maintenance, tokens: tokens).addRoutes(to: router)
     router.get("api/v1/showtimes") { _, _ in JSONResponse.make(SeatLockingJSON.Showtimes(service.catalog)) }
-    router.get("api/v1/showtimes/{id}") { _, context in
+    // With a token, the rules of the caller's tier.
+    router.get("api/v1/showtimes/{id}") { request, context in
         let id = try context.showtimeID(in: service.catalog)
-        return JSONResponse.make(SeatLockingJSON.ShowtimeDetail(service.catalog.showtime(id)!, policy: service.policy))
+        let tier = request.headers[.authorization] == nil ? nil : try await BearerAuthMiddleware.verify(request, tokens: tokens).tier
+        return JSONResponse.make(SeatLockingJSON.ShowtimeDetail(
+            service.catalog.showtime(id)!, policy: configuration.tiers.policy(service.policy, tier: tier)))
     }
     let showtime = router.group("api/v1/showtimes/{id}").add(middleware: BearerAuthMiddleware(tokens: tokens))
     if let limit = configuration.rateLimit {
         showtime.add(middleware: RateLimitMiddleware(limiter: service.rateLimiter(limit), refusals: metrics.rateLimited))
     }
     showtime.add(middleware: IdempotencyMiddleware(store: service.idempotencyStore, maximumBodySize: configuration.maximumBodySize))
-    SeatController(service: service, maximumBodySize: configuration.maximumBodySize).addRoutes(to: showtime)
+    SeatController(service: service, tiers: configuration.tiers, maximumBodySize: configuration.maximumBodySize).addRoutes(to: showtime)
+    HouseController(service: service, maximumBodySize: configuration.maximumBodySize).addRoutes(to: showtime)
     RoomController(service: service).addRoutes(to: showtime)
     PartyController(service: service, maximumBodySize: configuration.maximumBodySize).addRoutes(to: showtime)
     router.group("api/v1/bookings").add(middleware: BearerAuthMiddleware(tokens: tokens)).get { _, context in

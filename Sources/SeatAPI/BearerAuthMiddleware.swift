@@ -12,15 +12,14 @@ struct BearerAuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let (user, expires) = try await Self.verify(request, tokens: tokens)
-        context.user = user
-        context.tokenExpires = expires
-        context.logger[metadataKey: "user"] = .string(user)
+        let bearer = try await Self.verify(request, tokens: tokens)
+        context.bearer = bearer
+        context.logger[metadataKey: "user"] = .string(bearer.user)
         return try await next(request, context)
     }
 
     /// The user the request's bearer token names and when it expires; 401 without a valid one.
-    static func verify(_ request: Request, tokens: AccessTokens) async throws(APIError) -> (user: String, expires: Date) {
+    static func verify(_ request: Request, tokens: AccessTokens) async throws(APIError) -> Bearer {
         if request.headers[.authorization] == nil, let token = eventStreamToken(request) {
             return try await tokens.verify(token)
         }

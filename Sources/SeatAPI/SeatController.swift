@@ -8,7 +8,14 @@ import SeatLocking
 /// the same JSON as the command line's `--json`.
 struct SeatController: Sendable {
     let service: SeatLockingService
+    /// Locks and extensions hold by the rules of the token's tier.
+    let tiers: HoldTiers
     let maximumBodySize: Int
+
+    /// The core, holding by the caller's tier.
+    private func holding(for context: APIRequestContext) -> SeatLockingService {
+        service.holding(by: context.bearer?.tier, of: tiers)
+    }
 
     /// Adds the routes to a group at `/api/v1/showtimes/{id}`.
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
@@ -30,6 +37,7 @@ struct SeatController: Sendable {
     /// for the party named in the `Cinebook-Party` header, if any.
     @Sendable func lock(_ request: Request, context: APIRequestContext) async throws -> Response {
         let party = try PartyController.party(of: request)
+        let service = holding(for: context)
         return try await grant(.lock, request, context) { seats, showtime, user, selection throws(SeatLockingError) in
             try await service.lock(
                 seats, showtime: showtime, user: user, party: party, ttl: selection.ttl, orNearest: selection.nearestIfTaken,
@@ -39,6 +47,7 @@ struct SeatController: Sendable {
 
     @Sendable func extend(_ request: Request, context: APIRequestContext) async throws -> Response {
         let party = try PartyController.party(of: request)
+        let service = holding(for: context)
         return try await grant(.extend, request, context) { seats, showtime, user, selection throws(SeatLockingError) in
             try await service.extend(seats, showtime: showtime, user: user, party: party, ttl: selection.ttl)
         }
@@ -70,7 +79,7 @@ struct SeatController: Sendable {
         let (user, showtime) = try (context.authenticatedUser(), context.showtimeID(in: service.catalog))
         let wish = try BestQuery.wish(from: request, showtime: showtime, service: service)
         let ttl = try BestQuery.ttl(from: request)
-        let grant = try await service.lockBest(
+        let grant = try await holding(for: context).lockBest(
             wish, showtime: showtime, user: user, party: try PartyController.party(of: request), ttl: ttl, pass: RoomController.pass(of: request))
         return JSONResponse.make(SeatLockingJSON.Grant(grant))
     }

@@ -2,12 +2,15 @@ import Foundation
 import JWTKit
 
 /// The claims of an API token: the user (`sub`), when the token stops working (`exp`) and,
-/// if it says, when it starts to (`nbf`).
+/// if it says, when it starts to (`nbf`); `role` `operator` for the cinema's staff, and
+/// the user's hold `tier`, if any.
 struct UserClaims: JWTPayload {
     var sub: SubjectClaim
     var exp: ExpirationClaim
     var iat: IssuedAtClaim?
     var nbf: NotBeforeClaim?
+    var role: String?
+    var tier: String?
 
     /// Thrown by `verify` for a token past its `exp`.
     struct Expired: Error {}

@@ -7,10 +7,7 @@ import Synchronization
 /// passed verification hits, so a tampered token is always verified in full. An expired
 /// entry is refused like an expired token; when the cache is full it starts over.
 final class VerifiedTokens: Sendable {
-    struct Entry: Sendable {
-        let user: String
-        let expires: Date
-    }
+    typealias Entry = Bearer
 
     private let entries = Mutex<[String: Entry]>([:])
     private let capacity: Int

@@ -58,9 +58,10 @@ public final class SeatAPIClient: SeatOperations {
         try decoded(SeatLockingJSON.Showtimes.self, from: try await send(.GET, "/api/v1/showtimes", user: nil), what: "the showtimes").ids
     }
 
-    /// Showtime `id` with its layout, and the server's rules for holds.
-    public func showtime(_ id: Int) async throws(SeatLockingError) -> (showtime: Showtime, policy: LockPolicy) {
-        let response = try await send(.GET, "/api/v1/showtimes/\(id)", user: nil)
+    /// Showtime `id` with its layout, and the server's rules for holds: with `viewer`'s
+    /// token, the rules of their tier.
+    public func showtime(_ id: Int, as viewer: String? = nil) async throws(SeatLockingError) -> (showtime: Showtime, policy: LockPolicy) {
+        let response = try await send(.GET, "/api/v1/showtimes/\(id)", user: viewer)
         if response.status == 404 { throw .unknownShowtime(id) }
         let what = "showtime \(id)"
         guard let decoded = try self.decoded(SeatLockingJSON.ShowtimeDetail.self, from: response, what: what).decoded() else {

@@ -10,7 +10,7 @@ import SeatRecords
 /// trip; a sale is committed in the database of record before anybody is told of it.
 public struct SeatLockingService: Sendable {
     public let catalog: Catalog
-    public let policy: LockPolicy
+    public private(set) var policy: LockPolicy
     let redis: RedisClient
     /// The database of record.
     public let records: any SalesRecord
@@ -399,6 +399,14 @@ public struct SeatLockingService: Sendable {
         let started = ContinuousClock.now
         defer { metrics.database(operation, took: ContinuousClock.now - started) }
         return try await call()
+    }
+
+    /// The same core, holding by the rules of a tier (`HoldTiers`): its hold length,
+    /// maximum and seat limit.
+    public func holding(by tier: String?, of tiers: HoldTiers) -> SeatLockingService {
+        var service = self
+        service.policy = tiers.policy(policy, tier: tier)
+        return service
     }
 
     /// Server errors that mean "not now" rather than a bug.

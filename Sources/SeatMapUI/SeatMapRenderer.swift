@@ -310,8 +310,11 @@ struct SeatMapRenderer {
         parts.append(selected.isEmpty ? "no seats" : selected.count > 6
             ? selected.prefix(5).joined(separator: " ") + " +\(selected.count - 5)"
             : selected.joined(separator: " "))
-        if !state.holds.ends.isEmpty, let left = state.secondsLeft {
-            parts.append("hold \(CinemaTime.countdown(Int64(left)))" + (state.holds.capped ? " (max)" : ""))
+        // The hold's length (a tier may set a longer one), and while seats are held, what is left.
+        let length = "\(Int(state.settings.policy.ttl.seconds / 60)) min"
+        let holding = !state.holds.ends.isEmpty
+        if holding, let left = state.secondsLeft {
+            parts.append("hold \(CinemaTime.countdown(Int64(left)))" + (state.holds.capped ? " (max)" : " of \(length)"))
         }
         let refreshed = state.refresh.lastArrival.map { "refreshed " + CinemaTime.clock($0, in: state.showtime.timeZone) }
         let connection = switch state.connection {
@@ -321,7 +324,8 @@ struct SeatMapRenderer {
         case .unreachable: "offline"
         }
         // Shown in this order; when the bar is too narrow, the lowest priority goes first.
-        var optional: [(order: Int, priority: Int, text: String)] = [(1, 2, connection), (2, 1, "? help")]
+        var optional: [(order: Int, priority: Int, text: String)] = [(1, 3, connection), (2, 1, "? help")]
+        if !holding { optional.append((-1, 2, "holds \(length)")) }
         if let refreshed { optional.append((0, 0, refreshed)) }
         var line: String
         repeat {

@@ -27,7 +27,7 @@ import Testing
         #expect(screen.row("C")?.trimmingCharacters(in: .whitespaces) == "C  ○  ○  ○ [○]    ●  ○  ○  ○  C")
         #expect(screen.line(containing: "○ available 37  ● yours 1  ◐ held by others 1  × sold 1") != nil)
         #expect(screen.line(containing: "C4 · standard seat · available — Space selects it") != nil)
-        #expect(screen.line(23) == " alice · C5 · hold 15:00 · refreshed 08:00:00 · ● live · ? help")
+        #expect(screen.line(23) == " alice · C5 · hold 15:00 of 15 min · refreshed 08:00:00 · ● live · ? help")
     }
 
     @Test func theStatesHaveAGlyphAndAColourEach() throws {

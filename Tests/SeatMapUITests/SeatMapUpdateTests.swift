@@ -250,7 +250,7 @@ import Testing
         _ = state.update(.tick, now: Fixture.at(61.2))
         #expect(state.secondsLeft == 839)
         let status = render(state, size: state.size).lines.last ?? ""
-        #expect(status == " alice · C4 · hold 13:59 · refreshed 08:00:00 · ● live · ? help")
+        #expect(status == " alice · C4 · hold 13:59 of 15 min · refreshed 08:00:00 · ● live · ? help")
     }
 
     @Test func anExpiredHoldReleasesTheSeatsWithAMessageNotAnError() {
