@@ -68,11 +68,12 @@ private struct HouseBody: Decodable {
     let until: String?
     let guest: String?
 
+    static let example = #"{"seats": ["A1", "A2"], "label": "press"}"#
+
     static func read(_ request: Request, limit: Int) async throws -> HouseBody {
-        let buffer = try await request.body.collect(upTo: limit + 1)
-        guard buffer.readableBytes <= limit else { throw APIError.bodyTooLarge(limit: limit) }
-        guard let body = try? JSONDecoder().decode(HouseBody.self, from: Data(buffer: buffer)) else {
-            throw APIError.badRequest(#"Send a JSON object such as {"seats": ["A1", "A2"], "label": "press"}."#)
+        let shape = "\"seats\" a list of seat codes; \"label\", \"until\" and \"guest\" text"
+        guard let body = try await SeatSelection.body(HouseBody.self, in: request, limit: limit, example: example, shape: shape) else {
+            throw APIError.badRequest("The request needs a JSON body like \(example).")
         }
         return body
     }

@@ -17,10 +17,19 @@ enum SeatSelection {
         return selection
     }
 
-    /// The selection in the body, or nil when the body is empty. Checked in this order:
-    /// at most `limit` bytes (413), JSON content type (415), well-formed JSON (400), and
-    /// the shape of a selection (422).
+    /// The selection in the body, or nil when the body is empty (see `body`).
     static func optional(in request: Request, limit: Int) async throws -> SeatLockingJSON.SeatRequest? {
+        try await body(
+            SeatLockingJSON.SeatRequest.self, in: request, limit: limit, example: example,
+            shape: "\"seats\" a list of seat codes, \"ttl_seconds\" (optional) a whole number")
+    }
+
+    /// A JSON body of the API, or nil when the body is empty. Checked in this order: at
+    /// most `limit` bytes (413), JSON content type (415), well-formed JSON (400), and the
+    /// shape of `Body` (422, saying `shape`).
+    static func body<Body: Decodable>(
+        _ type: Body.Type, in request: Request, limit: Int, example: String, shape: String
+    ) async throws -> Body? {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             throw APIError.bodyTooLarge(limit: limit)
         }
@@ -39,14 +48,12 @@ enum SeatSelection {
         guard isJSON(request.headers[.contentType]) else { throw APIError.unsupportedMediaType }
         let data = Data(body.readableBytesView)
         do {
-            return try SeatLockingJSON.decode(SeatLockingJSON.SeatRequest.self, from: data)
+            return try SeatLockingJSON.decode(Body.self, from: data)
         } catch {
             guard (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) != nil else {
                 throw APIError.badRequest("The body is not valid JSON; send an object like \(example).")
             }
-            throw APIError.unprocessable(
-                "The body must be an object like \(example): \"seats\" a list of seat codes, "
-                    + "\"ttl_seconds\" (optional) a whole number.")
+            throw APIError.unprocessable("The body must be an object like \(example): \(shape).")
         }
     }
 

@@ -98,7 +98,8 @@ extension SeatMapState {
                 case .booked:
                     seats[code] = .occupied
                 case .choosing:
-                    if seats[code] == .available { seats[code] = .choosing }
+                    // The feed does not say who: this map's own marks are not someone else's.
+                    if seats[code] == .available, !presence.seats.contains(code) { seats[code] = .choosing }
                 case .room, .party:
                     break
                 }

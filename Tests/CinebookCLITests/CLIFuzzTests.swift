@@ -124,7 +124,10 @@ struct CommandLineGenerator {
     /// How often a value is hostile and an option out of place: from none to most.
     var hostility = 0.2
 
-    static let commands = ["lock", "unlock", "extend", "book", "status", "showtimes", "sweep", "best", "token", "seat", "release", "party", "help"]
+    static let commands = ["lock", "unlock", "extend", "book", "status", "showtimes", "sweep", "best", "token", "seat", "release", "party", "house", "help"]
+    /// House labels and ends, good and bad.
+    static let labels = ["press", "vip guests", "", "a|b", String(repeating: "x", count: 41), "dir.guests", "🎬"]
+    static let ends = ["18:00", "sales-open", "2026-12-07 18:00", "25:99", "2026-02-30 10:00", "yesterday", "2020-01-01T00:00:00Z", ""]
     static let users = ["alice", "bob", "carol", "dave"]
     /// Party codes: well-formed ones no party has, in any case, and malformed ones.
     static let partyCodes = ["FERN-427", "fern427", "OAK-100", "FERN-42", "12-FERN", "", "party:x", "ÉTÉ-123"]
@@ -158,6 +161,15 @@ struct CommandLineGenerator {
             if random.chance(required) { units.append([partyCodeValue(&random)]) }
             option("--showtime", required, showtimeValue)
             option("--user", required, userValue)
+        case "house":
+            units.append([random.chance(hostility / 3) ? junkWord(&random) : random.pick(["hold", "list", "release", "book"])])
+            option("--showtime", required, showtimeValue)
+            for _ in 0..<random.pick([0, 1, 2, 3, 11]) { units.append([seatValue(&random)]) }
+            option("--label", 0.6) { random in random.pick(Self.labels) }
+            option("--until", 0.3) { random in random.pick(Self.ends) }
+            option("--guest", 0.3, userValue)
+            option("--by", 0.3, userValue)
+            option("--tiers", 0.05) { random in random.pick(["/nonexistent/tiers.json", "/dev/null", "/etc/passwd", ""]) }
         case "status":
             option("--showtime", required, showtimeValue)
             option("--user", 0.4, userValue)

@@ -259,6 +259,9 @@ struct RequestGenerator {
         seats = api.showtime.layout.seats.map(\.code.text)
         var tokens: [String: String] = [:]
         for user in ["alice", "bob", "carol", "dave"] { tokens[user] = try await client.token(user) }
+        // An operator, who may use the house's routes, and a member of a tier.
+        tokens["ops"] = try await api.tokens.mint(user: "ops", ttl: .seconds(3600), role: .operator)
+        tokens["mia"] = try await api.tokens.mint(user: "mia", ttl: .seconds(3600), tier: "member")
         self.tokens = tokens
         let valid = tokens["alice"]!
         let parts = valid.split(separator: ".").map(String.init)
@@ -288,6 +291,7 @@ struct RequestGenerator {
         ("GET", "seats/status"), ("GET", "seats/best"), ("PUT", "seats/extend-lock"), ("POST", "bookings"), ("GET", "seats/events"),
         ("POST", "parties"), ("GET", "parties/FERN-427"), ("POST", "parties/fern427/members"), ("DELETE", "parties/OAK-100/members/me"),
         ("POST", "parties/%F0%9F%8E%AC-1/members"), ("PUT", "parties/FERN-427/seats"),
+        ("GET", "house"), ("POST", "house"), ("DELETE", "house/seats"), ("POST", "house/bookings"), ("GET", "/api/v1/showtimes/1"),
     ]
 
     static let unknownPaths = [

@@ -26,6 +26,16 @@ import Testing
         #expect(effects == [.lock(["C5"]), .markChoosing([])], "a seat being locked is no longer only being chosen")
     }
 
+    /// The feed announces this map's own mark too (it never says who): the map does not
+    /// take it for someone else's.
+    @Test func itsOwnMarkOnTheFeedIsNotSomeoneElses() {
+        var state = Fixture.connected(settings: Self.sharing)
+        #expect(state.update(.key(.right), now: Fixture.at(1)) == [.markChoosing(["C5"])])
+        let own = SeatEvent(kind: .choosing, showtimeID: 42, seats: ["C5"], expiresAt: Fixture.serverTime(at: 6), at: Fixture.serverTime(at: 1.1))
+        _ = state.update(.feed(.change(own)), now: Fixture.at(1.1))
+        #expect(state.state(of: "C5") == .available)
+    }
+
     /// A suggested seat that someone else has come to rest on is still free: taking the
     /// suggestion locks it.
     @Test func aSuggestionSomeoneIsChoosingCanStillBeTaken() {
