@@ -95,7 +95,7 @@ extension HouseHoldEnd {
                 ? calendar.nextDate(after: now, matching: wanted, matchingPolicy: .nextTime) : nil
         case (5, true):
             let parts = DateComponents(year: numbers[0], month: numbers[1], day: numbers[2], hour: numbers[3], minute: numbers[4])
-            date = calendar.date(from: parts).flatMap { calendar.dateComponents([.month, .day], from: $0) == DateComponents(month: numbers[1], day: numbers[2]) ? $0 : nil }
+            date = parts.isValidDate(in: calendar) ? calendar.date(from: parts) : nil
         default:
             date = nil
         }

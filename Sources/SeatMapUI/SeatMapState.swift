@@ -256,7 +256,8 @@ public struct SeatMapState: Sendable {
 
     public var connection: Connection {
         if let retryAt = link.retryAt, link.reachable == false { return .unreachable(retryAt: retryAt) }
-        guard link.reachable == true else { return .connecting }
+        // Not live before the first status: the waiting room may answer first.
+        guard link.reachable == true, hasLoaded else { return .connecting }
         return link.feedConnected ? .live : .polling
     }
 }

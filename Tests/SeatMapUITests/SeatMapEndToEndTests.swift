@@ -592,7 +592,13 @@ struct World {
     /// not is shown in the test's issues: one that ended early stays on screen with its
     /// last words (`remain-on-exit`).
     func live(_ sessions: String..., seconds: Double = 20) async throws -> Bool {
-        let live = try await until(seconds: seconds) { try sessions.allSatisfy { try screen($0).contains("live") } }
+        // Live, and loaded: the feed may connect (and the waiting room answer) before the first status.
+        let live = try await until(seconds: seconds) {
+            try sessions.allSatisfy { session in
+                let shown = try screen(session)
+                return shown.contains("live") && !shown.contains("the map is loading")
+            }
+        }
         if !live {
             for session in sessions { Issue.record("\(session) is not live:\n\((try? screen(session)) ?? "no such pane")") }
         }
