@@ -50,6 +50,15 @@ package struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("book-rate"), help: "Share of held picks that are booked rather than released.")
     var bookRate = 0.1
 
+    @Option(help: ArgumentHelp(
+        "Share of visits made by three friends choosing as one party (cinebook party), 0 to 1.", valueName: "share"))
+    var together = 0.0
+
+    @Option(help: ArgumentHelp(
+        "Seats the house keeps back on each performance as it opens (the best ones), 0 to \(LockPolicy.defaultMaximumSeatsPerUser); never on --target.",
+        valueName: "seats"))
+    var house = 0
+
     @Option(name: .customLong("think"), help: ArgumentHelp(
         "Mean pause of each user before an operation, in milliseconds, as people take between clicks (default 0: as fast as answers come).",
         valueName: "ms"))
@@ -119,9 +128,13 @@ package struct BenchCommand: AsyncParsableCommand {
         if let party, !(1...most).contains(party) { throw ValidationError("--party must be from 1 to \(most).") }
         if let operations, operations < 1 { throw ValidationError("--operations must be at least 1.") }
         if duration != nil && operations != nil { throw ValidationError("Give --duration or --operations, not both.") }
-        guard (0...1).contains(hotspot), (0...1).contains(bookRate) else {
-            throw ValidationError("--hotspot and --book-rate are shares from 0 to 1.")
+        guard (0...1).contains(hotspot), (0...1).contains(bookRate), (0...1).contains(together) else {
+            throw ValidationError("--hotspot, --book-rate and --together are shares from 0 to 1.")
         }
+        guard (0...LockPolicy.defaultMaximumSeatsPerUser).contains(house) else {
+            throw ValidationError("--house must be from 0 to \(LockPolicy.defaultMaximumSeatsPerUser) seats.")
+        }
+        if house > 0, target != nil { throw ValidationError("--house keeps seats back on the core's own showtimes; leave out --target.") }
         if let target {
             guard let url = URL(string: target), url.scheme == "http", url.host != nil, url.path.isEmpty || url.path == "/" else {
                 throw ValidationError("--target must be a server address such as http://127.0.0.1:8080.")
@@ -228,7 +241,7 @@ private struct BenchSession {
         let configuration = BenchConfiguration(
             users: command.users, showtimes: command.showtimes, connections: command.connections, limit: command.limit,
             hotspot: command.hotspot, fixedParty: command.party, bookRate: command.bookRate,
-            thinkTime: .milliseconds(Int64(command.thinkMilliseconds)))
+            thinkTime: .milliseconds(Int64(command.thinkMilliseconds)), togetherShare: command.together, houseSeats: command.house)
         let redis = service.redisURL
         let http = try await httpTarget(catalog: catalog, template: template)
         let control = RedisClient(url: redis, timeouts: timeouts)

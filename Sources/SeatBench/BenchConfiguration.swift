@@ -27,13 +27,22 @@ public struct BenchConfiguration: Sendable, Hashable {
     /// Mean pause of a user before each operation (exponentially distributed), as people
     /// take between clicks; zero sends the next operation at once (the most load).
     public var thinkTime: Duration
+    /// Share of visits made by three friends choosing as one party, each from their own
+    /// terminal: one starts it, two join by its code, each locks part of the seats for the
+    /// party, and one of them books them all or they all leave.
+    public var togetherShare: Double
+    /// Seats the house keeps back on every performance as it opens (the best ones, for the
+    /// press): nobody may be granted or sold them.
+    public var houseSeats: Int
 
     public init(
         users: Int = 50, showtimes: Int = 1, connections: Int? = nil, limit: Limit = .duration(.seconds(10)),
         hotspot: Double = 0.5, maximumParty: Int = 6, fixedParty: Int? = nil, bookRate: Double = 0.1, extendRate: Double = 0.3, statusRate: Double = 0.2,
-        thinkTime: Duration = .zero
+        thinkTime: Duration = .zero, togetherShare: Double = 0, houseSeats: Int = 0
     ) {
+        self.houseSeats = houseSeats
         self.thinkTime = thinkTime
+        self.togetherShare = togetherShare
         self.users = users
         self.showtimes = showtimes
         self.connections = connections

@@ -29,6 +29,10 @@ public struct BenchReport: Sendable, Codable {
     public struct Invariants: Sendable, Codable {
         public let grants: Int
         public let bookings: Int
+        /// Of those, bookings of parties (friends who chose together, `--together`).
+        public let partyBookings: Int
+        /// Seats the house kept back (`--house`): never granted nor sold to anyone.
+        public let houseSeatsKeptBack: Int
         /// Holds that ended early because Redis lost its data (a flush, an empty restart, a failover).
         public let holdsLostWithRedis: Int
         /// Seats the database sold that Redis still showed locked after a run with Redis
@@ -86,7 +90,9 @@ public struct BenchReport: Sendable, Codable {
             lines.append("memory: " + rss)
         }
         if invariants.ok {
-            lines.append("invariants: OK — \(invariants.grants) grants, \(invariants.bookings) bookings, \(invariants.showtimesChecked) showtimes audited; no seat held twice, none sold twice")
+            let parties = invariants.partyBookings > 0 ? " (\(invariants.partyBookings) by parties)" : ""
+            let house = invariants.houseSeatsKeptBack > 0 ? ", none of the \(invariants.houseSeatsKeptBack) kept back by the house taken" : ""
+            lines.append("invariants: OK — \(invariants.grants) grants, \(invariants.bookings) bookings\(parties), \(invariants.showtimesChecked) showtimes audited; no seat held twice, none sold twice\(house)")
             if invariants.holdsLostWithRedis > 0 {
                 lines.append("  \(invariants.holdsLostWithRedis) holds were lost with Redis's data; their seats' sales were kept")
             }

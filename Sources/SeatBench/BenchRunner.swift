@@ -96,6 +96,15 @@ public struct BenchRunner: Sendable {
         // A showtime left behind is audited and removed as soon as its last visit ends; when
         // Redis cannot be asked then, it waits for the audit at the end.
         let audit = Mutex((problems: [String](), checked: 0, repaired: 0, postponed: [Int: GrantLedger.Sales]()))
+        // The house keeps the best seats back on each performance as it opens (on the core only).
+        let keptBack = BestSeats(layout: pool.layout, unavailable: []).offers(for: SeatWish(count: max(1, configuration.houseSeats)), limit: 1)
+            .first?.codes ?? []
+        let opening: @Sendable (Int) async -> Void = { id in
+            guard configuration.houseSeats > 0, http == nil, let press = HouseLabel("bench press") else { return }
+            if let hold = try? await controlService.holdForHouse(keptBack, showtime: id, label: press, until: .released, by: "bench") {
+                ledger.keptBack(hold.seats, showtime: id, at: hold.heldAt)
+            }
+        }
         let finish: @Sendable (Int) async -> Void = { id in
             let sales = ledger.finish(showtime: id)
             do {
@@ -110,7 +119,7 @@ public struct BenchRunner: Sendable {
             for index in 0..<configuration.users {
                 let user = VirtualUser(
                     name: "bench-user-\(index)", operations: services[index % services.count], pool: pool, picker: picker,
-                    ledger: ledger, counters: counters, latencies: latencies, configuration: configuration, finish: finish)
+                    ledger: ledger, counters: counters, latencies: latencies, configuration: configuration, finish: finish, opening: opening)
                 group.addTask {
                     var user = user
                     await user.run()
@@ -122,12 +131,12 @@ public struct BenchRunner: Sendable {
         monitor.cancel()
         let rssEnd = Self.residentMegabytes()
 
-        let (violations, grants, bookings, lostHolds) = ledger.finish()
+        let summary = ledger.finish()
         let (finishedProblems, finishedCount, repairedDuringRun, postponed) = audit.withLock {
             ($0.problems, $0.checked, $0.repaired, $0.postponed)
         }
         let remaining = pool.unfinishedIDs + postponed.keys.sorted()
-        var problems = violations + finishedProblems
+        var problems = summary.violations + finishedProblems
         var repaired = repairedDuringRun
         for id in remaining {
             let check = try await auditor.check(id: id, sales: postponed[id] ?? ledger.sales(showtime: id), faultsSeen: totals.errors > 0)
@@ -148,7 +157,8 @@ public struct BenchRunner: Sendable {
         }
         let locks = Int(totals.histograms[.lock]?.totalCount ?? 0)
         let invariants = BenchReport.Invariants(
-            grants: grants, bookings: bookings, holdsLostWithRedis: lostHolds, seatsRepairedAfterLostWrites: repaired,
+            grants: summary.grants, bookings: summary.bookings, partyBookings: summary.partyBookings, houseSeatsKeptBack: summary.houseSeats,
+            holdsLostWithRedis: summary.lostHolds, seatsRepairedAfterLostWrites: repaired,
             showtimesChecked: finishedCount + remaining.count,
             showtimesFinishedDuringRun: finishedCount, violations: problems)
         return BenchReport(

@@ -38,14 +38,18 @@ package final class GrantLedger: Sendable {
         var epoch: Int64 = 0
         /// Seats of bookings whose answer never came (Redis unavailable): sold or not.
         var maybeSold: Set<SeatCode> = []
+        /// Seats the house kept back, and since when (ms): nobody may be granted or sold them.
+        var keptBack: [SeatCode: Int64] = [:]
 
-        var sales: Sales { Sales(sold: sold.mapValues(\.booking), maybeSold: maybeSold) }
+        var sales: Sales { Sales(sold: sold.mapValues(\.booking), maybeSold: maybeSold, keptBack: Set(keptBack.keys)) }
     }
 
     /// The sales of a showtime the ledger saw, to compare with Redis's.
     package struct Sales: Sendable {
         package var sold: [SeatCode: Int64] = [:]
         package var maybeSold: Set<SeatCode> = []
+        /// Seats the house kept back: the database holds them as the house's booking.
+        package var keptBack: Set<SeatCode> = []
     }
 
     /// The latest grant of a seat the ledger saw, to compare with Redis's lock.
@@ -64,7 +68,22 @@ package final class GrantLedger: Sendable {
         var violations: [String] = []
         var grants = 0
         var bookings = 0
+        /// Bookings of parties (`party:<CODE>`): friends who chose together.
+        var partyBookings = 0
+        var houseSeats = 0
         var lostHolds = 0
+    }
+
+    /// What a run's ledger found, once it is over.
+    package struct Summary: Sendable {
+        package let violations: [String]
+        package let grants: Int
+        package let bookings: Int
+        package let partyBookings: Int
+        /// Seats the house kept back during the run.
+        package let houseSeats: Int
+        /// Holds that ended early because Redis lost its data.
+        package let lostHolds: Int
     }
 
     private static let window = 16
@@ -86,6 +105,9 @@ package final class GrantLedger: Sendable {
             let epoch = grant.epoch?.milliseconds ?? state.showtimes[grant.showtimeID]?.epoch ?? 0
             for seat in grant.seats {
                 let id = SeatID(showtime: grant.showtimeID, seat: seat.code)
+                if let kept = state.showtimes[id.showtime]?.keptBack[id.seat], kept <= now {
+                    Self.note("\(seat.code) of showtime \(id.showtime) locked for \(grant.user) while the house kept it back", into: &state.violations)
+                }
                 if let sale = state.showtimes[id.showtime]?.sold[id.seat] {
                     Self.note(
                         "\(seat.code) of showtime \(id.showtime) locked for \(grant.user) after booking \(sale.booking) sold it",
@@ -139,6 +161,10 @@ package final class GrantLedger: Sendable {
         let at = booking.bookedAt.milliseconds
         state.withLock { state in
             state.bookings += 1
+            if PartyCode(holder: booking.user) != nil { state.partyBookings += 1 }
+            for seat in booking.seats where state.showtimes[booking.showtimeID]?.keptBack[seat] != nil {
+                Self.note("\(seat) of showtime \(booking.showtimeID) sold to \(booking.user) while the house kept it back", into: &state.violations)
+            }
             for seat in booking.seats {
                 if let earlier = state.showtimes[booking.showtimeID]?.sold[seat] {
                     Self.note(
@@ -155,6 +181,15 @@ package final class GrantLedger: Sendable {
             }
         }
         end(booking.seats, showtime: booking.showtimeID, user: booking.user, at: at)
+    }
+
+    /// Seats the house kept back (an operator's hold): from `at` on, a grant or a sale of
+    /// any of them is a violation.
+    package func keptBack(_ seats: [SeatCode], showtime: Int, at: Date) {
+        state.withLock { state in
+            state.houseSeats += seats.count
+            for seat in seats { state.showtimes[showtime, default: Showtime()].keptBack[seat] = at.milliseconds }
+        }
     }
 
     /// A booking whose answer never came: Redis may have sold these seats to `user` or
@@ -190,11 +225,13 @@ package final class GrantLedger: Sendable {
 
     /// Checks every hold still kept; returns every violation found during the run, and
     /// how many holds Redis lost with its data.
-    package func finish() -> (violations: [String], grants: Int, bookings: Int, lostHolds: Int) {
+    package func finish() -> Summary {
         state.withLock { state in
             for (id, showtime) in state.showtimes { Self.checkAll(showtime, id: id, into: &state.violations) }
             for id in state.showtimes.keys { state.showtimes[id]?.holds = [:] }
-            return (state.violations, state.grants, state.bookings, state.lostHolds)
+            return Summary(
+                violations: state.violations, grants: state.grants, bookings: state.bookings, partyBookings: state.partyBookings,
+                houseSeats: state.houseSeats, lostHolds: state.lostHolds)
         }
     }
 

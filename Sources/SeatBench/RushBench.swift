@@ -96,7 +96,7 @@ public struct RushBench: Sendable {
         probing.cancel()
         let health = await probing.value
         let sales = ledger.finish(showtime: showtime.id)
-        let (violations, _, _, _) = ledger.finish()
+        let violations = ledger.finish().violations
         let check = try await auditor.check(id: showtime.id, sales: sales, faultsSeen: false)
         let left = try await controlService.status(showtime: showtime.id, viewer: nil).seats(in: .available).count
         try await auditor.purge(ids: [showtime.id])

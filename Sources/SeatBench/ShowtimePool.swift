@@ -15,6 +15,8 @@ final class ShowtimePool: Sendable {
         var visits: [Int: Int] = [:]
         /// Ids left behind whose visits have not all ended yet.
         var leftBehind: Set<Int> = []
+        /// Ids whose first visit has begun.
+        var opened: Set<Int> = []
     }
 
     let layout: SeatLayout
@@ -70,6 +72,12 @@ final class ShowtimePool: Sendable {
         }
     }
 
+    /// True for the first visit of a performance only: its opening, before anyone else's.
+    func opens(_ id: Int) -> Bool {
+        guard fixed == nil else { return false }
+        return playing.withLock { $0.opened.insert(id).inserted }
+    }
+
     /// Ends a visit; returns the id when it was the last visit of a showtime left behind,
     /// which the caller then finishes.
     func leave(_ id: Int) -> Int? {
@@ -78,6 +86,7 @@ final class ShowtimePool: Sendable {
             let remaining = playing.visits[id, default: 1] - 1
             playing.visits[id] = remaining == 0 ? nil : remaining
             guard remaining == 0, playing.leftBehind.remove(id) != nil else { return nil }
+            playing.opened.remove(id)
             return id
         }
     }

@@ -27,16 +27,19 @@ struct VirtualUser {
     let latencies: SharedLatencies
     /// Audits and removes a showtime nobody plays any more.
     let finish: @Sendable (Int) async -> Void
+    /// What happens when a performance opens, at its first visit: the house keeps seats back.
+    let opening: @Sendable (Int) async -> Void
     private var random = SystemRandomNumberGenerator()
     private let clock = ContinuousClock()
 
     init(
         name: String, operations: any SeatOperations, pool: ShowtimePool, picker: PartyPicker, ledger: GrantLedger,
         counters: RunCounters, latencies: SharedLatencies, configuration: BenchConfiguration,
-        finish: @escaping @Sendable (Int) async -> Void = { _ in }
+        finish: @escaping @Sendable (Int) async -> Void = { _ in }, opening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.latencies = latencies
         self.finish = finish
+        self.opening = opening
         self.name = name
         self.operations = operations
         self.pool = pool
@@ -57,11 +60,13 @@ struct VirtualUser {
     private mutating func visit() async {
         let slot = Int.random(in: 0..<pool.slots, using: &random)
         let showtime = pool.enter(slot: slot)
+        if pool.opens(showtime) { await opening(showtime) }
         await play(showtime, slot: slot)
         if let finished = pool.leave(showtime) { await finish(finished) }
     }
 
     private mutating func play(_ showtime: Int, slot: Int) async {
+        if chance(configuration.togetherShare) { return await playTogether(showtime) }
         let name = self.name
         if chance(configuration.statusRate) {
             guard let status = await measure(.status, { try await $0.status(showtime: showtime, viewer: name) }) else { return }
@@ -95,6 +100,40 @@ struct VirtualUser {
                 // Redis may have run the unlock at any moment since it was sent (or will run it
                 // once it answers again): the hold may have ended from then on.
                 ledger.released(Release(showtimeID: showtime, released: seats, serverTime: sent), user: name)
+            }
+        }
+    }
+
+    /// A visit of three friends as one party: this user starts it, two friends join by its
+    /// code, each locks part of the seats for the party, and one of them books all the
+    /// party's seats, or each leaves, giving back their own.
+    private mutating func playTogether(_ showtime: Int) async {
+        let members = [name, "\(name)-friend-1", "\(name)-friend-2"]
+        guard let party = try? await operations.startParty(showtime: showtime, user: members[0]) else { return }
+        let code = party.code
+        for friend in members.dropFirst() { _ = try? await operations.joinParty(code, showtime: showtime, user: friend) }
+        let wanted = picker.pick(count: max(members.count, configuration.fixedParty ?? picker.partySize(using: &random)), using: &random)
+        var seats: [SeatCode] = []
+        for (index, member) in members.enumerated() {
+            let share = wanted.enumerated().filter { $0.offset % members.count == index }.map(\.element)
+            guard !share.isEmpty, let grant = await measure(.lock, {
+                try await $0.lock(share, showtime: showtime, user: member, party: code, ttl: nil, orNearest: false, pass: nil)
+            }) else { continue }
+            ledger.held(grant)
+            seats += grant.seats.map(\.code)
+        }
+        let booker = members[Int.random(in: 0..<members.count, using: &random)]
+        if !seats.isEmpty, chance(configuration.bookRate) {
+            if let booking = await measure(.book, { try await $0.book(seats, showtime: showtime, user: booker, party: code) }) {
+                ledger.booked(booking)
+            } else if outcomeUnknown {
+                ledger.maybeBooked(seats, showtime: showtime, user: code.holder)
+            }
+        }
+        for member in members {
+            let sent = Date()
+            if let departure = try? await operations.leaveParty(code, showtime: showtime, user: member) {
+                ledger.released(Release(showtimeID: showtime, released: departure.released, serverTime: sent), user: code.holder)
             }
         }
     }

@@ -27,6 +27,25 @@ import TestSupport
         #expect(Set(latencies.compactMap { $0["operation"] as? String }).isSuperset(of: ["lock", "unlock", "book"]))
     }
 
+    /// Friends choosing as parties among the crowd, aimed at the best seats, which the house
+    /// keeps back: the parties' grants and bookings are the party's, checked by the same
+    /// invariants (no seat held by two holders, none sold twice), and none of the house's
+    /// seats is granted or sold to anyone.
+    @Test func partiesAmongTheCrowdKeepEveryInvariant() async throws {
+        // A Redis of its own: a load run at full speed would slow every other test's Redis.
+        let redis = try RedisTestServer()
+        defer { redis.stop() }
+        let result = try await cli.run(
+            ["bench", "--users", "8", "--operations", "800", "--together", "0.5", "--book-rate", "0.5", "--house", "4", "--hotspot", "1", "--json"],
+            redis: redis.urlString, limit: 90)
+        #expect(result.status == 0, "\(result.stderr) \(result.stdout.prefix(2000))")
+        let invariants = try #require(result.json["invariants"] as? [String: Any])
+        #expect((invariants["violations"] as? [Any])?.isEmpty == true, "\(invariants)")
+        #expect((invariants["party_bookings"] as? Int ?? 0) > 0, "parties booked: \(invariants)")
+        #expect((invariants["house_seats_kept_back"] as? Int ?? 0) >= 4, "the house kept the best seats back: \(invariants)")
+        #expect(result.json["errors"] as? Int == 0)
+    }
+
     /// The text report's table: each number ends under the end of its heading.
     @Test func theTextTableLinesUp() async throws {
         let result = try await cli.run(["bench", "--users", "5", "--operations", "300"], limit: 90)

@@ -32,6 +32,10 @@ struct CLI {
     var redis: String
     var fixtures: String
     var environment: [String: String] = [:]
+    /// Seconds each command may wait for Redis (default: the command's own, 1 s). Tests of
+    /// what commands do, not of how fast, give the shared Redis more time: the rest of the
+    /// run loads it on the same two cores.
+    var redisTimeout: Double?
 
     /// The database of record: by default an SQLite file beside the showtime files, seeded from them.
     var databaseURL: String?
@@ -40,7 +44,8 @@ struct CLI {
     /// Runs `cinebook ARGS --redis ... --fixtures ... --database ...` and waits for it
     /// (killed after `limit` seconds: 30, more for a load run).
     func run(_ arguments: [String], redis: String? = nil, plain: Bool = false, limit: Int = 30) async throws -> Result {
-        let extra = plain ? [] : ["--redis", redis ?? self.redis, "--fixtures", fixtures, "--database", database]
+        var extra = plain ? [] : ["--redis", redis ?? self.redis, "--fixtures", fixtures, "--database", database]
+        if !plain, let redisTimeout, !arguments.contains("--redis-timeout") { extra += ["--redis-timeout", String(redisTimeout)] }
         return try await Self.execute(arguments + extra, environment: environment, limit: limit)
     }
 

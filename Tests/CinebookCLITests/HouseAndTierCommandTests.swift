@@ -6,7 +6,7 @@ import TestSupport
 @Suite struct HouseAndTierCommandTests {
     @Test func theHouseKeepsSeatsBackGivesThemBackAndBooksAGuest() async throws {
         let id = CLIFixtures.newID()
-        let cli = CLI(redis: try RedisTestServer.shared().urlString, fixtures: try CLIFixtures.make(from: 2, ids: [id]))
+        let cli = CLI(redis: try RedisTestServer.shared().urlString, fixtures: try CLIFixtures.make(from: 2, ids: [id]), redisTimeout: 5)
         let showtime = String(id)
         let house = { (arguments: [String]) async throws -> CLI.Result in
             try await cli.run(["house"] + arguments + ["--showtime", showtime, "--by", "ops", "--json"])
@@ -44,7 +44,7 @@ import TestSupport
         let file = directory.appendingPathComponent("tiers.json").path
         try #"{"tiers": {"member": {"hold_minutes": 30, "maximum_hold_minutes": 120, "seat_limit": 12}}, "users": {"mia": "member"}}"#
             .write(toFile: file, atomically: true, encoding: .utf8)
-        var cli = CLI(redis: try RedisTestServer.shared().urlString, fixtures: try CLIFixtures.make(from: 2, ids: [id]))
+        var cli = CLI(redis: try RedisTestServer.shared().urlString, fixtures: try CLIFixtures.make(from: 2, ids: [id]), redisTimeout: 5)
         cli.environment["CINEBOOK_TIERS"] = file
         func heldSeconds(_ result: CLI.Result) -> Double? {
             let formatter = ISO8601DateFormatter()

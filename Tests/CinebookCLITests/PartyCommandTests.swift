@@ -7,7 +7,7 @@ import TestSupport
 @Suite struct PartyCommandTests {
     @Test func friendsChooseTogetherAndBadCodesGetTheirOwnExits() async throws {
         let (first, second) = (CLIFixtures.newID(), CLIFixtures.newID())
-        let cli = CLI(redis: try RedisTestServer.shared().urlString, fixtures: try CLIFixtures.make(from: 2, ids: [first, second]))
+        let cli = CLI(redis: try RedisTestServer.shared().urlString, fixtures: try CLIFixtures.make(from: 2, ids: [first, second]), redisTimeout: 5)
         let showtime = String(first)
         let party = { (arguments: [String]) async throws -> CLI.Result in try await cli.run(["party"] + arguments + ["--showtime", showtime, "--json"]) }
 

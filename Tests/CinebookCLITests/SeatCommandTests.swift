@@ -9,7 +9,7 @@ import TestSupport
 
     init() throws {
         let fixture = try CLIFixtures.make(from: 2)
-        cli = CLI(redis: try RedisTestServer.shared().urlString, fixtures: fixture.directory)
+        cli = CLI(redis: try RedisTestServer.shared().urlString, fixtures: fixture.directory, redisTimeout: 5)
         showtime = String(fixture.id)
     }
 

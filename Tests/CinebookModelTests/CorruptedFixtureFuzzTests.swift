@@ -12,7 +12,7 @@ import TestSupport
     /// Every corruption either loads into a catalog that keeps the catalog's invariants or
     /// throws an error that names the file in a short, printable, single line. Each rule
     /// broken is reported once, with how often and the first run that broke it.
-    @Test func corruptedFixturesLoadConsistentlyOrNameTheBrokenFile() throws {
+    @Test func corruptedFixturesLoadConsistentlyOrNameTheBrokenFile() async throws {
         let seed = FuzzSettings.seed()
         let runs = FuzzSettings.runs(default: 300)
         print("CorruptedFixtureFuzzTests: seed \(seed), \(runs) runs (replay: CINEBOOK_FUZZ_SEED=\(seed))")
@@ -23,6 +23,21 @@ import TestSupport
         #expect(originals.count >= 2, "the corruptions need the repository's fixture files")
         _ = try Catalog.load(directory: TestShowtimes.bundled)
 
+        // Hundreds of directories written and read: off Swift's few task threads, which the
+        // other tests of the run need while the disk is busy.
+        let (outcomes, broken) = try await offThePool { try Self.play(runs, seed: seed, originals: originals) }
+        print("CorruptedFixtureFuzzTests: \(outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+        for (rule, failures) in broken.sorted(by: { $0.key < $1.key }) {
+            Issue.record("\(rule): broken in \(failures.count) of \(runs) runs (replay: CINEBOOK_FUZZ_SEED=\(seed)); first:\n\(failures.first)")
+        }
+        #expect(outcomes["refused", default: 0] > 0 || runs < 20, "corruptions this broad refuse some directories")
+    }
+
+    /// The runs: how many loaded and how many were refused, and each rule broken, how often
+    /// and first.
+    private static func play(
+        _ runs: Int, seed: UInt64, originals: [(name: String, data: Data)]
+    ) throws -> (outcomes: [String: Int], broken: [String: (count: Int, first: String)]) {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("cinebook-corrupted-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         var outcomes: [String: Int] = [:]
@@ -35,7 +50,7 @@ import TestSupport
                 try original.data.write(to: directory.appendingPathComponent(original.name))
             }
             let corruption = try FixtureCorruption.apply(to: directory, originals: originals.map(\.name), using: &random)
-            let (outcome, violations) = check(directory, blaming: corruption.suspects)
+            let (outcome, violations) = CorruptedFixtureFuzzTests().check(directory, blaming: corruption.suspects)
             outcomes[outcome, default: 0] += 1
             for (rule, detail) in violations {
                 broken[rule, default: (0, "seed \(seed) run \(run): \(corruption.summary)\n\(detail)")].count += 1
@@ -46,11 +61,7 @@ import TestSupport
             }
             try? FileManager.default.removeItem(at: directory)
         }
-        print("CorruptedFixtureFuzzTests: \(outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
-        for (rule, failures) in broken.sorted(by: { $0.key < $1.key }) {
-            Issue.record("\(rule): broken in \(failures.count) of \(runs) runs (replay: CINEBOOK_FUZZ_SEED=\(seed)); first:\n\(failures.first)")
-        }
-        #expect(outcomes["refused", default: 0] > 0 || runs < 20, "corruptions this broad refuse some directories")
+        return (outcomes, broken)
     }
 
     /// Loads `directory`; returns "loaded" or "refused", and each rule the outcome breaks

@@ -42,6 +42,16 @@ import Testing
         #expect(result.grants == 3)
     }
 
+    @Test func aSeatGrantedWhileTheHouseKeepsItBackIsAViolation() {
+        let ledger = GrantLedger()
+        ledger.held(Self.grant("A1", to: "alice", token: 1, from: 500, until: 900))
+        ledger.keptBack(["A1", "A2"], showtime: Self.showtime, at: Date(milliseconds: 1_000))
+        ledger.held(Self.grant("A2", to: "bob", token: 2, from: 2_000, until: 9_000))
+        let result = ledger.finish()
+        #expect(result.violations == ["A2 of showtime 7 locked for bob while the house kept it back"], "the earlier hold of A1 was no violation")
+        #expect(result.houseSeats == 2)
+    }
+
     @Test func aSeatSoldTwiceOrLockedAfterItsSaleIsAViolation() {
         let ledger = GrantLedger()
         ledger.held(Self.grant("B1", to: "alice", token: 1, from: 1_000, until: 5_000))

@@ -6,6 +6,7 @@ import Testing
 import TestSupport
 
 /// The real binary in tmux against a real Redis: two users on one showtime.
+extension TerminalEndToEnd {
 @Suite(.serialized) struct SeatMapEndToEndTests {
     @Test(
         .enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(2)),
@@ -75,9 +76,11 @@ import TestSupport
         #expect(try await world.until(seconds: 5) { try world.redis("EXISTS", RedisKeyNames(showtime: world.showtime).lock("B4")) == "0" })
     }
 }
+}
 
 /// The seat map through `cinebook serve` instead of Redis: two panes with two tokens, the
 /// same screen and keys, pushes over the event stream, and the server stopped and started.
+extension TerminalEndToEnd {
 @Suite struct SeatMapOverTheAPITests {
     @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(2)))
     func twoTokensSeeEachOthersSeatsBookAndQuitAndTheMapSurvivesAServerRestart() async throws {
@@ -130,9 +133,11 @@ import TestSupport
                 "SIGHUP releases the lock")
     }
 }
+}
 
 /// The seat map while the primary of its showtime is killed: the outage banner, then the
 /// map works again once the replica has taken over, without a restart.
+extension TerminalEndToEnd {
 @Suite struct SeatMapFailoverTests {
     @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(2)))
     func theMapShowsTheOutageAndRecoversAfterAFailover() async throws {
@@ -164,10 +169,12 @@ import TestSupport
         }, "the lock is alice's in Redis")
     }
 }
+}
 
 /// Key `p` in the real binary: the hold history written by the command line, moved into the
 /// database by `cinebook sweep`, read by `cinebook stats` and drawn as a heat map, in colour
 /// and with `NO_COLOR`.
+extension TerminalEndToEnd {
 @Suite struct SeatPopularityEndToEndTests {
     @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(2)))
     func theHeatMapShowsHowOftenEachSeatWasPicked() async throws {
@@ -211,9 +218,11 @@ import TestSupport
         #expect(try await world.until(seconds: 5) { try world.seat("B2", in: "colour") == "×" }, "p again: the seat map, B2 sold")
     }
 }
+}
 
 /// Two maps of one user, as a person sees them: quitting one releases only the seat it
 /// locked, and the other says how that seat ended, not that it expired.
+extension TerminalEndToEnd {
 @Suite struct TwoMapsOfOneUserEndToEndTests {
     @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(2)))
     func quittingOneMapReleasesOnlyItsOwnSeat() async throws {
@@ -246,9 +255,11 @@ import TestSupport
         #expect(try world.seat("B4", in: "two") == "●")
     }
 }
+}
 
 /// "Being chosen" between two terminals: where alice's cursor rests shows in bob's map as
 /// `◌` at once, and goes by itself once alice quits.
+extension TerminalEndToEnd {
 @Suite struct PresenceEndToEndTests {
     @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(1)))
     func whereOnePersonsCursorRestsShowsInTheOthersMapAndGoesByItself() async throws {
@@ -268,10 +279,12 @@ import TestSupport
         #expect(gone, "the mark ends once alice has gone: \((try? world.screen("bob")) ?? "")")
     }
 }
+}
 
 /// The waiting room in a terminal: with four people ahead choosing, carol's map shows her
 /// place in line; when one of them takes seats, her turn comes, the map opens, and her
 /// first pick hands in the pass.
+extension TerminalEndToEnd {
 @Suite struct WaitingRoomEndToEndTests {
     @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(1)))
     func theMapWaitsInLineThenOpensAtTheUsersTurn() async throws {
@@ -302,9 +315,11 @@ import TestSupport
         try world.keys("carol", "q")
     }
 }
+}
 
 /// A hold that expires leaves every other map at once, with no server sweeping and no
 /// poll due: here the map polls once an hour, so only its own timer can show it.
+extension TerminalEndToEnd {
 @Suite struct ExpiryEndToEndTests {
     @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(1)))
     func anExpiredHoldLeavesAnotherMapWithoutASweeperOrAPoll() async throws {
@@ -320,9 +335,11 @@ import TestSupport
         #expect(try world.redis("ZCARD", RedisKeyNames(showtime: world.showtime).index) == "1", "nothing swept it: the index still lists it")
     }
 }
+}
 
 /// The demo's users carry a mark of the run, so a demo on a shared Redis neither takes
 /// nor releases a real alice's seats.
+extension TerminalEndToEnd {
 @Suite struct DemoEndToEndTests {
     @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(1)))
     func demoUsersAreNotRealUsers() async throws {
@@ -364,9 +381,11 @@ import TestSupport
         #expect(try world.redis("HGET", lock, "user_id") == "alice", "quitting the demo's map left the real alice's seat alone")
     }
 }
+}
 
 /// A wide name in a narrow terminal, as a person sees it: cut with an ellipsis, the
 /// footer in one piece.
+extension TerminalEndToEnd {
 @Suite struct WideNameEndToEndTests {
     @Test(.enabled(if: Helper.find("tmux") != nil && Helper.find("redis-cli") != nil, "needs tmux and redis-cli"), .timeLimit(.minutes(1)))
     func aWideNameFitsAFortyColumnFooter() async throws {
@@ -379,8 +398,10 @@ import TestSupport
         #expect(footer.hasPrefix(" 🎬🎬🎬 Zo") && footer.contains("…") && footer.contains("live"), "\(footer)")
     }
 }
+}
 
 /// A terminal that cannot draw the map is refused with a clear message, not a blank screen.
+extension TerminalEndToEnd {
 @Suite struct DumbTerminalTests {
     @Test(.enabled(if: Helper.find("tmux") != nil, "needs tmux"), .timeLimit(.minutes(1)))
     func theMapRefusesTermDumbAndSaysWhatToUse() async throws {
@@ -397,6 +418,12 @@ import TestSupport
         #expect(try world.redis("KEYS", RedisKeyNames(showtime: world.showtime).lock("*")).isEmpty, "nothing was locked")
     }
 }
+}
+
+/// The tests that run real seat maps in tmux, one at a time: each starts several maps
+/// (and servers) that poll and redraw, and together on two cores they would starve the
+/// rest of the run.
+@Suite(.serialized) struct TerminalEndToEnd {}
 
 /// One tmux server, a showtime of its own and the binary under test; with `startServer`,
 /// a `cinebook serve` too, and the maps use its API.
@@ -517,9 +544,19 @@ struct World {
 
     /// The glyph shown for a seat: the row's glyphs in order, by seat number.
     func seat(_ code: String, in session: String, glyphs shown: String = "○●◐×◌") throws -> String? {
+        try seats([code], in: session, glyphs: shown)[code] ?? nil
+    }
+
+    /// The glyphs of several seats, from one look at the screen.
+    func seats(_ codes: [String], in session: String, glyphs shown: String = "○●◐×◌") throws -> [String: String?] {
+        let screen = try screen(session)
+        return Dictionary(uniqueKeysWithValues: codes.map { ($0, Self.seat($0, on: screen, glyphs: shown)) })
+    }
+
+    private static func seat(_ code: String, on screen: String, glyphs shown: String) -> String? {
         let row = String(code.prefix { $0.isLetter })
         let number = Int(code.dropFirst(row.count))!
-        let line = try screen(session).split(separator: "\n").first { line in
+        let line = screen.split(separator: "\n").first { line in
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             return trimmed.hasPrefix(row + " ") && trimmed.hasSuffix(" " + row)
         }
@@ -606,8 +643,9 @@ struct World {
     }
 
     /// Polls the screens until `condition` holds or the time is up.
+    /// Every 50 ms: each look spawns tmux, and several maps are being looked at.
     func until(seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
-        try await eventually(timeout: .milliseconds(Int64(seconds * 1000)), every: .milliseconds(25), condition)
+        try await eventually(timeout: .milliseconds(Int64(seconds * 1000)), every: .milliseconds(50), condition)
     }
 }
 
