@@ -32,23 +32,22 @@ extension SeatLockingService {
         let sale = Sale(
             showtimeID: id, user: request.user, seats: request.seats, at: claimedAt,
             house: HouseTerms(label: label, heldBy: operatorName, end: end))
-        let record: Booking
+        let outcome: SaleOutcome
         do {
-            switch try await database("house_hold", { () async throws(RecordsError) in try await records.commit(sale) }) {
-            case let .booked(booking): record = booking
-            case let .refused(sold):
-                try? await settle(showtime: id, sell: sold.mapValues(\.id), free: [], unclaim: request.seats, complete: false, request)
-                throw SeatLockingError.seatsUnavailable(request.seats.filter { sold[$0] != nil }, suggestions: [])
-            }
-        } catch let error as RecordsError {
+            outcome = try await database("house_hold") { () async throws(RecordsError) in try await records.commit(sale) }
+        } catch {
+            // Unless the commit may have happened, nothing was kept back: the claims go.
             if case .outcomeUnknown = error {} else {
                 try? await settle(showtime: id, sell: [:], free: [], unclaim: request.seats, complete: false, request)
             }
             throw Self.failure(error)
-        } catch let error as SeatLockingError {
-            throw error
-        } catch {
-            throw .internalError("\(error)")
+        }
+        let record: Booking
+        switch outcome {
+        case let .booked(booking): record = booking
+        case let .refused(sold):
+            try? await settle(showtime: id, sell: sold.mapValues(\.id), free: [], unclaim: request.seats, complete: false, request)
+            throw .seatsUnavailable(request.seats.filter { sold[$0] != nil }, suggestions: [])
         }
         await sold(record, request)
         await remember(.houseHeld, request, user: operatorName, label: label, at: claimedAt)
@@ -103,18 +102,16 @@ extension SeatLockingService {
         let request = try houseRequest(chosen, showtime: id, label: label)
         // At a whole millisecond, as the database keeps it.
         let sale = Sale(showtimeID: id, user: guest, seats: request.showtime.inHallOrder(request.seats), at: Date(milliseconds: Date().milliseconds))
-        let booking: Booking
+        let outcome: HouseGuestOutcome
         do {
-            switch try await database("house_guest", { () async throws(RecordsError) in try await records.bookHouseGuest(sale) }) {
-            case let .booked(made): booking = made
-            case let .notHeld(seats): throw SeatLockingError.invalidRequest(Self.notKeptBack(seats))
-            }
-        } catch let error as RecordsError {
-            throw Self.failure(error)
-        } catch let error as SeatLockingError {
-            throw error
+            outcome = try await database("house_guest") { () async throws(RecordsError) in try await records.bookHouseGuest(sale) }
         } catch {
-            throw .internalError("\(error)")
+            throw Self.failure(error)
+        }
+        let booking: Booking
+        switch outcome {
+        case let .booked(made): booking = made
+        case let .notHeld(seats): throw .invalidRequest(Self.notKeptBack(seats))
         }
         await sold(booking, request)
         await remember(.houseBooked, request, user: guest, label: label, at: sale.at)
