@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
@@ -104,6 +105,7 @@ let package = Package(
                 "CinebookSupport", "CinebookModel", "CinebookWire",
                 "SeatLocking",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 nioCore,
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -112,7 +114,9 @@ let package = Package(
                 coreMetrics,
                 logging,
             ],
-            exclude: ["openapi.yaml"]
+            exclude: ["openapi.yaml"],
+            // The seat map for browsers: plain HTML, CSS and JavaScript modules, served as they are.
+            resources: [.copy("Web")]
         ),
         .target(
             name: "SeatAPIClient",
@@ -123,6 +127,7 @@ let package = Package(
                 asyncHTTPClient,
                 nioCore,
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ]
         ),
         .target(
@@ -224,6 +229,7 @@ let package = Package(
             name: "SeatMapUITests",
             dependencies: [
                 "CinebookSupport", "CinebookModel", "CinebookWire", "SeatMapUI", "SeatLocking", "SeatRecords", "RedisClient", "TestSupport",
+                asyncHTTPClient,
             ]
         ),
         .testTarget(
@@ -232,6 +238,7 @@ let package = Package(
                 "CinebookSupport", "CinebookModel", "CinebookWire",
                 "SeatAPI", "SeatAPIClient", "SeatLocking", "SeatRecords", "SeatRecordsPostgres", "RedisClient", "SeatBench", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 httpTypes,
                 asyncHTTPClient,
             ]

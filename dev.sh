@@ -6,17 +6,20 @@
 #                          `swift test` (and skip the sanitizer job)
 #   ./dev.sh sanitize      only the sanitizer job: the code on hiredis and ncursesw under
 #                          the address and leak sanitizer (Tests/Sanitizers/c-edge.sh)
-#   ./dev.sh deps          only install the Debian packages cinebook needs
+#   ./dev.sh deps          only install the Debian packages cinebook and its tests need
 # Missing Debian packages are installed with apt-get when run as root (or with
 # passwordless sudo); otherwise the exact command to run is printed.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(libncursesw5-dev libhiredis-dev libsqlite3-dev redis-server redis-tools tmux postgresql)
+# The tests also drive the browser seat map in a real Chromium, over WebDriver (DejaVu
+# draws the seat glyphs in its screenshots).
+test_packages=(chromium chromium-driver fonts-dejavu-core)
 
 ensure_packages() {
   local missing=() package
-  for package in "${packages[@]}"; do
+  for package in "${packages[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -56,7 +59,7 @@ case "$command" in
     exec .build/release/cinebook "$@"
     ;;
   test)
-    ensure_packages
+    ensure_packages "${test_packages[@]}"
     Tests/Architecture/imports.sh
     swift test "$@"
     [ $# -gt 0 ] || exec Tests/Sanitizers/c-edge.sh
@@ -66,7 +69,7 @@ case "$command" in
     exec Tests/Sanitizers/c-edge.sh
     ;;
   deps)
-    ensure_packages
+    ensure_packages "${test_packages[@]}"
     ;;
   *)
     echo "usage: ./dev.sh run [cinebook arguments] | ./dev.sh test [swift test arguments] | ./dev.sh sanitize | ./dev.sh deps" >&2

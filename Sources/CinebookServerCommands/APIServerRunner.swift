@@ -26,6 +26,7 @@ struct APIServerRunner {
             }
             var configuration = configuration(logger: Logger(label: "cinebook.serve"))
             configuration.tiers = try options.common.holdTiers()
+            configuration.devSignIn = options.dev
             let application = buildApplication(
                 service: service, tokens: tokens, configuration: configuration, metrics: metrics)
             do {

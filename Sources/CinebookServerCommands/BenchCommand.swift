@@ -96,6 +96,9 @@ package struct BenchCommand: AsyncParsableCommand {
         "With --sse: the server's process id, to report its memory per idle stream (same machine).", valueName: "pid"))
     var serverPID: Int32?
 
+    @Flag(help: "Time a lock over the showtime's WebSocket against a lock over HTTP, on the server at --target (run it with --rate-limit 0); --operations locks each way (default 2000).")
+    var socket = false
+
     @Flag(help: "An on-sale rush instead: people arrive, look at the live map, pick the best free block for their party, click, and take the first suggestion when they lose (up to four tries).")
     var rush = false
 
@@ -139,7 +142,7 @@ package struct BenchCommand: AsyncParsableCommand {
             guard let url = URL(string: target), url.scheme == "http", url.host != nil, url.path.isEmpty || url.path == "/" else {
                 throw ValidationError("--target must be a server address such as http://127.0.0.1:8080.")
             }
-            guard reset || sse != nil else {
+            guard reset || sse != nil || socket else {
                 throw ValidationError("""
                     --target plays on the server's own showtimes and empties them before and after the run;                     add --reset to agree (use a test deployment).
                     """)
@@ -149,6 +152,8 @@ package struct BenchCommand: AsyncParsableCommand {
             throw ValidationError("--reset only applies with --target.")
         } else if sse != nil {
             throw ValidationError("--sse needs --target, the server whose streams to measure (http://HOST:PORT).")
+        } else if socket {
+            throw ValidationError("--socket needs --target, the server to measure (http://HOST:PORT).")
         }
         if let sse, !(1...100_000).contains(sse) { throw ValidationError("--sse must be from 1 to 100000 streams.") }
         guard (1...10_000).contains(changes) else { throw ValidationError("--changes must be from 1 to 10000.") }
@@ -168,6 +173,7 @@ package struct BenchCommand: AsyncParsableCommand {
     package func run() async throws {
         if suggestions { return try await runSuggestionBench() }
         if rush { return try await runRushBench() }
+        if socket { return try await runSocketBench() }
         if let sse { return try await runFanoutBench(streams: sse) }
         let runner = CommandRunner(options: common, json: json)
         var report: BenchReport?
@@ -365,6 +371,36 @@ extension BenchCommand {
 
     /// `--suggestions`: the engine on the chosen (default: largest) layout, 10,000 calls or
     /// `--operations`.
+    /// `--socket`: one user's lock over the WebSocket against the same lock over HTTP.
+    func runSocketBench() async throws {
+        let runner = CommandRunner(options: common, json: json)
+        let catalog: Catalog
+        do {
+            catalog = try await runner.openCatalog()
+        } catch {
+            throw ValidationError(error.message)
+        }
+        let chosen = showtime ?? catalog.showtimes.max { $0.layout.seatCount < $1.layout.seatCount }?.id ?? 1
+        let minter = TokenMinter()
+        guard minter.secret != nil, let target else {
+            throw StartupError(.invalidConfiguration, message: "--socket needs CINEBOOK_SECRET, the secret of the server, to mint a token.").reported
+        }
+        let user = "bench-socket"
+        let token = try await minter.mint(user: user, ttl: .seconds(3600))
+        let http = SeatAPIClient(base: target, connections: 1) { _ in token }
+        let overSocket = SeatAPIClient(base: target, connections: 1, socket: true) { _ in token }
+        let outcome: Result<SocketBench.Report, any Error>
+        do {
+            outcome = .success(try await SocketBench(http: http, socket: overSocket, showtime: chosen, locks: operations ?? 2000, user: user).run())
+        } catch {
+            outcome = .failure(error)
+        }
+        await http.shutdown()
+        await overSocket.shutdown()
+        let report = try outcome.get()
+        print(json ? SeatLockingJSON.encode(report) : report.text)
+    }
+
     func runSuggestionBench() async throws {
         let runner = CommandRunner(options: common, json: json)
         let catalog: Catalog

@@ -20,7 +20,7 @@ package struct ServerBuildFeatures: ServerFeatures {
 
     /// The same map, with the server's API as its seat operations.
     package func mapOverAPI(base: String, token: String, showtime: Int?, party: PartyCode?, poll: Double, runner: CommandRunner) async throws {
-        let client = SeatAPIClient(base: base, connections: 4, requestTimeout: .seconds(3)) { _ in token }
+        let client = SeatAPIClient(base: base, connections: 4, requestTimeout: .seconds(3), socket: true) { _ in token }
         let outcome: Result<Void, any Error>
         do {
             try await runner.runWithoutBackend {

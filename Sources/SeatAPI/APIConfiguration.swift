@@ -18,6 +18,8 @@ public struct APIConfiguration: Sendable {
     public var heartbeat: Duration
     /// Origins (`https://cinema.example`) whose web pages may use the API (CORS).
     public var crossOrigins: Set<String>
+    /// `serve --dev`: the page offers a sign-in form that mints short-lived tokens.
+    public var devSignIn = false
     /// Hold rules by tier: a token's `tier` claim picks one.
     public var tiers: HoldTiers = .none
 

@@ -1,6 +1,7 @@
 import CinebookModel
 import CinebookWire
 import Hummingbird
+import Logging
 import SeatLocking
 
 /// Any answer but success: an HTTP status and the JSON body that every error shares
@@ -43,6 +44,24 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         headers = status == .serviceUnavailable ? [.retryAfter: "1"] : [:]
         body = SeatLockingJSON.Failure(error)
     }
+
+    /// The answer to any error a route or a socket's request threw: its own status for the
+    /// API's and the core's errors, 500 for anything else (logged, with the core's internal errors).
+    static func answering(_ error: any Error, logger: Logger) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as SeatLockingError:
+            if case .internalError = error { logger.error("internal error", metadata: ["error": "\(error)"]) }
+            return APIError(error)
+        default:
+            logger.error("unexpected error", metadata: ["error": "\(error)"])
+            return APIError(status: .internalServerError, code: "internal_error", message: "Internal error; the server log has details.")
+        }
+    }
+
+    /// The JSON body, encoded.
+    var bodyBytes: [UInt8] { SeatLockingJSON.encodedBytes(body) }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         JSONResponse.make(body, status: status, headers: headers)

@@ -55,7 +55,7 @@ public final class APIMetrics: Sendable {
     }
 
     /// The text a scrape gets.
-    func exposition() -> [UInt8] {
+    public func exposition() -> [UInt8] {
         registry.emitToBuffer()
     }
 }

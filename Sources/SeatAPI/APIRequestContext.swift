@@ -1,9 +1,10 @@
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 
 /// The request context of the API: Hummingbird's core context plus the user that the
 /// bearer token names, once `BearerAuthMiddleware` has checked it.
-public struct APIRequestContext: RequestContext {
+public struct APIRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Who the caller is: set only from a valid, unexpired token, never from the request body.
     public var bearer: Bearer?
@@ -12,6 +13,8 @@ public struct APIRequestContext: RequestContext {
     public var tokenExpires: Date? { bearer?.expires }
     /// Whether the caller connected from this machine (loopback, or a Unix socket).
     public let isLocalCaller: Bool
+    /// The handler of a WebSocket upgrade, once a socket route accepted it.
+    public let webSocket = WebSocketHandlerReference<APIRequestContext>()
 
     public init(source: Source) {
         coreContext = .init(source: source)

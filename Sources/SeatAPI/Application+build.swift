@@ -1,6 +1,7 @@
 import CinebookModel
 import CinebookWire
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import SeatLocking
 
@@ -21,6 +22,10 @@ import SeatLocking
 /// GET    /api/v1/showtimes/{id}/seats/events        bearer token, Server-Sent Events
 /// …/parties…, …/queue                               bearer token (see openapi.yaml)
 /// GET, POST /api/v1/showtimes/{id}/house, …         an operator's token
+/// GET    /api/v1/showtimes/{id}/ws                  WebSocket: events and seat operations
+/// POST   /api/v1/showtimes/{id}/seats/release       a closing page's beacon, the token in the body
+/// GET, POST /api/v1/dev/tokens                      `serve --dev` only: the page's sign-in
+/// GET    /, /showtimes/{id}, /web/{file}            the seat map for browsers
 /// ```
 /// Every request is logged with its id; every error is JSON; the showtime routes need a
 /// token and count against the user's rate limit.
@@ -31,9 +36,21 @@ public func buildRouter(
     maintenance: MaintenanceLog = MaintenanceLog(),
     metrics: APIMetrics = APIMetrics()
 ) -> Router<APIRequestContext> {
+    buildRoutes(service: service, tokens: tokens, configuration: configuration, maintenance: maintenance, metrics: metrics).http
+}
+
+/// The routes of plain HTTP, and the router that WebSocket upgrades are matched against.
+public func buildRoutes(
+    service: SeatLockingService,
+    tokens: AccessTokens,
+    configuration: APIConfiguration = APIConfiguration(),
+    maintenance: MaintenanceLog = MaintenanceLog(),
+    metrics: APIMetrics = APIMetrics()
+) -> (http: Router<APIRequestContext>, sockets: Router<APIRequestContext>) {
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+    router.add(middleware: SecurityHeadersMiddleware())
     if !configuration.crossOrigins.isEmpty { router.add(middleware: CrossOriginMiddleware(origins: configuration.crossOrigins)) }
     let routes = RouteTable()
     router.add(middleware: JSONErrorMiddleware(routes: routes))
@@ -42,6 +59,7 @@ public func buildRouter(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
     }
+    WebPages()?.addRoutes(to: router)
     HealthController(service: service, maintenance: maintenance, tokens: tokens).addRoutes(to: router)
     router.get("api/v1/showtimes") { _, _ in JSONResponse.make(SeatLockingJSON.Showtimes(service.catalog)) }
     // With a token, the rules of the caller's tier.
@@ -51,24 +69,36 @@ public func buildRouter(
         return JSONResponse.make(SeatLockingJSON.ShowtimeDetail(
             service.catalog.showtime(id)!, policy: configuration.tiers.policy(service.policy, tier: tier)))
     }
+    if configuration.devSignIn {
+        DevSignInController(tokens: tokens, maximumBodySize: configuration.maximumBodySize).addRoutes(to: router)
+    }
+    let desk = SeatDesk(service: service, tiers: configuration.tiers)
+    let limiter = configuration.rateLimit.map(service.rateLimiter)
+    let gate = EventStreamGate(limit: configuration.maximumEventStreams, gauge: metrics.streamsOpen)
+    ReleaseBeaconController(desk: desk, tokens: tokens, maximumBodySize: configuration.maximumBodySize).addRoutes(to: router)
+    let socket = SeatSocketController(
+        desk: desk, tokens: tokens, gate: gate, limiter: limiter, refusals: metrics.rateLimited,
+        maximumMessageSize: configuration.maximumBodySize)
+    socket.addRoutes(to: router)
     let showtime = router.group("api/v1/showtimes/{id}").add(middleware: BearerAuthMiddleware(tokens: tokens))
-    if let limit = configuration.rateLimit {
-        showtime.add(middleware: RateLimitMiddleware(limiter: service.rateLimiter(limit), refusals: metrics.rateLimited))
+    if let limiter {
+        showtime.add(middleware: RateLimitMiddleware(limiter: limiter, refusals: metrics.rateLimited))
     }
     showtime.add(middleware: IdempotencyMiddleware(store: service.idempotencyStore, maximumBodySize: configuration.maximumBodySize))
-    SeatController(service: service, tiers: configuration.tiers, maximumBodySize: configuration.maximumBodySize).addRoutes(to: showtime)
+    SeatController(desk: desk, maximumBodySize: configuration.maximumBodySize).addRoutes(to: showtime)
     HouseController(service: service, maximumBodySize: configuration.maximumBodySize).addRoutes(to: showtime)
     RoomController(service: service).addRoutes(to: showtime)
     PartyController(service: service, maximumBodySize: configuration.maximumBodySize).addRoutes(to: showtime)
     router.group("api/v1/bookings").add(middleware: BearerAuthMiddleware(tokens: tokens)).get { _, context in
         JSONResponse.make(SeatLockingJSON.Bookings(try await service.bookings(showtime: nil, user: try context.authenticatedUser())))
     }
-    SeatEventController(
-        service: service, gate: EventStreamGate(limit: configuration.maximumEventStreams, gauge: metrics.streamsOpen),
-        heartbeat: configuration.heartbeat
-    ).addRoutes(to: showtime)
+    SeatEventController(service: service, gate: gate, heartbeat: configuration.heartbeat).addRoutes(to: showtime)
     routes.fill(from: router)
-    return router
+
+    let sockets = Router(context: APIRequestContext.self)
+    sockets.add(middleware: RequestLogMiddleware())
+    socket.addUpgrade(to: sockets)
+    return (router, sockets)
 }
 
 /// The server: the router, plus the sweeper as a service of the same lifecycle. Run it
@@ -81,12 +111,15 @@ public func buildApplication(
     logger: Logger = Logger(label: "cinebook.api")
 ) -> some ApplicationProtocol {
     let maintenance = MaintenanceLog()
-    let router = buildRouter(
+    let (router, sockets) = buildRoutes(
         service: service, tokens: tokens, configuration: configuration, maintenance: maintenance, metrics: metrics)
     // The sweeper's first pass waits until the server listens: one that cannot bind sweeps nothing.
     let (listening, bound) = AsyncStream<Void>.makeStream()
     var application = Application(
         router: router,
+        server: .http1WebSocketUpgrade(
+            webSocketRouter: sockets,
+            configuration: .init(ws: .init(maxFrameSize: configuration.maximumBodySize, autoPing: .enabled(timePeriod: configuration.heartbeat)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cinebook"),
         onServerRunning: { _ in bound.finish() },
         logger: logger)

@@ -16,17 +16,10 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            return try error.response(from: request, context: context)
-        } catch let error as SeatLockingError {
-            if case .internalError = error { context.logger.error("internal error", metadata: ["error": "\(error)"]) }
-            return try APIError(error).response(from: request, context: context)
         } catch let error as HTTPError {
             return try translate(error, request).response(from: request, context: context)
         } catch {
-            context.logger.error("unexpected error", metadata: ["error": "\(error)"])
-            return try APIError(status: .internalServerError, code: "internal_error", message: "Internal error; the server log has details.")
-                .response(from: request, context: context)
+            return try APIError.answering(error, logger: context.logger).response(from: request, context: context)
         }
     }
 

@@ -66,7 +66,7 @@ struct PartyController: Sendable {
         try parsed(context.parameters.get("code") ?? "")
     }
 
-    private static func parsed(_ text: String) throws -> PartyCode {
+    static func parsed(_ text: String) throws -> PartyCode {
         guard let code = PartyCode(text) else {
             throw APIError(SeatLockingError.invalidRequest("'\(text.prefix(40))' is not a party code: a word and three digits, such as FERN-427."))
         }

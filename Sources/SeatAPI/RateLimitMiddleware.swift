@@ -1,5 +1,6 @@
 import CoreMetrics
 import Hummingbird
+import Logging
 import SeatLocking
 
 /// Counts each request of the authenticated user against the rate limit; the excess
@@ -12,20 +13,22 @@ struct RateLimitMiddleware: RouterMiddleware {
     let refusals: CoreMetrics.Counter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let user = try context.authenticatedUser()
-        switch try await limiter.acquire(user: user) {
-        case .allowed:
-            return try await next(request, context)
-        case let .limited(retryAfter):
-            let (seconds, attoseconds) = retryAfter.components
-            let wait = max(1, Int(seconds) + (attoseconds > 0 ? 1 : 0))
-            context.logger.notice("rate limited", metadata: ["retry_after_s": "\(wait)"])
-            refusals.increment()
-            throw APIError.rateLimited(
-                retryAfter: wait,
-                message: "Too many seat operations: at most \(Self.rate(limiter.limit.perSecond)) a second, "
-                    + "in bursts of \(limiter.limit.burst). Try again in \(wait) s.")
-        }
+        try await Self.admit(try context.authenticatedUser(), limiter: limiter, refusals: refusals, logger: context.logger)
+        return try await next(request, context)
+    }
+
+    /// Counts one operation of `user`; over the limit, 429 with the wait (the WebSocket's
+    /// requests count here too).
+    static func admit(_ user: String, limiter: RateLimiter, refusals: CoreMetrics.Counter, logger: Logger) async throws {
+        guard case let .limited(retryAfter) = try await limiter.acquire(user: user) else { return }
+        let (seconds, attoseconds) = retryAfter.components
+        let wait = max(1, Int(seconds) + (attoseconds > 0 ? 1 : 0))
+        logger.notice("rate limited", metadata: ["retry_after_s": "\(wait)"])
+        refusals.increment()
+        throw APIError.rateLimited(
+            retryAfter: wait,
+            message: "Too many seat operations: at most \(Self.rate(limiter.limit.perSecond)) a second, "
+                + "in bursts of \(limiter.limit.burst). Try again in \(wait) s.")
     }
 
     private static func rate(_ perSecond: Double) -> String {

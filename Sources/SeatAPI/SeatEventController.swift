@@ -16,6 +16,10 @@ struct SeatEventController: Sendable {
     /// The version of the last event a reconnecting client saw.
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
 
+    /// How long a client waits before it reconnects, and the comment of a heartbeat.
+    private static let retry = ByteBuffer(string: "retry: 2000\n\n")
+    private static let keepalive = ByteBuffer(string: ": keepalive\n\n")
+
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
         group.get("seats/events", use: events)
     }
@@ -44,8 +48,12 @@ struct SeatEventController: Sendable {
             }
             try await withGracefulShutdownHandler {
                 try await request.body.consumeWithCancellationOnInboundClose { _ in
-                    for await frame in stream.frames {
-                        try await writer.write(frame)
+                    try await writer.write(Self.retry)
+                    for await item in stream.items {
+                        switch item {
+                        case let .event(frame): try await writer.write(frame.serverSent)
+                        case .heartbeat: try await writer.write(Self.keepalive)
+                        }
                     }
                 }
             } onGracefulShutdown: {

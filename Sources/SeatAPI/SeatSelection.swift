@@ -26,9 +26,10 @@ enum SeatSelection {
 
     /// A JSON body of the API, or nil when the body is empty. Checked in this order: at
     /// most `limit` bytes (413), JSON content type (415), well-formed JSON (400), and the
-    /// shape of `Body` (422, saying `shape`).
+    /// shape of `Body` (422, saying `shape`). `plainTextToo` takes `text/plain` as JSON as well
+    /// (what `navigator.sendBeacon` sends a string as).
     static func body<Body: Decodable>(
-        _ type: Body.Type, in request: Request, limit: Int, example: String, shape: String
+        _ type: Body.Type, in request: Request, limit: Int, plainTextToo: Bool = false, example: String, shape: String
     ) async throws -> Body? {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             throw APIError.bodyTooLarge(limit: limit)
@@ -45,7 +46,9 @@ enum SeatSelection {
             throw APIError.badRequest("The request body could not be read: its framing (Content-Length or chunks) is broken.")
         }
         guard body.readableBytes > 0 else { return nil }
-        guard isJSON(request.headers[.contentType]) else { throw APIError.unsupportedMediaType }
+        guard isJSON(request.headers[.contentType]) || (plainTextToo && isPlainText(request.headers[.contentType])) else {
+            throw APIError.unsupportedMediaType
+        }
         let data = Data(body.readableBytesView)
         do {
             return try SeatLockingJSON.decode(Body.self, from: data)
@@ -66,8 +69,15 @@ enum SeatSelection {
 
     /// `application/json`, with or without parameters such as `charset=utf-8`.
     static func isJSON(_ contentType: String?) -> Bool {
-        guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
-        return String(mediaType).trimmingSpaces.lowercased() == "application/json"
+        mediaType(of: contentType) == "application/json"
+    }
+
+    static func isPlainText(_ contentType: String?) -> Bool {
+        mediaType(of: contentType) == "text/plain"
+    }
+
+    private static func mediaType(of contentType: String?) -> String? {
+        guard let contentType else { return nil }
+        return String(contentType.split(separator: ";", maxSplits: 1).first ?? "").trimmingSpaces.lowercased()
     }
 }

@@ -12,7 +12,12 @@ enum StatusTag {
 
     /// True when `If-None-Match` names `tag` (or is `*`): the client's copy is current.
     static func matches(_ tag: String, _ request: Request) -> Bool {
-        guard let header = request.headers[.ifNoneMatch] else { return false }
+        matches(tag, request.headers[.ifNoneMatch])
+    }
+
+    /// True when the tags of an `If-None-Match` name `tag` (or are `*`).
+    static func matches(_ tag: String, _ header: String?) -> Bool {
+        guard let header else { return false }
         return header.split(separator: ",").contains { candidate in
             let candidate = candidate.trimmingCharacters(in: .whitespaces)
             return candidate == "*" || candidate == tag || "W/" + candidate == tag

@@ -63,14 +63,20 @@ struct EventStreamReader: Sendable {
     }
 
     private static func feedEvent(_ frame: ServerSentEvents.Frame) -> SeatFeedEvent? {
-        switch frame.event {
+        feedEvent(named: frame.event, data: Data(frame.data.utf8))
+    }
+
+    /// An event of the server, by name and data (the event stream's and the WebSocket's
+    /// are the same), as the core's feed has it; nil for one the feed has no place for.
+    static func feedEvent(named name: String, data: Data) -> SeatFeedEvent? {
+        switch name {
         case "connected", "resync":
             return .connected
         case "disconnected":
-            let notice = try? SeatLockingJSON.decode(SeatEventJSON.Notice.self, from: Data(frame.data.utf8))
+            let notice = try? SeatLockingJSON.decode(SeatEventJSON.Notice.self, from: data)
             return .disconnected(reason: notice?.message ?? "the server lost its live feed")
         default:
-            return (try? SeatLockingJSON.decode(SeatEventJSON.Change.self, from: Data(frame.data.utf8)))?.decoded.map { .change($0) }
+            return (try? SeatLockingJSON.decode(SeatEventJSON.Change.self, from: data))?.decoded.map { .change($0) }
         }
     }
 }

@@ -22,13 +22,18 @@ public final class SeatAPIClient: SeatOperations {
     /// `server_time`, so its time is estimated with this.
     private let clockOffset = Mutex<TimeInterval>(0)
     let requestTimeout: Duration
+    /// Events and seat operations over the showtime's WebSocket, where the server offers one.
+    public let prefersSocket: Bool
+    /// One socket per showtime, opened by `events(showtime:)` with the viewer's token.
+    private let links = Mutex<[Int: SeatSocketLink]>([:])
 
     /// `base` is `http://host:port`; `catalog` gives the layouts of showtimes known ahead
     /// (others are fetched with `showtime(_:)`); `token` gives the bearer token of a user
-    /// (for a client with one token: that token, whoever is asked for).
+    /// (for a client with one token: that token, whoever is asked for). With `socket`, a
+    /// showtime's events and its seat operations go over its WebSocket while it is open.
     public init(
         base: String, catalog: Catalog = Catalog(showtimes: []), connections: Int, requestTimeout: Duration = .seconds(5),
-        token: @escaping @Sendable (String) async throws -> String
+        socket: Bool = false, token: @escaping @Sendable (String) async throws -> String
     ) {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
@@ -39,9 +44,11 @@ public final class SeatAPIClient: SeatOperations {
         showtimes = Mutex(Dictionary(uniqueKeysWithValues: catalog.showtimes.map { ($0.id, $0) }))
         self.token = token
         self.requestTimeout = requestTimeout
+        prefersSocket = socket
     }
 
     public func shutdown() async {
+        for link in links.withLock({ links in defer { links = [:] }; return links.values }) { link.close() }
         try? await client.shutdown()
     }
 
@@ -81,11 +88,13 @@ public final class SeatAPIClient: SeatOperations {
     public func lock(
         _ seats: [SeatCode], showtime: Int, user: String, party: PartyCode?, ttl: Duration?, orNearest: Bool, pass: String?
     ) async throws(SeatLockingError) -> LockGrant {
-        try read(
+        let request = SeatSocketJSON.Request(.lock, seats: seats, ttl: ttl, orNearest: orNearest, party: party, pass: pass)
+        let answer = try await exchange(request, showtime: showtime, user: user) { () throws(SeatLockingError) in
             try await send(
                 .POST, "/api/v1/showtimes/\(showtime)/seats/lock", user: user, body: .init(seats: seats, ttl: ttl, orNearest: orNearest),
-                headers: Self.headers(party: party, pass: pass)),
-            as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
+                headers: Self.headers(party: party, pass: pass))
+        }
+        return try read(answer, as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
     }
 
     /// `POST .../seats/best` with the wish in the query, as `GET` reads it.
@@ -97,9 +106,13 @@ public final class SeatAPIClient: SeatOperations {
         if wish.wheelchair { query.append("wheelchair=true") }
         if !wish.near.isEmpty { query.append("near=" + wish.near.map(\.code.text).joined(separator: ",")) }
         if let ttl { query.append("ttl_seconds=\(ttl.components.seconds)") }
-        return try read(
-            try await send(.POST, "/api/v1/showtimes/\(showtime)/seats/best?" + query.joined(separator: "&"), user: user, headers: Self.headers(party: party, pass: pass)),
-            as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
+        let answer = try await exchange(.init(best: wish, ttl: ttl, party: party, pass: pass), showtime: showtime, user: user) {
+            () throws(SeatLockingError) in
+            try await send(
+                .POST, "/api/v1/showtimes/\(showtime)/seats/best?" + query.joined(separator: "&"), user: user,
+                headers: Self.headers(party: party, pass: pass))
+        }
+        return try read(answer, as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
     }
 
     /// The party and the waiting room's pass travel in headers of their own, never in a URL
@@ -126,11 +139,13 @@ public final class SeatAPIClient: SeatOperations {
     }
 
     public func extend(_ seats: [SeatCode], showtime: Int, user: String, party: PartyCode?, ttl: Duration?) async throws(SeatLockingError) -> LockGrant {
-        try read(
+        let answer = try await exchange(.init(.extend, seats: seats, ttl: ttl, party: party), showtime: showtime, user: user) {
+            () throws(SeatLockingError) in
             try await send(
                 .PUT, "/api/v1/showtimes/\(showtime)/seats/extend-lock", user: user, body: .init(seats: seats, ttl: ttl),
-                headers: Self.headers(party: party)),
-            as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
+                headers: Self.headers(party: party))
+        }
+        return try read(answer, as: SeatLockingJSON.Grant.self, "a grant", \.lockGrant, at: \.serverTime)
     }
 
     public func markChoosing(_ seats: [SeatCode], showtime: Int, user: String) async throws(SeatLockingError) -> ChoosingMark {
@@ -140,16 +155,20 @@ public final class SeatAPIClient: SeatOperations {
     }
 
     public func unlock(_ seats: [SeatCode], showtime: Int, user: String, party: PartyCode?) async throws(SeatLockingError) -> Release {
-        try read(
+        let answer = try await exchange(.init(.unlock, seats: seats, party: party), showtime: showtime, user: user) {
+            () throws(SeatLockingError) in
             try await send(
-                .DELETE, "/api/v1/showtimes/\(showtime)/seats/unlock", user: user, body: .init(seats: seats), headers: Self.headers(party: party)),
-            as: SeatLockingJSON.Released.self, "a release", \.release, at: \.serverTime)
+                .DELETE, "/api/v1/showtimes/\(showtime)/seats/unlock", user: user, body: .init(seats: seats), headers: Self.headers(party: party))
+        }
+        return try read(answer, as: SeatLockingJSON.Released.self, "a release", \.release, at: \.serverTime)
     }
 
     public func book(_ seats: [SeatCode], showtime: Int, user: String, party: PartyCode?) async throws(SeatLockingError) -> Booking {
-        try read(
-            try await send(.POST, "/api/v1/showtimes/\(showtime)/bookings", user: user, body: .init(seats: seats), headers: Self.headers(party: party)),
-            as: SeatLockingJSON.Booked.self, "a booking", \.booking, at: \.bookedAt)
+        let answer = try await exchange(.init(.book, seats: seats, party: party), showtime: showtime, user: user) {
+            () throws(SeatLockingError) in
+            try await send(.POST, "/api/v1/showtimes/\(showtime)/bookings", user: user, body: .init(seats: seats), headers: Self.headers(party: party))
+        }
+        return try read(answer, as: SeatLockingJSON.Booked.self, "a booking", \.booking, at: \.bookedAt)
     }
 
     public func status(showtime: Int, viewer: String?, party: PartyCode?) async throws(SeatLockingError) -> ShowtimeStatus {
@@ -210,7 +229,26 @@ public final class SeatAPIClient: SeatOperations {
 
     public func events(showtime: Int) throws(SeatLockingError) -> AsyncStream<SeatFeedEvent> {
         _ = try known(showtime)
-        return EventStreamReader(client: self, showtime: showtime).feed()
+        let reader = EventStreamReader(client: self, showtime: showtime)
+        guard prefersSocket else { return reader.feed() }
+        let url = base.replacingOccurrences(of: "http://", with: "ws://").replacingOccurrences(of: "https://", with: "wss://")
+            + "/api/v1/showtimes/\(showtime)/ws"
+        let link = SeatSocketLink(
+            url: url, token: { try await self.bearer(for: reader.user) }, requestTimeout: requestTimeout, fallback: { reader.feed() })
+        links.withLock { $0.updateValue(link, forKey: showtime) }?.close()
+        return link.events
+    }
+
+    /// A seat operation over the showtime's socket when it is open with this user's token;
+    /// else `http`. A request that went out over the socket is not sent again over HTTP.
+    private func exchange(
+        _ request: SeatSocketJSON.Request, showtime: Int, user: String, http: () async throws(SeatLockingError) -> Answer
+    ) async throws(SeatLockingError) -> Answer {
+        if let link = links.withLock({ $0[showtime] }), link.isOpen(for: try await bearer(for: user)) {
+            let (status, body) = try await link.send(request)
+            return (status, body, [:])
+        }
+        return try await http()
     }
 
     // MARK: Parties

@@ -57,12 +57,15 @@ struct APIHarness: Sendable {
 
     /// Runs `body` with the API's own client (`SeatAPIClient`) on the live server, then
     /// shuts both down.
-    func runWithSeatAPIClient<Value: Sendable>(_ body: @Sendable (SeatAPIClient) async throws -> Value) async throws -> Value {
+    func runWithSeatAPIClient<Value: Sendable>(
+        socket: Bool = false, _ body: @Sendable (SeatAPIClient) async throws -> Value
+    ) async throws -> Value {
         try await live { tester in
             guard let port = tester.port else { throw HarnessError("the live server has no port") }
             // Patient: a loaded machine running every test at once answers slowly at times.
             let client = SeatAPIClient(
-                base: "http://127.0.0.1:\(port)", catalog: Catalog(showtimes: showtimes), connections: 2, requestTimeout: .seconds(60)
+                base: "http://127.0.0.1:\(port)", catalog: Catalog(showtimes: showtimes), connections: 2, requestTimeout: .seconds(60),
+                socket: socket
             ) { user in
                 try await tokens.mint(user: user, ttl: .seconds(3600))
             }

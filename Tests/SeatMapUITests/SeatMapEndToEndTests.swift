@@ -433,6 +433,8 @@ struct World {
     private(set) var server: (port: Int, secret: String)?
     private let serverProcess = ServerProcess()
     let directory: URL
+    /// The server's log, once it ran.
+    var serverLog: URL { directory.appendingPathComponent("serve.log") }
     let socket: String
     let redisURL: String
     /// How redis-cli reaches the server: its socket, or a node of the cluster (with -c).
@@ -484,12 +486,12 @@ struct World {
 
     /// Starts `cinebook serve` (on the same port and secret as before, if it ran before)
     /// and waits until it answers.
-    mutating func startServer() async throws {
+    mutating func startServer(arguments extra: [String] = []) async throws {
         let server = try self.server ?? (try unusedTCPPort(), String(repeating: "e2e-secret-", count: 4))
         self.server = server
-        let log = directory.appendingPathComponent("serve.log").path
+        let log = serverLog.path
         let line = (["exec", "env", "CINEBOOK_SECRET=\(server.secret)", binary, "serve", "--port", String(server.port), "--rate-limit", "0"]
-            + backend).map { "'\($0)'" }.joined(separator: " ")
+            + extra + backend).map { "'\($0)'" }.joined(separator: " ")
         try serverProcess.start(try ChildProcess.spawn("/bin/sh", ["-c", "\(line) >>'\(log)' 2>&1"]))
         let port = server.port
         guard try await until(seconds: 20, { acceptsConnections(port: port) }) else {
