@@ -63,6 +63,22 @@ package struct CommandRunner {
         try await run(opening: makeService, work)
     }
 
+    /// Like `run`, for a long job (the bench) that waits for a Redis that is starting or
+    /// briefly away, up to `patience`, before it gives up.
+    package func run(patience: Duration, _ work: (SeatLockingService) async throws -> Output) async throws {
+        try await run(opening: { () async throws(StartupError) in
+            let deadline = ContinuousClock.now + patience
+            while true {
+                do throws(StartupError) {
+                    return try await makeService()
+                } catch {
+                    guard error.failure == .redisUnavailable, ContinuousClock.now < deadline else { throw error }
+                    try? await Task.sleep(for: .milliseconds(250))
+                }
+            }
+        }, work)
+    }
+
     /// Like `run`, for a command that is one operation of the core: its Redis calls, the
     /// safety check before it included, wait no longer than the Redis timeout in all.
     package func runOperation(_ work: (SeatLockingService) async throws -> Output) async throws {

@@ -96,6 +96,10 @@ package struct BenchCommand: AsyncParsableCommand {
         "With --sse: the server's process id, to report its memory per idle stream (same machine).", valueName: "pid"))
     var serverPID: Int32?
 
+    @Option(name: .customLong("floor-samples"), help: ArgumentHelp(
+        "Round trips timed for each floor (PING, a trivial script, SET) before the load; fewer start a short run sooner.", valueName: "n"))
+    var floorSamples = BenchConfiguration.defaultFloorSamples
+
     @Flag(help: "Time a lock over the showtime's WebSocket against a lock over HTTP, on the server at --target (run it with --rate-limit 0); --operations locks each way (default 2000).")
     var socket = false
 
@@ -157,6 +161,7 @@ package struct BenchCommand: AsyncParsableCommand {
         }
         if let sse, !(1...100_000).contains(sse) { throw ValidationError("--sse must be from 1 to 100000 streams.") }
         guard (1...10_000).contains(changes) else { throw ValidationError("--changes must be from 1 to 10000.") }
+        guard (10...1_000_000).contains(floorSamples) else { throw ValidationError("--floor-samples must be from 10 to 1000000.") }
         guard thinkMilliseconds >= 0, thinkMilliseconds <= 600_000 else { throw ValidationError("--think must be from 0 to 600000 ms.") }
         guard (0...1).contains(occupancy) else { throw ValidationError("--occupancy is a share from 0 to 1.") }
         if room, !rush { throw ValidationError("--room only applies with --rush.") }
@@ -177,7 +182,7 @@ package struct BenchCommand: AsyncParsableCommand {
         if let sse { return try await runFanoutBench(streams: sse) }
         let runner = CommandRunner(options: common, json: json)
         var report: BenchReport?
-        try await runner.run { service in
+        try await runner.run(patience: BenchPatience.standard) { service in
             report = try await BenchSession(command: self, service: service, timeouts: runner.timeouts).run()
             return Output(text: report!.text, json: report!)
         }
@@ -247,15 +252,20 @@ private struct BenchSession {
         let configuration = BenchConfiguration(
             users: command.users, showtimes: command.showtimes, connections: command.connections, limit: command.limit,
             hotspot: command.hotspot, fixedParty: command.party, bookRate: command.bookRate,
-            thinkTime: .milliseconds(Int64(command.thinkMilliseconds)), togetherShare: command.together, houseSeats: command.house)
+            thinkTime: .milliseconds(Int64(command.thinkMilliseconds)), togetherShare: command.together, houseSeats: command.house,
+            floorSamples: command.floorSamples)
         let redis = service.redisURL
         let http = try await httpTarget(catalog: catalog, template: template)
         let control = RedisClient(url: redis, timeouts: timeouts)
         defer { control.close() }
         let previous: String?
         do {
-            previous = try await control.sendToEveryPrimary(RedisCommand("CONFIG", ["GET", "appendfsync"])).first?.array?.last?.string
-            if let mode = command.appendfsync { try await control.sendToEveryPrimary(RedisCommand("CONFIG", ["SET", "appendfsync", mode])) }
+            previous = try await BenchPatience.settled {
+                try await control.sendToEveryPrimary(RedisCommand("CONFIG", ["GET", "appendfsync"])).first?.array?.last?.string
+            }
+            if let mode = command.appendfsync {
+                try await BenchPatience.settled { try await control.sendToEveryPrimary(RedisCommand("CONFIG", ["SET", "appendfsync", mode])) }
+            }
         } catch {
             await http?.operations.shutdown()
             throw error
@@ -278,7 +288,7 @@ private struct BenchSession {
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         await http?.operations.shutdown()
         if command.appendfsync != nil, let previous {
-            try await control.sendToEveryPrimary(RedisCommand("CONFIG", ["SET", "appendfsync", previous]))
+            try await BenchPatience.settled { try await control.sendToEveryPrimary(RedisCommand("CONFIG", ["SET", "appendfsync", previous])) }
         }
         return try outcome.get()
     }

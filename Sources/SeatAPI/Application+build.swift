@@ -117,7 +117,7 @@ public func buildApplication(
     let (listening, bound) = AsyncStream<Void>.makeStream()
     var application = Application(
         router: router,
-        server: .http1WebSocketUpgrade(
+        server: .http1WithSockets(
             webSocketRouter: sockets,
             configuration: .init(ws: .init(maxFrameSize: configuration.maximumBodySize, autoPing: .enabled(timePeriod: configuration.heartbeat)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "cinebook"),

@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import SeatLocking
+import ServiceLifecycle
 
 /// `/api/v1/showtimes/{id}/ws`: one WebSocket carries a showtime's events to the client and
 /// the client's seat operations to the server, with the HTTP API's bodies and errors
@@ -80,13 +81,18 @@ struct SeatSocketController: Sendable {
         let logger = context.logger
         logger.debug("socket opened", metadata: ["showtime": "\(showtime)"])
         do {
-            for try await message in inbound.messages(maxSize: maximumMessageSize) {
-                let (answer, signedIn) = await answer(message, showtime: showtime, bearer: bearer, logger: logger)
-                send.yield(answer)
-                if bearer == nil, let signedIn {
-                    bearer = signedIn
-                    events = try relayEvents(showtime: showtime, bearer: signedIn, to: send)
+            // A server that is stopping closes its sockets at once (1001, going away), as it ends its event streams.
+            try await withGracefulShutdownHandler {
+                for try await message in inbound.messages(maxSize: maximumMessageSize) {
+                    let (answer, signedIn) = await answer(message, showtime: showtime, bearer: bearer, logger: logger)
+                    send.yield(answer)
+                    if bearer == nil, let signedIn {
+                        bearer = signedIn
+                        events = try relayEvents(showtime: showtime, bearer: signedIn, to: send)
+                    }
                 }
+            } onGracefulShutdown: {
+                Task { try? await outbound.close(.goingAway, reason: "The server is stopping; open the socket again shortly.") }
             }
         } catch {
             logger.debug("socket ended", metadata: ["error": "\(error)"])

@@ -15,7 +15,7 @@ public struct Baseline: Sendable, Hashable, Codable {
 
     static let trivialScript = RedisScript(name: "trivial", source: "return 1")
 
-    static func measure(_ redis: RedisClient, samples: Int = 2000) async throws -> Baseline {
+    static func measure(_ redis: RedisClient, samples: Int = BenchConfiguration.defaultFloorSamples) async throws -> Baseline {
         let key = "bench_floor:{\(Int.random(in: 0..<1_000_000))}"
         let ping = try await timed(samples) { try await redis.send("PING") }
         let script = try await timed(samples) { _ = try await redis.evaluate(trivialScript, keys: [key], arguments: []) }

@@ -34,12 +34,16 @@ public struct BenchConfiguration: Sendable, Hashable {
     /// Seats the house keeps back on every performance as it opens (the best ones, for the
     /// press): nobody may be granted or sold them.
     public var houseSeats: Int
+    /// Round trips timed for each floor (PING, a trivial script, SET) before the load.
+    public var floorSamples: Int
+    public static let defaultFloorSamples = 2000
 
     public init(
         users: Int = 50, showtimes: Int = 1, connections: Int? = nil, limit: Limit = .duration(.seconds(10)),
         hotspot: Double = 0.5, maximumParty: Int = 6, fixedParty: Int? = nil, bookRate: Double = 0.1, extendRate: Double = 0.3, statusRate: Double = 0.2,
-        thinkTime: Duration = .zero, togetherShare: Double = 0, houseSeats: Int = 0
+        thinkTime: Duration = .zero, togetherShare: Double = 0, houseSeats: Int = 0, floorSamples: Int = BenchConfiguration.defaultFloorSamples
     ) {
+        self.floorSamples = floorSamples
         self.houseSeats = houseSeats
         self.thinkTime = thinkTime
         self.togetherShare = togetherShare

@@ -50,14 +50,14 @@ public struct BenchRunner: Sendable {
         let controlService = SeatLockingService(redis: control, records: records, catalog: pool.catalog, logger: quiet)
         let auditor = ShowtimeAudit(service: controlService, redis: control, records: records, ownsShowtimes: http == nil)
 
-        let appendfsync = Set(try await Self.settled { try await control.sendToEveryPrimary(RedisCommand("CONFIG", ["GET", "appendfsync"])) }
+        let appendfsync = Set(try await BenchPatience.settled { try await control.sendToEveryPrimary(RedisCommand("CONFIG", ["GET", "appendfsync"])) }
             .map { $0.array?.last?.string ?? "unknown" }).sorted().joined(separator: "/")
-        let baseline = try await Self.settled { try await Baseline.measure(control) }
+        let baseline = try await BenchPatience.settled { try await Baseline.measure(control, samples: configuration.floorSamples) }
         var memoryProbe: (perSeat: Double, lockKey: Int)?
         if http == nil {
-            memoryProbe = try await Self.settled { try await probeMemory(controlService, control, pool: pool) }
+            memoryProbe = try await BenchPatience.settled { try await probeMemory(controlService, control, pool: pool) }
         } else {
-            try await Self.settled { try await auditor.purge(ids: pool.unfinishedIDs) }
+            try await BenchPatience.settled { try await auditor.purge(ids: pool.unfinishedIDs) }
         }
         let rssStart = Self.residentMegabytes()
 
@@ -139,13 +139,13 @@ public struct BenchRunner: Sendable {
         var problems = summary.violations + finishedProblems
         var repaired = repairedDuringRun
         for id in remaining {
-            let check = try await Self.settled {
+            let check = try await BenchPatience.settled {
                 try await auditor.check(id: id, sales: postponed[id] ?? ledger.sales(showtime: id), faultsSeen: totals.errors > 0)
             }
             problems += check.problems
             repaired += check.repaired
         }
-        try await Self.settled { try await auditor.purge(ids: http == nil ? remaining + [pool.probeID] : remaining) }
+        try await BenchPatience.settled { try await auditor.purge(ids: http == nil ? remaining + [pool.probeID] : remaining) }
 
         let figures = Operation.allCases.compactMap { operation -> BenchReport.OperationFigures? in
             guard let histogram = totals.histograms[operation], histogram.totalCount > 0 else { return nil }
@@ -175,29 +175,6 @@ public struct BenchRunner: Sendable {
                 redisBytesPerHeldSeat: memoryProbe?.perSeat, lockKeyBytes: memoryProbe?.lockKey,
                 processRssStartMb: rssStart, processRssEndMb: rssEnd, processRssMaxMb: rssMax.withLock { $0 }),
             invariants: invariants)
-    }
-
-    /// A step before or after the load, tried again while Redis is briefly away (a busy disk
-    /// under `appendfsync` stalls writes for up to 2 s, a failover takes a few): the load's own
-    /// faults are counted by the load, and only a Redis gone for `patience` stops the bench.
-    /// Every such step can be repeated: it measures, probes, audits or removes.
-    private static func settled<T>(patience: Duration = .seconds(30), _ step: () async throws -> T) async throws -> T {
-        let deadline = ContinuousClock.now + patience
-        while true {
-            do {
-                return try await step()
-            } catch let error where Self.isPassing(error) && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(200))
-            }
-        }
-    }
-
-    private static func isPassing(_ error: any Error) -> Bool {
-        switch error {
-        case is RedisConnectionError: true
-        case SeatLockingError.redisUnavailable: true
-        default: false
-        }
     }
 
     /// One client per user with its own connection, or a shared pool of `connections`.

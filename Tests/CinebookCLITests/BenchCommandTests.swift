@@ -15,7 +15,7 @@ import TestSupport
     }
 
     @Test func aShortRunPassesEveryInvariantCheck() async throws {
-        let result = try await cli.run(["bench", "--users", "50", "--operations", "3000", "--hotspot", "0.8", "--book-rate", "0.3", "--json"], limit: 90)
+        let result = try await cli.run(["bench", "--floor-samples", "200", "--users", "50", "--operations", "3000", "--hotspot", "0.8", "--book-rate", "0.3", "--json"], limit: 90)
         #expect(result.status == 0, "\(result.stderr) \(result.stdout)")
         #expect(result.json["ok"] as? Bool == true)
         let invariants = try #require(result.json["invariants"] as? [String: Any])
@@ -36,7 +36,7 @@ import TestSupport
         let redis = try RedisTestServer()
         defer { redis.stop() }
         let result = try await cli.run(
-            ["bench", "--users", "8", "--operations", "800", "--together", "0.5", "--book-rate", "0.5", "--house", "4", "--hotspot", "1", "--json"],
+            ["bench", "--floor-samples", "200", "--users", "8", "--operations", "800", "--together", "0.5", "--book-rate", "0.5", "--house", "4", "--hotspot", "1", "--json"],
             redis: redis.urlString, limit: 90)
         #expect(result.status == 0, "\(result.stderr) \(result.stdout.prefix(2000))")
         let invariants = try #require(result.json["invariants"] as? [String: Any])
@@ -48,7 +48,7 @@ import TestSupport
 
     /// The text report's table: each number ends under the end of its heading.
     @Test func theTextTableLinesUp() async throws {
-        let result = try await cli.run(["bench", "--users", "5", "--operations", "300"], limit: 90)
+        let result = try await cli.run(["bench", "--floor-samples", "200", "--users", "5", "--operations", "300"], limit: 90)
         #expect(result.status == 0, "\(result.stderr) \(result.stdout)")
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let header = try #require(lines.first { $0.hasPrefix("operation") }, "\(result.stdout)")
@@ -70,7 +70,7 @@ import TestSupport
         let fixture = try CLIFixtures.make(from: 1)
         let cli = CLI(redis: try RedisTestServer.shared().urlString, fixtures: fixture.directory)
         let result = try await cli.run([
-            "bench", "--showtime", String(fixture.id), "--users", "10", "--operations", "2000", "--book-rate", "1", "--hotspot", "0",
+            "bench", "--floor-samples", "200", "--showtime", String(fixture.id), "--users", "10", "--operations", "2000", "--book-rate", "1", "--hotspot", "0",
             "--json",
         ], limit: 90)
         #expect(result.status == 0, "\(result.stderr) \(result.stdout.prefix(2000))")
@@ -111,7 +111,7 @@ import TestSupport
         #expect(refused.status == 2, "emptying the server's showtimes needs --reset")
 
         let result = try await cli.run([
-            "bench", "--target", target, "--reset", "--users", "20", "--think", "5", "--operations", "800", "--book-rate", "0.3", "--json",
+            "bench", "--floor-samples", "200", "--target", target, "--reset", "--users", "20", "--think", "5", "--operations", "800", "--book-rate", "0.3", "--json",
         ], limit: 90)
         #expect(result.status == 0, "\(result.stderr) \(result.stdout)")
         #expect(result.json["target"] as? String == target)

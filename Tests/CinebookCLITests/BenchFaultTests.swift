@@ -20,7 +20,7 @@ import TestSupport
         async let run = cli.run([
             // A light load (10 users, 50 ms between clicks) through every fault: the other
             // tests of the run share the two cores.
-            "bench", "--users", "10", "--think", "50", "--duration", "20", "--book-rate", "0.3",
+            "bench", "--floor-samples", "200", "--users", "10", "--think", "50", "--duration", "20", "--book-rate", "0.3",
             "--redis-timeout", "2", "--json",
         ], limit: 90)
 

@@ -17,7 +17,7 @@ import TestSupport
         let cluster = try await RedisTestCluster.make()
         let cli = CLI(redis: cluster.urlString, fixtures: try CLIFixtures.make(from: 2).directory)
         async let run = cli.run([
-            "bench", "--users", "20", "--think", "50", "--showtimes", "3", "--duration", "15", "--book-rate", "0.1",
+            "bench", "--floor-samples", "200", "--users", "20", "--think", "50", "--showtimes", "3", "--duration", "15", "--book-rate", "0.1",
             "--redis-timeout", "2", "--json",
         ], limit: 120)
 
@@ -65,7 +65,7 @@ import TestSupport
 
         let cli = CLI(redis: cluster.urlString, fixtures: try CLIFixtures.make(from: 2).directory)
         async let run = cli.run([
-            "bench", "--users", "50", "--think", "100", "--showtimes", "6", "--duration", "20", "--book-rate", "0.3", "--json",
+            "bench", "--floor-samples", "200", "--users", "50", "--think", "100", "--showtimes", "6", "--duration", "20", "--book-rate", "0.3", "--json",
         ], limit: 120)
         #expect(try await eventually(timeout: .seconds(40)) { try await redis.soldSeatCount() > 5 }, "the load is running")
 

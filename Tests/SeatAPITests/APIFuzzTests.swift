@@ -115,9 +115,16 @@ struct DocumentedStatuses {
             guard template.count == path.count,
                   zip(template, path).allSatisfy({ $0.0.hasPrefix("{") ? !$0.1.isEmpty : $0.0 == $0.1 })
             else { continue }
-            if parts[0] == method { return statuses.subtracting([429, 503]) }
+            if parts[0] == method { return statuses.subtracting([429, 503]).union(collapsed(method, target)) }
         }
-        return [404, 405]
+        return Set([404, 405]).union(collapsed(method, target))
+    }
+
+    /// A path that is not UTF-8 once decoded (`%FF`) reaches the server as `/` through the
+    /// HTTP client: what `/` answers (the page to a GET, 405 to the rest) is allowed too.
+    private func collapsed(_ method: String, _ target: String) -> Set<Int> {
+        guard target.prefix(while: { $0 != "?" }).removingPercentEncoding == nil else { return [] }
+        return method == "GET" || method == "HEAD" ? [200, 304] : [405]
     }
 }
 

@@ -26,7 +26,8 @@ import TestSupport
             #expect(await second.first { $0["event"] as? String == "connected" } != nil, "bob's events flow at once")
 
             first.send(["id": "1", "op": "lock", "seats": ["D4"]])
-            let grant = try #require(await first.answer("1"))
+            let answered = await first.answer("1", timeout: .seconds(30))
+            let grant = try #require(answered, "no answer to the lock: \(first.texts.suffix(3)), ended: \(first.ended), \(String(describing: first.closeCode))")
             #expect(grant["status"] as? Int == 200)
             let body = try #require(grant["body"] as? [String: Any])
             #expect(body["seats"] as? [String] == ["D4"] && body["user"] as? String == alice && body["ok"] as? Bool == true)
@@ -87,10 +88,10 @@ import TestSupport
                 (#"{"id": "\#(String(repeating: "i", count: 65))", "op": "lock"}"#, 422, "at most 64"),
             ]
             for (message, status, says) in cases {
-                let before = socket.texts.count
+                let before = socket.answerCount
                 socket.send(message)
-                #expect(await eventually { socket.texts.count > before }, "an answer to \(message)")
-                let answer = socket.messages.last ?? [:]
+                #expect(await eventually { socket.answerCount > before }, "an answer to \(message)")
+                let answer = socket.answer(at: before) ?? [:]
                 #expect(answer["status"] as? Int == status, "\(message): \(answer)")
                 #expect(((answer["body"] as? [String: Any])?["message"] as? String ?? "").contains(says), "\(message): \(answer)")
             }
@@ -106,8 +107,9 @@ import TestSupport
                 socket.send(message)
                 #expect(await socket.answer(id)?["status"] as? Int == status, "\(message): \(socket.texts.last ?? "")")
             }
+            let beforeBinary = socket.answerCount
             socket.send(binary: [0, 1, 2, 3])
-            #expect(await eventually { socket.messages.last?["status"] as? Int == 400 }, "a binary frame: \(socket.texts.last ?? "")")
+            #expect(await eventually { socket.answer(at: beforeBinary)?["status"] as? Int == 400 }, "a binary frame: \(socket.texts.last ?? "")")
 
             // Random requests: always an answer, never a 500, and the socket stays open.
             var random = SeededRandom(seed: 25)

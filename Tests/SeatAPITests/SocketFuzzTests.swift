@@ -40,13 +40,12 @@ import TestSupport
                 while message.utf8.count > 12_000 { message = String(message.prefix(message.count / 2)) }
                 let report = "seed \(seed) run \(run) (replay: CINEBOOK_FUZZ_SEED=\(seed))\nmessage: \(message.prefix(500))"
                 let before = try await showtime.snapshot()
-                let answersBefore = socket.messages.filter { $0["status"] != nil }.count
+                let answersBefore = socket.answerCount
                 socket.send(message)
-                guard await eventually(timeout: .seconds(10), { socket.messages.filter { $0["status"] != nil }.count > answersBefore }) else {
+                guard await eventually(timeout: .seconds(10), { socket.answerCount > answersBefore }), let answer = socket.answer(at: answersBefore) else {
                     Issue.record("no answer\n\(report)\nended: \(socket.ended)")
                     break
                 }
-                let answer = socket.messages.filter { $0["status"] != nil }[answersBefore]
                 let status = answer["status"] as? Int ?? 0
                 tally[status, default: 0] += 1
                 #expect(Self.answered.contains(status), "status \(status)\n\(report)\nanswer: \(answer)")

@@ -7,11 +7,21 @@ import Synchronization
 import TestSupport
 
 /// A WebSocket to the live server, as a test drives it: frames out, every message in kept
-/// (each read as JSON), and how the socket ended.
+/// (each read as JSON once, as it arrives: the tests poll, and reading every message again
+/// at each look would keep two cores busy), the answers by request id, and how it ended.
 final class TestSocket: Sendable {
+    /// A message and its JSON object.
+    struct Message: @unchecked Sendable {
+        let text: String
+        let object: [String: Any]
+    }
+
     private struct State {
         var outbox: AsyncStream<WebSocketOutboundWriter.OutboundFrame>.Continuation?
-        var received: [String] = []
+        var received: [Message] = []
+        /// The answers (messages with a `status`), in order, and by their request id.
+        var answers: [Message] = []
+        var answersByID: [String: Message] = [:]
         var ended = false
         var closeCode: String?
         var failure: String?
@@ -37,7 +47,7 @@ final class TestSocket: Sendable {
                     }
                     defer { writer.cancel() }
                     for try await message in inbound.messages(maxSize: 1 << 22) {
-                        if case let .text(text) = message { socket.state.withLock { $0.received.append(text) } }
+                        if case let .text(text) = message { socket.keep(text) }
                     }
                 }
                 socket.state.withLock { $0.closeCode = close.map { "\($0.closeCode)" } }
@@ -66,21 +76,41 @@ final class TestSocket: Sendable {
         send(String(decoding: try! JSONSerialization.data(withJSONObject: request), as: UTF8.self))
     }
 
+    private func keep(_ text: String) {
+        let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
+        let message = Message(text: text, object: object)
+        state.withLock { state in
+            state.received.append(message)
+            guard object["status"] != nil else { return }
+            state.answers.append(message)
+            if let id = object["id"] as? String { state.answersByID[id] = message }
+        }
+    }
+
     var ended: Bool { state.withLock { $0.ended } }
     /// How the server closed the socket, in words (`messageTooLarge`), if it said.
     var closeCode: String? { state.withLock { $0.closeCode } }
-    var texts: [String] { state.withLock { $0.received } }
+    var texts: [String] { state.withLock { $0.received.map(\.text) } }
 
     /// Every message so far, read as JSON objects.
-    var messages: [[String: Any]] {
-        texts.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    var messages: [[String: Any]] { state.withLock { $0.received }.map(\.object) }
+
+    /// How many answers have come.
+    var answerCount: Int { state.withLock { $0.answers.count } }
+
+    /// Answer number `index` (from 0), in the order they came.
+    func answer(at index: Int) -> [String: Any]? {
+        state.withLock { $0.answers.indices.contains(index) ? $0.answers[index] : nil }?.object
     }
 
     /// The first message for which `matches` holds, waiting up to `timeout` for it.
     func first(timeout: Duration = .seconds(5), where matches: ([String: Any]) -> Bool) async -> [String: Any]? {
         var found: [String: Any]?
+        var looked = 0
         _ = await eventually(timeout: timeout) {
-            found = messages.first(where: matches)
+            let fresh = state.withLock { Array($0.received.dropFirst(looked)) }
+            looked += fresh.count
+            found = fresh.lazy.map(\.object).first(where: matches)
             return found != nil
         }
         return found
@@ -88,7 +118,12 @@ final class TestSocket: Sendable {
 
     /// The answer to request `id`.
     func answer(_ id: String, timeout: Duration = .seconds(10)) async -> [String: Any]? {
-        await first(timeout: timeout) { $0["id"] as? String == id && $0["status"] != nil }
+        var found: Message?
+        _ = await eventually(timeout: timeout) {
+            found = state.withLock { $0.answersByID[id] }
+            return found != nil
+        }
+        return found?.object
     }
 
     func close() {

@@ -1,5 +1,6 @@
 import CinebookSupport
 import Foundation
+import RedisClient
 import Testing
 import TestSupport
 
@@ -24,17 +25,28 @@ extension TerminalEndToEnd {
     }
 
     private func chooseBookAndRestart(world: inout World, driver: ChromeDriver, base: String) async throws {
+        // Redis is read with the async client: spawning redis-cli at every poll would hold one
+        // of Swift's two task threads, which the rest of the run needs.
+        let redis = RedisClient(url: try RedisTestServer.shared().url)
+        defer { redis.close() }
+        let locks = RedisKeyNames(showtime: world.showtime)
+        let holder = { @Sendable (seat: String) async -> String? in
+            try? await redis.send("HGET", locks.lock(seat), "user_id").string
+        }
         let alice = try await driver.browser()
         let bob = try await driver.browser()
         let shots = try Screenshots()
-        let locks = RedisKeyNames(showtime: world.showtime)
 
         try await signIn(alice, as: "alice", at: base)
         try await signIn(bob, as: "bob", at: base)
         try await openMap(alice, showtime: world.showtime)
         try await openMap(bob, showtime: world.showtime)
-        try world.open("term", user: "carol")
-        #expect(try await world.live("term"))
+        let terminal = world
+        try await offThePool { try terminal.open("term", user: "carol") }
+        #expect(try await terminal.untilOffThePool(seconds: 20) {
+            let shown = try terminal.screen("term")
+            return shown.contains("live") && !shown.contains("the map is loading")
+        }, "the terminal map is live")
         #expect(try await bob.seat("A1") == "occupied", "A1 comes sold with the showtime")
         #expect(
             try await bob.script("return document.querySelector('[role=row][aria-label=\"Row B\"] [data-seat=B3]').getAttribute('aria-label')")
@@ -44,7 +56,7 @@ extension TerminalEndToEnd {
 
         // alice clicks B3: hers in Redis, and held in bob's browser within a second.
         try await alice.click("[data-seat=B3]")
-        #expect(try await eventually(timeout: .seconds(5)) { try world.redis("HGET", locks.lock("B3"), "user_id") == "alice" }, "the lock is alice's")
+        #expect(try await eventually(timeout: .seconds(5)) { await holder("B3") == "alice" }, "the lock is alice's")
         #expect(try await eventually(timeout: .seconds(1), every: .milliseconds(50)) { try await bob.seat("B3") == "locked" }, "bob sees B3 held within 1 s")
         #expect(try await alice.seat("B3") == "selected")
         let hold = try await alice.text(of: "#hold")
@@ -66,8 +78,8 @@ extension TerminalEndToEnd {
         let offered = offer.split(separator: " ").dropFirst(2).map(String.init)
         #expect(!offered.isEmpty && !offered.contains("B3"), "the first suggestion: \(offer)")
         try await bob.press(text: "1")
-        #expect(try await eventually(timeout: .seconds(5)) {
-            try offered.allSatisfy { try world.redis("HGET", locks.lock($0), "user_id") == "bob" }
+        #expect(await eventually(timeout: .seconds(5)) {
+            await offered.asyncAllSatisfy { await holder($0) == "bob" }
         }, "taking the suggestion locks \(offered) for bob")
 
         // bob books with b and the confirmation: sold for alice and in the terminal.
@@ -81,7 +93,8 @@ extension TerminalEndToEnd {
         #expect(try await eventually(timeout: .seconds(1), every: .milliseconds(50)) {
             try await offered.asyncAllSatisfy { try await alice.seat($0) == "occupied" }
         }, "alice sees \(offered) sold within 1 s")
-        #expect(try await world.until(seconds: 1) { try offered.allSatisfy { try world.seat($0, in: "term") == "×" } }, "and so does the terminal map")
+        #expect(try await terminal.untilOffThePool(seconds: 1) { try offered.allSatisfy { try terminal.seat($0, in: "term") == "×" } },
+                "and so does the terminal map")
         #expect(try await bob.seat(offered[0]) == "booked", "bob sees his booking as his")
         try await shots.take(bob, "06-bob-has-booked")
         try await shots.take(alice, "07-alice-sees-the-sale")
@@ -91,10 +104,10 @@ extension TerminalEndToEnd {
         try await signIn(alice, as: "alice", at: base)
         try await openMap(alice, showtime: world.showtime)
         try await alice.click("[data-seat=C2]")
-        #expect(try await eventually(timeout: .seconds(5)) { try world.redis("HGET", locks.lock("C2"), "user_id") == "alice" })
+        #expect(try await eventually(timeout: .seconds(5)) { await holder("C2") == "alice" })
         try await alice.closeTab(returningTo: first)
-        #expect(try await eventually(timeout: .seconds(5)) { try world.redis("EXISTS", locks.lock("C2")) == "0" }, "closing the tab released C2")
-        #expect(try world.redis("HGET", locks.lock("B3"), "user_id") == "alice", "and only what it picked: B3 is her other tab's")
+        #expect(try await eventually(timeout: .seconds(5)) { await holder("C2") == nil }, "closing the tab released C2")
+        #expect(await holder("B3") == "alice", "and only what it picked: B3 is her other tab's")
 
         // No script ran but the page's own, and nothing broke, so far.
         for browser in [alice, bob] {
@@ -107,7 +120,7 @@ extension TerminalEndToEnd {
         #expect(try await bob.consoleLog().contains { $0.message.contains("Content Security Policy") }, "the violation is seen")
 
         // The server stops: the banner. It comes back: live again, by itself, and working.
-        try world.stopServer()
+        try await world.stopServer()
         #expect(try await eventually(timeout: .seconds(8), every: .milliseconds(100)) { try await bob.isVisible("#banner") }, "the banner")
         try await shots.take(bob, "08-the-server-is-away")
         try await world.startServer(arguments: ["--dev"])
@@ -119,7 +132,7 @@ extension TerminalEndToEnd {
         let shown = try await bob.text(of: "#live")
         #expect(liveAgain, "live again: \(shown)")
         try await bob.click("[data-seat=D1]")
-        #expect(try await eventually(timeout: .seconds(5)) { try world.redis("HGET", locks.lock("D1"), "user_id") == "bob" }, "bob locks again")
+        #expect(try await eventually(timeout: .seconds(5)) { await holder("D1") == "bob" }, "bob locks again")
         try await shots.take(bob, "09-live-again")
 
         // No token in any address the page kept, nor in the server's log.

@@ -111,7 +111,7 @@ extension TerminalEndToEnd {
         #expect(try world.redis("HEXISTS", RedisKeyNames(showtime: world.showtime).sold, "B4") == "1", "sold in Redis")
 
         // The server stops: the banner, within a couple of seconds of the next action.
-        try world.stopServer()
+        try await world.stopServer()
         try world.keys("two", "l", "Space")
         #expect(try await world.until(seconds: 5) { try world.screen("two").contains("Server unreachable") }, "the outage banner")
         // It comes back: the map is live again by itself, and works.
@@ -504,6 +504,13 @@ struct World {
         serverProcess.stop()
     }
 
+    /// The same from a test: the wait runs on a thread of its own, not on one of Swift's
+    /// few task threads, which the rest of the run needs meanwhile.
+    func stopServer() async throws {
+        let process = serverProcess
+        try await offThePool { process.stop() }
+    }
+
     /// A detached 100×30 session running the seat map for `user`: on Redis, or through
     /// the server's API with a token for `user` once the server runs.
     func open(
@@ -642,6 +649,15 @@ struct World {
             for session in sessions { Issue.record("\(session) is not live:\n\((try? screen(session)) ?? "no such pane")") }
         }
         return live
+    }
+
+    /// Polls `condition` on a thread of its own each time (tmux and redis-cli are processes
+    /// waited for), so that a test running beside the rest of the run holds none of Swift's
+    /// task threads while it looks.
+    func untilOffThePool(seconds: Double, _ condition: @escaping @Sendable () throws -> Bool) async throws -> Bool {
+        try await eventually(timeout: .milliseconds(Int64(seconds * 1000)), every: .milliseconds(50)) {
+            try await offThePool(condition)
+        }
     }
 
     /// Polls the screens until `condition` holds or the time is up.

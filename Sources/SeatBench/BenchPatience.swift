@@ -1,0 +1,31 @@
+import CinebookModel
+import RedisClient
+
+/// How the bench meets a Redis that is briefly away outside its load (a busy disk under
+/// `appendfsync` stalls Redis for up to 2 s, a failover takes a few): a step before or after
+/// the load is tried again until `patience` runs out, so that only the load's own faults
+/// are counted by the load. Every such step can be repeated: it asks, measures, probes,
+/// audits or removes.
+public enum BenchPatience {
+    public static let standard: Duration = .seconds(30)
+
+    public static func settled<T>(patience: Duration = standard, _ step: () async throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + patience
+        while true {
+            do {
+                return try await step()
+            } catch let error where isPassing(error) && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+
+    /// Redis did not answer, or the connection failed: worth asking again.
+    public static func isPassing(_ error: any Error) -> Bool {
+        switch error {
+        case is RedisConnectionError: true
+        case SeatLockingError.redisUnavailable: true
+        default: false
+        }
+    }
+}
