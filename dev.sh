@@ -61,7 +61,10 @@ case "$command" in
   test)
     ensure_packages "${test_packages[@]}"
     Tests/Architecture/imports.sh
-    swift test "$@"
+    # At most 12 tests at a time: each starts servers, clusters, browsers and processes, and
+    # with no bound the in-process API servers of the tests wait for the two cores longer
+    # than their clients' deadlines.
+    SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-12} swift test "$@"
     [ $# -gt 0 ] || exec Tests/Sanitizers/c-edge.sh
     ;;
   sanitize)

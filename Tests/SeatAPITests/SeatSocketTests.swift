@@ -64,7 +64,7 @@ import TestSupport
         }
     }
 
-    /// Random JSON, wrong types, unknown operations, binary frames, requests before signing in
+    /// Malformed JSON, wrong types, unknown operations, binary frames, requests before signing in
     /// and a frame over the limit: each gets a clear answer (the last closes its own socket,
     /// 1009), and another socket goes on working and hearing.
     @Test func badMessagesGetClearErrorsAndNeverCloseOtherSockets() async throws {
@@ -111,23 +111,7 @@ import TestSupport
             socket.send(binary: [0, 1, 2, 3])
             #expect(await eventually { socket.answer(at: beforeBinary)?["status"] as? Int == 400 }, "a binary frame: \(socket.texts.last ?? "")")
 
-            // Random requests: always an answer, never a 500, and the socket stays open.
-            var random = SeededRandom(seed: 25)
-            for index in 0..<150 {
-                var request: [String: Any] = ["id": "r\(index)"]
-                let ops = ["lock", "best", "extend", "unlock", "book", "presence", "status", "auth", "??"]
-                if Int.random(in: 0..<8, using: &random) > 0 { request["op"] = ops[Int.random(in: 0..<ops.count, using: &random)] }
-                let values: [Any] = [NSNull(), 0, -1, 1_000_000, "A1", "", ["A1"], ["Q0", "A1"], [1, 2], ["x": 1], true, 3.5]
-                for field in ["seats", "count", "ttl_seconds", "or_nearest", "category", "wheelchair", "near", "party", "pass", "if_none_match"]
-                where Int.random(in: 0..<3, using: &random) == 0 {
-                    request[field] = values[Int.random(in: 0..<values.count, using: &random)]
-                }
-                socket.send(request)
-                let answer = await socket.answer("r\(index)")
-                let status = answer?["status"] as? Int ?? 0
-                #expect((200..<500).contains(status) && status != 0, "\(request): \(answer ?? [:])")
-            }
-            #expect(!socket.ended, "bad requests never close the socket")
+            #expect(!socket.ended, "bad requests never close the socket (SocketFuzzTests sends hundreds more)")
 
             // A frame over the limit closes that socket alone.
             let huge = try await TestSocket.open(port: client.port, path: path)

@@ -16,7 +16,7 @@ import TestSupport
 
     @Test func randomSocketMessagesGetClearAnswersAndRefusedOnesLeaveRedisUnchanged() async throws {
         let seed = FuzzSettings.seed()
-        let runs = FuzzSettings.runs(default: 400)
+        let runs = FuzzSettings.runs(default: 200)
         print("SocketFuzzTests: seed \(seed), \(runs) messages (replay: CINEBOOK_FUZZ_SEED=\(seed))")
         let api = try await APIHarness.make { $0.rateLimit = nil }
         let tally = try await api.run { client in
@@ -25,15 +25,26 @@ import TestSupport
             let path = "/api/v1/showtimes/\(api.id)/ws"
             let listener = try await TestSocket.open(port: client.port, path: path, headers: [.authorization: "Bearer \(generator.tokens["dave"]!)"])
             defer { listener.close() }
-            var socket = try await TestSocket.open(port: client.port, path: path)
+            // Most sockets sign in first, so that the fuzz reaches the operations as well as
+            // the refusals of a socket nobody signed in on.
+            let users = generator.tokens.keys.sorted()
+            func fresh(_ random: inout SeededRandom) async throws -> TestSocket {
+                let socket = try await TestSocket.open(port: client.port, path: path)
+                guard random.chance(0.7) else { return socket }
+                socket.send(["id": "signin", "op": "auth", "token": generator.tokens[random.pick(users)]!])
+                _ = await socket.answer("signin")
+                return socket
+            }
+            var opening = SeededRandom(seed: seed, stream: 1 << 41)
+            var socket = try await fresh(&opening)
             var tally: [Int: Int] = [:]
             var needsReset = true
             for run in 0..<runs {
                 if needsReset { try await showtime.reset() }
                 var random = SeededRandom(seed: seed, stream: UInt64(run) | 1 << 40)
-                if random.chance(0.03) {
+                if random.chance(0.05) {
                     socket.close()
-                    socket = try await TestSocket.open(port: client.port, path: path)
+                    socket = try await fresh(&random)
                 }
                 // Under the frame limit: a larger frame closes the socket, which SeatSocketTests checks.
                 var message = generator.socketMessage(&random, id: "m\(run)")

@@ -116,8 +116,9 @@ final class TestSocket: Sendable {
         return found
     }
 
-    /// The answer to request `id`.
-    func answer(_ id: String, timeout: Duration = .seconds(10)) async -> [String: Any]? {
+    /// The answer to request `id`. Patient: a loaded machine running every test at once
+    /// answers slowly at times, and the wait ends as soon as the answer is there.
+    func answer(_ id: String, timeout: Duration = .seconds(30)) async -> [String: Any]? {
         var found: Message?
         _ = await eventually(timeout: timeout) {
             found = state.withLock { $0.answersByID[id] }

@@ -82,7 +82,8 @@ extension TerminalEndToEnd {
             await offered.asyncAllSatisfy { await holder($0) == "bob" }
         }, "taking the suggestion locks \(offered) for bob")
 
-        // bob books with b and the confirmation: sold for alice and in the terminal.
+        // bob sees the seats his, then books with b and the confirmation: sold for alice and in the terminal.
+        #expect(try await eventually(timeout: .seconds(5)) { try await offered.asyncAllSatisfy { try await bob.seat($0) == "selected" } })
         try await bob.press(text: "b")
         #expect(try await eventually(timeout: .seconds(5)) { try await bob.isVisible("#book-dialog") }, "the booking is confirmed first")
         try await shots.take(bob, "05-bob-confirms-the-booking")

@@ -41,6 +41,8 @@ class SeatMap {
     this.suggestions = [];
     /** The seats held from this page: another tab of the same person keeps its own. */
     this.pickedHere = new Set();
+    /** Counts this page's own changes: a status asked for before one of them is out of date. */
+    this.generation = 0;
   }
 
   async open() {
@@ -317,6 +319,7 @@ class SeatMap {
   }
 
   granted(grant) {
+    this.generation += 1;
     this.noteServerTime(grant.server_time);
     for (const held of grant.held) {
       Object.assign(this.seats.get(held.seat), { state: 'selected', expiresAt: held.expires_at });
@@ -328,6 +331,7 @@ class SeatMap {
   async release(codes) {
     try {
       const answer = await this.operate('unlock', { seats: codes });
+      this.generation += 1;
       for (const code of answer.released) {
         Object.assign(this.seats.get(code), { state: 'available', expiresAt: null });
         this.pickedHere.delete(code);
@@ -399,6 +403,7 @@ class SeatMap {
     const mine = this.mine();
     try {
       const booking = await this.operate('book', { seats: mine });
+      this.generation += 1;
       for (const code of booking.seats) {
         this.booked.add(code);
         this.pickedHere.delete(code);
@@ -456,6 +461,7 @@ class SeatMap {
       return;
     }
     this.reloading = true;
+    const generation = this.generation;
     try {
       let status;
       if (this.socket.ready) {
@@ -467,7 +473,12 @@ class SeatMap {
         });
         if (answer.status === 200) status = { ...answer.body, etag: answer.headers.get('ETag') };
       }
-      if (status) this.apply(status);
+      if (status && generation !== this.generation) {
+        // Asked before one of this page's own changes: read again rather than go back.
+        this.reloadAgain = true;
+      } else if (status) {
+        this.apply(status);
+      }
       if (this.connection === 'unreachable' || this.connection === 'connecting') {
         this.connection = this.socket.ready ? 'live' : 'polling';
       }
