@@ -65,6 +65,7 @@ struct APIServerRunner {
             Mint tokens for this server from another shell:
               export CINEBOOK_SECRET=\(secret)
               cinebook token bob
+            The seat map in a browser: \(base)/ (sign in with any name).
             A token for alice, valid for a day:
               export TOKEN=\(token)
               curl -H "Authorization: Bearer $TOKEN" \(base)/api/v1/showtimes/1/seats/status

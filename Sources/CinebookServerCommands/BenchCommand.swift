@@ -228,6 +228,19 @@ package struct BenchCommand: AsyncParsableCommand {
         if report?.ok == false { throw ExitCode.failure }
     }
 
+    /// The showtime `--showtime` names, else the largest of the catalog.
+    private func chosenShowtime() async throws -> Showtime {
+        let catalog: Catalog
+        do {
+            catalog = try await CommandRunner(options: common, json: json).openCatalog()
+        } catch {
+            throw ValidationError(error.message)
+        }
+        let chosen = showtime.flatMap(catalog.showtime) ?? catalog.showtimes.max { $0.layout.seatCount < $1.layout.seatCount }
+        guard let chosen else { throw ValidationError("There is no showtime \(showtime.map(String.init) ?? "") to measure.") }
+        return chosen
+    }
+
     var limit: BenchConfiguration.Limit {
         if let operations { return .operations(operations) }
         return .duration(.milliseconds(Int64((duration ?? 10) * 1000)))
@@ -379,22 +392,15 @@ extension BenchCommand {
         if report?.ok == false { throw ExitCode.failure }
     }
 
-    /// `--suggestions`: the engine on the chosen (default: largest) layout, 10,000 calls or
-    /// `--operations`.
-    /// `--socket`: one user's lock over the WebSocket against the same lock over HTTP.
+    /// `--socket`: one user's lock over the WebSocket against the same lock over HTTP, on
+    /// `--showtime` (default: the largest of the catalog) of the server at `--target`.
     func runSocketBench() async throws {
-        let runner = CommandRunner(options: common, json: json)
-        let catalog: Catalog
-        do {
-            catalog = try await runner.openCatalog()
-        } catch {
-            throw ValidationError(error.message)
-        }
-        let chosen = showtime ?? catalog.showtimes.max { $0.layout.seatCount < $1.layout.seatCount }?.id ?? 1
         let minter = TokenMinter()
         guard minter.secret != nil, let target else {
             throw StartupError(.invalidConfiguration, message: "--socket needs CINEBOOK_SECRET, the secret of the server, to mint a token.").reported
         }
+        var chosen = showtime ?? 0
+        if showtime == nil { chosen = try await chosenShowtime().id }
         let user = "bench-socket"
         let token = try await minter.mint(user: user, ttl: .seconds(3600))
         let http = SeatAPIClient(base: target, connections: 1) { _ in token }
@@ -411,16 +417,10 @@ extension BenchCommand {
         print(json ? SeatLockingJSON.encode(report) : report.text)
     }
 
+    /// `--suggestions`: the engine on the chosen (default: largest) layout, 10,000 calls or
+    /// `--operations`.
     func runSuggestionBench() async throws {
-        let runner = CommandRunner(options: common, json: json)
-        let catalog: Catalog
-        do {
-            catalog = try await runner.openCatalog()
-        } catch {
-            throw ValidationError(error.message)
-        }
-        let chosen = showtime.flatMap(catalog.showtime) ?? catalog.showtimes.max { $0.layout.seatCount < $1.layout.seatCount }
-        guard let chosen else { throw ValidationError("There is no showtime \(showtime.map(String.init) ?? "") to measure.") }
+        let chosen = try await chosenShowtime()
         let report = SuggestionBench(layout: chosen.layout, occupancy: occupancy, calls: operations ?? 10_000).run()
         print(json ? SeatLockingJSON.encode(report) : report.text)
     }

@@ -22,7 +22,7 @@ package struct ServeCommand: AsyncParsableCommand {
     var host = "127.0.0.1"
     @Option(help: ArgumentHelp("Port to listen on.", valueName: "port"))
     var port = 8080
-    @Flag(help: "Development: without $CINEBOOK_SECRET, generate a secret for this run and print how to mint tokens.")
+    @Flag(help: "Development: without $CINEBOOK_SECRET, generate a secret for this run and print how to mint tokens; the browser page offers a sign-in form for any name.")
     var dev = false
     @Option(name: .customLong("cors-origin"), help: ArgumentHelp(
         "An origin (https://cinema.example) whose web pages may use the API; repeat for more.", valueName: "origin"))

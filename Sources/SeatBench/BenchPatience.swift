@@ -9,6 +9,7 @@ import RedisClient
 public enum BenchPatience {
     public static let standard: Duration = .seconds(30)
 
+    @discardableResult
     public static func settled<T>(patience: Duration = standard, _ step: () async throws -> T) async throws -> T {
         let deadline = ContinuousClock.now + patience
         while true {
