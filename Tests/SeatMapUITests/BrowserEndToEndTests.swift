@@ -152,6 +152,57 @@ extension TerminalEndToEnd {
         try await shots.take(bob, "10-on-a-phone")
     }
 
+    /// A showtime selling through its waiting room: with four people ahead, the page shows the
+    /// place in line instead of the hall; when one of them takes seats, the turn comes, the map
+    /// opens, and the first pick hands in the pass.
+    @Test(.enabled(if: ChromeDriver.installed, "needs chromium and chromium-driver"), .timeLimit(.minutes(2)))
+    func theBrowserWaitsInLineThenChoosesAtItsTurn() async throws {
+        let redis = try RedisTestServer.shared()
+        var world = try World(redis: redis.urlString, cli: ["-s", redis.socketPath])
+        defer { world.tearDown() }
+        try await world.startServer(arguments: ["--dev"])
+        let base = "http://127.0.0.1:\(world.server!.port)"
+        let id = String(world.showtime)
+        let line = world
+        let pass = try await offThePool { () throws -> String? in
+            try line.cinebook(["room", "--showtime", id, "--opens-at", "now"])
+            let ann = try line.cinebook(["queue", "--showtime", id, "--user", "ann", "--json"])
+            for person in ["ben", "cat", "dan"] { try line.cinebook(["queue", "--showtime", id, "--user", person]) }
+            return (try JSONSerialization.jsonObject(with: Data(ann.utf8)) as? [String: Any])?["pass"] as? String
+        }
+        let annsPass = try #require(pass)
+        let client = RedisClient(url: redis.url)
+        defer { client.close() }
+        try await ChromeDriver.with { driver in
+            let erin = try await driver.browser()
+            try await signIn(erin, as: "erin", at: base)
+            try await erin.click("a[href='/showtimes/\(id)']")
+            let waiting = try await eventually(timeout: .seconds(15), every: .milliseconds(100)) {
+                try await erin.text(of: "#room-place") == "Your place in line: 5"
+            }
+            let room = try await erin.text(of: "#room")
+            #expect(waiting, "erin waits her turn: \(room)")
+            let ahead = try await erin.text(of: "#room-ahead")
+            #expect(ahead == "You are next.")
+            let hallShown = try await erin.isVisible("#map")
+            #expect(!hallShown, "the hall is not shown while waiting")
+            try await Screenshots().take(erin, "11-waiting-room")
+
+            try await offThePool { _ = try line.cinebook(["lock", "--showtime", id, "--user", "ann", "--pass", annsPass, "D1"]) }
+            #expect(try await eventually(timeout: .seconds(15), every: .milliseconds(100)) {
+                let shown = try await erin.isVisible("#map")
+                let said = try await erin.text(of: "#message")
+                return shown && said.contains("your turn")
+            }, "her turn opens the map")
+            #expect(try await eventually(timeout: .seconds(10)) { try await erin.seat("B3") == "available" })
+            try await erin.click("[data-seat=B3]")
+            let key = RedisKeyNames(showtime: world.showtime).lock("B3")
+            let picked = await eventually(timeout: .seconds(5)) { (try? await client.send("HGET", key, "user_id").string) == "erin" }
+            let said = try await erin.text(of: "#message")
+            #expect(picked, "her first pick went through with the pass: \(said)")
+        }
+    }
+
     private func signIn(_ browser: Browser, as name: String, at base: String) async throws {
         try await browser.open(base + "/")
         #expect(try await eventually(timeout: .seconds(10)) { try await browser.isVisible("#sign-in") }, "the development sign-in form")

@@ -53,7 +53,9 @@ class SeatMap {
     $('title').textContent = `${this.showtime.title} — ${this.showtime.auditorium}, ${new Date(this.showtime.starts_at)
       .toLocaleString([], { timeZone: this.showtime.time_zone, dateStyle: 'medium', timeStyle: 'short' })}`;
     document.title = `CineBook — ${this.showtime.title}`;
+    await this.waitForTurn();
     $('map').hidden = false;
+    $('status-bar').hidden = false;
     this.socket = new SeatSocket(this.showtimeID, {
       onEvent: (name) => this.heard(name),
       onState: (state, error) => this.socketState(state, error),
@@ -185,6 +187,50 @@ class SeatMap {
     return Date.now() + (this.clockOffset ?? 0);
   }
 
+  // MARK: The waiting room
+
+  /** Joins the showtime's waiting room; while there is a line, shows the place in it (as the
+   *  terminal does) and asks again when the server says, until it is this person's turn.
+   *  With no room, or once admitted, the map opens; the pass goes with the first pick. */
+  async waitForTurn() {
+    $('room-leave').addEventListener('click', async () => {
+      await api.request('DELETE', `/api/v1/showtimes/${this.showtimeID}/queue`).catch(() => {});
+      window.location.assign('/');
+    });
+    let standing = (await api.request('POST', `/api/v1/showtimes/${this.showtimeID}/queue`)).body;
+    while (standing.phase === 'waiting' || standing.phase === 'pre_queue') {
+      this.showStanding(standing);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(standing.ask_again_ms ?? 2000, 500), 10_000)));
+      try {
+        standing = (await api.request('GET', `/api/v1/showtimes/${this.showtimeID}/queue`)).body;
+      } catch (error) {
+        $('room-note').textContent = error.unreachable ? 'The server cannot be reached; your place is kept, trying again…' : error.message;
+      }
+    }
+    $('room').hidden = true;
+    if (standing.phase === 'admitted') {
+      this.pass = standing.pass;
+      this.say("It's your turn: pick your seats.");
+    }
+  }
+
+  showStanding(standing) {
+    $('room').hidden = false;
+    if (standing.phase === 'pre_queue') {
+      const opens = standing.opens_at ? new Date(standing.opens_at).toLocaleTimeString([], { timeZone: this.showtime.time_zone }) : 'soon';
+      $('room-place').textContent = `Sales open at ${opens}.`;
+      $('room-ahead').textContent = 'Everyone here before then gets a place drawn at random when sales open: coming early or refreshing changes nothing.';
+    } else {
+      const ahead = standing.ahead ?? 0;
+      const wait = standing.estimated_wait_seconds ? ` · about ${Math.max(1, Math.round(standing.estimated_wait_seconds / 60))} min` : '';
+      $('room-place').textContent = `Your place in line: ${standing.ticket ?? '?'}`;
+      $('room-ahead').textContent = ahead === 0 ? 'You are next.' : `${ahead} ${ahead === 1 ? 'person' : 'people'} ahead of you${wait}`;
+    }
+    $('room-note').textContent = standing.likely_sold_out
+      ? 'Sold out, or very likely: the people ahead of you would take every seat left. You keep your place in case seats come back.'
+      : '';
+  }
+
   // MARK: Keys and the cursor
 
   bindKeys() {
@@ -274,16 +320,24 @@ class SeatMap {
 
   /** A seat operation over the socket when it is open, else over HTTP. */
   async operate(op, fields) {
+    const first = this.pass && (op === 'lock' || op === 'best');
+    const body = await this.send(op, first ? { ...fields, pass: this.pass } : fields, first ? { 'Cinebook-Pass': this.pass } : {});
+    if (first) this.pass = null;
+    return body;
+  }
+
+  async send(op, fields, headers) {
     if (this.socket.ready) return (await this.socket.send(op, fields)).body;
     const routes = {
       lock: ['POST', 'seats/lock'], unlock: ['DELETE', 'seats/unlock'], extend: ['PUT', 'seats/extend-lock'], book: ['POST', 'bookings'],
     };
     if (op === 'best') {
       const query = new URLSearchParams({ count: String(fields.count), wheelchair: String(Boolean(fields.wheelchair)) });
-      return (await api.request('POST', `/api/v1/showtimes/${this.showtimeID}/seats/best?${query}`)).body;
+      return (await api.request('POST', `/api/v1/showtimes/${this.showtimeID}/seats/best?${query}`, { headers })).body;
     }
     const [method, path] = routes[op];
-    return (await api.request(method, `/api/v1/showtimes/${this.showtimeID}/${path}`, { body: fields })).body;
+    const { pass, ...body } = fields;
+    return (await api.request(method, `/api/v1/showtimes/${this.showtimeID}/${path}`, { body, headers })).body;
   }
 
   /** Space or a click: lets go of a seat of yours, else asks for it. A seat shown taken is
@@ -299,6 +353,8 @@ class SeatMap {
     const before = codes.map((code) => [code, { ...this.seats.get(code) }]);
     for (const code of codes) {
       this.pending.add(code);
+      // Counted as this page's from the click: a tab closed before the answer still lets it go.
+      this.pickedHere.add(code);
       const seat = this.seats.get(code);
       if (seat.state === 'available') seat.state = 'selected';
     }
@@ -309,7 +365,10 @@ class SeatMap {
       this.say(`Holding ${grant.seats.join(' ')}.`);
       this.showSuggestions([]);
     } catch (error) {
-      for (const [code, seat] of before) Object.assign(this.seats.get(code), { state: seat.state, expiresAt: seat.expiresAt });
+      for (const [code, seat] of before) {
+        Object.assign(this.seats.get(code), { state: seat.state, expiresAt: seat.expiresAt });
+        if (seat.state !== 'selected') this.pickedHere.delete(code);
+      }
       this.refused(error);
     } finally {
       for (const code of codes) this.pending.delete(code);
