@@ -77,9 +77,7 @@ struct CLI {
 /// Copies of the repository's showtime files under fresh ids, so that tests running at
 /// the same time on one Redis never share a showtime.
 enum CLIFixtures {
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures")
+    static let repository = TestShowtimes.bundled
 
     private static let nextID = Atomic<Int>(Int.random(in: 500_000..<900_000))
 

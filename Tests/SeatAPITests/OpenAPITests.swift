@@ -1,11 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `Sources/SeatAPI/openapi.yaml` describes exactly the routes the router serves.
 @Suite struct OpenAPITests {
-    static let specification = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Sources/SeatAPI/openapi.yaml")
+    static let specification = Repository.root.appendingPathComponent("Sources/SeatAPI/openapi.yaml")
 
     @Test func everyRouteIsDescribedAndEveryDescribedRouteExists() async throws {
         // The development sign-in is served too, as `serve --dev` serves it.

@@ -16,8 +16,7 @@ final class ServeProcess {
         return repository.appendingPathComponent(".build/debug/cinebook").path
     }()
 
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = Repository.root
 
     /// Starts `cinebook ARGS`, with `$CINEBOOK_SECRET` set to `secret` or unset.
     init(_ arguments: [String], secret: String?) throws {

@@ -226,17 +226,13 @@ struct Screenshots {
     let directory: URL
 
     init() throws {
-        directory = ServeLocation.repository.appendingPathComponent(".build/artifacts/browser")
+        directory = Repository.root.appendingPathComponent(".build/artifacts/browser")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
     func take(_ browser: Browser, _ name: String) async throws {
         try await browser.screenshot().write(to: directory.appendingPathComponent(name + ".png"))
     }
-}
-
-enum ServeLocation {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
 
 extension Sequence {

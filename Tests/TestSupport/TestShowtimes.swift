@@ -9,9 +9,7 @@ import Synchronization
 /// can share one Redis server without seeing each other's keys.
 public enum TestShowtimes {
     /// This repository's `Fixtures/`: the bundled showtime files.
-    public static let bundled = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures")
+    public static let bundled = Repository.root.appendingPathComponent("Fixtures")
 
     private static let nextID = Atomic<Int>(10_000 + Int.random(in: 0..<1_000_000) * 100)
 
