@@ -30,7 +30,7 @@ import TestSupport
             #expect(try await client.states(showtime: api.id, as: alice)["C3"] == "locked")
 
             // A hold that ends by itself changes the map with no write: the tag changes too.
-            let short = try await client.send(.post, "/api/v1/showtimes/\(api.id)/seats/lock", as: bob, json: #"{"seats":["D1"],"ttl_seconds":1}"#)
+            let short = try await client.send(.post, "/api/v1/showtimes/\(api.id)/seats/lock", as: bob, json: #"{"seats":["D1"],"ttl_seconds":3}"#)
             #expect(short.status == 200)
             let held = try #require(try await client.status(showtime: api.id, as: alice).headers[.eTag])
             #expect(try await client.send(.get, path, as: alice, headers: [.ifNoneMatch: held]).status == 304)
