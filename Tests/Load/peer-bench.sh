@@ -5,7 +5,7 @@
 # --party 1 --think 0` (its lock p50; the bench also unlocks, extends and books); the peer
 # needs redis-py, installed into a virtual environment of its own on first use. The slow
 # log, keeping every command, gives each script's time inside Redis. A third client, redis-py
-# calling the core's own lock script (replayed from the slow log), tells the Redis side of
+# calling the core's own lock script (recorded under MONITOR), tells the Redis side of
 # the gap from the client side.
 #   [APPENDFSYNC=always|everysec|no] Tests/Load/peer-bench.sh [seconds] [rounds]
 set -euo pipefail
@@ -42,14 +42,30 @@ lock = next(l for l in report["latencies"] if l["operation"] == "lock")
 p50, p99, floor = lock["p50_ms"] * 1000, lock["p99_ms"] * 1000, report["baseline"]["script_microseconds"]
 print(f"{p50:.1f} {p99:.1f} {floor:.1f}")')
   ours_redis=$(script_time 'len(a) > 5 and a[5].startswith("seat_seq:")')   # the lock script: its third key
-  # One lock and one unlock of the core as Redis saw them, for redis-py to call the core's script.
-  redis-cli -p "$port" --json SLOWLOG GET -1 | python3 -c '
-import json, sys
-calls = [e[3] for e in reversed(json.load(sys.stdin)) if e[3][0].upper() == "EVALSHA" and len(e[3]) > 6]
-locks = [a for a in calls if a[5].startswith("seat_seq:") and a[2] == "10"]   # one seat each
-unlock = next(a for a in calls if a[4].startswith("seat_holds:") and a[5].startswith("seat_sold:") and a[2] == "7"
-              and a[3] == locks[0][3])   # the same showtime
-print(json.dumps({"lock": locks[0], "unlock": unlock, "loaded": locks[0][8], "seats": sorted({a[-1] for a in locks})}))' >"$data/core-calls.json"
+  # One lock and one unlock of the core as Redis saw them, for redis-py to call the core's
+  # script: a second, short run of the bench under MONITOR (the slow log keeps only a call's
+  # first 32 arguments; MONITOR keeps them all, and is not running while the core is timed).
+  redis-cli -p "$port" MONITOR >"$data/monitor.txt" &
+  monitor=$!
+  CINEBOOK_DATABASE_URL="sqlite://$data/bench.sqlite" "$cinebook" bench --redis "$url" --users 1 --party 1 --think 0 --hotspot 0 \
+    --book-rate 0 --duration 1 --floor-samples 200 >/dev/null
+  kill "$monitor"; wait "$monitor" 2>/dev/null || true
+  python3 -c '
+import json, shlex, sys
+def parsed(line):   # <time> [<db> <client>] "EVALSHA" "sha" "numkeys" keys... arguments...
+    a = shlex.split(line.split("] ", 1)[1])
+    n = int(a[2])
+    keys = a[3:3 + n]
+    seats = [k.rsplit(":", 1)[1] for k in keys if k.startswith("seat_lock:")]
+    return {"call": a[1:], "keys": keys, "seat": seats[0] if len(seats) == 1 else None}
+calls = [parsed(line) for line in open(sys.argv[1]) if "\"EVALSHA\"" in line and " lua]" not in line]
+# A lock of one seat reads the token counter third; an unlock of one seat reads the index,
+# the holds and the sold seats first.
+locks = [c for c in calls if c["seat"] and c["keys"][2].startswith("seat_seq:")]
+unlock = next(c for c in calls if c["seat"] and len(c["keys"]) == 7 and c["keys"][1].startswith("seat_holds:")
+              and c["keys"][2].startswith("seat_sold:") and c["keys"][0] == locks[0]["keys"][0])   # the same showtime
+print(json.dumps({"lock": locks[0], "unlock": unlock, "loaded": locks[0]["keys"][5], "seats": sorted({c["seat"] for c in locks})}))' \
+    "$data/monitor.txt" >"$data/core-calls.json"
   redis-cli -p "$port" SLOWLOG RESET >/dev/null
   core_script=$("$venv/bin/python" "$here/peer-lock.py" "$url" "$seconds" "$data/core-calls.json")
   core_script_redis=$(script_time 'len(a) > 5 and a[5].startswith("seat_seq:")')

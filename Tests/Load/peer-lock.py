@@ -5,7 +5,8 @@ released again; prints the lock's p50 and p99 in microseconds, and the p50 of a 
 script (`return 1`), this client's floor for a script call.
 
 With a third argument, a JSON file of one lock and one unlock call of the core as Redis saw
-them (`{"lock": [...], "unlock": [...], "seats": [...]}`, from the slow log), it times the
+them (`{"lock": {"call": [...], "seat": ...}, "unlock": {...}, "loaded": key, "seats": [...]}`,
+from the slow log), it times the
 core's own lock script instead, through this same client, on the core's keys: the same
 loop, each call's seat swapped for the next one. The Redis side of the two locks is
 then told apart from the two clients.
@@ -41,27 +42,28 @@ seats = [f"{row}{number}" for row in "ABCDEFGHIJ" for number in range(1, 16)]
 index, holds, version = "peer_locks:{9}", "peer_holds:{9}:peer", "peer_version:{9}"
 
 
-def with_seat(call, old, new):
-    """A recorded call with one seat code swapped: the argument itself, and the end of a key."""
-    return [new if arg == old else arg[: -len(old)] + new if arg.endswith(":" + old) else arg for arg in call]
+def with_seat(recorded, new):
+    """A recorded call with its seat code swapped: the argument itself, and the end of its lock key."""
+    old = recorded["seat"]
+    return [new if arg == old else arg[: -len(old)] + new if arg.endswith(":" + old) else arg for arg in recorded["call"]]
 
 
 def time_core(core, deadline):
     """The core's lock script, each call timed, then its unlock, on the showtime the core
     played (its keys removed after the core's run, so its sales are marked loaded again,
     with no seat sold)."""
-    lock, unlock = core["lock"][1:], core["unlock"][1:]
+    lock, unlock = core["lock"], core["unlock"]
     client.set(core["loaded"], f"{int(time.time() * 1000)}|")
     samples, turn = [], 0
     while time.perf_counter() < deadline:
         seat = core["seats"][turn % len(core["seats"])]
         turn += 1
         started = time.perf_counter()
-        reply = client.execute_command("EVALSHA", *with_seat(lock, lock[-1], seat))
+        reply = client.execute_command("EVALSHA", *with_seat(lock, seat))
         elapsed = time.perf_counter() - started
         if reply[0] == b"ok":
             samples.append(elapsed)
-            client.execute_command("EVALSHA", *with_seat(unlock, unlock[-1], seat))
+            client.execute_command("EVALSHA", *with_seat(unlock, seat))
         else:
             assert reply[0] == b"unavailable", f"the core's lock script answered {reply}"
     return samples
