@@ -1,5 +1,6 @@
 import CinebookModel
 import Foundation
+import TestSupport
 import Testing
 @testable import CinebookWire
 
@@ -21,6 +22,19 @@ struct WireKeyTests {
     func dictionaryKeysStayAsTheyAre(key: String) {
         #expect(WireKeys.snakeCased(key) == key)
         #expect(WireKeys.camelCased(key) == key)
+    }
+
+    /// The ASCII bytes' rules are the `Character`s' rules: 20,000 names of letters, digits,
+    /// underscores and a few non-ASCII letters, each written and read both ways.
+    @Test func theBytesRulesAreTheCharactersRules() {
+        var random = SeededRandom(seed: 22)
+        let alphabet = Array("abcdxyzABCDXYZ0129__éÉß")
+        for _ in 0..<20_000 {
+            let name = String((0..<Int.random(in: 1...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
+            let lowercaseFirst = name.first!.isLowercase
+            #expect(WireKeys.snakeCased(name) == (lowercaseFirst ? WireKeys.snakeCasedCharacters(name) : name), "\(name)")
+            #expect(WireKeys.camelCased(name) == (lowercaseFirst ? WireKeys.camelCasedCharacters(name) : name), "\(name)")
+        }
     }
 
     @Test func aBodyWritesEveryKeyInSnakeCaseAndSeatCodesAsTheyAre() throws {
