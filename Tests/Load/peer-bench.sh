@@ -6,7 +6,7 @@
 # needs redis-py, installed into a virtual environment of its own on first use. The slow
 # log, keeping every command, gives each script's time inside Redis. A third client, redis-py
 # calling the core's own lock script (recorded under MONITOR), tells the Redis side of
-# the gap from the client side.
+# the gap from the client side, and lock-stages.py splits the lock script's own time by stage.
 #   [APPENDFSYNC=always|everysec|no] Tests/Load/peer-bench.sh [seconds] [rounds]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,22 +50,7 @@ print(f"{p50:.1f} {p99:.1f} {floor:.1f}")')
   CINEBOOK_DATABASE_URL="sqlite://$data/bench.sqlite" "$cinebook" bench --redis "$url" --users 1 --party 1 --think 0 --hotspot 0 \
     --book-rate 0 --duration 1 --floor-samples 200 >/dev/null
   kill "$monitor"; wait "$monitor" 2>/dev/null || true
-  python3 -c '
-import json, shlex, sys
-def parsed(line):   # <time> [<db> <client>] "EVALSHA" "sha" "numkeys" keys... arguments...
-    a = shlex.split(line.split("] ", 1)[1])
-    n = int(a[2])
-    keys = a[3:3 + n]
-    seats = [k.rsplit(":", 1)[1] for k in keys if k.startswith("seat_lock:")]
-    return {"call": a[1:], "keys": keys, "seat": seats[0] if len(seats) == 1 else None}
-calls = [parsed(line) for line in open(sys.argv[1]) if "\"EVALSHA\"" in line and " lua]" not in line]
-# A lock of one seat reads the token counter third; an unlock of one seat reads the index,
-# the holds and the sold seats first.
-locks = [c for c in calls if c["seat"] and c["keys"][2].startswith("seat_seq:")]
-unlock = next(c for c in calls if c["seat"] and len(c["keys"]) == 7 and c["keys"][1].startswith("seat_holds:")
-              and c["keys"][2].startswith("seat_sold:") and c["keys"][0] == locks[0]["keys"][0])   # the same showtime
-print(json.dumps({"lock": locks[0], "unlock": unlock, "loaded": locks[0]["keys"][5], "seats": sorted({c["seat"] for c in locks})}))' \
-    "$data/monitor.txt" >"$data/core-calls.json"
+  python3 "$here/core-calls.py" "$data/monitor.txt" >"$data/core-calls.json"
   redis-cli -p "$port" SLOWLOG RESET >/dev/null
   core_script=$("$venv/bin/python" "$here/peer-lock.py" "$url" "$seconds" "$data/core-calls.json")
   core_script_redis=$(script_time 'len(a) > 5 and a[5].startswith("seat_seq:")')
@@ -81,3 +66,7 @@ print(json.dumps({"lock": locks[0], "unlock": unlock, "loaded": locks[0]["keys"]
   printf '         ratio core/peer %.2f   core/(redis-py, core script) %.2f   (redis-py: core script)/(peer script) %.2f\n' \
     "$(echo "$p50 / $peer_p50" | bc -l)" "$(echo "$p50 / $core_script_p50" | bc -l)" "$(echo "$core_script_p50 / $peer_p50" | bc -l)"
 done
+# Where the time goes inside Redis: the core's lock script cut short after each stage.
+fresh
+echo "the core's lock inside Redis, stage by stage (median of 3000 calls, slow log):"
+"$venv/bin/python" "$here/lock-stages.py" "$url" "$data/core-calls.json"
