@@ -249,16 +249,33 @@ public enum SeatLockingJSON {
             let seats: String
         }
 
+        /// The showtime's summary with its rows and sold seats, in one object.
         public struct Layout: Codable, Sendable {
-            let id: Int
-            let title: String
-            let auditorium: String
-            let startsAt: String
-            let timeZone: String
-            let salesCloseAt: String
-            let seatCount: Int
+            let summary: ShowtimeSummary
             let rows: [Row]
             let occupied: [SeatCode]
+
+            private enum CodingKeys: String, CodingKey { case rows, occupied }
+
+            init(_ showtime: Showtime) {
+                summary = ShowtimeSummary(showtime)
+                rows = showtime.layout.rowPatterns.map { Row(row: $0.label, seats: $0.pattern) }
+                occupied = showtime.occupied.sorted()
+            }
+
+            public init(from decoder: any Decoder) throws {
+                summary = try ShowtimeSummary(from: decoder)
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                rows = try container.decode([Row].self, forKey: .rows)
+                occupied = try container.decode([SeatCode].self, forKey: .occupied)
+            }
+
+            public func encode(to encoder: any Encoder) throws {
+                try summary.encode(to: encoder)
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(rows, forKey: .rows)
+                try container.encode(occupied, forKey: .occupied)
+            }
         }
 
         public struct Policy: Codable, Sendable {
@@ -272,11 +289,7 @@ public enum SeatLockingJSON {
         let policy: Policy
 
         public init(_ showtime: Showtime, policy: LockPolicy) {
-            self.showtime = Layout(
-                id: showtime.id, title: showtime.title, auditorium: showtime.auditorium,
-                startsAt: SeatLockingJSON.timestamp(showtime.startsAt), timeZone: showtime.timeZone.identifier,
-                salesCloseAt: SeatLockingJSON.timestamp(showtime.salesCloseAt), seatCount: showtime.layout.seatCount,
-                rows: showtime.layout.rowPatterns.map { Row(row: $0.label, seats: $0.pattern) }, occupied: showtime.occupied.sorted())
+            self.showtime = Layout(showtime)
             self.policy = Policy(
                 lockSeconds: Int(policy.ttl.components.seconds), maxHoldSeconds: Int(policy.maximumHold.components.seconds),
                 maxSeatsPerUser: policy.maximumSeatsPerUser)
@@ -284,14 +297,15 @@ public enum SeatLockingJSON {
 
         /// The showtime and rules this answer describes; nil when it is not a valid layout.
         public func decoded() -> (showtime: Showtime, policy: LockPolicy)? {
-            guard let startsAt = SeatLockingJSON.date(fromTimestamp: showtime.startsAt),
-                  let closeAt = SeatLockingJSON.date(fromTimestamp: showtime.salesCloseAt), closeAt <= startsAt,
-                  let zone = TimeZone(identifier: showtime.timeZone),
+            let summary = showtime.summary
+            guard let startsAt = SeatLockingJSON.date(fromTimestamp: summary.startsAt),
+                  let closeAt = SeatLockingJSON.date(fromTimestamp: summary.salesCloseAt), closeAt <= startsAt,
+                  let zone = TimeZone(identifier: summary.timeZone),
                   let layout = try? SeatLayout(rowPatterns: showtime.rows.map { (label: $0.row, pattern: $0.seats) })
             else { return nil }
             return (
                 Showtime(
-                    id: showtime.id, title: showtime.title, auditorium: showtime.auditorium, startsAt: startsAt, layout: layout,
+                    id: summary.id, title: summary.title, auditorium: summary.auditorium, startsAt: startsAt, layout: layout,
                     occupied: Set(showtime.occupied), timeZone: zone, salesCutoff: .seconds(startsAt.timeIntervalSince(closeAt))),
                 LockPolicy(
                     ttl: .seconds(policy.lockSeconds), maximumHold: .seconds(policy.maxHoldSeconds),

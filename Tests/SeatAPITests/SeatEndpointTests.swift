@@ -45,6 +45,10 @@ import TestSupport
             #expect(decoded.showtime == showtime)
             #expect(decoded.policy.ttl == policy.ttl && decoded.policy.maximumHold == policy.maximumHold)
             #expect(decoded.policy.maximumSeatsPerUser == 6)
+            let described = try #require(response.json["showtime"] as? [String: Any])
+            #expect(described.keys.sorted() == [
+                "auditorium", "id", "occupied", "rows", "sales_close_at", "seat_count", "starts_at", "time_zone", "title",
+            ], "the summary's fields and the layout's, in one object")
 
             let unknown = try await client.send(.get, "/api/v1/showtimes/\(showtime.id + 1)")
             #expect(unknown.status == 404 && unknown.json["error"] as? String == "unknown_showtime")
