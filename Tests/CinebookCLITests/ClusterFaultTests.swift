@@ -13,6 +13,8 @@ import TestSupport
 /// then succeed again without a restart, and the bench's invariant check passes against
 /// the database of record: no seat held or sold twice, no confirmed booking lost.
 @Suite struct ClusterFaultTests {
+    static let probeThread = ThreadExecutor(name: "cluster-fault-probe")
+
     @Test func aBusyShowtimesSlotMovesDuringTheBenchAndItsEventsFollow() async throws {
         let cluster = try await RedisTestCluster.make()
         let cli = CLI(redis: cluster.urlString, fixtures: try CLIFixtures.make(from: 2).directory)
@@ -75,17 +77,21 @@ import TestSupport
         var gap: Duration?
         var refusals = 0
         var seat = 1
-        while gap == nil, clock.now - killed < .seconds(30) {
-            let asked = clock.now
-            do {
-                _ = try await service.lock([SeatCode(row: "B", number: seat)], showtime: probe.id, user: TestUsers.unique("probe"))
-                gap = clock.now - killed
-            } catch {
-                #expect(error.isOutage, "\(error)")
-                refusals += 1
-                seat = seat % 10 + 1
+        // The probe runs on a thread of its own, so that the time it measures is the lock's,
+        // not the time its task waited for one of Swift's shared threads on a busy run.
+        await withTaskExecutorPreference(Self.probeThread) {
+            while gap == nil, clock.now - killed < .seconds(30) {
+                let asked = clock.now
+                do throws(SeatLockingError) {
+                    _ = try await service.lock([SeatCode(row: "B", number: seat)], showtime: probe.id, user: TestUsers.unique("probe"))
+                    gap = clock.now - killed
+                } catch {
+                    #expect(error.isOutage, "\(error)")
+                    refusals += 1
+                    seat = seat % 10 + 1
+                }
+                #expect(clock.now - asked < answerNotHang, "an answer, not a hang")
             }
-            #expect(clock.now - asked < answerNotHang, "an answer, not a hang")
         }
         let failoverGap = try #require(gap, "the shard takes locks again without a restart")
         #expect(refusals > 0, "the shard was unavailable until its replica took over")
