@@ -101,6 +101,7 @@ public enum ChildProcess {
         private let output = Mutex<(stdout: [UInt8], stderr: [UInt8])>(([], []))
         private let ended = Mutex<Int32?>(nil)
         private let drained: [DispatchSemaphore]
+        private let openPipes = Mutex(2)
 
         fileprivate init(pid: pid_t, stdout: Int32, stderr: Int32) {
             self.pid = pid
@@ -115,6 +116,7 @@ public enum ChildProcess {
                         }
                     }
                     close(descriptor)
+                    openPipes.withLock { $0 -= 1 }
                     drained[isStandardError ? 1 : 0].signal()
                 }
                 thread.name = "child-output"
@@ -137,6 +139,10 @@ public enum ChildProcess {
         }
 
         public var isRunning: Bool { exitStatus == nil }
+
+        /// Whether both output pipes have ended, so that `stdout` and `stderr` hold all the
+        /// child wrote. A child can be seen to end before its last words are read.
+        public var outputEnded: Bool { openPipes.withLock { $0 == 0 } }
 
         /// Sends `signal` unless the child has already ended (and its pid may be reused).
         public func signal(_ number: Int32) {

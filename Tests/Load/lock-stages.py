@@ -13,7 +13,7 @@ import redis
 # Each stage ends before the line that begins the next one.
 STAGES = [
     ("keys and arguments named", "local clock = redis.call('TIME')"),
-    ("+ server time and sales marker: TIME, GET, CLUSTER MYID", "local function readPass("),
+    ("+ server time and sales marker: TIME, GET, INFO cluster", "local function readPass("),
     ("+ party and waiting room: HMGET", "local count = tonumber(blockSize)"),
     ("+ seats read: 2 HMGET, ZMSCORE", "local stale = {}"),
     ("+ seat limit: ZREMRANGEBYSCORE, ZCARD, ZMSCORE", "-- Holds that ran out"),

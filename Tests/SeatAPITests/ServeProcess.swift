@@ -30,7 +30,9 @@ final class ServeProcess {
 
     var stdout: String { child.stdout }
     var stderr: String { child.stderr }
-    var isRunning: Bool { child.isRunning }
+    /// Running until it has ended and all it wrote has been read, so that a test that sees
+    /// it stop also reads its last words.
+    var isRunning: Bool { child.isRunning || !child.outputEnded }
     var exitStatus: Int32? { child.exitStatus }
 
     /// The rest of the first stdout line that starts (after spaces) with `prefix`.

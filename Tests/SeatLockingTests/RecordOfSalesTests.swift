@@ -45,6 +45,36 @@ struct RecordOfSalesTests {
         #expect(try await service.bookings(showtime: showtime.id, user: nil) == [booking])
     }
 
+    /// The sales marker names no node on one Redis. Asking for one there (`CLUSTER MYID`)
+    /// is an error reply, which Redis counts in the error statistics an operator's
+    /// monitoring reads; seat operations, and the marker written again after a flush,
+    /// add no error to them.
+    @Test func seatOperationsOnOneRedisAddNoErrorToItsStatistics() async throws {
+        let server = try RedisTestServer()
+        defer { server.stop() }
+        let redis = RedisClient(url: server.url)
+        defer { redis.close() }
+        let showtime = try TestShowtimes.grid(rows: 2, seats: 6)
+        let service = SeatLockingService(redis: redis, records: try TestRecords.shared(), catalog: Catalog(showtimes: [showtime]))
+        let alice = TestUsers.unique("alice")
+
+        _ = try await service.lock(["A1", "A2"], showtime: showtime.id, user: alice)
+        _ = try await service.status(showtime: showtime.id, viewer: alice)
+        _ = try await service.extend(["A1"], showtime: showtime.id, user: alice)
+        _ = try await service.unlock(["A2"], showtime: showtime.id, user: alice)
+        _ = try await service.book(["A1"], showtime: showtime.id, user: alice)
+        _ = try await redis.send("FLUSHALL")
+        _ = try await service.lock(["B1"], showtime: showtime.id, user: alice)
+        let status = try await service.status(showtime: showtime.id, viewer: alice)
+        #expect(status.state(of: "A1") == .occupied && status.state(of: "B1") == .selected, "the marker was written again")
+
+        // A script Redis has not seen yet answers NOSCRIPT once, and is loaded: that error is
+        // how scripts are loaded, on a fresh server or after a restart. No other may come.
+        let errors = try #require(try await redis.send("INFO", "errorstats").string).split(whereSeparator: \.isNewline)
+            .filter { $0.hasPrefix("errorstat_") && !$0.hasPrefix("errorstat_NOSCRIPT:") }
+        #expect(errors.isEmpty, "\(errors)")
+    }
+
     @Test(arguments: RecordsKind.allCases)
     func twoRedisServersWithOneDatabaseSellASeatOnce(kind: RecordsKind) async throws {
         let other = try RedisTestServer()

@@ -67,9 +67,14 @@ enum ScriptLibrary {
     /// flush, an empty restart, an eviction); a marker written by another node means the
     /// keys came from elsewhere (a replica promoted after a failover, which may miss the
     /// last writes, or a slot migration). Either way the database fills the sold seats in
-    /// again and a new epoch begins. The node is `CLUSTER MYID`, empty on one Redis.
+    /// again and a new epoch begins. The node is `CLUSTER MYID`, empty on one Redis. There
+    /// `CLUSTER MYID` would be an error reply, which Redis counts in its error statistics
+    /// (`errorstat_ERR`, `total_error_replies`) on every call, so `INFO cluster` tells the
+    /// two apart first.
     static let marker = """
         local function thisNode()
+          local info = redis.pcall('INFO', 'cluster')
+          if type(info) == 'string' and not string.find(info, 'cluster_enabled:1', 1, true) then return '' end
           local id = redis.pcall('CLUSTER', 'MYID')
           if type(id) == 'string' then return id end
           return ''
