@@ -67,15 +67,7 @@ package struct CommandRunner {
     /// briefly away, up to `patience`, before it gives up.
     package func run(patience: Duration, _ work: (SeatLockingService) async throws -> Output) async throws {
         try await run(opening: { () async throws(StartupError) in
-            let deadline = ContinuousClock.now + patience
-            while true {
-                do throws(StartupError) {
-                    return try await makeService()
-                } catch {
-                    guard error.failure == .redisUnavailable, ContinuousClock.now < deadline else { throw error }
-                    try? await Task.sleep(for: .milliseconds(250))
-                }
-            }
+            try await Patience.retrying(for: patience, every: .milliseconds(250), while: { $0.failure == .redisUnavailable }, makeService)
         }, work)
     }
 

@@ -1,4 +1,5 @@
 import CinebookModel
+import CinebookSupport
 import RedisClient
 
 /// How the bench meets a Redis that is briefly away outside its load (a busy disk under
@@ -11,14 +12,7 @@ public enum BenchPatience {
 
     @discardableResult
     public static func settled<T>(patience: Duration = standard, _ step: () async throws -> T) async throws -> T {
-        let deadline = ContinuousClock.now + patience
-        while true {
-            do {
-                return try await step()
-            } catch let error where isPassing(error) && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(200))
-            }
-        }
+        try await Patience.retrying(for: patience, every: .milliseconds(200), while: isPassing, step)
     }
 
     /// Redis did not answer, or the connection failed: worth asking again.
