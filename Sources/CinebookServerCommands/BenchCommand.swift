@@ -399,8 +399,7 @@ extension BenchCommand {
         guard minter.secret != nil, let target else {
             throw StartupError(.invalidConfiguration, message: "--socket needs CINEBOOK_SECRET, the secret of the server, to mint a token.").reported
         }
-        var chosen = showtime ?? 0
-        if showtime == nil { chosen = try await chosenShowtime().id }
+        let chosen = if let showtime { showtime } else { try await chosenShowtime().id }
         let user = "bench-socket"
         let token = try await minter.mint(user: user, ttl: .seconds(3600))
         let http = SeatAPIClient(base: target, connections: 1) { _ in token }

@@ -320,14 +320,16 @@ class SeatMap {
 
   /** A seat operation over the socket when it is open, else over HTTP. */
   async operate(op, fields) {
-    const first = this.pass && (op === 'lock' || op === 'best');
-    const body = await this.send(op, first ? { ...fields, pass: this.pass } : fields, first ? { 'Cinebook-Pass': this.pass } : {});
-    if (first) this.pass = null;
+    const pass = op === 'lock' || op === 'best' ? this.pass : null;
+    const body = await this.send(op, fields, pass);
+    if (pass) this.pass = null;
     return body;
   }
 
-  async send(op, fields, headers) {
-    if (this.socket.ready) return (await this.socket.send(op, fields)).body;
+  /** The waiting room's pass, if any, goes in the socket's message or in HTTP's header. */
+  async send(op, fields, pass) {
+    if (this.socket.ready) return (await this.socket.send(op, pass ? { ...fields, pass } : fields)).body;
+    const headers = pass ? { 'Cinebook-Pass': pass } : {};
     const routes = {
       lock: ['POST', 'seats/lock'], unlock: ['DELETE', 'seats/unlock'], extend: ['PUT', 'seats/extend-lock'], book: ['POST', 'bookings'],
     };
@@ -336,8 +338,7 @@ class SeatMap {
       return (await api.request('POST', `/api/v1/showtimes/${this.showtimeID}/seats/best?${query}`, { headers })).body;
     }
     const [method, path] = routes[op];
-    const { pass, ...body } = fields;
-    return (await api.request(method, `/api/v1/showtimes/${this.showtimeID}/${path}`, { body, headers })).body;
+    return (await api.request(method, `/api/v1/showtimes/${this.showtimeID}/${path}`, { body: fields, headers })).body;
   }
 
   /** Space or a click: lets go of a seat of yours, else asks for it. A seat shown taken is
