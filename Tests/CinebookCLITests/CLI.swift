@@ -77,8 +77,6 @@ struct CLI {
 /// Copies of the repository's showtime files under fresh ids, so that tests running at
 /// the same time on one Redis never share a showtime.
 enum CLIFixtures {
-    static let repository = TestShowtimes.bundled
-
     private static let nextID = Atomic<Int>(Int.random(in: 500_000..<900_000))
 
     /// Every copy this test process makes lives below one directory, removed when the
@@ -102,7 +100,7 @@ enum CLIFixtures {
 
     /// A directory with a copy of `Fixtures/showtime-<source>.json` under each of `ids`.
     static func make(from source: Int = 2, ids: [Int]) throws -> String {
-        let text = try String(contentsOf: repository.appendingPathComponent("showtime-\(source).json"), encoding: .utf8)
+        let text = try String(contentsOf: TestShowtimes.bundled.appendingPathComponent("showtime-\(source).json"), encoding: .utf8)
         // A directory of its own: a database left beside the files of an earlier run (ids
         // repeat across runs) would otherwise be taken for this run's.
         let directory = root.appendingPathComponent("fixtures-\(ids[0])-\(UUID().uuidString)")

@@ -2,12 +2,13 @@ import CinebookCommands
 import CinebookModel
 import Foundation
 import Testing
+import TestSupport
 
 /// One exit-code table: the code's (`ExitStatus`, `FailureCode`), which the root help is
 /// written from, and the README's, which must say the same.
 @Suite struct ExitStatusTests {
     @Test func theREADMEsTableListsEveryStatusWithItsErrorCodes() throws {
-        let readme = try String(contentsOf: CLIFixtures.repository.deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: Repository.root.appendingPathComponent("README.md"), encoding: .utf8)
         let header = "| exit code | meaning | `--json` error codes |"
         let table = try #require(readme.components(separatedBy: header).dropFirst().first, "the README has an exit-code table")
         var documented: [Int32: Set<String>] = [:]

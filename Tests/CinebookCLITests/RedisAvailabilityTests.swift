@@ -50,7 +50,7 @@ import TestSupport
             _ = try? redisCLI(socket, "shutdown", "nosave")
             try? FileManager.default.removeItem(at: state)
         }
-        let fixtures = CLIFixtures.repository.path
+        let fixtures = TestShowtimes.bundled.path
         let first = try await CLI.execute(["status", "--showtime", "1", "--fixtures", fixtures], environment: environment)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("SCREEN"))
@@ -78,7 +78,7 @@ import TestSupport
             _ = try? redisCLI(socket, "shutdown", "nosave")
             try? FileManager.default.removeItem(at: state)
         }
-        let fixtures = CLIFixtures.repository.path
+        let fixtures = TestShowtimes.bundled.path
         let lock = ["lock", "--showtime", "1", "--user", "alice", "--fixtures", fixtures]
         let first = try await CLI.execute(lock + ["A1"], environment: environment)
         #expect(first.status == 0, "\(first.stderr)")

@@ -13,16 +13,14 @@ final class ServeProcess {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
             directory.deleteLastPathComponent()
         }
-        return repository.appendingPathComponent(".build/debug/cinebook").path
+        return Repository.root.appendingPathComponent(".build/debug/cinebook").path
     }()
-
-    static let repository = Repository.root
 
     /// Starts `cinebook ARGS`, with `$CINEBOOK_SECRET` set to `secret` or unset.
     init(_ arguments: [String], secret: String?) throws {
         let arguments = arguments + [
             "--redis", try RedisTestServer.shared().urlString,
-            "--fixtures", Self.repository.appendingPathComponent("Fixtures").path, "--log-level", "info",
+            "--fixtures", TestShowtimes.bundled.path, "--log-level", "info",
             "--database", "sqlite://" + TestRecords.temporaryPath("serve"),
         ]
         child = try ChildProcess.launch(Self.binary, arguments, environment: Self.environment(secret: secret))

@@ -25,14 +25,9 @@ extension TerminalEndToEnd {
     }
 
     private func chooseBookAndRestart(world: inout World, driver: ChromeDriver, base: String) async throws {
-        // Redis is read with the async client: spawning redis-cli at every poll would hold one
-        // of Swift's two task threads, which the rest of the run needs.
         let redis = RedisClient(url: try RedisTestServer.shared().url)
         defer { redis.close() }
-        let locks = RedisKeyNames(showtime: world.showtime)
-        let holder = { @Sendable (seat: String) async -> String? in
-            try? await redis.send("HGET", locks.lock(seat), "user_id").string
-        }
+        let holders = LockHolders(redis: redis, showtime: world.showtime)
         let alice = try await driver.browser()
         let bob = try await driver.browser()
         let shots = try Screenshots()
@@ -56,7 +51,7 @@ extension TerminalEndToEnd {
 
         // alice clicks B3: hers in Redis, and held in bob's browser within a second.
         try await alice.click("[data-seat=B3]")
-        #expect(try await eventually(timeout: .seconds(5)) { await holder("B3") == "alice" }, "the lock is alice's")
+        #expect(try await eventually(timeout: .seconds(5)) { await holders.of("B3") == "alice" }, "the lock is alice's")
         #expect(try await eventually(timeout: .seconds(1), every: .milliseconds(50)) { try await bob.seat("B3") == "locked" }, "bob sees B3 held within 1 s")
         #expect(try await alice.seat("B3") == "selected")
         let hold = try await alice.text(of: "#hold")
@@ -79,7 +74,7 @@ extension TerminalEndToEnd {
         #expect(!offered.isEmpty && !offered.contains("B3"), "the first suggestion: \(offer)")
         try await bob.press(text: "1")
         #expect(await eventually(timeout: .seconds(5)) {
-            await offered.asyncAllSatisfy { await holder($0) == "bob" }
+            await offered.asyncAllSatisfy { await holders.of($0) == "bob" }
         }, "taking the suggestion locks \(offered) for bob")
 
         // bob sees the seats his, then books with b and the confirmation: sold for alice and in the terminal.
@@ -105,10 +100,10 @@ extension TerminalEndToEnd {
         try await signIn(alice, as: "alice", at: base)
         try await openMap(alice, showtime: world.showtime)
         try await alice.click("[data-seat=C2]")
-        #expect(try await eventually(timeout: .seconds(5)) { await holder("C2") == "alice" })
+        #expect(try await eventually(timeout: .seconds(5)) { await holders.of("C2") == "alice" })
         try await alice.closeTab(returningTo: first)
-        #expect(try await eventually(timeout: .seconds(5)) { await holder("C2") == nil }, "closing the tab released C2")
-        #expect(await holder("B3") == "alice", "and only what it picked: B3 is her other tab's")
+        #expect(try await eventually(timeout: .seconds(5)) { await holders.of("C2") == nil }, "closing the tab released C2")
+        #expect(await holders.of("B3") == "alice", "and only what it picked: B3 is her other tab's")
 
         // No script ran but the page's own, and nothing broke, so far.
         for browser in [alice, bob] {
@@ -133,7 +128,7 @@ extension TerminalEndToEnd {
         let shown = try await bob.text(of: "#live")
         #expect(liveAgain, "live again: \(shown)")
         try await bob.click("[data-seat=D1]")
-        #expect(try await eventually(timeout: .seconds(5)) { await holder("D1") == "bob" }, "bob locks again")
+        #expect(try await eventually(timeout: .seconds(5)) { await holders.of("D1") == "bob" }, "bob locks again")
         try await shots.take(bob, "09-live-again")
 
         // No token in any address the page kept, nor in the server's log.
@@ -196,8 +191,8 @@ extension TerminalEndToEnd {
             }, "her turn opens the map")
             #expect(try await eventually(timeout: .seconds(10)) { try await erin.seat("B3") == "available" })
             try await erin.click("[data-seat=B3]")
-            let key = RedisKeyNames(showtime: world.showtime).lock("B3")
-            let picked = await eventually(timeout: .seconds(5)) { (try? await client.send("HGET", key, "user_id").string) == "erin" }
+            let holders = LockHolders(redis: client, showtime: world.showtime)
+            let picked = await eventually(timeout: .seconds(5)) { await holders.of("B3") == "erin" }
             let said = try await erin.text(of: "#message")
             #expect(picked, "her first pick went through with the pass: \(said)")
         }
@@ -222,6 +217,22 @@ extension TerminalEndToEnd {
 }
 
 /// The screenshots of a run, kept as artifacts: `.build/artifacts/browser/NAME.png`.
+/// Who holds a seat, read from Redis with the async client: spawning redis-cli at every poll
+/// would hold one of Swift's two task threads, which the rest of the run needs.
+struct LockHolders: Sendable {
+    let redis: RedisClient
+    let keys: RedisKeyNames
+
+    init(redis: RedisClient, showtime: Int) {
+        self.redis = redis
+        keys = RedisKeyNames(showtime: showtime)
+    }
+
+    func of(_ seat: String) async -> String? {
+        try? await redis.send("HGET", keys.lock(seat), "user_id").string
+    }
+}
+
 struct Screenshots {
     let directory: URL
 
