@@ -3,12 +3,19 @@ short after each of its stages, each version called for one free seat at a time 
 released again) and timed by the slow log, which keeps every call's own time in Redis, with
 no network and no client in it. The peer's acquire (peer-lock.py) is timed the same way.
     VENV/bin/python lock-stages.py REDIS_URL CORE_CALLS_JSON [CALLS]   (peer-bench.sh runs it)"""
+import importlib.util
 import json
+import pathlib
 import statistics
 import sys
 import time
 
 import redis
+
+# The peer's scripts and keys, and the seat swapped in a recorded call, from peer-lock.py.
+_spec = importlib.util.spec_from_file_location("peer_lock", pathlib.Path(__file__).with_name("peer-lock.py"))
+peer_lock = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(peer_lock)
 
 # Each stage ends before the line that begins the next one.
 STAGES = [
@@ -25,11 +32,6 @@ STAGES = [
 client = redis.Redis.from_url(sys.argv[1])
 core = json.load(open(sys.argv[2]))
 calls = int(sys.argv[3]) if len(sys.argv) > 3 else 3000
-
-
-def with_seat(recorded, new):
-    old = recorded["seat"]
-    return [new if arg == old else arg[: -len(old)] + new if arg.endswith(":" + old) else arg for arg in recorded["call"]]
 
 
 def in_redis(sha, call_for):
@@ -49,21 +51,19 @@ def core_stage(body):
 
     def lock_and_release(turn):
         seat = core["seats"][turn % len(core["seats"])]
-        client.execute_command("EVALSHA", sha, *with_seat(core["lock"], seat)[1:])
-        client.execute_command("EVALSHA", *with_seat(core["unlock"], seat))
+        client.execute_command("EVALSHA", sha, *peer_lock.with_seat(core["lock"], seat)[1:])
+        client.execute_command("EVALSHA", *peer_lock.with_seat(core["unlock"], seat))
     return in_redis(sha, lock_and_release)
 
 
 def peer():
-    sys.argv = [sys.argv[0], sys.argv[1], "0"]
-    source = open(__file__.replace("lock-stages.py", "peer-lock.py")).read()
-    acquire, release = source.split('ACQUIRE = """')[1].split('"""')[0], source.split('RELEASE = """')[1].split('"""')[0]
-    sha, release_sha = client.script_load(acquire), client.script_load(release)
+    sha, release_sha = client.script_load(peer_lock.ACQUIRE), client.script_load(peer_lock.RELEASE)
 
     def acquire_and_release(turn):
-        keys = [f"peer_lock:{{9}}:S{turn % 300}", "peer_locks:{9}", "peer_holds:{9}:peer", "peer_version:{9}"]
-        client.evalsha(sha, 4, *keys, "peer", 900000, int(time.time() * 1000), f"S{turn % 300}")
-        client.evalsha(release_sha, 4, *keys, "peer", f"S{turn % 300}")
+        seat = peer_lock.seats[turn % len(peer_lock.seats)]
+        keys = peer_lock.peer_keys(seat)
+        client.evalsha(sha, 4, *keys, "peer", 900000, int(time.time() * 1000), seat)
+        client.evalsha(release_sha, 4, *keys, "peer", seat)
     return in_redis(sha, acquire_and_release)
 
 

@@ -35,11 +35,13 @@ redis.call('INCR', KEYS[4])
 return 1
 """
 
-url, seconds = sys.argv[1], float(sys.argv[2])
-client = redis.Redis.from_url(url)
-acquire, release = client.register_script(ACQUIRE), client.register_script(RELEASE)
 seats = [f"{row}{number}" for row in "ABCDEFGHIJ" for number in range(1, 16)]
 index, holds, version = "peer_locks:{9}", "peer_holds:{9}:peer", "peer_version:{9}"
+
+
+def peer_keys(seat):
+    """The peer's four keys for one seat: its lock, the showtime's index, the holds, the version."""
+    return [f"peer_lock:{{9}}:{seat}", index, holds, version]
 
 
 def with_seat(recorded, new):
@@ -75,7 +77,7 @@ def time_peer(deadline):
     while time.perf_counter() < deadline:
         seat = seats[turn % len(seats)]
         turn += 1
-        keys = [f"peer_lock:{{9}}:{seat}", index, holds, version]
+        keys = peer_keys(seat)
         started = time.perf_counter()
         taken = acquire(keys=keys, args=["peer", 900000, int(time.time() * 1000), seat])
         samples.append(time.perf_counter() - started)
@@ -84,19 +86,23 @@ def time_peer(deadline):
     return samples
 
 
-deadline = time.perf_counter() + seconds
-if len(sys.argv) > 3:
-    with open(sys.argv[3]) as file:
-        label, samples = "core script", time_core(json.load(file), deadline)
-else:
-    label, samples = "peer locks", time_peer(deadline)
-samples.sort()
-trivial = client.register_script("return 1")
-floor = []
-for _ in range(2000):
-    started = time.perf_counter()
-    trivial(keys=[index])
-    floor.append(time.perf_counter() - started)
-floor.sort()
-print(f"{label} {len(samples)}  p50 {samples[len(samples) // 2] * 1e6:.1f} us  p99 {samples[len(samples) * 99 // 100] * 1e6:.1f} us"
-      f"  trivial script p50 {floor[len(floor) // 2] * 1e6:.1f} us")
+if __name__ == "__main__":
+    url, seconds = sys.argv[1], float(sys.argv[2])
+    client = redis.Redis.from_url(url)
+    acquire, release = client.register_script(ACQUIRE), client.register_script(RELEASE)
+    deadline = time.perf_counter() + seconds
+    if len(sys.argv) > 3:
+        with open(sys.argv[3]) as file:
+            label, samples = "core script", time_core(json.load(file), deadline)
+    else:
+        label, samples = "peer locks", time_peer(deadline)
+    samples.sort()
+    trivial = client.register_script("return 1")
+    floor = []
+    for _ in range(2000):
+        started = time.perf_counter()
+        trivial(keys=[index])
+        floor.append(time.perf_counter() - started)
+    floor.sort()
+    print(f"{label} {len(samples)}  p50 {samples[len(samples) // 2] * 1e6:.1f} us  p99 {samples[len(samples) * 99 // 100] * 1e6:.1f} us"
+          f"  trivial script p50 {floor[len(floor) // 2] * 1e6:.1f} us")
